@@ -1,0 +1,564 @@
+/*
+ * libpeerreview — records of LGA peer reviews of English councils.
+ *
+ * One public header. Every public symbol starts with `peerreview_` and every
+ * macro with `PEERREVIEW_`.
+ *
+ * Conventions (apply to every function below unless its comment says otherwise):
+ *
+ *  - Functions that can fail return 0 (PEERREVIEW_OK) or a negative
+ *    peerreview_status. On failure every out-pointer is set to NULL.
+ *  - A `peerreview_diag *` argument may be NULL; when given, positioned
+ *    problems (errors and warnings) are appended to it.
+ *  - Objects returned by `*_new` and out-pointers named "owned" belong to the
+ *    caller, who releases them with the matching `*_free`. Every `*_free`
+ *    accepts NULL.
+ *  - Pointers called "borrowed" belong to their parent object. Strings
+ *    returned by the value getters stay valid until the object that owns
+ *    them is freed (see peerreview_dataset_free and peerreview_review_free);
+ *    row and review handles stay valid until that row or review is removed
+ *    or its owner freed.
+ *  - Thread safety: distinct objects may be used from distinct threads at the
+ *    same time. One object must not be used from two threads at once without
+ *    the caller's locking. peerreview_set_allocator() is process-global and
+ *    must be called before any other function.
+ */
+#ifndef PEERREVIEW_H
+#define PEERREVIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Compile-time version of this header. */
+#define PEERREVIEW_VERSION_MAJOR 0
+#define PEERREVIEW_VERSION_MINOR 1
+#define PEERREVIEW_VERSION_PATCH 0
+#define PEERREVIEW_VERSION "0.1.0"
+/** (major << 16) | (minor << 8) | patch, comparable with integer operators. */
+#define PEERREVIEW_VERSION_NUMBER                                              \
+    ((PEERREVIEW_VERSION_MAJOR << 16) | (PEERREVIEW_VERSION_MINOR << 8) |      \
+     PEERREVIEW_VERSION_PATCH)
+/** Version of the data format (SPEC §2) this library reads and writes. */
+#define PEERREVIEW_FORMAT_VERSION 1
+
+#if defined(PEERREVIEW_BUILDING) && defined(__GNUC__)
+#define PEERREVIEW_API __attribute__((visibility("default")))
+#else
+#define PEERREVIEW_API
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Version, status codes, allocator                                          */
+/* ------------------------------------------------------------------------ */
+
+/** Runtime version string of the loaded library, e.g. "0.1.0". Static. */
+PEERREVIEW_API const char *peerreview_version(void);
+
+/** Runtime version as PEERREVIEW_VERSION_NUMBER would encode it. */
+PEERREVIEW_API unsigned long peerreview_version_number(void);
+
+/** Return status of every function that can fail. */
+typedef enum peerreview_status {
+    PEERREVIEW_OK = 0,           /**< success */
+    PEERREVIEW_EINVAL = -1,      /**< invalid argument (NULL, bad name, index) */
+    PEERREVIEW_ENOMEM = -2,      /**< out of memory; nothing was changed */
+    PEERREVIEW_EIO = -3,         /**< file system error; see the diag */
+    PEERREVIEW_EDATA = -4,       /**< the data has errors; see the diag */
+    PEERREVIEW_ENOTFOUND = -5,   /**< no such review, row or value */
+    PEERREVIEW_EEXIST = -6,      /**< a review with that review_id exists */
+    PEERREVIEW_EUNSUPPORTED = -7 /**< the target form cannot hold the data */
+} peerreview_status;
+
+/** Smallest (most negative) status value; for bindings that map statuses. */
+#define PEERREVIEW_STATUS_MIN PEERREVIEW_EUNSUPPORTED
+
+/** Static English text for a status ("out of memory"); never NULL. */
+PEERREVIEW_API const char *peerreview_strerror(int status);
+
+/** Static symbolic name of a status ("PEERREVIEW_ENOMEM"); never NULL. */
+PEERREVIEW_API const char *peerreview_status_name(int status);
+
+/**
+ * Replace the allocator used for every allocation the library makes
+ * (its CSV parser's included). Process-global: call it before any other
+ * function, or not at all. Any argument NULL restores the C library's
+ * malloc/realloc/free. realloc_fn(NULL, n) must behave as malloc(n).
+ */
+PEERREVIEW_API void peerreview_set_allocator(void *(*malloc_fn)(size_t),
+                                             void *(*realloc_fn)(void *, size_t),
+                                             void (*free_fn)(void *));
+
+/** A collection of problems (see "Diagnostics" below). Opaque. */
+typedef struct peerreview_diag peerreview_diag;
+
+/* ------------------------------------------------------------------------ */
+/* The schema (read-only data describing every table and column)             */
+/* ------------------------------------------------------------------------ */
+
+/** The six tables of format version 1, in package order. */
+typedef enum peerreview_table {
+    PEERREVIEW_REVIEWS = 0,
+    PEERREVIEW_REVIEW_COUNCILS = 1,
+    PEERREVIEW_TEAM_MEMBERS = 2,
+    PEERREVIEW_ITEMS = 3,
+    PEERREVIEW_CONSIDERATIONS = 4,
+    PEERREVIEW_SOURCES = 5
+} peerreview_table;
+
+/** Number of tables (one more than the last peerreview_table). */
+#define PEERREVIEW_TABLE_COUNT 6
+
+/** Value types of SPEC §2. */
+typedef enum peerreview_type {
+    PEERREVIEW_TYPE_TEXT = 0,    /**< any UTF-8 without NUL, byte-exact */
+    PEERREVIEW_TYPE_DATE = 1,    /**< YYYY, YYYY-MM or YYYY-MM-DD */
+    PEERREVIEW_TYPE_INTEGER = 2, /**< 0 or [1-9][0-9]*, bounded */
+    PEERREVIEW_TYPE_ENUM = 3,    /**< one of a list of tokens */
+    PEERREVIEW_TYPE_CODE = 4,    /**< matches a pattern */
+    PEERREVIEW_TYPE_URL = 5      /**< absolute http or https URL */
+} peerreview_type;
+
+/** Static name of a table ("review_councils"), or NULL if out of range. */
+PEERREVIEW_API const char *peerreview_table_name(int table);
+
+/** Static file name of a table in a package ("items.csv"), or NULL. */
+PEERREVIEW_API const char *peerreview_table_file(int table);
+
+/** Table number for a table name or file name, or -1 if unknown. */
+PEERREVIEW_API int peerreview_table_lookup(const char *name);
+
+/** Number of columns of a table (0 if out of range). */
+PEERREVIEW_API size_t peerreview_column_count(int table);
+
+/** Static column name, or NULL if out of range. Columns are in CSV order. */
+PEERREVIEW_API const char *peerreview_column_name(int table, size_t column);
+
+/** Index of a column by exact name, or -1 if the table has no such column. */
+PEERREVIEW_API int peerreview_column_index(int table, const char *name);
+
+/** Value type of a column (PEERREVIEW_TYPE_TEXT if out of range). */
+PEERREVIEW_API peerreview_type peerreview_column_type(int table, size_t column);
+
+/** 1 if the column must not be empty, else 0. */
+PEERREVIEW_API int peerreview_column_required(int table, size_t column);
+
+/** Static one-line description of a column, or NULL. */
+PEERREVIEW_API const char *peerreview_column_description(int table,
+                                                         size_t column);
+
+/** Number of allowed values of an enum column (0 for other types). */
+PEERREVIEW_API size_t peerreview_column_enum_count(int table, size_t column);
+
+/** Static allowed value number i of an enum column, or NULL. */
+PEERREVIEW_API const char *peerreview_column_enum_value(int table,
+                                                        size_t column,
+                                                        size_t i);
+
+/**
+ * Check one value against a column's value rules (type, bounds, enum,
+ * pattern; not "required" and not the cross-field rules). NULL or "" is
+ * always valid (unknown). Returns PEERREVIEW_OK or PEERREVIEW_EDATA (with a
+ * problem naming the field added to diag) or PEERREVIEW_EINVAL.
+ */
+PEERREVIEW_API int peerreview_check_value(int table, size_t column,
+                                          const char *value,
+                                          peerreview_diag *diag);
+
+/**
+ * Parse a reduced-precision ISO 8601 date strictly (real calendar).
+ * On success returns its precision (1 = YYYY, 2 = YYYY-MM, 3 = YYYY-MM-DD)
+ * and fills year, month and day (0 where not given); out-pointers may be
+ * NULL. Returns PEERREVIEW_EINVAL for anything else, e.g. "2015-02-30".
+ */
+PEERREVIEW_API int peerreview_parse_date(const char *text, int *year,
+                                         int *month, int *day);
+
+/* ------------------------------------------------------------------------ */
+/* Diagnostics                                                               */
+/* ------------------------------------------------------------------------ */
+
+/** Severity of a problem. */
+typedef enum peerreview_severity {
+    PEERREVIEW_SEVERITY_WARNING = 1,
+    PEERREVIEW_SEVERITY_ERROR = 2
+} peerreview_severity;
+
+/** Stable problem codes (SPEC §4); see peerreview_code_name for the text. */
+typedef enum peerreview_code {
+    PEERREVIEW_P_IO_ERROR = 0,
+    PEERREVIEW_P_EMPTY_FILE,
+    PEERREVIEW_P_INVALID_UTF8,
+    PEERREVIEW_P_UTF16_FILE,
+    PEERREVIEW_P_NUL_BYTE,
+    PEERREVIEW_P_UNTERMINATED_QUOTE,
+    PEERREVIEW_P_STRAY_QUOTE,
+    PEERREVIEW_P_TOO_MANY_FIELDS,
+    PEERREVIEW_P_MISSING_FIELDS,
+    PEERREVIEW_P_FIELD_TOO_LONG,
+    PEERREVIEW_P_DUPLICATE_COLUMN,
+    PEERREVIEW_P_MISSING_COLUMN,
+    PEERREVIEW_P_UNKNOWN_COLUMN,
+    PEERREVIEW_P_MISSING_VALUE,
+    PEERREVIEW_P_BAD_DATE,
+    PEERREVIEW_P_BAD_INTEGER,
+    PEERREVIEW_P_BAD_ENUM,
+    PEERREVIEW_P_BAD_PATTERN,
+    PEERREVIEW_P_BAD_URL,
+    PEERREVIEW_P_WHITESPACE,
+    PEERREVIEW_P_DUPLICATE_KEY,
+    PEERREVIEW_P_FOREIGN_KEY,
+    PEERREVIEW_P_INCONSISTENT,
+    PEERREVIEW_P_SEQ_GAP,
+    PEERREVIEW_P_COUNT_MISMATCH,
+    PEERREVIEW_P_NO_DATE,
+    PEERREVIEW_P_FORMULA_PREFIX,
+    PEERREVIEW_P_OUT_OF_MEMORY,
+    PEERREVIEW_P_TOO_MANY_RECORDS,
+    PEERREVIEW_P_UNREPRESENTABLE,
+    PEERREVIEW_P_BAD_DESCRIPTOR
+} peerreview_code;
+
+/** Number of problem codes. */
+#define PEERREVIEW_CODE_COUNT 31
+
+/** Static kebab-case name of a code ("bad-date"), or NULL if out of range. */
+PEERREVIEW_API const char *peerreview_code_name(int code);
+
+/** Code for a kebab-case name, or -1. */
+PEERREVIEW_API int peerreview_code_lookup(const char *name);
+
+/** One problem inside a peerreview_diag. Opaque, borrowed from the diag. */
+typedef struct peerreview_problem peerreview_problem;
+
+/** New empty diagnostics object (owned), or NULL when out of memory. */
+PEERREVIEW_API peerreview_diag *peerreview_diag_new(void);
+
+/** Free a diagnostics object and its problems. NULL is a no-op. */
+PEERREVIEW_API void peerreview_diag_free(peerreview_diag *diag);
+
+/** Remove every problem; the diag can be reused. */
+PEERREVIEW_API void peerreview_diag_clear(peerreview_diag *diag);
+
+/** Number of problems stored (at most the cap the operation used). */
+PEERREVIEW_API size_t peerreview_diag_count(const peerreview_diag *diag);
+
+/** Number of errors found, including those not stored because of the cap. */
+PEERREVIEW_API size_t peerreview_diag_errors(const peerreview_diag *diag);
+
+/** Number of warnings found, including those not stored. */
+PEERREVIEW_API size_t peerreview_diag_warnings(const peerreview_diag *diag);
+
+/** Problem number i (borrowed; valid until the diag is cleared or freed). */
+PEERREVIEW_API const peerreview_problem *
+peerreview_diag_get(const peerreview_diag *diag, size_t i);
+
+/** Severity of a problem. */
+PEERREVIEW_API peerreview_severity
+peerreview_problem_severity(const peerreview_problem *p);
+/** Code of a problem. */
+PEERREVIEW_API peerreview_code peerreview_problem_code(const peerreview_problem *p);
+/** File the problem is in (borrowed), or NULL when not about a file. */
+PEERREVIEW_API const char *peerreview_problem_file(const peerreview_problem *p);
+/** Physical line, 1-based, where the record starts or the fault is; 0 = none. */
+PEERREVIEW_API unsigned long peerreview_problem_line(const peerreview_problem *p);
+/** Column (1-based field index in the file's record); 0 = none. */
+PEERREVIEW_API unsigned long
+peerreview_problem_column(const peerreview_problem *p);
+/** Record number, 1-based, the header being record 1 (= spreadsheet row). */
+PEERREVIEW_API unsigned long
+peerreview_problem_record(const peerreview_problem *p);
+/** Byte offset from the start of the file; -1 = none. */
+PEERREVIEW_API long long peerreview_problem_offset(const peerreview_problem *p);
+/** Field (column) name (borrowed), or NULL when not about one field. */
+PEERREVIEW_API const char *peerreview_problem_field(const peerreview_problem *p);
+/** One-line English message quoting the bad value (borrowed); never NULL. */
+PEERREVIEW_API const char *
+peerreview_problem_message(const peerreview_problem *p);
+
+/**
+ * Write "FILE:LINE:COLUMN: SEVERITY: FIELD: MESSAGE [CODE]" (parts that do
+ * not apply are left out) into buf, NUL-terminated and truncated to size.
+ * Returns the length the full text needs, excluding the NUL, like snprintf.
+ */
+PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p,
+                                                char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Options                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** Form of a dataset on disk. */
+typedef enum peerreview_form {
+    PEERREVIEW_FORM_AUTO = 0,    /**< a .csv file is flat, anything else a package */
+    PEERREVIEW_FORM_PACKAGE = 1, /**< folder with six CSV files + datapackage.json */
+    PEERREVIEW_FORM_FLAT = 2     /**< one CSV file, one row per review */
+} peerreview_form;
+
+/** Options for loading, validating and saving. Opaque. */
+typedef struct peerreview_options peerreview_options;
+
+/**
+ * New options with the defaults (owned): max_problems 100, max_field_size
+ * 1 MiB, max_records 10 million per file, unknown columns are errors, form
+ * AUTO, spreadsheet_safe off. NULL when out of memory. Every function taking
+ * options accepts NULL for the defaults.
+ */
+PEERREVIEW_API peerreview_options *peerreview_options_new(void);
+/** Free options. NULL is a no-op. */
+PEERREVIEW_API void peerreview_options_free(peerreview_options *opts);
+/** Store at most n problems; 0 = stop at the first error. */
+PEERREVIEW_API int peerreview_options_set_max_problems(peerreview_options *opts,
+                                                       size_t n);
+/** Reject any field longer than bytes (at least 1) without reading it whole. */
+PEERREVIEW_API int
+peerreview_options_set_max_field_size(peerreview_options *opts, size_t bytes);
+/** Reject a file with more than n data records (at least 1). */
+PEERREVIEW_API int peerreview_options_set_max_records(peerreview_options *opts,
+                                                      size_t n);
+/** Non-zero: skip columns the schema does not know instead of failing. */
+PEERREVIEW_API int
+peerreview_options_set_ignore_unknown_columns(peerreview_options *opts, int yes);
+/** Form used by peerreview_load and peerreview_save. */
+PEERREVIEW_API int peerreview_options_set_form(peerreview_options *opts,
+                                               peerreview_form form);
+/**
+ * Non-zero: saved text cells starting with = + - @ TAB or CR get a leading
+ * apostrophe and files start with a UTF-8 BOM (for Excel). Lossy by design.
+ */
+PEERREVIEW_API int
+peerreview_options_set_spreadsheet_safe(peerreview_options *opts, int yes);
+
+/* ------------------------------------------------------------------------ */
+/* Datasets, reviews and child rows                                          */
+/* ------------------------------------------------------------------------ */
+
+/** A set of reviews in order, indexed by review_id. Opaque. */
+typedef struct peerreview_dataset peerreview_dataset;
+/** One review: scalar fields plus five ordered child lists. Opaque. */
+typedef struct peerreview_review peerreview_review;
+/** One row of a child table (council, team member, item, ...). Opaque. */
+typedef struct peerreview_row peerreview_row;
+
+/** New empty dataset (owned), or NULL when out of memory. */
+PEERREVIEW_API peerreview_dataset *peerreview_dataset_new(void);
+
+/** Free a dataset, its reviews and every string they returned. NULL ok. */
+PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds);
+
+/**
+ * Load a dataset from path: a package folder, its datapackage.json, or a
+ * flat .csv file (see peerreview_options_set_form). All or nothing: on any
+ * error *out is NULL, the problems are in diag and the return value is
+ * PEERREVIEW_EDATA (bad data), PEERREVIEW_EIO or PEERREVIEW_ENOMEM.
+ * Warnings do not stop a load. On success *out is owned by the caller.
+ */
+PEERREVIEW_API int peerreview_load(const char *path,
+                                   const peerreview_options *opts,
+                                   peerreview_diag *diag,
+                                   peerreview_dataset **out);
+
+/**
+ * Check the dataset at path without keeping it: PEERREVIEW_OK when it has
+ * no errors (warnings allowed), else as peerreview_load.
+ */
+PEERREVIEW_API int peerreview_validate_path(const char *path,
+                                            const peerreview_options *opts,
+                                            peerreview_diag *diag);
+
+/**
+ * Check a dataset in memory against every rule of SPEC §2 (value, row,
+ * cross-field and cross-table). PEERREVIEW_OK or PEERREVIEW_EDATA.
+ */
+PEERREVIEW_API int peerreview_dataset_validate(const peerreview_dataset *ds,
+                                               const peerreview_options *opts,
+                                               peerreview_diag *diag);
+
+/**
+ * Save a valid dataset as a package folder (created if absent) or a flat
+ * file. Every file is written to a temporary file in the target folder,
+ * flushed, synced and renamed over the target; the folder is then synced.
+ * On failure no file is changed and no temporary file is left. Refuses a
+ * dataset with errors (PEERREVIEW_EDATA) and, for the flat form, values it
+ * cannot hold (PEERREVIEW_EUNSUPPORTED, naming review and field).
+ */
+PEERREVIEW_API int peerreview_save(const peerreview_dataset *ds,
+                                   const char *path,
+                                   const peerreview_options *opts,
+                                   peerreview_diag *diag);
+
+/** Number of reviews. */
+PEERREVIEW_API size_t peerreview_dataset_count(const peerreview_dataset *ds);
+
+/** Review number i in dataset order (borrowed), or NULL if out of range. */
+PEERREVIEW_API peerreview_review *
+peerreview_dataset_review(const peerreview_dataset *ds, size_t i);
+
+/** Review by review_id in O(1) (borrowed), or NULL. */
+PEERREVIEW_API peerreview_review *
+peerreview_dataset_find(const peerreview_dataset *ds, const char *review_id);
+
+/**
+ * Append a review created by peerreview_review_new. On success the dataset
+ * owns it (do not free it; strings it returned stay valid). Fails with
+ * PEERREVIEW_EDATA if it has no review_id, PEERREVIEW_EEXIST if the id is
+ * taken, PEERREVIEW_EINVAL if it already belongs to a dataset; on failure the
+ * caller still owns it.
+ */
+PEERREVIEW_API int peerreview_dataset_add(peerreview_dataset *ds,
+                                          peerreview_review *review,
+                                          peerreview_diag *diag);
+
+/**
+ * Remove a review and free it: handles to it and its rows become invalid.
+ * PEERREVIEW_ENOTFOUND if absent. Strings it returned stay valid until the
+ * dataset is freed.
+ */
+PEERREVIEW_API int peerreview_dataset_remove(peerreview_dataset *ds,
+                                             const char *review_id);
+
+/**
+ * Counter that changes whenever reviews or rows are added or removed, or a
+ * review_id changes; lets bindings detect stale handles and iterators.
+ */
+PEERREVIEW_API uint64_t
+peerreview_dataset_generation(const peerreview_dataset *ds);
+
+/** New empty review not in any dataset (owned), or NULL when out of memory. */
+PEERREVIEW_API peerreview_review *peerreview_review_new(void);
+
+/**
+ * Free a review the caller owns. A review that belongs to a dataset is left
+ * alone (use peerreview_dataset_remove). NULL is a no-op.
+ */
+PEERREVIEW_API void peerreview_review_free(peerreview_review *review);
+
+/** Dataset the review belongs to (borrowed), or NULL. */
+PEERREVIEW_API peerreview_dataset *
+peerreview_review_dataset(const peerreview_review *review);
+
+/** Value of a reviews column by index (borrowed), NULL when unknown/empty. */
+PEERREVIEW_API const char *peerreview_review_value(const peerreview_review *review,
+                                                   size_t column);
+
+/** Value of a reviews column by name (borrowed), NULL when unknown or no such column. */
+PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review,
+                                                 const char *column);
+
+/**
+ * Set a reviews column (by index); value is copied. NULL or "" makes it
+ * unknown. The value is checked with peerreview_check_value first
+ * (PEERREVIEW_EDATA with the problem in diag). Changing review_id of a review
+ * in a dataset keeps the index right (PEERREVIEW_EEXIST if taken).
+ */
+PEERREVIEW_API int peerreview_review_set_value(peerreview_review *review,
+                                               size_t column, const char *value,
+                                               peerreview_diag *diag);
+
+/** peerreview_review_set_value by column name (PEERREVIEW_EINVAL if unknown). */
+PEERREVIEW_API int peerreview_review_set(peerreview_review *review,
+                                         const char *column, const char *value,
+                                         peerreview_diag *diag);
+
+/** Number of rows of a child table (PEERREVIEW_REVIEW_COUNCILS..SOURCES). */
+PEERREVIEW_API size_t peerreview_review_child_count(const peerreview_review *review,
+                                                    int table);
+
+/** Child row number i (borrowed), or NULL if out of range. */
+PEERREVIEW_API peerreview_row *
+peerreview_review_child(const peerreview_review *review, int table, size_t i);
+
+/**
+ * Append an empty row to a child list and return it in *out (borrowed).
+ * Its seq is preset to one more than the largest seq in the list (for
+ * items: set kind first, then peerreview_row_set(row, "seq", NULL) picks the
+ * next seq of that kind).
+ */
+PEERREVIEW_API int peerreview_review_add_child(peerreview_review *review,
+                                               int table, peerreview_row **out);
+
+/** Remove and free child row number i; its handle becomes invalid. */
+PEERREVIEW_API int peerreview_review_remove_child(peerreview_review *review,
+                                                  int table, size_t i);
+
+/** Table of a row. */
+PEERREVIEW_API int peerreview_row_table(const peerreview_row *row);
+
+/** Review a row belongs to (borrowed). */
+PEERREVIEW_API peerreview_review *peerreview_row_review(const peerreview_row *row);
+
+/**
+ * Value of a row's column by index (borrowed), NULL when unknown. Column 0
+ * (review_id) returns the parent review's id.
+ */
+PEERREVIEW_API const char *peerreview_row_value(const peerreview_row *row,
+                                                size_t column);
+
+/** Value of a row's column by name (borrowed), NULL when unknown or no such column. */
+PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row,
+                                              const char *column);
+
+/**
+ * Set a row's column by index, checked as peerreview_review_set_value.
+ * review_id cannot be set (PEERREVIEW_EINVAL): it is the parent's. Setting
+ * seq to NULL assigns the next free seq of the row's group.
+ */
+PEERREVIEW_API int peerreview_row_set_value(peerreview_row *row, size_t column,
+                                            const char *value,
+                                            peerreview_diag *diag);
+
+/** peerreview_row_set_value by column name. */
+PEERREVIEW_API int peerreview_row_set(peerreview_row *row, const char *column,
+                                      const char *value, peerreview_diag *diag);
+
+/* ------------------------------------------------------------------------ */
+/* Streaming reader: one validated row of one table at a time                */
+/* ------------------------------------------------------------------------ */
+
+/** Pull-style reader over one table file. Opaque. */
+typedef struct peerreview_reader peerreview_reader;
+
+/**
+ * Open one table's CSV file (e.g. items.csv) for reading in constant memory.
+ * table is a peerreview_table, or -1 to take it from the file name. The
+ * header is read and checked here. On success *out is owned by the caller.
+ */
+PEERREVIEW_API int peerreview_reader_open(const char *path, int table,
+                                          const peerreview_options *opts,
+                                          peerreview_diag *diag,
+                                          peerreview_reader **out);
+
+/**
+ * Advance to the next data row. Returns 1 when a row is available, 0 at the
+ * end, PEERREVIEW_EDATA when this row broke a value or row rule (its problems
+ * are in diag; call again to go on), or another negative status on a fatal
+ * error (syntax, I/O, memory: the reader is then at its end).
+ */
+PEERREVIEW_API int peerreview_reader_next(peerreview_reader *reader,
+                                          peerreview_diag *diag);
+
+/** Table the reader reads. */
+PEERREVIEW_API int peerreview_reader_table(const peerreview_reader *reader);
+
+/**
+ * Value of the current row's column, in schema column order (borrowed,
+ * valid until the next call to peerreview_reader_next), NULL when empty.
+ */
+PEERREVIEW_API const char *
+peerreview_reader_value(const peerreview_reader *reader, size_t column);
+
+/** Physical line where the current row starts (1-based). */
+PEERREVIEW_API unsigned long
+peerreview_reader_line(const peerreview_reader *reader);
+
+/** Free a reader and close its file. NULL is a no-op. */
+PEERREVIEW_API void peerreview_reader_free(peerreview_reader *reader);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PEERREVIEW_H */

@@ -1,0 +1,32 @@
+/* Growable byte buffer, always NUL-terminated when non-empty. */
+#ifndef PR_BUF_H
+#define PR_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct pr_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} pr_buf;
+
+#define PR_BUF_INIT {NULL, 0, 0}
+
+int pr_buf_reserve(pr_buf *b, size_t extra);
+int pr_buf_add(pr_buf *b, const void *data, size_t len);
+int pr_buf_addc(pr_buf *b, char c);
+int pr_buf_adds(pr_buf *b, const char *s);
+int pr_buf_printf(pr_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap);
+/* Append s as a double-quoted, truncated, escaped quotation for messages. */
+int pr_buf_quote(pr_buf *b, const char *s, size_t len);
+/* Append s as a JSON string literal (with quotes). */
+int pr_buf_json(pr_buf *b, const char *s, size_t len);
+void pr_buf_reset(pr_buf *b);
+void pr_buf_free(pr_buf *b);
+/* The contents as a string ("" when empty). */
+const char *pr_buf_str(const pr_buf *b);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * Bytes -> libcsv -> records of fields with positions.
+ *
+ * libcsv pushes fields through callbacks and reports no positions; this
+ * stage feeds it one segment at a time (each ending at a delimiter or line
+ * end) so that every callback happens at a known byte, tracks physical lines
+ * itself, skips a BOM, validates UTF-8 across read boundaries and detects
+ * NUL bytes and UTF-16. It is pull-style: one record per call.
+ */
+#ifndef PR_CSVIN_H
+#define PR_CSVIN_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+typedef struct pr_field {
+    const char *p; /* NUL-terminated; may contain NUL if the record is bad */
+    size_t len;
+    unsigned long line; /* physical line where the field starts */
+    long long offset;   /* byte offset where the field starts */
+} pr_field;
+
+typedef struct pr_record {
+    pr_field *f;
+    size_t n;
+    unsigned long line;   /* physical line where the record starts */
+    long long offset;     /* byte offset where the record starts */
+    unsigned long number; /* 1-based record number (header = 1) */
+    int bad;              /* an encoding problem was reported for it */
+} pr_record;
+
+typedef struct pr_csvin pr_csvin;
+
+/*
+ * Open path for reading; name is the file name used in problems. Problems go
+ * to sink. Returns 0, PEERREVIEW_EIO (io-error reported; *out NULL; when the
+ * file does not exist and missing_ok, returns PEERREVIEW_ENOTFOUND without a
+ * problem) or PEERREVIEW_ENOMEM.
+ */
+int pr_csvin_open(const char *path, const char *name, size_t max_field, pr_sink *sink,
+                  int missing_ok, pr_csvin **out);
+
+/* Read from memory (data must outlive the reader). */
+int pr_csvin_open_mem(const char *data, size_t len, const char *name, size_t max_field,
+                      pr_sink *sink, pr_csvin **out);
+
+/*
+ * Next record: 1 and *rec (valid until the next call), 0 at the end, or a
+ * negative status after a fatal problem (syntax, I/O, memory), which has been
+ * reported to the sink.
+ */
+int pr_csvin_next(pr_csvin *c, pr_record **rec);
+
+/* Bytes read so far (for progress). */
+unsigned long long pr_csvin_bytes(const pr_csvin *c);
+
+void pr_csvin_free(pr_csvin *c);
+
+#endif

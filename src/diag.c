@@ -1,0 +1,290 @@
+/* Diagnostics: positioned problems with stable codes (SPEC §4). */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "diag.h"
+
+struct peerreview_problem {
+    peerreview_severity severity;
+    peerreview_code code;
+    char *file;
+    unsigned long line, column, record;
+    long long offset;
+    char *field;
+    char *message;
+};
+
+struct peerreview_diag {
+    struct peerreview_problem *v;
+    size_t n, cap;
+    size_t errors, warnings; /* including problems not stored */
+    int oom;                 /* memory ran out while recording */
+};
+
+static const char *const code_names[PEERREVIEW_CODE_COUNT] = {
+    "io-error",        "empty-file",       "invalid-utf8",     "utf16-file",
+    "nul-byte",        "unterminated-quote", "stray-quote",    "too-many-fields",
+    "missing-fields",  "field-too-long",   "duplicate-column", "missing-column",
+    "unknown-column",  "missing-value",    "bad-date",         "bad-integer",
+    "bad-enum",        "bad-pattern",      "bad-url",          "whitespace",
+    "duplicate-key",   "foreign-key",      "inconsistent",     "seq-gap",
+    "count-mismatch",  "no-date",          "formula-prefix",   "out-of-memory",
+    "too-many-records", "unrepresentable", "bad-descriptor"};
+
+static const struct peerreview_problem oom_problem = {
+    PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_OUT_OF_MEMORY, NULL, 0, 0, 0, -1, NULL,
+    (char *)"out of memory: free some memory or raise the process's limits and try again"};
+
+PEERREVIEW_API const char *peerreview_code_name(int code)
+{
+    return code >= 0 && code < PEERREVIEW_CODE_COUNT ? code_names[code] : NULL;
+}
+
+PEERREVIEW_API int peerreview_code_lookup(const char *name)
+{
+    for (int i = 0; name && i < PEERREVIEW_CODE_COUNT; i++)
+        if (strcmp(name, code_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+PEERREVIEW_API peerreview_diag *peerreview_diag_new(void)
+{
+    return pr_calloc(1, sizeof(peerreview_diag));
+}
+
+static void problem_free(struct peerreview_problem *p)
+{
+    pr_free(p->file);
+    pr_free(p->field);
+    pr_free(p->message);
+}
+
+PEERREVIEW_API void peerreview_diag_clear(peerreview_diag *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        problem_free(&d->v[i]);
+    d->n = 0;
+    d->errors = d->warnings = 0;
+    d->oom = 0;
+}
+
+PEERREVIEW_API void peerreview_diag_free(peerreview_diag *d)
+{
+    if (!d)
+        return;
+    peerreview_diag_clear(d);
+    pr_free(d->v);
+    pr_free(d);
+}
+
+PEERREVIEW_API size_t peerreview_diag_count(const peerreview_diag *d)
+{
+    return d ? d->n + (d->oom ? 1 : 0) : 0;
+}
+
+PEERREVIEW_API size_t peerreview_diag_errors(const peerreview_diag *d)
+{
+    return d ? d->errors : 0;
+}
+
+PEERREVIEW_API size_t peerreview_diag_warnings(const peerreview_diag *d)
+{
+    return d ? d->warnings : 0;
+}
+
+PEERREVIEW_API const peerreview_problem *peerreview_diag_get(const peerreview_diag *d,
+                                                            size_t i)
+{
+    if (!d)
+        return NULL;
+    if (i < d->n)
+        return &d->v[i];
+    if (i == d->n && d->oom)
+        return &oom_problem;
+    return NULL;
+}
+
+PEERREVIEW_API peerreview_severity peerreview_problem_severity(const peerreview_problem *p)
+{
+    return p ? p->severity : PEERREVIEW_SEVERITY_ERROR;
+}
+PEERREVIEW_API peerreview_code peerreview_problem_code(const peerreview_problem *p)
+{
+    return p ? p->code : PEERREVIEW_P_IO_ERROR;
+}
+PEERREVIEW_API const char *peerreview_problem_file(const peerreview_problem *p)
+{
+    return p ? p->file : NULL;
+}
+PEERREVIEW_API unsigned long peerreview_problem_line(const peerreview_problem *p)
+{
+    return p ? p->line : 0;
+}
+PEERREVIEW_API unsigned long peerreview_problem_column(const peerreview_problem *p)
+{
+    return p ? p->column : 0;
+}
+PEERREVIEW_API unsigned long peerreview_problem_record(const peerreview_problem *p)
+{
+    return p ? p->record : 0;
+}
+PEERREVIEW_API long long peerreview_problem_offset(const peerreview_problem *p)
+{
+    return p ? p->offset : -1;
+}
+PEERREVIEW_API const char *peerreview_problem_field(const peerreview_problem *p)
+{
+    return p ? p->field : NULL;
+}
+PEERREVIEW_API const char *peerreview_problem_message(const peerreview_problem *p)
+{
+    return p && p->message ? p->message : "";
+}
+
+PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, char *buf,
+                                                size_t size)
+{
+    if (!p) {
+        if (buf && size)
+            buf[0] = '\0';
+        return 0;
+    }
+    char pos[96] = "";
+    int n = 0;
+    if (p->line && p->column)
+        n = snprintf(pos, sizeof pos, ":%lu:%lu", p->line, p->column);
+    else if (p->line)
+        n = snprintf(pos, sizeof pos, ":%lu", p->line);
+    (void)n;
+    int r = snprintf(buf, buf ? size : 0, "%s%s%s%s: %s%s%s [%s]",
+                     p->file ? p->file : "", pos, (p->file || pos[0]) ? ": " : "",
+                     p->severity == PEERREVIEW_SEVERITY_ERROR ? "error" : "warning",
+                     p->field ? p->field : "", p->field ? ": " : "",
+                     peerreview_problem_message(p), code_names[p->code]);
+    return r < 0 ? 0 : (size_t)r;
+}
+
+/* ---- the sink ---- */
+
+void pr_sink_init(pr_sink *s, peerreview_diag *diag, size_t max)
+{
+    memset(s, 0, sizeof *s);
+    s->diag = diag;
+    s->max = max;
+}
+
+void pr_column_letters(unsigned long col, char *buf)
+{
+    char tmp[8];
+    int n = 0;
+    while (col > 0 && n < 7) {
+        col--;
+        tmp[n++] = (char)('A' + col % 26);
+        col /= 26;
+    }
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+}
+
+void pr_report_oom(pr_sink *s, const char *file)
+{
+    (void)file;
+    s->oom = 1;
+    s->stop = 1;
+    s->errors++;
+    if (s->diag && !s->diag->oom) {
+        s->diag->oom = 1;
+        s->diag->errors++;
+    }
+}
+
+static char *dup_or_null(const char *s, int *fail)
+{
+    if (!s)
+        return NULL;
+    char *d = pr_strdup(s);
+    if (!d)
+        *fail = 1;
+    return d;
+}
+
+int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const pr_where *w,
+              const char *fmt, ...)
+{
+    static const pr_where none = PR_WHERE_NONE;
+    if (!w)
+        w = &none;
+    if (sev == PEERREVIEW_SEVERITY_ERROR) {
+        s->errors++;
+        if (s->diag)
+            s->diag->errors++;
+    } else {
+        s->warnings++;
+        if (s->errors_only)
+            return 0;
+        if (s->diag)
+            s->diag->warnings++;
+    }
+    /* the cap: 0 keeps only the first error and stops there */
+    size_t limit = s->max ? s->max : 1;
+    int keep = s->stored < limit && (s->max || sev == PEERREVIEW_SEVERITY_ERROR);
+    if (sev == PEERREVIEW_SEVERITY_ERROR &&
+        (s->max == 0 || s->stored + (keep ? 1 : 0) >= limit))
+        s->stop = 1;
+    if (s->stored >= limit && s->errors > 0)
+        s->stop = 1;
+    if (!keep)
+        return 0;
+    s->stored++;
+    if (!s->diag)
+        return 0;
+
+    peerreview_diag *d = s->diag;
+    pr_buf msg = PR_BUF_INIT;
+    int fail = 0;
+    if (w->column && w->record) {
+        char letters[8];
+        pr_column_letters(w->column, letters);
+        fail |= pr_buf_printf(&msg, "cell %s%lu: ", letters, w->record);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    fail |= pr_buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (!fail && pr_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v))
+        fail = 1;
+    if (fail) {
+        pr_buf_free(&msg);
+        pr_report_oom(s, w->file);
+        return -1;
+    }
+    struct peerreview_problem *p = &d->v[d->n];
+    memset(p, 0, sizeof *p);
+    p->severity = sev;
+    p->code = code;
+    p->line = w->line;
+    p->column = w->column;
+    p->record = w->record;
+    p->offset = w->offset;
+    p->file = dup_or_null(w->file, &fail);
+    p->field = dup_or_null(w->field, &fail);
+    p->message = msg.data ? msg.data : pr_strdup("");
+    if (!p->message)
+        fail = 1;
+    if (fail) {
+        problem_free(p);
+        pr_report_oom(s, w->file);
+        return -1;
+    }
+    d->n++;
+    return 0;
+}

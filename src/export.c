@@ -1,0 +1,356 @@
+/* Export: canonical package bytes (SPEC §3) written atomically. */
+#include "config.h"
+
+#include <csv.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "export.h"
+#include "io.h"
+#include "load.h"
+#include "options.h"
+#include "rules.h"
+#include "schema.h"
+
+#define UTF8_BOM "\xEF\xBB\xBF"
+
+int pr_csv_field(pr_buf *b, const char *s, size_t len)
+{
+    if (!s || !len)
+        return 0;
+    if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\r', len) &&
+        !memchr(s, '\n', len))
+        return pr_buf_add(b, s, len);
+    /* quoted: libcsv writes the quotes and doubles the ones inside */
+    size_t max;
+    if (pr_mul_size(len, 2, &max) || pr_add_size(max, 2, &max) || pr_buf_reserve(b, max))
+        return -1;
+    size_t n = csv_write(b->data + b->len, max, s, len);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+static int formula_char(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+int pr_csv_cell(pr_buf *b, const char *s, int is_text, int safe)
+{
+    if (!s)
+        return 0;
+    size_t len = strlen(s);
+    if (safe && is_text && len && formula_char(s[0])) {
+        pr_buf tmp = PR_BUF_INIT;
+        int r = pr_buf_addc(&tmp, '\'') || pr_buf_add(&tmp, s, len) ||
+                pr_csv_field(b, tmp.data, tmp.len);
+        pr_buf_free(&tmp);
+        return r ? -1 : 0;
+    }
+    return pr_csv_field(b, s, len);
+}
+
+static int render_row(pr_buf *out, const peerreview_row *row, int safe)
+{
+    const pr_table *t = &pr_tables[row->table];
+    for (size_t c = 0; c < t->ncols; c++) {
+        if ((c && pr_buf_addc(out, ',')) ||
+            pr_csv_cell(out, pr_row_value(row, c), t->cols[c].type == PEERREVIEW_TYPE_TEXT, safe))
+            return -1;
+    }
+    return pr_buf_add(out, "\r\n", 2);
+}
+
+int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *out)
+{
+    const pr_table *t = &pr_tables[table];
+    if (safe && pr_buf_adds(out, UTF8_BOM))
+        return -1;
+    for (size_t c = 0; c < t->ncols; c++)
+        if ((c && pr_buf_addc(out, ',')) || pr_csv_field(out, t->cols[c].name, strlen(t->cols[c].name)))
+            return -1;
+    if (pr_buf_add(out, "\r\n", 2))
+        return -1;
+    for (size_t i = 0; i < ds->n; i++) {
+        const peerreview_review *r = ds->v[i];
+        if (table == PEERREVIEW_REVIEWS) {
+            if (render_row(out, r->row, safe))
+                return -1;
+            continue;
+        }
+        size_t *idx = pr_sorted_children(r, table);
+        if (!idx)
+            return -1;
+        for (size_t k = 0; k < r->kids[table].n; k++) {
+            if (render_row(out, r->kids[table].v[idx[k]], safe)) {
+                pr_free(idx);
+                return -1;
+            }
+        }
+        pr_free(idx);
+    }
+    return 0;
+}
+
+/* ---- datapackage.json, laid out as json.dump(indent=1) would ---- */
+
+typedef struct jw {
+    pr_buf *b;
+    int depth;
+    int first[16];
+    int fail;
+} jw;
+
+static void jw_indent(jw *j)
+{
+    j->fail |= pr_buf_addc(j->b, '\n');
+    for (int i = 0; i < j->depth; i++)
+        j->fail |= pr_buf_addc(j->b, ' ');
+}
+
+/* Start a value inside the current container (comma, newline, indent). */
+static void jw_item(jw *j)
+{
+    if (j->depth == 0)
+        return;
+    if (!j->first[j->depth])
+        j->fail |= pr_buf_addc(j->b, ',');
+    j->first[j->depth] = 0;
+    jw_indent(j);
+}
+
+static void jw_key(jw *j, const char *k)
+{
+    jw_item(j);
+    j->fail |= pr_buf_json(j->b, k, strlen(k));
+    j->fail |= pr_buf_adds(j->b, ": ");
+}
+
+static void jw_open(jw *j, char c)
+{
+    j->fail |= pr_buf_addc(j->b, c);
+    j->depth++;
+    j->first[j->depth] = 1;
+}
+
+static void jw_close(jw *j, char c)
+{
+    int empty = j->first[j->depth];
+    j->depth--;
+    if (!empty)
+        jw_indent(j);
+    j->fail |= pr_buf_addc(j->b, c);
+}
+
+static void jw_str(jw *j, const char *s) { j->fail |= pr_buf_json(j->b, s, strlen(s)); }
+
+static void jw_kstr(jw *j, const char *k, const char *v)
+{
+    jw_key(j, k);
+    jw_str(j, v);
+}
+
+static void jw_strlist(jw *j, const char *k, const char *const *v, size_t n)
+{
+    jw_key(j, k);
+    jw_open(j, '[');
+    for (size_t i = 0; i < n && v[i]; i++) {
+        jw_item(j);
+        jw_str(j, v[i]);
+    }
+    jw_close(j, ']');
+}
+
+static void jw_field(jw *j, const pr_column *c)
+{
+    jw_item(j);
+    jw_open(j, '{');
+    jw_kstr(j, "name", c->name);
+    jw_kstr(j, "type", c->type == PEERREVIEW_TYPE_INTEGER ? "integer" : "string");
+    if (c->description)
+        jw_kstr(j, "description", c->description);
+    int any = (c->flags & (PR_REQUIRED | PR_UNIQUE | PR_NONEMPTY)) || c->pattern || c->enums ||
+              c->type == PEERREVIEW_TYPE_URL ||
+              (c->type == PEERREVIEW_TYPE_INTEGER && c->min != INT64_MIN);
+    if (any) {
+        jw_key(j, "constraints");
+        jw_open(j, '{');
+        if (c->flags & PR_REQUIRED) {
+            jw_key(j, "required");
+            j->fail |= pr_buf_adds(j->b, "true");
+        }
+        if (c->flags & PR_UNIQUE) {
+            jw_key(j, "unique");
+            j->fail |= pr_buf_adds(j->b, "true");
+        }
+        if (c->flags & PR_NONEMPTY) {
+            jw_key(j, "minLength");
+            j->fail |= pr_buf_adds(j->b, "1");
+        }
+        if (c->pattern)
+            jw_kstr(j, "pattern", c->pattern->regex);
+        if (c->enums)
+            jw_strlist(j, "enum", c->enums, (size_t)-1);
+        if (c->type == PEERREVIEW_TYPE_INTEGER && c->min != INT64_MIN) {
+            jw_key(j, "minimum");
+            j->fail |= pr_buf_printf(j->b, "%lld", (long long)c->min);
+        }
+        if (c->type == PEERREVIEW_TYPE_INTEGER && c->max != INT64_MAX) {
+            jw_key(j, "maximum");
+            j->fail |= pr_buf_printf(j->b, "%lld", (long long)c->max);
+        }
+        if (c->type == PEERREVIEW_TYPE_URL)
+            jw_kstr(j, "format", "uri");
+        jw_close(j, '}');
+    }
+    jw_close(j, '}');
+}
+
+static void jw_resource(jw *j, int table)
+{
+    const pr_table *t = &pr_tables[table];
+    jw_item(j);
+    jw_open(j, '{');
+    jw_kstr(j, "name", t->name);
+    jw_kstr(j, "path", t->file);
+    jw_kstr(j, "profile", "tabular-data-resource");
+    jw_kstr(j, "encoding", "utf-8");
+    if (t->write_dialect) {
+        jw_key(j, "dialect");
+        jw_open(j, '{');
+        jw_kstr(j, "delimiter", ",");
+        jw_kstr(j, "quoteChar", "\"");
+        jw_key(j, "doubleQuote");
+        j->fail |= pr_buf_adds(j->b, "true");
+        jw_kstr(j, "lineTerminator", "\r\n");
+        jw_key(j, "header");
+        j->fail |= pr_buf_adds(j->b, "true");
+        jw_close(j, '}');
+    }
+    jw_key(j, "schema");
+    jw_open(j, '{');
+    const char *key[3];
+    for (size_t k = 0; k < t->nkey; k++)
+        key[k] = t->cols[t->key[k]].name;
+    jw_strlist(j, "primaryKey", key, t->nkey);
+    static const char *const missing[] = {""};
+    jw_strlist(j, "missingValues", missing, 1);
+    jw_key(j, "foreignKeys");
+    jw_open(j, '[');
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (!(t->cols[c].flags & (PR_PARENT_FK | PR_SELF_FK)))
+            continue;
+        static const char *const id[] = {"review_id"};
+        const char *self[] = {t->cols[c].name};
+        jw_item(j);
+        jw_open(j, '{');
+        jw_strlist(j, "fields", self, 1);
+        jw_key(j, "reference");
+        jw_open(j, '{');
+        jw_kstr(j, "resource", (t->cols[c].flags & PR_SELF_FK) ? "" : "reviews");
+        jw_strlist(j, "fields", id, 1);
+        jw_close(j, '}');
+        jw_close(j, '}');
+    }
+    jw_close(j, ']');
+    jw_key(j, "fields");
+    jw_open(j, '[');
+    for (size_t c = 0; c < t->ncols; c++)
+        jw_field(j, &t->cols[c]);
+    jw_close(j, ']');
+    jw_close(j, '}');
+    jw_close(j, '}');
+}
+
+int pr_render_descriptor(const peerreview_dataset *ds, pr_buf *out)
+{
+    jw j;
+    memset(&j, 0, sizeof j);
+    j.b = out;
+    jw_open(&j, '{');
+    jw_kstr(&j, "name", ds->meta_name ? ds->meta_name : "peer-reviews");
+    if (ds->meta_title)
+        jw_kstr(&j, "title", ds->meta_title);
+    if (ds->meta_description)
+        jw_kstr(&j, "description", ds->meta_description);
+    jw_key(&j, "resources");
+    jw_open(&j, '[');
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++)
+        jw_resource(&j, t);
+    jw_close(&j, ']');
+    jw_close(&j, '}');
+    return j.fail ? -1 : 0;
+}
+
+/* ---- saving ---- */
+
+static int ends_with_csv(const char *s)
+{
+    size_t n = strlen(s);
+    return n >= 4 && (strcmp(s + n - 4, ".csv") == 0 || strcmp(s + n - 4, ".CSV") == 0);
+}
+
+static int save_package(const peerreview_dataset *ds, const char *dir, const peerreview_options *o,
+                        pr_sink *sink, pr_outset *set)
+{
+    int rc = pr_outset_mkdir(set, dir, sink);
+    if (rc)
+        return rc;
+    pr_buf b = PR_BUF_INIT;
+    for (int t = 0; t <= PEERREVIEW_TABLE_COUNT && !rc; t++) {
+        pr_buf_reset(&b);
+        const char *file = t < PEERREVIEW_TABLE_COUNT ? pr_tables[t].file : "datapackage.json";
+        int fail = t < PEERREVIEW_TABLE_COUNT ? pr_render_table(ds, t, o->spreadsheet_safe, &b)
+                                              : pr_render_descriptor(ds, &b);
+        char *path = fail ? NULL : pr_path_join(dir, file);
+        if (!path) {
+            pr_report_oom(sink, dir);
+            rc = PEERREVIEW_ENOMEM;
+            break;
+        }
+        rc = pr_outset_add(set, path, b.data ? b.data : "", b.len, sink);
+        pr_free(path);
+    }
+    pr_buf_free(&b);
+    return rc;
+}
+
+static int save_flat(const peerreview_dataset *ds, const char *path, const peerreview_options *o,
+                     pr_sink *sink, pr_outset *set)
+{
+    pr_buf b = PR_BUF_INIT;
+    int rc = pr_flat_render(ds, o, sink, &b);
+    if (!rc)
+        rc = pr_outset_add(set, path, b.data ? b.data : "", b.len, sink);
+    pr_buf_free(&b);
+    return rc;
+}
+
+PEERREVIEW_API int peerreview_save(const peerreview_dataset *ds, const char *path,
+                                   const peerreview_options *opts, peerreview_diag *diag)
+{
+    if (!ds || !path || !*path)
+        return PEERREVIEW_EINVAL;
+    const peerreview_options *o = pr_options(opts);
+    pr_sink sink;
+    pr_sink_init(&sink, diag, o->max_problems);
+    sink.errors_only = 1; /* warnings are for validate; a save reports why it failed */
+    int rc = pr_validate(ds, &sink);
+    if (rc)
+        return rc;
+    peerreview_form form = o->form;
+    if (form == PEERREVIEW_FORM_AUTO)
+        form = ends_with_csv(path) ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
+    pr_outset *set;
+    if (pr_outset_new(&set)) {
+        pr_report_oom(&sink, path);
+        return PEERREVIEW_ENOMEM;
+    }
+    rc = form == PEERREVIEW_FORM_FLAT ? save_flat(ds, path, o, &sink, set)
+                                      : save_package(ds, path, o, &sink, set);
+    if (!rc)
+        rc = pr_outset_commit(set, &sink);
+    pr_outset_free(set);
+    return rc;
+}

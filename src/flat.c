@@ -1,0 +1,449 @@
+/*
+ * The flat form: one CSV row per review. The review columns come first, then
+ * one list column per child table (items: one per kind), derived from the
+ * schema table. Each line of a list cell is one child row, in seq order; a
+ * child with several fields joins them with " | " in column order (seq and
+ * review_id left out), trailing empty fields omitted. See doc/flat-format.md.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "export.h"
+#include "load.h"
+#include "rules.h"
+#include "schema.h"
+#include "value.h"
+
+#define ERR PEERREVIEW_SEVERITY_ERROR
+#define SEP " | "
+#define SEPLEN 3
+
+/* A list column: which child table, and for items which kind. */
+typedef struct flatcol {
+    const char *name;
+    int table;
+    const char *kind; /* items only */
+} flatcol;
+
+#define NKINDS 6
+#define NFLAT (PEERREVIEW_TABLE_COUNT - 2 + NKINDS)
+
+static size_t flat_columns(flatcol *out, const char **names)
+{
+    size_t n = 0;
+    for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++) {
+        if (t == PEERREVIEW_ITEMS) {
+            for (size_t k = 0; pr_item_kinds[k] && k < NKINDS; k++) {
+                out[n].name = pr_item_kinds[k];
+                out[n].table = t;
+                out[n].kind = pr_item_kinds[k];
+                n++;
+            }
+        } else {
+            out[n].name = pr_tables[t].flat_name;
+            out[n].table = t;
+            out[n].kind = NULL;
+            n++;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        names[i] = out[i].name;
+    return n;
+}
+
+
+/* Columns of a child table that a line carries: all but review_id and seq (and kind). */
+static size_t line_cols(int table, size_t *cols)
+{
+    const pr_table *t = &pr_tables[table];
+    size_t n = 0;
+    for (size_t c = 1; c < t->ncols; c++)
+        if (c != pr_seq_col(table) && !(table == PEERREVIEW_ITEMS && c == PR_I_KIND))
+            cols[n++] = c;
+    return n;
+}
+
+/*
+ * Split a line into at most n parts at " | " (the last part takes the rest).
+ * Returns the number of parts; more than n means the last part itself holds a
+ * separator.
+ */
+static size_t split_line(const char *p, size_t len, size_t n, const char **part, size_t *plen)
+{
+    const char *end = p + len;
+    size_t k = 0;
+    if (n == 1) { /* one field: the whole line, separators and all */
+        part[0] = p;
+        plen[0] = len;
+        return 1;
+    }
+    for (;;) {
+        const char *s = p;
+        while (s + SEPLEN <= end && memcmp(s, SEP, SEPLEN) != 0)
+            s++;
+        int found = s + SEPLEN <= end;
+        if (k == n)
+            return n + 1;
+        part[k] = p;
+        plen[k] = found && k + 1 < n ? (size_t)(s - p) : (size_t)(end - p);
+        k++;
+        if (!found)
+            return k;
+        if (k == n)
+            return n + 1;
+        p = s + SEPLEN;
+    }
+}
+
+/* ---- import ---- */
+
+typedef struct flatload {
+    const char *path;
+    pr_sink *sink;
+    peerreview_dataset *ds;
+    const pr_record *rec;
+} flatload;
+
+static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsigned long fcol,
+                     const char *line, size_t len, unsigned long pline, long long off,
+                     size_t seq)
+{
+    int table = fc->table;
+    peerreview_row *row = pr_row_alloc(table);
+    if (!row)
+        return -1;
+    row->review = r;
+    row->src.line = (uint32_t)pline;
+    row->src.record = (uint32_t)F->rec->number;
+    row->src.column = (uint32_t)fcol;
+    row->src.offset = (uint64_t)off;
+    char num[24];
+    int nn = snprintf(num, sizeof num, "%zu", seq);
+    if (pr_row_store(&F->ds->arena, row, pr_seq_col(table), num, (size_t)nn) ||
+        (fc->kind && pr_row_store(&F->ds->arena, row, PR_I_KIND, fc->kind, strlen(fc->kind)))) {
+        pr_free(row);
+        return -1;
+    }
+    size_t cols[PR_MAX_COLS];
+    size_t ncols = line_cols(table, cols);
+    const char *part[PR_MAX_COLS];
+    size_t plen[PR_MAX_COLS];
+    size_t nparts = split_line(line, len, ncols, part, plen);
+    pr_buf msg = PR_BUF_INIT;
+    uint8_t reported[PR_MAX_COLS] = {0};
+    if (nparts > ncols) {
+        pr_where w = pr_row_where(F->ds, row, cols[ncols - 1]);
+        if (pr_report(F->sink, ERR, PEERREVIEW_P_TOO_MANY_FIELDS, &w,
+                      "%s: a line has more than %zu parts separated by \" | \"; remove the "
+                      "extra ones",
+                      fc->name, ncols))
+            goto oom;
+        nparts = ncols;
+    }
+    for (size_t k = 0; k < nparts; k++) {
+        size_t col = cols[k];
+        if (!plen[k])
+            continue;
+        pr_buf_reset(&msg);
+        int code = pr_check_cell(table, col, part[k], plen[k], &msg);
+        if (code == -2)
+            goto oom;
+        if (code >= 0) {
+            pr_where w = pr_row_where(F->ds, row, col);
+            if (pr_report(F->sink, ERR, (peerreview_code)code, &w, "%s: %s", fc->name,
+                          pr_buf_str(&msg)))
+                goto oom;
+            reported[col] = 1;
+        } else if (pr_row_store(&F->ds->arena, row, col, part[k], plen[k]))
+            goto oom;
+    }
+    pr_buf_free(&msg);
+    if (pr_rules_row(F->sink, F->ds, row, r->row->v[PR_R_REVIEW_ID], reported) ||
+        pr_review_append(r, table, row)) {
+        pr_free(row);
+        return -1;
+    }
+    return 0;
+oom:
+    pr_buf_free(&msg);
+    pr_free(row);
+    return -1;
+}
+
+/* Split one list cell into lines and add a child row for each. */
+static int load_cell(flatload *F, peerreview_review *r, const flatcol *fc, unsigned long fcol,
+                     const pr_field *f)
+{
+    const char *p = f->p, *end = f->p + f->len;
+    unsigned long pline = f->line;
+    long long off = f->offset + (f->p[0] == '"' ? 1 : 0);
+    size_t seq = 0;
+    while (p < end) {
+        const char *e = p;
+        while (e < end && *e != '\n' && *e != '\r')
+            e++;
+        if (add_child(F, r, fc, fcol, p, (size_t)(e - p), pline, off, ++seq))
+            return -1;
+        if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n')
+            e++;
+        off += (long long)(e + 1 - p);
+        p = e + 1;
+        pline++;
+    }
+    return 0;
+}
+
+int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
+                 peerreview_dataset *ds)
+{
+    flatcol fcs[NFLAT];
+    const char *names[NFLAT];
+    size_t nflat = flat_columns(fcs, names);
+    pr_csvin *in;
+    int rc = pr_csvin_open(path, path, o->max_field_size, sink, 0, &in);
+    if (rc)
+        return rc;
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
+        ds->src_file[t] = pr_strdup(path);
+        if (!ds->src_file[t]) {
+            pr_csvin_free(in);
+            pr_report_oom(sink, path);
+            return PEERREVIEW_ENOMEM;
+        }
+    }
+    pr_record *rec;
+    rc = pr_csvin_next(in, &rec);
+    if (rc == 0) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = path;
+        pr_report(sink, ERR, PEERREVIEW_P_EMPTY_FILE, &w,
+                  "the file is empty; it needs at least the header row");
+    }
+    pr_header h;
+    memset(&h, 0, sizeof h);
+    if (rc == 1 && pr_header_read(&h, PEERREVIEW_REVIEWS, rec, path, o, sink, names, nflat)) {
+        pr_header_free(&h);
+        pr_csvin_free(in);
+        return PEERREVIEW_ENOMEM;
+    }
+    if (rc == 1 && h.usable) {
+        size_t n = pr_tables[PEERREVIEW_REVIEWS].ncols;
+        ds->src_col[PEERREVIEW_REVIEWS] = pr_calloc(n, sizeof(uint16_t));
+        if (!ds->src_col[PEERREVIEW_REVIEWS])
+            pr_report_oom(sink, path);
+        else
+            memcpy(ds->src_col[PEERREVIEW_REVIEWS], h.col_to_file, n * sizeof(uint16_t));
+    }
+    size_t records = 0;
+    flatload F = {path, sink, ds, NULL};
+    while (rc == 1 && h.usable && !sink->stop && !sink->oom) {
+        rc = pr_csvin_next(in, &rec);
+        if (rc != 1)
+            break;
+        if (++records > o->max_records) {
+            pr_where w = PR_WHERE_NONE;
+            w.file = path;
+            w.line = rec->line;
+            pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
+                      "more than %zu records; raise the record limit if the file is right",
+                      o->max_records);
+            break;
+        }
+        if (rec->bad)
+            continue;
+        F.rec = rec;
+        peerreview_review *r = peerreview_review_new();
+        if (!r) {
+            pr_report_oom(sink, path);
+            break;
+        }
+        r->ds = ds;
+        int cr = pr_record_to_row(&h, rec, path, &ds->arena, r->row, sink);
+        for (size_t k = 0; cr == 0 && k < nflat; k++) {
+            unsigned fcol = h.col_to_file[pr_tables[PEERREVIEW_REVIEWS].ncols + k];
+            if (fcol && rec->f[fcol - 1].len && load_cell(&F, r, &fcs[k], fcol, &rec->f[fcol - 1]))
+                cr = -1;
+        }
+        const char *id = r->row->v[PR_R_REVIEW_ID];
+        uint8_t reported[PR_MAX_COLS] = {0};
+        for (size_t c = 0; cr == 0 && c < pr_tables[PEERREVIEW_REVIEWS].ncols; c++) {
+            unsigned f = h.col_to_file[c];
+            reported[c] = !r->row->v[c] && f && rec->f[f - 1].len > 0;
+        }
+        if (cr == 0 && pr_rules_row(sink, ds, r->row, id, reported))
+            cr = -1;
+        if (cr == 0 && id) {
+            peerreview_review *first = peerreview_dataset_find(ds, id);
+            r->ds = NULL;
+            int ir = first ? PEERREVIEW_EEXIST : pr_dataset_insert(ds, r);
+            if (ir == PEERREVIEW_OK)
+                r = NULL;
+            else if (ir == PEERREVIEW_EEXIST) {
+                pr_where w = pr_row_where(ds, first->row, PR_R_REVIEW_ID);
+                w.line = rec->line;
+                w.record = rec->number;
+                pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
+                          "review_id \"%s\" is used again (first on line %lu); every review "
+                          "needs its own id",
+                          id, (unsigned long)first->row->src.line);
+            } else
+                cr = -1;
+        }
+        if (r) {
+            r->ds = NULL;
+            peerreview_review_free(r);
+        }
+        if (cr < 0) {
+            pr_report_oom(sink, path);
+            break;
+        }
+    }
+    pr_header_free(&h);
+    pr_csvin_free(in);
+    if (!sink->stop && !sink->oom && pr_rules_dataset(sink, ds))
+        pr_report_oom(sink, path);
+    return rc == PEERREVIEW_EIO ? PEERREVIEW_EIO : 0;
+}
+
+/* ---- export ---- */
+
+typedef struct flatsave {
+    const peerreview_dataset *ds;
+    pr_sink *sink;
+    int unrepresentable;
+} flatsave;
+
+static int unrep(flatsave *S, const peerreview_review *r, const flatcol *fc, size_t col,
+                 const char *why)
+{
+    pr_where w = PR_WHERE_NONE;
+    char field[96];
+    snprintf(field, sizeof field, "%s.%s", fc->name, pr_tables[fc->table].cols[col].name);
+    w.field = field;
+    S->unrepresentable = 1;
+    return pr_report(S->sink, ERR, PEERREVIEW_P_UNREPRESENTABLE, &w,
+                     "review %s: %s, which the flat form cannot hold; save as a package "
+                     "instead, or change the value",
+                     r->row->v[PR_R_REVIEW_ID], why);
+}
+
+/* Render one child row as a line; 1 if it cannot be represented. */
+static int render_line(flatsave *S, const peerreview_review *r, const flatcol *fc,
+                       const peerreview_row *row, pr_buf *line)
+{
+    size_t cols[PR_MAX_COLS];
+    size_t ncols = line_cols(fc->table, cols);
+    size_t last = 0; /* number of fields up to the last non-empty one */
+    for (size_t k = 0; k < ncols; k++)
+        if (row->v[cols[k]])
+            last = k + 1;
+    if (last == 0)
+        return unrep(S, r, fc, cols[0], "a row with every field empty") ? -1 : 1;
+    for (size_t k = 0; k < last; k++) {
+        const char *v = row->v[cols[k]];
+        size_t len = v ? strlen(v) : 0;
+        if (v && (memchr(v, '\n', len) || memchr(v, '\r', len)))
+            return unrep(S, r, fc, cols[k], "the value has a line break") ? -1 : 1;
+        if ((k && pr_buf_adds(line, SEP)) || (v && pr_buf_add(line, v, len)))
+            return -1;
+    }
+    /* the line must split back into exactly these values */
+    const char *part[PR_MAX_COLS];
+    size_t plen[PR_MAX_COLS];
+    size_t nparts = split_line(line->data ? line->data : "", line->len, ncols, part, plen);
+    for (size_t k = 0; k < ncols; k++) {
+        const char *v = row->v[cols[k]];
+        size_t len = v ? strlen(v) : 0;
+        size_t got = nparts > ncols ? (size_t)-1 : k < nparts ? plen[k] : 0;
+        if (got != len || (len && memcmp(part[k], v, len) != 0))
+            return unrep(S, r, fc, cols[k],
+                         "the value contains \" | \" (the field separator) or a | beside "
+                         "a space")
+                       ? -1
+                       : 1;
+    }
+    return 0;
+}
+
+static int render_list(flatsave *S, const peerreview_review *r, const flatcol *fc, pr_buf *cell)
+{
+    const pr_rowlist *l = &r->kids[fc->table];
+    size_t *idx = pr_sorted_children(r, fc->table);
+    if (!idx)
+        return -1;
+    int64_t expect = 1;
+    int rc = 0;
+    pr_buf line = PR_BUF_INIT;
+    for (size_t i = 0; i < l->n && rc >= 0; i++) {
+        const peerreview_row *row = l->v[idx[i]];
+        if (fc->kind && (!row->v[PR_I_KIND] || strcmp(row->v[PR_I_KIND], fc->kind) != 0))
+            continue;
+        const char *s = row->v[pr_seq_col(fc->table)];
+        int64_t seq;
+        if (!s || pr_int_parse(s, strlen(s), &seq) || seq != expect) {
+            rc = unrep(S, r, fc, pr_seq_col(fc->table),
+                       "seq values are not 1, 2, 3, ... (the flat form numbers rows by line)")
+                     ? -1
+                     : 1;
+            break;
+        }
+        expect++;
+        pr_buf_reset(&line);
+        int lr = render_line(S, r, fc, row, &line);
+        if (lr)
+            rc = lr < 0 ? -1 : 1;
+        else if ((expect > 2 && pr_buf_addc(cell, '\n')) || pr_buf_add(cell, line.data, line.len))
+            rc = -1;
+    }
+    pr_buf_free(&line);
+    pr_free(idx);
+    return rc < 0 ? -1 : 0;
+}
+
+int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
+                   pr_buf *out)
+{
+    flatcol fcs[NFLAT];
+    const char *names[NFLAT];
+    size_t nflat = flat_columns(fcs, names);
+    const pr_table *t = &pr_tables[PEERREVIEW_REVIEWS];
+    flatsave S = {ds, sink, 0};
+    int safe = o->spreadsheet_safe;
+    if (safe && pr_buf_adds(out, "\xEF\xBB\xBF"))
+        goto oom;
+    for (size_t c = 0; c < t->ncols + nflat; c++) {
+        const char *name = c < t->ncols ? t->cols[c].name : names[c - t->ncols];
+        if ((c && pr_buf_addc(out, ',')) || pr_buf_adds(out, name))
+            goto oom;
+    }
+    if (pr_buf_add(out, "\r\n", 2))
+        goto oom;
+    pr_buf cell = PR_BUF_INIT;
+    for (size_t i = 0; i < ds->n && !sink->stop; i++) {
+        const peerreview_review *r = ds->v[i];
+        for (size_t c = 0; c < t->ncols; c++)
+            if ((c && pr_buf_addc(out, ',')) ||
+                pr_csv_cell(out, r->row->v[c], t->cols[c].type == PEERREVIEW_TYPE_TEXT, safe))
+                goto oom_cell;
+        for (size_t k = 0; k < nflat; k++) {
+            pr_buf_reset(&cell);
+            if (render_list(&S, r, &fcs[k], &cell) || pr_buf_addc(out, ',') ||
+                pr_csv_cell(out, cell.data, 1, safe))
+                goto oom_cell;
+        }
+        if (pr_buf_add(out, "\r\n", 2))
+            goto oom_cell;
+    }
+    pr_buf_free(&cell);
+    if (sink->oom)
+        return PEERREVIEW_ENOMEM;
+    return S.unrepresentable ? PEERREVIEW_EUNSUPPORTED : 0;
+oom_cell:
+    pr_buf_free(&cell);
+oom:
+    pr_report_oom(sink, NULL);
+    return PEERREVIEW_ENOMEM;
+}

@@ -1,0 +1,502 @@
+/* Import: package folder -> validated dataset, all or nothing. */
+#include "config.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "io.h"
+#include "load.h"
+#include "rules.h"
+#include "schema.h"
+#include "value.h"
+
+#define ERR PEERREVIEW_SEVERITY_ERROR
+#define WARN PEERREVIEW_SEVERITY_WARNING
+
+char *pr_path_join(const char *dir, const char *file)
+{
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    pr_buf b = PR_BUF_INIT;
+    if (pr_buf_add(&b, dir, dl) || (dl && dir[dl - 1] != '/' && pr_buf_addc(&b, '/')) ||
+        pr_buf_adds(&b, file)) {
+        pr_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+static pr_where field_where(const char *file, const pr_record *rec, size_t i, const char *name)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.file = file;
+    w.line = rec->f[i].line;
+    w.offset = rec->f[i].offset;
+    w.column = (unsigned long)i + 1;
+    w.record = rec->number;
+    w.field = name;
+    return w;
+}
+
+/* A close match for an unknown column name: trimmed or different case. */
+static const char *suggest(int table, const char *s, size_t len, const char *const *extra,
+                           size_t nextra)
+{
+    while (len && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    const pr_table *t = &pr_tables[table];
+    for (size_t c = 0; c < t->ncols + nextra; c++) {
+        const char *name = c < t->ncols ? t->cols[c].name : extra[c - t->ncols];
+        if (strlen(name) != len)
+            continue;
+        size_t k = 0;
+        for (; k < len; k++) {
+            char a = s[k], b = name[k];
+            if (a >= 'A' && a <= 'Z')
+                a = (char)(a - 'A' + 'a');
+            if (a == ' ')
+                a = '_';
+            if (a != b)
+                break;
+        }
+        if (k == len)
+            return name;
+    }
+    return NULL;
+}
+
+void pr_header_free(pr_header *h)
+{
+    pr_free(h->file_to_col);
+    pr_free(h->col_to_file);
+    memset(h, 0, sizeof *h);
+}
+
+int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *file,
+                   const peerreview_options *o, pr_sink *sink, const char *const *extra,
+                   size_t nextra)
+{
+    const pr_table *t = &pr_tables[table];
+    size_t ncols = t->ncols + nextra;
+    memset(h, 0, sizeof *h);
+    h->table = table;
+    h->nfields = rec->n;
+    h->file_to_col = pr_calloc(rec->n, sizeof *h->file_to_col);
+    h->col_to_file = pr_calloc(ncols, sizeof *h->col_to_file);
+    if (!h->file_to_col || !h->col_to_file) {
+        pr_report_oom(sink, file);
+        return -1;
+    }
+    h->usable = !rec->bad;
+    for (size_t i = 0; i < rec->n && !rec->bad; i++) {
+        const pr_field *f = &rec->f[i];
+        int col = pr_col_index(table, f->p, f->len);
+        for (size_t k = 0; col < 0 && k < nextra; k++)
+            if (strlen(extra[k]) == f->len && memcmp(extra[k], f->p, f->len) == 0)
+                col = (int)(t->ncols + k);
+        h->file_to_col[i] = col;
+        pr_buf q = PR_BUF_INIT;
+        if (pr_buf_quote(&q, f->p, f->len)) {
+            pr_report_oom(sink, file);
+            return -1;
+        }
+        pr_where w = field_where(file, rec, i, NULL);
+        int r = 0;
+        if (col < 0) {
+            const char *hint = suggest(table, f->p, f->len, extra, nextra);
+            if (hint)
+                r = pr_report(sink, o->ignore_unknown_columns ? WARN : ERR,
+                              PEERREVIEW_P_UNKNOWN_COLUMN, &w,
+                              "unknown column %s; did you mean \"%s\"? Names are exact "
+                              "(lower case, no spaces around them)",
+                              pr_buf_str(&q), hint);
+            else if (!o->ignore_unknown_columns)
+                r = pr_report(sink, ERR, PEERREVIEW_P_UNKNOWN_COLUMN, &w,
+                              "unknown column %s in %s; remove it, rename it to a column of "
+                              "the schema, or ask to ignore unknown columns",
+                              pr_buf_str(&q), t->file);
+            if (!o->ignore_unknown_columns)
+                h->usable = 0;
+        } else if (h->col_to_file[col]) {
+            r = pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_COLUMN, &w,
+                          "column %s appears twice (also column %u); delete one of them",
+                          pr_buf_str(&q), (unsigned)h->col_to_file[col]);
+            h->file_to_col[i] = -1;
+            h->usable = 0;
+        } else {
+            h->col_to_file[col] = (uint16_t)(i + 1 > 65535 ? 65535 : i + 1);
+        }
+        pr_buf_free(&q);
+        if (r) {
+            return -1;
+        }
+    }
+    if (!h->usable)
+        return 0;
+    for (size_t c = 0; c < ncols; c++) {
+        if (h->col_to_file[c])
+            continue;
+        const char *name = c < t->ncols ? t->cols[c].name : extra[c - t->ncols];
+        int required = c < t->ncols && (t->cols[c].flags & PR_REQUIRED);
+        pr_where w = PR_WHERE_NONE;
+        w.file = file;
+        w.line = rec->line;
+        w.record = rec->number;
+        w.offset = rec->offset;
+        w.field = name;
+        int r = pr_report(sink, required ? ERR : WARN, PEERREVIEW_P_MISSING_COLUMN, &w,
+                          required ? "the header has no column \"%s\", which is required; "
+                                     "add it"
+                                   : "the header has no column \"%s\"; its values are taken "
+                                     "as unknown (add the column to silence this)",
+                          name);
+        if (r)
+            return -1;
+        if (required)
+            h->usable = 0;
+    }
+    return 0;
+}
+
+int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
+                     peerreview_row *row, pr_sink *sink)
+{
+    const pr_table *t = &pr_tables[h->table];
+    if (rec->n != h->nfields) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = file;
+        w.line = rec->line;
+        w.offset = rec->offset;
+        w.record = rec->number;
+        int r;
+        if (rec->n > h->nfields) {
+            w.column = (unsigned long)h->nfields + 1;
+            w.line = rec->f[h->nfields].line;
+            w.offset = rec->f[h->nfields].offset;
+            r = pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_FIELDS, &w,
+                          "the record has %zu fields but the header has %zu; a comma in a "
+                          "value needs the value in quotes",
+                          rec->n, h->nfields);
+        } else {
+            w.column = (unsigned long)rec->n;
+            r = pr_report(sink, ERR, PEERREVIEW_P_MISSING_FIELDS, &w,
+                          "the record has %zu fields but the header has %zu; add the missing "
+                          "commas (empty values are fine)",
+                          rec->n, h->nfields);
+        }
+        return r ? -1 : 1;
+    }
+    row->src.line = rec->line > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->line;
+    row->src.record = rec->number > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->number;
+    row->src.offset = (uint64_t)rec->offset;
+    pr_buf msg = PR_BUF_INIT;
+    for (size_t i = 0; i < rec->n; i++) {
+        int col = h->file_to_col[i];
+        if (col < 0 || (size_t)col >= t->ncols)
+            continue;
+        const pr_field *f = &rec->f[i];
+        if (f->len == 0)
+            continue;
+        pr_buf_reset(&msg);
+        int code = pr_check_cell(h->table, (size_t)col, f->p, f->len, &msg);
+        if (code == -2) {
+            pr_buf_free(&msg);
+            pr_report_oom(sink, file);
+            return -1;
+        }
+        if (code >= 0) {
+            pr_where w = field_where(file, rec, i, t->cols[col].name);
+            if (pr_report(sink, ERR, (peerreview_code)code, &w, "%s", pr_buf_str(&msg))) {
+                pr_buf_free(&msg);
+                return -1;
+            }
+            /* leave it unknown; the required check must not report it again */
+            continue;
+        }
+        if (pr_row_store(a, row, (size_t)col, f->p, f->len)) {
+            pr_buf_free(&msg);
+            pr_report_oom(sink, file);
+            return -1;
+        }
+    }
+    pr_buf_free(&msg);
+    return 0;
+}
+
+/* ---- package loading ---- */
+
+typedef struct loader {
+    const peerreview_options *o;
+    pr_sink *sink;
+    peerreview_dataset *ds;
+    int io_failed;
+} loader;
+
+/* 1 if the record's field for col was non-empty (so a missing value was already reported). */
+static int had_value(const pr_header *h, const pr_record *rec, size_t col)
+{
+    unsigned f = h->col_to_file[col];
+    return f && f <= rec->n && rec->f[f - 1].len > 0;
+}
+
+static int check_row(loader *L, const pr_header *h, const pr_record *rec, peerreview_row *row,
+                     const char *id)
+{
+    /* a required cell that held an invalid value was reported already */
+    uint8_t reported[PR_MAX_COLS];
+    for (size_t c = 0; c < pr_tables[h->table].ncols; c++)
+        reported[c] = !row->v[c] && had_value(h, rec, c);
+    return pr_rules_row(L->sink, L->ds, row, id, reported);
+}
+
+static int load_table(loader *L, const char *dir, int table)
+{
+    peerreview_dataset *ds = L->ds;
+    pr_sink *sink = L->sink;
+    char *path = pr_path_join(dir, pr_tables[table].file);
+    if (!path) {
+        pr_report_oom(sink, NULL);
+        return -1;
+    }
+    pr_csvin *in;
+    int rc = pr_csvin_open(path, path, L->o->max_field_size, sink, table != PEERREVIEW_REVIEWS,
+                           &in);
+    if (rc == PEERREVIEW_ENOTFOUND) {
+        pr_free(path);
+        return 0; /* a missing child table has no rows */
+    }
+    if (rc) {
+        if (rc == PEERREVIEW_EIO)
+            L->io_failed = 1;
+        pr_free(path);
+        return rc == PEERREVIEW_ENOMEM ? -1 : 0;
+    }
+    ds->src_file[table] = path;
+    pr_record *rec;
+    rc = pr_csvin_next(in, &rec);
+    if (rc == 0) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = path;
+        pr_report(sink, ERR, PEERREVIEW_P_EMPTY_FILE, &w,
+                  "the file is empty; it needs at least the header row (%s)",
+                  table == PEERREVIEW_REVIEWS ? "review_id,review_type,..." : "review_id,...");
+    }
+    pr_header h;
+    memset(&h, 0, sizeof h);
+    if (rc == 1) {
+        if (pr_header_read(&h, table, rec, path, L->o, sink, NULL, 0)) {
+            pr_header_free(&h);
+            pr_csvin_free(in);
+            return -1;
+        }
+        ds->src_col[table] = h.col_to_file;
+        h.col_to_file = NULL;
+        h.col_to_file = ds->src_col[table]; /* shared; freed with the dataset */
+    }
+    size_t records = 0;
+    while (rc == 1 && h.usable && !sink->stop) {
+        rc = pr_csvin_next(in, &rec);
+        if (rc != 1)
+            break;
+        if (++records > L->o->max_records) {
+            pr_where w = PR_WHERE_NONE;
+            w.file = path;
+            w.line = rec->line;
+            w.record = rec->number;
+            pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
+                      "more than %zu records; raise the record limit if the file is right",
+                      L->o->max_records);
+            break;
+        }
+        if (rec->bad)
+            continue;
+        peerreview_review *r = NULL;
+        peerreview_row *row;
+        if (table == PEERREVIEW_REVIEWS) {
+            r = peerreview_review_new();
+            if (!r) {
+                pr_report_oom(sink, path);
+                break;
+            }
+            r->ds = ds; /* strings go straight to the dataset's arena */
+            row = r->row;
+        } else {
+            row = pr_row_alloc(table);
+            if (!row) {
+                pr_report_oom(sink, path);
+                break;
+            }
+        }
+        int cr = pr_record_to_row(&h, rec, path, &ds->arena, row, sink);
+        if (cr != 0) {
+            if (r) {
+                r->ds = NULL;
+                peerreview_review_free(r);
+            } else
+                pr_free(row);
+            if (cr < 0)
+                break;
+            continue;
+        }
+        if (table == PEERREVIEW_REVIEWS) {
+            const char *id = row->v[PR_R_REVIEW_ID];
+            if (check_row(L, &h, rec, row, id) == 0 && id) {
+                peerreview_review *first = peerreview_dataset_find(ds, id);
+                r->ds = NULL;
+                int ir = first ? PEERREVIEW_EEXIST : pr_dataset_insert(ds, r);
+                if (ir == PEERREVIEW_EEXIST) {
+                    pr_where w = pr_row_where(ds, row, PR_R_REVIEW_ID);
+                    pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
+                              "review_id \"%s\" is used again (first on line %lu); every "
+                              "review needs its own id",
+                              id, (unsigned long)first->row->src.line);
+                } else if (ir == PEERREVIEW_ENOMEM) {
+                    pr_report_oom(sink, path);
+                }
+                if (ir == PEERREVIEW_OK)
+                    r = NULL;
+            }
+            if (r) {
+                r->ds = NULL;
+                peerreview_review_free(r);
+            }
+            continue;
+        }
+        /* child row: attach to its review */
+        unsigned idf = h.col_to_file[0];
+        const char *id = rec->f[idf - 1].p;
+        peerreview_review *parent = rec->f[idf - 1].len ? peerreview_dataset_find(ds, id) : NULL;
+        if (!parent) {
+            if (!rec->f[idf - 1].len) {
+                pr_where w = field_where(path, rec, idf - 1, "review_id");
+                pr_report(sink, ERR, PEERREVIEW_P_MISSING_VALUE, &w,
+                          "review_id is required but empty; give the review this row "
+                          "belongs to");
+            } else if (pr_check_cell(table, 0, id, rec->f[idf - 1].len, NULL) < 0) {
+                pr_where w = field_where(path, rec, idf - 1, "review_id");
+                pr_buf q = PR_BUF_INIT;
+                pr_buf_quote(&q, id, rec->f[idf - 1].len);
+                pr_report(sink, ERR, PEERREVIEW_P_FOREIGN_KEY, &w,
+                          "review_id %s is not in reviews.csv; add the review there or "
+                          "correct the id",
+                          pr_buf_str(&q));
+                pr_buf_free(&q);
+            }
+            pr_free(row);
+            continue;
+        }
+        row->review = parent;
+        if (check_row(L, &h, rec, row, id) || pr_review_append(parent, table, row)) {
+            pr_free(row);
+            pr_report_oom(sink, path);
+            break;
+        }
+    }
+    if (h.col_to_file == ds->src_col[table])
+        h.col_to_file = NULL;
+    pr_header_free(&h);
+    if (rc == PEERREVIEW_EIO)
+        L->io_failed = 1;
+    pr_csvin_free(in);
+    return sink->oom ? -1 : 0;
+}
+
+static int load_package(loader *L, const char *dir)
+{
+    char *desc = pr_path_join(dir, "datapackage.json");
+    if (!desc) {
+        pr_report_oom(L->sink, NULL);
+        return -1;
+    }
+    int rc = pr_descriptor_read(desc, L->ds, L->sink);
+    pr_free(desc);
+    if (rc < 0)
+        return -1;
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT && !L->sink->stop; t++)
+        if (load_table(L, dir, t))
+            return -1;
+    if (!L->sink->stop && !L->sink->oom && pr_rules_dataset(L->sink, L->ds))
+        pr_report_oom(L->sink, NULL);
+    return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int is_descriptor(const char *path)
+{
+    return strcmp(path, "datapackage.json") == 0 || ends_with(path, "/datapackage.json");
+}
+
+PEERREVIEW_API int peerreview_load(const char *path, const peerreview_options *opts,
+                                   peerreview_diag *diag, peerreview_dataset **out)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return PEERREVIEW_EINVAL;
+    const peerreview_options *o = pr_options(opts);
+    pr_sink sink;
+    pr_sink_init(&sink, diag, o->max_problems);
+    loader L = {o, &sink, peerreview_dataset_new(), 0};
+    if (!L.ds) {
+        pr_report_oom(&sink, path);
+        return PEERREVIEW_ENOMEM;
+    }
+    int isdir = pr_io_is_dir(path);
+    peerreview_form form = o->form;
+    if (form == PEERREVIEW_FORM_AUTO)
+        form = (isdir == 1 || is_descriptor(path)) ? PEERREVIEW_FORM_PACKAGE
+                                                   : PEERREVIEW_FORM_FLAT;
+    if (form == PEERREVIEW_FORM_PACKAGE && isdir != 1 && !is_descriptor(path)) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = path;
+        pr_report(&sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
+                  "%s; give a package folder or its datapackage.json",
+                  isdir < 0 ? "no such folder" : "not a folder");
+        L.io_failed = 1;
+    } else if (form == PEERREVIEW_FORM_PACKAGE) {
+        char *dir = isdir == 1 ? pr_strdup(path)
+                               : pr_strndup(path, strlen(path) - strlen("datapackage.json"));
+        if (!dir)
+            pr_report_oom(&sink, path);
+        else {
+            if (!*dir) {
+                pr_free(dir);
+                dir = pr_strdup(".");
+            }
+            if (!dir)
+                pr_report_oom(&sink, path);
+            else
+                load_package(&L, dir);
+            pr_free(dir);
+        }
+    } else {
+        if (pr_flat_load(path, o, &sink, L.ds) == PEERREVIEW_EIO)
+            L.io_failed = 1;
+    }
+    if (sink.oom || sink.errors) {
+        peerreview_dataset_free(L.ds);
+        return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;
+    }
+    *out = L.ds;
+    return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API int peerreview_validate_path(const char *path, const peerreview_options *opts,
+                                            peerreview_diag *diag)
+{
+    peerreview_dataset *ds = NULL;
+    int rc = peerreview_load(path, opts, diag, &ds);
+    peerreview_dataset_free(ds);
+    return rc;
+}

@@ -1,0 +1,263 @@
+/* File system seam and atomic replacement of a set of files. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "buf.h"
+#include "io.h"
+
+static int (*g_fault)(pr_io_op, const char *, void *);
+static void *g_fault_ctx;
+
+void pr_io_set_fault(int (*hook)(pr_io_op, const char *, void *), void *ctx)
+{
+    g_fault = hook;
+    g_fault_ctx = ctx;
+}
+
+static int fault(pr_io_op op, const char *path)
+{
+    if (!g_fault)
+        return 0;
+    int e = g_fault(op, path, g_fault_ctx);
+    if (e)
+        errno = e;
+    return e;
+}
+
+int pr_io_open_read(const char *path)
+{
+    if (fault(PR_IO_OPEN_READ, path))
+        return -1;
+    int fd;
+    do
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    while (fd < 0 && errno == EINTR);
+    if (fd >= 0) {
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close(fd);
+            errno = EISDIR;
+            return -1;
+        }
+    }
+    return fd;
+}
+
+ssize_t pr_io_read(int fd, void *buf, size_t n)
+{
+    if (fault(PR_IO_READ, NULL))
+        return -1;
+    return read(fd, buf, n);
+}
+
+void pr_io_close_read(int fd) { close(fd); }
+
+int pr_io_is_dir(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+/* ---- atomic file sets ---- */
+
+typedef struct pr_outfile {
+    char *target;
+    char *temp;
+    int committed;
+} pr_outfile;
+
+struct pr_outset {
+    pr_outfile *v;
+    size_t n, cap;
+    char **dirs; /* folders to sync after the renames */
+    size_t ndirs, capdirs;
+};
+
+int pr_outset_new(pr_outset **out)
+{
+    *out = pr_calloc(1, sizeof **out);
+    return *out ? 0 : PEERREVIEW_ENOMEM;
+}
+
+void pr_outset_free(pr_outset *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->v[i].committed && s->v[i].temp)
+            unlink(s->v[i].temp);
+        pr_free(s->v[i].target);
+        pr_free(s->v[i].temp);
+    }
+    for (size_t i = 0; i < s->ndirs; i++)
+        pr_free(s->dirs[i]);
+    pr_free(s->dirs);
+    pr_free(s->v);
+    pr_free(s);
+}
+
+static int io_fail(pr_sink *sink, const char *path, const char *what)
+{
+    int e = errno;
+    pr_where w = PR_WHERE_NONE;
+    w.file = path;
+    if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                  "%s failed: %s; nothing was changed (check free space and permissions)",
+                  what, strerror(e)))
+        return PEERREVIEW_ENOMEM;
+    return PEERREVIEW_EIO;
+}
+
+static char *dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return pr_strdup(".");
+    if (slash == path)
+        return pr_strdup("/");
+    return pr_strndup(path, (size_t)(slash - path));
+}
+
+static int remember_dir(pr_outset *s, const char *path)
+{
+    char *d = dir_of(path);
+    if (!d)
+        return -1;
+    for (size_t i = 0; i < s->ndirs; i++) {
+        if (strcmp(s->dirs[i], d) == 0) {
+            pr_free(d);
+            return 0;
+        }
+    }
+    if (pr_grow((void **)&s->dirs, &s->capdirs, s->ndirs + 1, sizeof *s->dirs)) {
+        pr_free(d);
+        return -1;
+    }
+    s->dirs[s->ndirs++] = d;
+    return 0;
+}
+
+int pr_outset_mkdir(pr_outset *s, const char *dir, pr_sink *sink)
+{
+    (void)s;
+    if (pr_io_is_dir(dir) == 1)
+        return 0;
+    if (fault(PR_IO_MKDIR, dir) || mkdir(dir, 0777) != 0) {
+        if (errno == EEXIST && pr_io_is_dir(dir) == 1)
+            return 0;
+        return io_fail(sink, dir, "creating the folder");
+    }
+    return 0;
+}
+
+static int write_all(int fd, const char *p, size_t len, const char *path)
+{
+    while (len > 0) {
+        size_t chunk = len > (1u << 20) ? (1u << 20) : len;
+        if (fault(PR_IO_WRITE, path))
+            return -1;
+        ssize_t n = write(fd, p, chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int pr_outset_add(pr_outset *s, const char *path, const void *data, size_t len, pr_sink *sink)
+{
+    if (pr_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v) || remember_dir(s, path)) {
+        pr_report_oom(sink, path);
+        return PEERREVIEW_ENOMEM;
+    }
+    pr_outfile *f = &s->v[s->n];
+    memset(f, 0, sizeof *f);
+    f->target = pr_strdup(path);
+    pr_buf tmp = PR_BUF_INIT;
+    char *dir = dir_of(path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (!f->target || !dir) {
+        pr_free(f->target);
+        pr_free(dir);
+        pr_report_oom(sink, path);
+        return PEERREVIEW_ENOMEM;
+    }
+    s->n++; /* from here on pr_outset_free cleans up */
+    int fd = -1;
+    for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
+        pr_buf_reset(&tmp);
+        if (pr_buf_printf(&tmp, "%s/.%s.tmp-%ld-%u", dir, base, (long)getpid(), attempt)) {
+            pr_free(dir);
+            pr_buf_free(&tmp);
+            pr_report_oom(sink, path);
+            return PEERREVIEW_ENOMEM;
+        }
+        if (fault(PR_IO_OPEN_WRITE, tmp.data))
+            break;
+        fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd < 0 && errno != EEXIST && errno != EINTR)
+            break;
+    }
+    pr_free(dir);
+    if (fd < 0) {
+        pr_buf_free(&tmp);
+        return io_fail(sink, path, "creating a temporary file beside the target");
+    }
+    f->temp = tmp.data; /* owned now */
+    int rc = 0;
+    if (write_all(fd, data, len, path))
+        rc = io_fail(sink, path, "writing");
+    else if (fault(PR_IO_FSYNC, path) || fsync(fd) != 0)
+        rc = io_fail(sink, path, "syncing to disk");
+    int cerr = fault(PR_IO_CLOSE, path);
+    if (cerr) {
+        close(fd); /* a simulated failure must not leak the descriptor */
+        errno = cerr;
+    } else if (close(fd) != 0) {
+        cerr = errno;
+    }
+    if (cerr && !rc)
+        rc = io_fail(sink, path, "closing");
+    return rc;
+}
+
+int pr_outset_commit(pr_outset *s, pr_sink *sink)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        pr_outfile *f = &s->v[i];
+        if (fault(PR_IO_RENAME, f->target) || rename(f->temp, f->target) != 0)
+            return io_fail(sink, f->target, "replacing the file");
+        f->committed = 1;
+    }
+    for (size_t i = 0; i < s->ndirs; i++) {
+        int dfd = -1;
+        if (!fault(PR_IO_OPEN_DIR, s->dirs[i]))
+            dfd = open(s->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+            return io_fail(sink, s->dirs[i], "opening the folder to sync it");
+        int bad = fault(PR_IO_FSYNC_DIR, s->dirs[i]) || fsync(dfd) != 0;
+        int e = errno;
+        close(dfd);
+        if (bad) {
+            errno = e;
+            return io_fail(sink, s->dirs[i], "syncing the folder");
+        }
+    }
+    return 0;
+}

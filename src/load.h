@@ -1,0 +1,51 @@
+/* Loading: package folders (import.c) and flat files (flat.c). */
+#ifndef PR_LOAD_H
+#define PR_LOAD_H
+
+#include "buf.h"
+#include "csvin.h"
+#include "diag.h"
+#include "model.h"
+#include "options.h"
+
+/* Header of one table file mapped onto the schema. */
+typedef struct pr_header {
+    int table;
+    size_t nfields;     /* fields in the file's header */
+    int *file_to_col;   /* per file field: schema column, -1 = ignored */
+    uint16_t *col_to_file; /* per schema column: 1-based file column, 0 = absent */
+    int usable;         /* 0 when the header has errors */
+} pr_header;
+
+/*
+ * Read and check a header record against a table's columns (for the flat
+ * form, extra_names lists further accepted names mapped to columns
+ * ncols, ncols+1, ...). Reports duplicate, unknown and missing columns.
+ */
+int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *file,
+                   const peerreview_options *o, pr_sink *sink, const char *const *extra_names,
+                   size_t nextra);
+void pr_header_free(pr_header *h);
+
+/*
+ * Check the fields of a data record that map to table columns and store the
+ * valid ones into row (values in arena a). Reports field-count and value
+ * problems. Returns 0, 1 if the record is unusable (wrong field count), or -1
+ * when out of memory.
+ */
+int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file,
+                     pr_arena *a, peerreview_row *row, pr_sink *sink);
+
+/* Paths */
+char *pr_path_join(const char *dir, const char *file);
+
+/* Flat form */
+int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
+                 peerreview_dataset *ds);
+int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
+                   pr_buf *out);
+
+/* Descriptor metadata (datapackage.json) */
+int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink);
+
+#endif

@@ -1,0 +1,20 @@
+#ifndef PR_OPTIONS_H
+#define PR_OPTIONS_H
+
+#include <stddef.h>
+
+#include "peerreview.h"
+
+struct peerreview_options {
+    size_t max_problems;
+    size_t max_field_size;
+    size_t max_records;
+    int ignore_unknown_columns;
+    peerreview_form form;
+    int spreadsheet_safe;
+};
+
+/* The options to use: opts, or the defaults when opts is NULL. */
+const peerreview_options *pr_options(const peerreview_options *opts);
+
+#endif

@@ -1,0 +1,174 @@
+/* Streaming reader: one validated row of one table at a time, constant memory. */
+#include "config.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "load.h"
+#include "rules.h"
+#include "schema.h"
+
+struct peerreview_reader {
+    pr_sink sink;
+    const peerreview_options *o;
+    peerreview_options opts;
+    pr_csvin *in;
+    pr_header h;
+    peerreview_dataset *ds; /* holds the file name and column map for positions */
+    peerreview_row *row;
+    pr_arena arena; /* the current row's values */
+    int table;
+    int done;
+    size_t records;
+};
+
+static int table_from_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    return peerreview_table_lookup(base ? base + 1 : path);
+}
+
+PEERREVIEW_API void peerreview_reader_free(peerreview_reader *rd)
+{
+    if (!rd)
+        return;
+    pr_csvin_free(rd->in);
+    pr_header_free(&rd->h);
+    peerreview_dataset_free(rd->ds);
+    pr_free(rd->row);
+    pr_arena_free(&rd->arena);
+    pr_free(rd);
+}
+
+PEERREVIEW_API int peerreview_reader_open(const char *path, int table,
+                                          const peerreview_options *opts, peerreview_diag *diag,
+                                          peerreview_reader **out)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return PEERREVIEW_EINVAL;
+    if (table < 0)
+        table = table_from_path(path);
+    if (table < 0 || table >= PEERREVIEW_TABLE_COUNT)
+        return PEERREVIEW_EINVAL;
+    peerreview_reader *rd = pr_calloc(1, sizeof *rd);
+    if (!rd)
+        return PEERREVIEW_ENOMEM;
+    rd->opts = *pr_options(opts);
+    rd->o = &rd->opts;
+    rd->table = table;
+    pr_arena_init(&rd->arena);
+    pr_sink_init(&rd->sink, diag, rd->o->max_problems);
+    rd->ds = peerreview_dataset_new();
+    rd->row = pr_row_alloc(table);
+    if (!rd->ds || !rd->row || !(rd->ds->src_file[table] = pr_strdup(path))) {
+        peerreview_reader_free(rd);
+        return PEERREVIEW_ENOMEM;
+    }
+    int rc = pr_csvin_open(path, path, rd->o->max_field_size, &rd->sink, 0, &rd->in);
+    if (rc) {
+        peerreview_reader_free(rd);
+        return rc;
+    }
+    pr_record *rec;
+    rc = pr_csvin_next(rd->in, &rec);
+    if (rc == 0) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = path;
+        pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_EMPTY_FILE, &w,
+                  "the file is empty; it needs at least the header row");
+        rc = PEERREVIEW_EDATA;
+    } else if (rc == 1) {
+        rc = pr_header_read(&rd->h, table, rec, path, rd->o, &rd->sink, NULL, 0)
+                 ? PEERREVIEW_ENOMEM
+                 : rd->h.usable ? 0 : PEERREVIEW_EDATA;
+    }
+    if (rc) {
+        peerreview_reader_free(rd);
+        return rc;
+    }
+    /* positions of later problems use the file's own column order */
+    size_t n = pr_tables[table].ncols;
+    rd->ds->src_col[table] = pr_calloc(n, sizeof(uint16_t));
+    if (!rd->ds->src_col[table]) {
+        peerreview_reader_free(rd);
+        return PEERREVIEW_ENOMEM;
+    }
+    memcpy(rd->ds->src_col[table], rd->h.col_to_file, n * sizeof(uint16_t));
+    *out = rd;
+    return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag *diag)
+{
+    if (!rd)
+        return PEERREVIEW_EINVAL;
+    if (rd->done)
+        return 0;
+    /* problems of this row go to this call's diag */
+    pr_sink_init(&rd->sink, diag, rd->o->max_problems);
+    pr_arena_free(&rd->arena);
+    size_t ncols = pr_tables[rd->table].ncols;
+    memset(rd->row->v, 0, ncols * sizeof rd->row->v[0]);
+    memset(&rd->row->src, 0, sizeof rd->row->src);
+    pr_record *rec;
+    int rc = pr_csvin_next(rd->in, &rec);
+    if (rc <= 0) {
+        rd->done = 1;
+        return rc;
+    }
+    if (++rd->records > rd->o->max_records) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = rd->ds->src_file[rd->table];
+        w.line = rec->line;
+        pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
+                  "more than %zu records; raise the record limit if the file is right",
+                  rd->o->max_records);
+        rd->done = 1;
+        return PEERREVIEW_EDATA;
+    }
+    if (rec->bad)
+        return PEERREVIEW_EDATA;
+    rc = pr_record_to_row(&rd->h, rec, rd->ds->src_file[rd->table], &rd->arena, rd->row,
+                          &rd->sink);
+    if (rc < 0 || rd->sink.oom) {
+        rd->done = 1;
+        return PEERREVIEW_ENOMEM;
+    }
+    if (rc > 0)
+        return PEERREVIEW_EDATA;
+    uint8_t reported[PR_MAX_COLS];
+    for (size_t c = 0; c < ncols; c++) {
+        unsigned f = rd->h.col_to_file[c];
+        reported[c] = !rd->row->v[c] && f && rec->f[f - 1].len > 0;
+    }
+    if (pr_rules_row(&rd->sink, rd->ds, rd->row, rd->row->v[0], reported)) {
+        rd->done = 1;
+        return PEERREVIEW_ENOMEM;
+    }
+    if (rd->table != PEERREVIEW_REVIEWS && !rd->row->v[0] && !reported[0] &&
+        rd->h.col_to_file[0]) {
+        pr_where w = pr_row_where(rd->ds, rd->row, 0);
+        pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_MISSING_VALUE, &w,
+                  "review_id is required but empty; fill it in");
+    }
+    return rd->sink.errors ? PEERREVIEW_EDATA : 1;
+}
+
+PEERREVIEW_API int peerreview_reader_table(const peerreview_reader *rd)
+{
+    return rd ? rd->table : -1;
+}
+
+PEERREVIEW_API const char *peerreview_reader_value(const peerreview_reader *rd, size_t column)
+{
+    if (!rd || rd->done || column >= pr_tables[rd->table].ncols)
+        return NULL;
+    return rd->row->v[column];
+}
+
+PEERREVIEW_API unsigned long peerreview_reader_line(const peerreview_reader *rd)
+{
+    return rd ? rd->row->src.line : 0;
+}

@@ -1,0 +1,299 @@
+/* Row, cross-field and cross-table rules (SPEC §2). */
+#include "config.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "options.h"
+#include "rules.h"
+#include "schema.h"
+#include "value.h"
+
+#define ERR PEERREVIEW_SEVERITY_ERROR
+#define WARN PEERREVIEW_SEVERITY_WARNING
+
+pr_where pr_row_where(const peerreview_dataset *ds, const peerreview_row *row, size_t col)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.field = pr_tables[row->table].cols[col].name;
+    if (row->src.line && ds) {
+        w.file = ds->src_file[row->table];
+        w.line = row->src.line;
+        w.record = row->src.record;
+        w.offset = (long long)row->src.offset;
+        w.column = row->src.column ? row->src.column : pr_src_column(ds, row->table, col);
+    }
+    return w;
+}
+
+/* "review X: " when the row has no position in a file to point at. */
+static const char *who(const peerreview_row *row)
+{
+    return row->src.line ? "" : "review ";
+}
+static const char *who_id(const peerreview_row *row, const char *id)
+{
+    return row->src.line ? "" : (id ? id : "(no id)");
+}
+static const char *who_sep(const peerreview_row *row) { return row->src.line ? "" : ": "; }
+
+#define REPORT(sev, code, row, col, id, fmt, ...)                              \
+    do {                                                                       \
+        pr_where w_ = pr_row_where(ds, row, col);                              \
+        if (pr_report(sink, sev, code, &w_, "%s%s%s" fmt, who(row), who_id(row, id), \
+                      who_sep(row), __VA_ARGS__))                              \
+            return -1;                                                         \
+    } while (0)
+
+static int formula_start(const char *s)
+{
+    return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+                 s[0] == '\r');
+}
+
+static int rules_review(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+                        const char *id)
+{
+    const pr_table *t = &pr_tables[PEERREVIEW_REVIEWS];
+    /* date order: every known pair must be possible as intervals */
+    int any_date = 0;
+    for (size_t j = 0; j < t->ncols; j++) {
+        if (t->cols[j].type == PEERREVIEW_TYPE_DATE && row->v[j])
+            any_date = 1;
+        if (!(t->cols[j].flags & PR_DATE_ORDER) || !row->v[j])
+            continue;
+        long jlo, jhi;
+        if (pr_date_interval(row->v[j], &jlo, &jhi))
+            continue;
+        for (size_t i = 0; i < j; i++) {
+            long ilo, ihi;
+            if (!(t->cols[i].flags & PR_DATE_ORDER) || !row->v[i] ||
+                pr_date_interval(row->v[i], &ilo, &ihi))
+                continue;
+            if (ilo > jhi)
+                REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, j, id,
+                       "%s \"%s\" is before %s \"%s\"; dates must run onsite_start <= "
+                       "onsite_end <= report_date <= published_date: correct one of them",
+                       t->cols[j].name, row->v[j], t->cols[i].name, row->v[i]);
+        }
+    }
+    if (!any_date)
+        REPORT(WARN, PEERREVIEW_P_NO_DATE, row, PR_R_REVIEW_ID, id,
+               "%s", "the review has no date at all; add at least the year it took place "
+                     "(onsite_start, e.g. 2019)");
+    const char *stage = row->v[PR_R_STAGE];
+    if (stage && strcmp(stage, "progress") == 0 && !row->v[PR_R_PARENT])
+        REPORT(WARN, PEERREVIEW_P_MISSING_VALUE, row, PR_R_PARENT, id, "%s",
+               "a progress review without parent_review_id; give the review_id of the "
+               "review it follows up");
+    if (stage && strcmp(stage, "initial") == 0 && row->v[PR_R_PARENT])
+        REPORT(WARN, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id,
+               "an initial review has parent_review_id \"%s\"; clear it, or set stage to "
+               "progress",
+               row->v[PR_R_PARENT]);
+    return 0;
+}
+
+static int rules_council(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+                         const char *id)
+{
+    const pr_table *t = &pr_tables[PEERREVIEW_REVIEW_COUNCILS];
+    int gss = pr_col_index(PEERREVIEW_REVIEW_COUNCILS, "gss_code", 8);
+    int auth = pr_col_index(PEERREVIEW_REVIEW_COUNCILS, "authority_type", 14);
+    int rgss = pr_col_index(PEERREVIEW_REVIEW_COUNCILS, "region_gss", 10);
+    int rname = pr_col_index(PEERREVIEW_REVIEW_COUNCILS, "region_name", 11);
+    const char *g = row->v[gss], *a = row->v[auth];
+    if (g && a) {
+        const char *want = pr_authority_for_gss(g, strlen(g));
+        if (want && strcmp(want, a) != 0)
+            REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, (size_t)auth, id,
+                   "authority_type \"%s\" does not agree with gss_code \"%s\", whose prefix "
+                   "%.3s means %s; correct one of them",
+                   a, g, g, want);
+    }
+    const char *rg = row->v[rgss], *rn = row->v[rname];
+    if (rg && rn) {
+        const char *want = pr_region_name(rg, strlen(rg));
+        if (want && strcmp(want, rn) != 0)
+            REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, (size_t)rname, id,
+                   "region_name \"%s\" does not agree with region_gss \"%s\" (%s); correct "
+                   "one of them",
+                   rn, rg, want);
+    }
+    (void)t;
+    return 0;
+}
+
+int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+                 const char *id, const uint8_t *reported)
+{
+    const pr_table *t = &pr_tables[row->table];
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (row->table != PEERREVIEW_REVIEWS && c == 0)
+            continue;
+        const pr_column *col = &t->cols[c];
+        if ((col->flags & PR_REQUIRED) && !row->v[c] && !(reported && reported[c])) {
+            /* a column missing from the header was reported once already */
+            if (row->src.line && ds && ds->src_col[row->table] &&
+                !ds->src_col[row->table][c])
+                continue;
+            REPORT(ERR, PEERREVIEW_P_MISSING_VALUE, row, c, id,
+                   "%s is required but empty; fill it in", col->name);
+        }
+        if (col->type == PEERREVIEW_TYPE_TEXT && formula_start(row->v[c]))
+            REPORT(WARN, PEERREVIEW_P_FORMULA_PREFIX, row, c, id,
+                   "the text starts with '%c', which a spreadsheet may run as a formula; "
+                   "export with the spreadsheet-safe option before opening it in Excel",
+                   row->v[c][0] == '\t' ? ' ' : row->v[c][0] == '\r' ? ' ' : row->v[c][0]);
+        if (sink->stop)
+            return 0;
+    }
+    if (row->table == PEERREVIEW_REVIEWS)
+        return rules_review(sink, ds, row, id);
+    if (row->table == PEERREVIEW_REVIEW_COUNCILS)
+        return rules_council(sink, ds, row, id);
+    return 0;
+}
+
+static int rules_children(pr_sink *sink, const peerreview_dataset *ds,
+                          const peerreview_review *r, int table)
+{
+    const pr_rowlist *l = &r->kids[table];
+    if (l->n == 0)
+        return 0;
+    const char *id = r->row->v[PR_R_REVIEW_ID];
+    size_t *idx = pr_sorted_children(r, table);
+    if (!idx)
+        return -1;
+    size_t seqc = pr_seq_col(table);
+    size_t g = pr_tables[table].group_col;
+    int64_t expect = 1;
+    for (size_t k = 0; k < l->n; k++) {
+        const peerreview_row *row = l->v[idx[k]];
+        const peerreview_row *prev = k ? l->v[idx[k - 1]] : NULL;
+        if (prev && g && (prev->v[g] != row->v[g]))
+            expect = 1; /* enum values are interned: pointer equality is value equality */
+        const char *s = row->v[seqc];
+        int64_t seq;
+        if (!s || pr_int_parse(s, strlen(s), &seq))
+            continue;
+        if (prev && pr_row_key_cmp(prev, row) == 0) {
+            pr_where w = pr_row_where(ds, row, seqc);
+            if (pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
+                          "%s%s%sduplicate key: review %s already has a %s row%s%s with seq %s"
+                          "%s; renumber one of them",
+                          who(row), who_id(row, id), who_sep(row), id, pr_tables[table].name,
+                          g ? " of kind " : "", g ? row->v[g] : "", s,
+                          prev->src.line ? " (see the earlier row)" : "")) {
+                pr_free(idx);
+                return -1;
+            }
+            continue;
+        }
+        if (seq != expect) {
+            pr_where w = pr_row_where(ds, row, seqc);
+            if (pr_report(sink, WARN, PEERREVIEW_P_SEQ_GAP, &w,
+                          "%s%s%sseq %s follows %lld in review %s%s%s; number rows 1, 2, 3, "
+                          "... without gaps",
+                          who(row), who_id(row, id), who_sep(row), s, (long long)(expect - 1), id,
+                          g ? ", kind " : "", g ? row->v[g] : "")) {
+                pr_free(idx);
+                return -1;
+            }
+        }
+        expect = seq + 1;
+    }
+    pr_free(idx);
+    return 0;
+}
+
+static size_t count_kind(const peerreview_review *r, const char *kind)
+{
+    size_t n = 0;
+    const pr_rowlist *l = &r->kids[PEERREVIEW_ITEMS];
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i]->v[PR_I_KIND] && strcmp(l->v[i]->v[PR_I_KIND], kind) == 0)
+            n++;
+    return n;
+}
+
+static int count_rule(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+                      const char *colname, size_t listed, const char *what)
+{
+    int c = pr_col_index(PEERREVIEW_REVIEWS, colname, strlen(colname));
+    const char *s = row->v[c];
+    int64_t v;
+    if (!s || pr_int_parse(s, strlen(s), &v) || (uint64_t)v >= listed)
+        return 0;
+    const char *id = row->v[PR_R_REVIEW_ID];
+    REPORT(WARN, PEERREVIEW_P_COUNT_MISMATCH, row, (size_t)c, id,
+           "%s is %s but %zu %s are listed; raise %s or check the list", colname, s, listed,
+           what, colname);
+    return 0;
+}
+
+int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds)
+{
+    for (size_t i = 0; i < ds->n && !sink->stop; i++) {
+        const peerreview_review *r = ds->v[i];
+        const peerreview_row *row = r->row;
+        const char *id = row->v[PR_R_REVIEW_ID];
+        const char *parent = row->v[PR_R_PARENT];
+        if (parent) {
+            const peerreview_review *p = peerreview_dataset_find(ds, parent);
+            if (p == r)
+                REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id, "%s",
+                       "parent_review_id names the review itself; give the review it follows "
+                       "up");
+            else if (!p)
+                REPORT(ERR, PEERREVIEW_P_FOREIGN_KEY, row, PR_R_PARENT, id,
+                       "parent_review_id \"%s\" is not a review_id in reviews.csv; add that "
+                       "review or correct the id",
+                       parent);
+            else if (p->row->v[PR_R_STAGE] && strcmp(p->row->v[PR_R_STAGE], "initial") != 0)
+                REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id,
+                       "parent review \"%s\" has stage \"%s\"; a progress review must follow "
+                       "up an initial review",
+                       parent, p->row->v[PR_R_STAGE]);
+        }
+        for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
+            if (rules_children(sink, ds, r, t))
+                return -1;
+        if (count_rule(sink, ds, row, "recommendation_count", count_kind(r, "recommendation"),
+                       "recommendation items") ||
+            count_rule(sink, ds, row, "team_size", r->kids[PEERREVIEW_TEAM_MEMBERS].n,
+                       "team members"))
+            return -1;
+    }
+    return 0;
+}
+
+int pr_validate(const peerreview_dataset *ds, pr_sink *sink)
+{
+    for (size_t i = 0; i < ds->n && !sink->stop; i++) {
+        const peerreview_review *r = ds->v[i];
+        const char *id = r->row->v[PR_R_REVIEW_ID];
+        if (pr_rules_row(sink, ds, r->row, id, NULL))
+            break;
+        for (int t = 1; t < PEERREVIEW_TABLE_COUNT && !sink->stop; t++)
+            for (size_t k = 0; k < r->kids[t].n && !sink->stop; k++)
+                if (pr_rules_row(sink, ds, r->kids[t].v[k], id, NULL))
+                    break;
+    }
+    if (!sink->stop)
+        pr_rules_dataset(sink, ds);
+    if (sink->oom)
+        return PEERREVIEW_ENOMEM;
+    return sink->errors ? PEERREVIEW_EDATA : PEERREVIEW_OK;
+}
+
+PEERREVIEW_API int peerreview_dataset_validate(const peerreview_dataset *ds,
+                                               const peerreview_options *opts,
+                                               peerreview_diag *diag)
+{
+    if (!ds)
+        return PEERREVIEW_EINVAL;
+    pr_sink sink;
+    pr_sink_init(&sink, diag, pr_options(opts)->max_problems);
+    return pr_validate(ds, &sink);
+}

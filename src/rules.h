@@ -1,0 +1,31 @@
+/* Row, cross-field and cross-table rules (SPEC §2) over the data model. */
+#ifndef PR_RULES_H
+#define PR_RULES_H
+
+#include "diag.h"
+#include "model.h"
+
+/*
+ * Rules of one row on its own: required values, authority type vs GSS code,
+ * region code vs name, date order, stage/parent, no date, formula prefixes.
+ * review_id names the row's review (for messages when the row has no source
+ * position). reported (may be NULL) marks columns whose invalid value was
+ * reported already, so they are not also reported as missing. Returns -1 on
+ * out-of-memory, else 0.
+ */
+int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+                 const char *review_id, const uint8_t *reported);
+
+/*
+ * Rules across rows and tables: parent reviews, child keys unique, seq gaps,
+ * counts against listed rows.
+ */
+int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds);
+
+/* Every rule over a whole dataset: PEERREVIEW_OK, _EDATA or _ENOMEM. */
+int pr_validate(const peerreview_dataset *ds, pr_sink *sink);
+
+/* Where a problem about column col of a row is, for messages. */
+pr_where pr_row_where(const peerreview_dataset *ds, const peerreview_row *row, size_t col);
+
+#endif
