@@ -1,0 +1,38 @@
+#!/bin/sh
+# The shared library exports exactly the symbols in tests/exported-symbols.txt,
+# and every one of them is declared in include/peerreview.h.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+so=$top_builddir/.libs/libpeerreview.so
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+
+if [ ! -f "$so" ]; then
+    echo "no $so (static-only build?); skipping"
+    exit 77
+fi
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+nm -D --defined-only "$so" | awk '$2 == "T" || $2 == "D" || $2 == "B" || $2 == "R" { print $3 }' |
+    sort > "$tmp/actual"
+if diff -u "$top_srcdir/tests/exported-symbols.txt" "$tmp/actual"; then
+    ok "exported symbols match tests/exported-symbols.txt"
+else
+    bad "exported symbols differ from tests/exported-symbols.txt (update it on purpose, and libtool -version-info)"
+fi
+grep -o 'peerreview_[a-z0-9_]*(' "$top_srcdir/include/peerreview.h" | tr -d '(' | sort -u > "$tmp/declared"
+sed "s/@.*//" "$tmp/actual" > "$tmp/actual-names"
+if diff -u "$tmp/declared" "$tmp/actual-names"; then
+    ok "every exported symbol is declared in peerreview.h and vice versa"
+else
+    bad "header declarations and exports differ"
+fi
+if nm -D --defined-only "$so" | awk '{print $3}' | grep -v '^peerreview_' | grep -v '^LIBPEERREVIEW_' | grep -q .; then
+    bad "symbols without the peerreview_ prefix are exported"
+else
+    ok "only peerreview_ symbols are exported"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
