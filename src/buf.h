@@ -19,7 +19,7 @@ int pr_buf_addc(pr_buf *b, char c);
 int pr_buf_adds(pr_buf *b, const char *s);
 int pr_buf_printf(pr_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap);
+int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append s as a double-quoted, truncated, escaped quotation for messages. */
 int pr_buf_quote(pr_buf *b, const char *s, size_t len);
 /* Append s as a JSON string literal (with quotes). */

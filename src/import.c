@@ -295,9 +295,7 @@ static int load_table(loader *L, const char *dir, int table)
             pr_csvin_free(in);
             return -1;
         }
-        ds->src_col[table] = h.col_to_file;
-        h.col_to_file = NULL;
-        h.col_to_file = ds->src_col[table]; /* shared; freed with the dataset */
+        ds->src_col[table] = h.col_to_file; /* shared with h; the dataset frees it */
     }
     size_t records = 0;
     while (rc == 1 && h.usable && !sink->stop) {

@@ -180,10 +180,10 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds,
         if (prev && pr_row_key_cmp(prev, row) == 0) {
             pr_where w = pr_row_where(ds, row, seqc);
             if (pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
-                          "%s%s%sduplicate key: review %s already has a %s row%s%s with seq %s"
-                          "%s; renumber one of them",
-                          who(row), who_id(row, id), who_sep(row), id, pr_tables[table].name,
-                          g ? " of kind " : "", g ? row->v[g] : "", s,
+                          "%s%s%sduplicate key: review %s already has a row in %s with %s%s%sseq "
+                          "%s%s; renumber one of them",
+                          who(row), who_id(row, id), who_sep(row), id, pr_tables[table].file,
+                          g ? "kind " : "", g ? row->v[g] : "", g ? " and " : "", s,
                           prev->src.line ? " (see the earlier row)" : "")) {
                 pr_free(idx);
                 return -1;
@@ -193,9 +193,11 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds,
         if (seq != expect) {
             pr_where w = pr_row_where(ds, row, seqc);
             if (pr_report(sink, WARN, PEERREVIEW_P_SEQ_GAP, &w,
-                          "%s%s%sseq %s follows %lld in review %s%s%s; number rows 1, 2, 3, "
+                          "%s%s%sseq %s %s %lld in review %s%s%s; number rows 1, 2, 3, "
                           "... without gaps",
-                          who(row), who_id(row, id), who_sep(row), s, (long long)(expect - 1), id,
+                          who(row), who_id(row, id), who_sep(row), s,
+                          expect == 1 ? "should be" : "follows",
+                          (long long)(expect == 1 ? 1 : expect - 1), id,
                           g ? ", kind " : "", g ? row->v[g] : "")) {
                 pr_free(idx);
                 return -1;
