@@ -164,7 +164,7 @@ PEERREVIEW_API const char *peerreview_column_enum_value(int table,
  * always valid (unknown). Returns PEERREVIEW_OK or PEERREVIEW_EDATA (with a
  * problem naming the field added to diag) or PEERREVIEW_EINVAL.
  */
-PEERREVIEW_API int peerreview_check_value(int table, size_t column,
+PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column,
                                           const char *value,
                                           peerreview_diag *diag);
 
@@ -311,25 +311,25 @@ PEERREVIEW_API peerreview_options *peerreview_options_new(void);
 /** Free options. NULL is a no-op. */
 PEERREVIEW_API void peerreview_options_free(peerreview_options *opts);
 /** Store at most n problems; 0 = stop at the first error. */
-PEERREVIEW_API int peerreview_options_set_max_problems(peerreview_options *opts,
+PEERREVIEW_API peerreview_status peerreview_options_set_max_problems(peerreview_options *opts,
                                                        size_t n);
 /** Reject any field longer than bytes (at least 1) without reading it whole. */
-PEERREVIEW_API int
+PEERREVIEW_API peerreview_status
 peerreview_options_set_max_field_size(peerreview_options *opts, size_t bytes);
 /** Reject a file with more than n data records (at least 1). */
-PEERREVIEW_API int peerreview_options_set_max_records(peerreview_options *opts,
+PEERREVIEW_API peerreview_status peerreview_options_set_max_records(peerreview_options *opts,
                                                       size_t n);
 /** Non-zero: skip columns the schema does not know instead of failing. */
-PEERREVIEW_API int
+PEERREVIEW_API peerreview_status
 peerreview_options_set_ignore_unknown_columns(peerreview_options *opts, int yes);
 /** Form used by peerreview_load and peerreview_save. */
-PEERREVIEW_API int peerreview_options_set_form(peerreview_options *opts,
+PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options *opts,
                                                peerreview_form form);
 /**
  * Non-zero: saved text cells starting with = + - @ TAB or CR get a leading
  * apostrophe and files start with a UTF-8 BOM (for Excel). Lossy by design.
  */
-PEERREVIEW_API int
+PEERREVIEW_API peerreview_status
 peerreview_options_set_spreadsheet_safe(peerreview_options *opts, int yes);
 
 /* ------------------------------------------------------------------------ */
@@ -356,7 +356,7 @@ PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds);
  * PEERREVIEW_EDATA (bad data), PEERREVIEW_EIO or PEERREVIEW_ENOMEM.
  * Warnings do not stop a load. On success *out is owned by the caller.
  */
-PEERREVIEW_API int peerreview_load(const char *path,
+PEERREVIEW_API peerreview_status peerreview_load(const char *path,
                                    const peerreview_options *opts,
                                    peerreview_diag *diag,
                                    peerreview_dataset **out);
@@ -365,7 +365,7 @@ PEERREVIEW_API int peerreview_load(const char *path,
  * Check the dataset at path without keeping it: PEERREVIEW_OK when it has
  * no errors (warnings allowed), else as peerreview_load.
  */
-PEERREVIEW_API int peerreview_validate_path(const char *path,
+PEERREVIEW_API peerreview_status peerreview_validate_path(const char *path,
                                             const peerreview_options *opts,
                                             peerreview_diag *diag);
 
@@ -373,7 +373,7 @@ PEERREVIEW_API int peerreview_validate_path(const char *path,
  * Check a dataset in memory against every rule of SPEC §2 (value, row,
  * cross-field and cross-table). PEERREVIEW_OK or PEERREVIEW_EDATA.
  */
-PEERREVIEW_API int peerreview_dataset_validate(const peerreview_dataset *ds,
+PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_dataset *ds,
                                                const peerreview_options *opts,
                                                peerreview_diag *diag);
 
@@ -385,7 +385,7 @@ PEERREVIEW_API int peerreview_dataset_validate(const peerreview_dataset *ds,
  * dataset with errors (PEERREVIEW_EDATA) and, for the flat form, values it
  * cannot hold (PEERREVIEW_EUNSUPPORTED, naming review and field).
  */
-PEERREVIEW_API int peerreview_save(const peerreview_dataset *ds,
+PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds,
                                    const char *path,
                                    const peerreview_options *opts,
                                    peerreview_diag *diag);
@@ -408,7 +408,7 @@ peerreview_dataset_find(const peerreview_dataset *ds, const char *review_id);
  * taken, PEERREVIEW_EINVAL if it already belongs to a dataset; on failure the
  * caller still owns it.
  */
-PEERREVIEW_API int peerreview_dataset_add(peerreview_dataset *ds,
+PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds,
                                           peerreview_review *review,
                                           peerreview_diag *diag);
 
@@ -417,7 +417,7 @@ PEERREVIEW_API int peerreview_dataset_add(peerreview_dataset *ds,
  * PEERREVIEW_ENOTFOUND if absent. Strings it returned stay valid until the
  * dataset is freed.
  */
-PEERREVIEW_API int peerreview_dataset_remove(peerreview_dataset *ds,
+PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *ds,
                                              const char *review_id);
 
 /**
@@ -454,12 +454,12 @@ PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review
  * (PEERREVIEW_EDATA with the problem in diag). Changing review_id of a review
  * in a dataset keeps the index right (PEERREVIEW_EEXIST if taken).
  */
-PEERREVIEW_API int peerreview_review_set_value(peerreview_review *review,
+PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *review,
                                                size_t column, const char *value,
                                                peerreview_diag *diag);
 
 /** peerreview_review_set_value by column name (PEERREVIEW_EINVAL if unknown). */
-PEERREVIEW_API int peerreview_review_set(peerreview_review *review,
+PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *review,
                                          const char *column, const char *value,
                                          peerreview_diag *diag);
 
@@ -477,11 +477,11 @@ peerreview_review_child(const peerreview_review *review, int table, size_t i);
  * items: set kind first, then peerreview_row_set(row, "seq", NULL) picks the
  * next seq of that kind).
  */
-PEERREVIEW_API int peerreview_review_add_child(peerreview_review *review,
+PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *review,
                                                int table, peerreview_row **out);
 
 /** Remove and free child row number i; its handle becomes invalid. */
-PEERREVIEW_API int peerreview_review_remove_child(peerreview_review *review,
+PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_review *review,
                                                   int table, size_t i);
 
 /** Table of a row. */
@@ -506,12 +506,12 @@ PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row,
  * review_id cannot be set (PEERREVIEW_EINVAL): it is the parent's. Setting
  * seq to NULL assigns the next free seq of the row's group.
  */
-PEERREVIEW_API int peerreview_row_set_value(peerreview_row *row, size_t column,
+PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t column,
                                             const char *value,
                                             peerreview_diag *diag);
 
 /** peerreview_row_set_value by column name. */
-PEERREVIEW_API int peerreview_row_set(peerreview_row *row, const char *column,
+PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column,
                                       const char *value, peerreview_diag *diag);
 
 /* ------------------------------------------------------------------------ */
@@ -526,7 +526,7 @@ typedef struct peerreview_reader peerreview_reader;
  * table is a peerreview_table, or -1 to take it from the file name. The
  * header is read and checked here. On success *out is owned by the caller.
  */
-PEERREVIEW_API int peerreview_reader_open(const char *path, int table,
+PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int table,
                                           const peerreview_options *opts,
                                           peerreview_diag *diag,
                                           peerreview_reader **out);

@@ -395,7 +395,7 @@ int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r)
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_dataset_add(peerreview_dataset *ds, peerreview_review *r,
+PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds, peerreview_review *r,
                                           peerreview_diag *diag)
 {
     if (!ds || !r || r->ds)
@@ -419,7 +419,7 @@ PEERREVIEW_API int peerreview_dataset_add(peerreview_dataset *ds, peerreview_rev
     return rc;
 }
 
-PEERREVIEW_API int peerreview_dataset_remove(peerreview_dataset *ds, const char *id)
+PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *ds, const char *id)
 {
     if (!ds || !id)
         return PEERREVIEW_EINVAL;
@@ -474,7 +474,7 @@ static int check_and_report(int table, size_t col, const char *value, peerreview
     return r ? PEERREVIEW_ENOMEM : PEERREVIEW_EDATA;
 }
 
-PEERREVIEW_API int peerreview_check_value(int table, size_t column, const char *value,
+PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column, const char *value,
                                           peerreview_diag *diag)
 {
     if (!pr_col(table, column))
@@ -495,7 +495,7 @@ PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *r, con
     return col < 0 ? NULL : peerreview_review_value(r, (size_t)col);
 }
 
-PEERREVIEW_API int peerreview_review_set_value(peerreview_review *r, size_t col,
+PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *r, size_t col,
                                                const char *value, peerreview_diag *diag)
 {
     if (!r || col >= pr_tables[PEERREVIEW_REVIEWS].ncols)
@@ -538,7 +538,7 @@ PEERREVIEW_API int peerreview_review_set_value(peerreview_review *r, size_t col,
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_review_set(peerreview_review *r, const char *column,
+PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *r, const char *column,
                                          const char *value, peerreview_diag *diag)
 {
     int col = peerreview_column_index(PEERREVIEW_REVIEWS, column);
@@ -587,7 +587,7 @@ static int assign_next_seq(peerreview_row *row)
                         (size_t)n);
 }
 
-PEERREVIEW_API int peerreview_review_add_child(peerreview_review *r, int table,
+PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *r, int table,
                                                peerreview_row **out)
 {
     if (out)
@@ -609,7 +609,7 @@ PEERREVIEW_API int peerreview_review_add_child(peerreview_review *r, int table,
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_review_remove_child(peerreview_review *r, int table, size_t i)
+PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_review *r, int table, size_t i)
 {
     if (!r || !child_table_ok(table))
         return PEERREVIEW_EINVAL;
@@ -649,7 +649,7 @@ PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const c
     return col < 0 ? NULL : peerreview_row_value(row, (size_t)col);
 }
 
-PEERREVIEW_API int peerreview_row_set_value(peerreview_row *row, size_t col, const char *value,
+PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t col, const char *value,
                                             peerreview_diag *diag)
 {
     if (!row || col >= pr_tables[row->table].ncols)
@@ -668,7 +668,7 @@ PEERREVIEW_API int peerreview_row_set_value(peerreview_row *row, size_t col, con
                                                                     : PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_row_set(peerreview_row *row, const char *column, const char *value,
+PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column, const char *value,
                                       peerreview_diag *diag)
 {
     if (!row)

@@ -327,7 +327,7 @@ static int save_flat(const peerreview_dataset *ds, const char *path, const peerr
     return rc;
 }
 
-PEERREVIEW_API int peerreview_save(const peerreview_dataset *ds, const char *path,
+PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, const char *path,
                                    const peerreview_options *opts, peerreview_diag *diag)
 {
     if (!ds || !path || !*path)

@@ -435,7 +435,7 @@ static int is_descriptor(const char *path)
     return strcmp(path, "datapackage.json") == 0 || ends_with(path, "/datapackage.json");
 }
 
-PEERREVIEW_API int peerreview_load(const char *path, const peerreview_options *opts,
+PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerreview_options *opts,
                                    peerreview_diag *diag, peerreview_dataset **out)
 {
     if (out)
@@ -490,7 +490,7 @@ PEERREVIEW_API int peerreview_load(const char *path, const peerreview_options *o
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_validate_path(const char *path, const peerreview_options *opts,
+PEERREVIEW_API peerreview_status peerreview_validate_path(const char *path, const peerreview_options *opts,
                                             peerreview_diag *diag)
 {
     peerreview_dataset *ds = NULL;

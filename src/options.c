@@ -28,7 +28,7 @@ PEERREVIEW_API peerreview_options *peerreview_options_new(void)
 
 PEERREVIEW_API void peerreview_options_free(peerreview_options *o) { pr_free(o); }
 
-PEERREVIEW_API int peerreview_options_set_max_problems(peerreview_options *o, size_t n)
+PEERREVIEW_API peerreview_status peerreview_options_set_max_problems(peerreview_options *o, size_t n)
 {
     if (!o)
         return PEERREVIEW_EINVAL;
@@ -36,7 +36,7 @@ PEERREVIEW_API int peerreview_options_set_max_problems(peerreview_options *o, si
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_options_set_max_field_size(peerreview_options *o, size_t n)
+PEERREVIEW_API peerreview_status peerreview_options_set_max_field_size(peerreview_options *o, size_t n)
 {
     if (!o || n == 0)
         return PEERREVIEW_EINVAL;
@@ -44,7 +44,7 @@ PEERREVIEW_API int peerreview_options_set_max_field_size(peerreview_options *o, 
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_options_set_max_records(peerreview_options *o, size_t n)
+PEERREVIEW_API peerreview_status peerreview_options_set_max_records(peerreview_options *o, size_t n)
 {
     if (!o || n == 0)
         return PEERREVIEW_EINVAL;
@@ -52,7 +52,7 @@ PEERREVIEW_API int peerreview_options_set_max_records(peerreview_options *o, siz
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_options_set_ignore_unknown_columns(peerreview_options *o, int yes)
+PEERREVIEW_API peerreview_status peerreview_options_set_ignore_unknown_columns(peerreview_options *o, int yes)
 {
     if (!o)
         return PEERREVIEW_EINVAL;
@@ -60,7 +60,7 @@ PEERREVIEW_API int peerreview_options_set_ignore_unknown_columns(peerreview_opti
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_options_set_form(peerreview_options *o, peerreview_form form)
+PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options *o, peerreview_form form)
 {
     if (!o || form < PEERREVIEW_FORM_AUTO || form > PEERREVIEW_FORM_FLAT)
         return PEERREVIEW_EINVAL;
@@ -68,7 +68,7 @@ PEERREVIEW_API int peerreview_options_set_form(peerreview_options *o, peerreview
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_options_set_spreadsheet_safe(peerreview_options *o, int yes)
+PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerreview_options *o, int yes)
 {
     if (!o)
         return PEERREVIEW_EINVAL;

@@ -40,7 +40,7 @@ PEERREVIEW_API void peerreview_reader_free(peerreview_reader *rd)
     pr_free(rd);
 }
 
-PEERREVIEW_API int peerreview_reader_open(const char *path, int table,
+PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int table,
                                           const peerreview_options *opts, peerreview_diag *diag,
                                           peerreview_reader **out)
 {

@@ -289,7 +289,7 @@ int pr_validate(const peerreview_dataset *ds, pr_sink *sink)
     return sink->errors ? PEERREVIEW_EDATA : PEERREVIEW_OK;
 }
 
-PEERREVIEW_API int peerreview_dataset_validate(const peerreview_dataset *ds,
+PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_dataset *ds,
                                                const peerreview_options *opts,
                                                peerreview_diag *diag)
 {
