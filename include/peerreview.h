@@ -246,7 +246,11 @@ PEERREVIEW_API void peerreview_diag_clear(peerreview_diag *diag);
 /** Number of problems stored (at most the cap the operation used). */
 PEERREVIEW_API size_t peerreview_diag_count(const peerreview_diag *diag);
 
-/** Number of errors found, including those not stored because of the cap. */
+/**
+ * Number of errors found, including those not stored because of the cap. An
+ * operation stops looking once the cap is full of problems and holds an error
+ * (or at the first error with a cap of 0), so this counts what was found until then.
+ */
 PEERREVIEW_API size_t peerreview_diag_errors(const peerreview_diag *diag);
 
 /** Number of warnings found, including those not stored. */
@@ -293,7 +297,10 @@ PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p,
 
 /** Form of a dataset on disk. */
 typedef enum peerreview_form {
-    PEERREVIEW_FORM_AUTO = 0,    /**< a .csv file is flat, anything else a package */
+    PEERREVIEW_FORM_AUTO = 0,    /**< a folder, a datapackage.json or a package's table file
+                                      (e.g. x/reviews.csv beside x/datapackage.json) is a
+                                      package; another file is flat; a save target ending
+                                      in .csv is flat */
     PEERREVIEW_FORM_PACKAGE = 1, /**< folder with six CSV files + datapackage.json */
     PEERREVIEW_FORM_FLAT = 2     /**< one CSV file, one row per review */
 } peerreview_form;

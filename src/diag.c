@@ -157,15 +157,14 @@ PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, cha
             buf[0] = '\0';
         return 0;
     }
-    char pos[96] = "";
-    int n = 0;
+    char pos[48] = "";
     if (p->line && p->column)
-        n = snprintf(pos, sizeof pos, ":%lu:%lu", p->line, p->column);
+        snprintf(pos, sizeof pos, ":%lu:%lu", p->line, p->column);
     else if (p->line)
-        n = snprintf(pos, sizeof pos, ":%lu", p->line);
-    (void)n;
-    int r = snprintf(buf, buf ? size : 0, "%s%s%s%s: %s%s%s [%s]",
-                     p->file ? p->file : "", pos, (p->file || pos[0]) ? ": " : "",
+        snprintf(pos, sizeof pos, ":%lu", p->line);
+    const char *file = p->file && *p->file ? p->file : NULL;
+    int r = snprintf(buf, buf ? size : 0, "%s%s%s%s: %s%s%s [%s]", file ? file : "",
+                     file ? pos : "", file ? ": " : "",
                      p->severity == PEERREVIEW_SEVERITY_ERROR ? "error" : "warning",
                      p->field ? p->field : "", p->field ? ": " : "",
                      peerreview_problem_message(p), code_names[p->code]);

@@ -424,19 +424,47 @@ static int load_package(loader *L, const char *dir)
     return 0;
 }
 
-static int ends_with(const char *s, const char *suffix)
+/*
+ * The package folder path names, or NULL when it names something else: the
+ * folder itself, its datapackage.json, or one of its table files when a
+ * datapackage.json stands beside it. *oom is set when memory ran out.
+ */
+static char *package_dir(const char *path, int isdir, int *oom)
 {
-    size_t a = strlen(s), b = strlen(suffix);
-    return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
-static int is_descriptor(const char *path)
-{
-    return strcmp(path, "datapackage.json") == 0 || ends_with(path, "/datapackage.json");
+    *oom = 0;
+    if (isdir == 1) {
+        char *d = pr_strdup(path);
+        *oom = !d;
+        return d;
+    }
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char *dir = slash ? pr_strndup(path, (size_t)(slash - path + (slash == path))) : pr_strdup(".");
+    if (!dir) {
+        *oom = 1;
+        return NULL;
+    }
+    if (strcmp(base, "datapackage.json") == 0)
+        return dir;
+    int t = peerreview_table_lookup(base);
+    if (t >= 0 && strcmp(base, pr_tables[t].file) == 0) {
+        char *desc = pr_path_join(dir, "datapackage.json");
+        if (!desc) {
+            pr_free(dir);
+            *oom = 1;
+            return NULL;
+        }
+        int found = pr_io_is_dir(desc) == 0;
+        pr_free(desc);
+        if (found)
+            return dir;
+    }
+    pr_free(dir);
+    return NULL;
 }
 
 PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerreview_options *opts,
-                                   peerreview_diag *diag, peerreview_dataset **out)
+                                                 peerreview_diag *diag, peerreview_dataset **out)
 {
     if (out)
         *out = NULL;
@@ -450,38 +478,23 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
         pr_report_oom(&sink, path);
         return PEERREVIEW_ENOMEM;
     }
-    int isdir = pr_io_is_dir(path);
-    peerreview_form form = o->form;
-    if (form == PEERREVIEW_FORM_AUTO)
-        form = (isdir == 1 || is_descriptor(path)) ? PEERREVIEW_FORM_PACKAGE
-                                                   : PEERREVIEW_FORM_FLAT;
-    if (form == PEERREVIEW_FORM_PACKAGE && isdir != 1 && !is_descriptor(path)) {
+    int isdir = pr_io_is_dir(path), oom;
+    char *dir = o->form == PEERREVIEW_FORM_FLAT ? NULL : package_dir(path, isdir, &oom);
+    if (o->form != PEERREVIEW_FORM_FLAT && oom) {
+        pr_report_oom(&sink, path);
+    } else if (dir) {
+        load_package(&L, dir);
+    } else if (o->form == PEERREVIEW_FORM_PACKAGE) {
         pr_where w = PR_WHERE_NONE;
         w.file = path;
         pr_report(&sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
                   "%s; give a package folder or its datapackage.json",
-                  isdir < 0 ? "no such folder" : "not a folder");
+                  isdir < 0 ? "no such folder" : "not a package folder");
         L.io_failed = 1;
-    } else if (form == PEERREVIEW_FORM_PACKAGE) {
-        char *dir = isdir == 1 ? pr_strdup(path)
-                               : pr_strndup(path, strlen(path) - strlen("datapackage.json"));
-        if (!dir)
-            pr_report_oom(&sink, path);
-        else {
-            if (!*dir) {
-                pr_free(dir);
-                dir = pr_strdup(".");
-            }
-            if (!dir)
-                pr_report_oom(&sink, path);
-            else
-                load_package(&L, dir);
-            pr_free(dir);
-        }
-    } else {
-        if (pr_flat_load(path, o, &sink, L.ds) == PEERREVIEW_EIO)
-            L.io_failed = 1;
+    } else if (pr_flat_load(path, o, &sink, L.ds) == PEERREVIEW_EIO) {
+        L.io_failed = 1;
     }
+    pr_free(dir);
     if (sink.oom || sink.errors) {
         peerreview_dataset_free(L.ds);
         return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;
