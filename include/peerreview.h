@@ -339,6 +339,18 @@ PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options 
 PEERREVIEW_API peerreview_status
 peerreview_options_set_spreadsheet_safe(peerreview_options *opts, int yes);
 
+/** Called while loading with the bytes read so far and the total to read. */
+typedef void (*peerreview_progress_fn)(unsigned long long done, unsigned long long total,
+                                       void *ctx);
+
+/**
+ * Call fn (NULL: nobody) about every 64 KiB read by peerreview_load and
+ * peerreview_validate_path, on the calling thread; ctx is passed through.
+ */
+PEERREVIEW_API peerreview_status peerreview_options_set_progress(peerreview_options *opts,
+                                                                 peerreview_progress_fn fn,
+                                                                 void *ctx);
+
 /* ------------------------------------------------------------------------ */
 /* Datasets, reviews and child rows                                          */
 /* ------------------------------------------------------------------------ */

@@ -25,6 +25,7 @@ struct pr_csvin {
     pr_sink *sink;
     char *name;
     int fd;
+    pr_progress *progress;
     const char *mem; /* memory source, or NULL */
     size_t mem_len, mem_pos;
     char *buf;
@@ -167,10 +168,7 @@ void pr_csvin_free(pr_csvin *c)
     pr_free(c);
 }
 
-unsigned long long pr_csvin_bytes(const pr_csvin *c)
-{
-    return (unsigned long long)(c->buf_offset + (long long)c->buf_pos);
-}
+void pr_csvin_set_progress(pr_csvin *c, pr_progress *p) { c->progress = p; }
 
 /* ---- libcsv callbacks: they run at the last byte of the segment fed ---- */
 
@@ -302,6 +300,10 @@ static int fill(pr_csvin *c)
         c->buf_len = (size_t)n;
         if (n == 0)
             c->eof = 1;
+        if (c->progress && c->progress->fn && n > 0) {
+            c->progress->done += (unsigned long long)n;
+            c->progress->fn(c->progress->done, c->progress->total, c->progress->ctx);
+        }
         return 0;
     }
 }

@@ -52,8 +52,15 @@ int pr_csvin_open_mem(const char *data, size_t len, const char *name, size_t max
  */
 int pr_csvin_next(pr_csvin *c, pr_record **rec);
 
-/* Bytes read so far (for progress). */
-unsigned long long pr_csvin_bytes(const pr_csvin *c);
+/* Progress of a whole load: reported after every read. */
+typedef struct pr_progress {
+    peerreview_progress_fn fn;
+    void *ctx;
+    unsigned long long done, total;
+} pr_progress;
+
+/* Report reads to p (may be NULL). */
+void pr_csvin_set_progress(pr_csvin *c, pr_progress *p);
 
 void pr_csvin_free(pr_csvin *c);
 

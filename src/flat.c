@@ -12,6 +12,7 @@
 
 #include "alloc.h"
 #include "export.h"
+#include "io.h"
 #include "load.h"
 #include "rules.h"
 #include "schema.h"
@@ -197,7 +198,7 @@ static int load_cell(flatload *F, peerreview_review *r, const flatcol *fc, unsig
 }
 
 int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
-                 peerreview_dataset *ds)
+                 peerreview_dataset *ds, pr_progress *progress)
 {
     flatcol fcs[NFLAT];
     const char *names[NFLAT];
@@ -206,6 +207,10 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     int rc = pr_csvin_open(path, path, o->max_field_size, sink, 0, &in);
     if (rc)
         return rc;
+    if (progress && progress->fn) {
+        progress->total = pr_io_file_size(path);
+        pr_csvin_set_progress(in, progress);
+    }
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
         ds->src_file[t] = pr_strdup(path);
         if (!ds->src_file[t]) {

@@ -236,6 +236,7 @@ typedef struct loader {
     pr_sink *sink;
     peerreview_dataset *ds;
     int io_failed;
+    pr_progress progress;
 } loader;
 
 /* 1 if the record's field for col was non-empty (so a missing value was already reported). */
@@ -278,6 +279,7 @@ static int load_table(loader *L, const char *dir, int table)
         return rc == PEERREVIEW_ENOMEM ? -1 : 0;
     }
     ds->src_file[table] = path;
+    pr_csvin_set_progress(in, &L->progress);
     pr_record *rec;
     rc = pr_csvin_next(in, &rec);
     if (rc == 0) {
@@ -416,6 +418,15 @@ static int load_package(loader *L, const char *dir)
     pr_free(desc);
     if (rc < 0)
         return -1;
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT && L->o->progress; t++) {
+        char *path = pr_path_join(dir, pr_tables[t].file);
+        if (!path) {
+            pr_report_oom(L->sink, NULL);
+            return -1;
+        }
+        L->progress.total += pr_io_file_size(path);
+        pr_free(path);
+    }
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT && !L->sink->stop; t++)
         if (load_table(L, dir, t))
             return -1;
@@ -473,7 +484,7 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     const peerreview_options *o = pr_options(opts);
     pr_sink sink;
     pr_sink_init(&sink, diag, o->max_problems);
-    loader L = {o, &sink, peerreview_dataset_new(), 0};
+    loader L = {o, &sink, peerreview_dataset_new(), 0, {o->progress, o->progress_ctx, 0, 0}};
     if (!L.ds) {
         pr_report_oom(&sink, path);
         return PEERREVIEW_ENOMEM;
@@ -491,7 +502,7 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
                   "%s; give a package folder or its datapackage.json",
                   isdir < 0 ? "no such folder" : "not a package folder");
         L.io_failed = 1;
-    } else if (pr_flat_load(path, o, &sink, L.ds) == PEERREVIEW_EIO) {
+    } else if (pr_flat_load(path, o, &sink, L.ds, &L.progress) == PEERREVIEW_EIO) {
         L.io_failed = 1;
     }
     pr_free(dir);

@@ -59,6 +59,12 @@ ssize_t pr_io_read(int fd, void *buf, size_t n)
 
 void pr_io_close_read(int fd) { close(fd); }
 
+unsigned long long pr_io_file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && st.st_size > 0 ? (unsigned long long)st.st_size : 0;
+}
+
 int pr_io_is_dir(const char *path)
 {
     struct stat st;

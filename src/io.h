@@ -33,6 +33,8 @@ void pr_io_set_fault(int (*hook)(pr_io_op op, const char *path, void *ctx), void
 int pr_io_open_read(const char *path);
 ssize_t pr_io_read(int fd, void *buf, size_t n);
 void pr_io_close_read(int fd);
+/* Size of a file in bytes, 0 if absent. */
+unsigned long long pr_io_file_size(const char *path);
 /* 1 if path is a directory, 0 if something else, -1 if absent/unreadable. */
 int pr_io_is_dir(const char *path);
 

@@ -41,7 +41,7 @@ char *pr_path_join(const char *dir, const char *file);
 
 /* Flat form */
 int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
-                 peerreview_dataset *ds);
+                 peerreview_dataset *ds, pr_progress *progress);
 int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
                    pr_buf *out);
 

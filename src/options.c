@@ -11,6 +11,8 @@ static const peerreview_options defaults = {
     0,                    /* ignore_unknown_columns */
     PEERREVIEW_FORM_AUTO, /* form */
     0,                    /* spreadsheet_safe */
+    NULL,                 /* progress */
+    NULL,                 /* progress_ctx */
 };
 
 const peerreview_options *pr_options(const peerreview_options *opts)
@@ -73,6 +75,17 @@ PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerrev
     if (!o)
         return PEERREVIEW_EINVAL;
     o->spreadsheet_safe = yes != 0;
+    return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API peerreview_status peerreview_options_set_progress(peerreview_options *o,
+                                                                 peerreview_progress_fn fn,
+                                                                 void *ctx)
+{
+    if (!o)
+        return PEERREVIEW_EINVAL;
+    o->progress = fn;
+    o->progress_ctx = ctx;
     return PEERREVIEW_OK;
 }
 

@@ -12,6 +12,8 @@ struct peerreview_options {
     int ignore_unknown_columns;
     peerreview_form form;
     int spreadsheet_safe;
+    peerreview_progress_fn progress;
+    void *progress_ctx;
 };
 
 /* The options to use: opts, or the defaults when opts is NULL. */
