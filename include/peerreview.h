@@ -74,7 +74,7 @@ typedef enum peerreview_status {
 } peerreview_status;
 
 /** Smallest (most negative) status value; for bindings that map statuses. */
-#define PEERREVIEW_STATUS_MIN PEERREVIEW_EUNSUPPORTED
+#define PEERREVIEW_STATUS_MIN (-7) /* = PEERREVIEW_EUNSUPPORTED */
 
 /** Static English text for a status ("out of memory"); never NULL. */
 PEERREVIEW_API const char *peerreview_strerror(int status);

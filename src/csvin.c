@@ -57,6 +57,7 @@ struct pr_csvin {
     long long field_offset;
     int rec_bad;
     int rec_done;
+    size_t too_long_col; /* 1-based column of a field over max_field, 0 = none */
     int oom;
     unsigned long records;
 
@@ -181,6 +182,8 @@ static void on_field(void *s, size_t len, void *ctx)
         c->oom = 1;
         return;
     }
+    if (len > c->max_field && !c->too_long_col)
+        c->too_long_col = c->nfields + 1;
     fieldpos *f = &c->fields[c->nfields++];
     f->off = c->data.len;
     f->len = len;
@@ -373,8 +376,10 @@ static int check_sizes(pr_csvin *c)
         pr_report_oom(c->sink, c->name);
         return fail(c, PEERREVIEW_ENOMEM);
     }
-    if (c->p.entry_pos > c->max_field) {
+    if (c->too_long_col || c->p.entry_pos > c->max_field) {
         pr_where w = where_at(c, c->field_line, c->field_offset);
+        if (c->too_long_col)
+            w.column = (unsigned long)c->too_long_col;
         pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_FIELD_TOO_LONG, &w,
                   "the field is longer than the limit of %zu bytes (a quote left open makes "
                   "the rest of the file one field); close the quote or raise the limit",
@@ -391,9 +396,9 @@ static int check_sizes(pr_csvin *c)
     return 0;
 }
 
-static void parse_error(pr_csvin *c, long long off, unsigned char ch)
+static void parse_error(pr_csvin *c, unsigned long line, long long off, unsigned char ch)
 {
-    pr_where w = where_at(c, c->line, off);
+    pr_where w = where_at(c, line, off);
     if (ch == '"')
         pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_STRAY_QUOTE, &w,
                   "a quote inside a field that does not start with a quote; put the whole "
@@ -449,6 +454,7 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
         /* one segment: up to and including the next delimiter or line end */
         const unsigned char *b = (const unsigned char *)c->buf;
         size_t i = c->buf_pos, j = i;
+        unsigned long seg_line = c->line; /* only a segment's last byte ends a line */
         for (; j < c->buf_len; j++) {
             unsigned char ch = b[j];
             long long off = c->buf_offset + (long long)j;
@@ -468,7 +474,7 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
         size_t fed = csv_parse(&c->p, b + i, end - i, on_field, on_record, c);
         if (fed < end - i) {
             if (csv_error(&c->p) == CSV_EPARSE) {
-                parse_error(c, c->buf_offset + (long long)(i + fed), b[i + fed]);
+                parse_error(c, seg_line, c->buf_offset + (long long)(i + fed), b[i + fed]);
                 return fail(c, PEERREVIEW_EDATA);
             }
             c->oom = 1;

@@ -98,6 +98,9 @@ PEERREVIEW_API unsigned long peerreview_version_number(void)
     return PEERREVIEW_VERSION_NUMBER;
 }
 
+_Static_assert(PEERREVIEW_STATUS_MIN == PEERREVIEW_EUNSUPPORTED,
+               "PEERREVIEW_STATUS_MIN must be the last status");
+
 static const struct {
     int status;
     const char *name;

@@ -278,7 +278,15 @@ static int check_url(const char *s, size_t len, pr_buf *msg)
         SAY(" is not an absolute web address; it must start with http:// or https://");
         return PEERREVIEW_P_BAD_URL;
     }
-    if (skip == len || s[skip] == '/' || s[skip] == '?' || s[skip] == '#') {
+    /* the authority runs to the first / ? or #; its host follows any user@ */
+    size_t end = skip;
+    while (end < len && s[end] != '/' && s[end] != '?' && s[end] != '#')
+        end++;
+    size_t host = skip;
+    for (size_t k = skip; k < end; k++)
+        if (s[k] == '@')
+            host = k + 1;
+    if (host == end || s[host] == ':') {
         QUOTE();
         SAY(" has no host name after the scheme; write e.g. https://www.example.gov.uk/page");
         return PEERREVIEW_P_BAD_URL;

@@ -439,3 +439,488 @@ const json_value *json_get(const json_value *obj, const char *key)
             return &obj->items[i];
     return NULL;
 }
+
+/* ---- random datasets (test-export, test-flat) ---- */
+
+const char *const package_files[7] = {"reviews.csv",        "review_councils.csv",
+                                      "team_members.csv",   "items.csv",
+                                      "considerations.csv", "sources.csv",
+                                      "datapackage.json"};
+
+void assert_same_file(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *da = read_file(a, &la);
+    char *db = read_file(b, &lb);
+    if (!da || !db || la != lb || memcmp(da, db, la) != 0) {
+        size_t i = 0;
+        while (da && db && i < la && i < lb && da[i] == db[i])
+            i++;
+        fprintf(stderr, "files differ: %s (%zu bytes) and %s (%zu bytes), first at byte %zu\n",
+                a, da ? la : 0, b, db ? lb : 0, i);
+        free(da);
+        free(db);
+        fail_msg("files differ");
+    }
+    free(da);
+    free(db);
+}
+
+void assert_same_package(const char *dir_a, const char *dir_b)
+{
+    for (size_t i = 0; i < 7; i++) {
+        char *a = path_join(dir_a, package_files[i]);
+        char *b = path_join(dir_b, package_files[i]);
+        assert_same_file(a, b);
+        free(a);
+        free(b);
+    }
+}
+
+uint64_t rng_next(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 2685821657736338717ULL;
+}
+
+static unsigned rng_below(uint64_t *s, unsigned n) { return (unsigned)((rng_next(s) >> 11) % n); }
+
+/* Text pieces: [0, RT_FLAT) have no line break and no '|'. */
+static const char *const rt_parts[] = {
+    "plain",        "with, comma", "\"quoted\"",   "a \"\" b",   "  leading",  "trailing  ",
+    " ",            "\xc3\x85",    "\xca\xa4",     "\xf0\x9f\x98\x80", "=SUM(A1:A2)", "-minus",
+    "+plus",        "@at",         "\ttab",        "x",          "caf\xc3\xa9", ",",
+    "'apostrophe",  "\"",          "semi;colon",
+    /* below: not in flat child values */
+    "line\nbreak",  "cr\ronly",    "crlf\r\nend",  "\n",         "\r",         "| pipe",
+    " | ",          "a |",         "|",            "\r\n\r\n",
+};
+#define RT_FLAT 21
+#define RT_ALL (sizeof rt_parts / sizeof rt_parts[0])
+
+/* Random non-empty text (caller frees); restricted: flat child values. */
+static char *rt_text(uint64_t *s, int restricted)
+{
+    unsigned n = 1 + rng_below(s, 4);
+    size_t cap = 1, len = 0;
+    const char *pick[4];
+    for (unsigned i = 0; i < n; i++) {
+        pick[i] = rt_parts[rng_below(s, restricted ? RT_FLAT : (unsigned)RT_ALL)];
+        cap += strlen(pick[i]);
+    }
+    char *t = malloc(cap);
+    assert_non_null(t);
+    for (unsigned i = 0; i < n; i++) {
+        memcpy(t + len, pick[i], strlen(pick[i]));
+        len += strlen(pick[i]);
+    }
+    t[len] = '\0';
+    return t;
+}
+
+static void rt_set_review(peerreview_review *r, const char *col, const char *v)
+{
+    peerreview_diag *d = peerreview_diag_new();
+    int rc = peerreview_review_set(r, col, v, d);
+    if (rc != PEERREVIEW_OK) {
+        fprintf(stderr, "setting %s: %s\n", col, peerreview_status_name(rc));
+        dump_diag(d);
+    }
+    peerreview_diag_free(d);
+    assert_int_equal(rc, PEERREVIEW_OK);
+}
+
+static void rt_set_row(peerreview_row *row, const char *col, const char *v)
+{
+    peerreview_diag *d = peerreview_diag_new();
+    int rc = peerreview_row_set(row, col, v, d);
+    if (rc != PEERREVIEW_OK) {
+        fprintf(stderr, "setting %s: %s\n", col, peerreview_status_name(rc));
+        dump_diag(d);
+    }
+    peerreview_diag_free(d);
+    assert_int_equal(rc, PEERREVIEW_OK);
+}
+
+static void rt_set_text(uint64_t *s, peerreview_row *row, const char *col, int restricted)
+{
+    char *t = rt_text(s, restricted);
+    rt_set_row(row, col, t);
+    free(t);
+}
+
+static const char *rt_enum(uint64_t *s, int table, const char *col)
+{
+    int c = peerreview_column_index(table, col);
+    assert_true(c >= 0);
+    size_t n = peerreview_column_enum_count(table, (size_t)c);
+    assert_true(n > 0);
+    return peerreview_column_enum_value(table, (size_t)c, rng_below(s, (unsigned)n));
+}
+
+static int rt_dim(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+static void rt_date_str(uint64_t *s, int y, int m, int d, char *buf, size_t size)
+{
+    unsigned p = rng_below(s, 3);
+    if (p == 0)
+        snprintf(buf, size, "%04d", y);
+    else if (p == 1)
+        snprintf(buf, size, "%04d-%02d", y, m);
+    else
+        snprintf(buf, size, "%04d-%02d-%02d", y, m, d);
+}
+
+static void rt_random_date(uint64_t *s, char *buf, size_t size)
+{
+    int y = 2000 + (int)rng_below(s, 30), m = 1 + (int)rng_below(s, 12);
+    int d = 1 + (int)rng_below(s, (unsigned)rt_dim(y, m));
+    rt_date_str(s, y, m, d, buf, size);
+}
+
+static void rt_url(uint64_t *s, char *buf, size_t size)
+{
+    static const char *const paths[] = {"",       "a",        "a,b",   "x?y=1&z=2", "p#frag",
+                                        "%20sp",  "caf%C3%A9", "~u/v", "semi;c",    "it's"};
+    snprintf(buf, size, "%s://www.example%u.gov.uk/%s", rng_below(s, 2) ? "https" : "http",
+             rng_below(s, 100), paths[rng_below(s, sizeof paths / sizeof paths[0])]);
+}
+
+static void rt_shuffle(uint64_t *s, unsigned *v, size_t n)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = rng_below(s, (unsigned)i);
+        unsigned t = v[i - 1];
+        v[i - 1] = v[j];
+        v[j] = t;
+    }
+}
+
+/* n seq numbers: 1..n when flat, else strictly increasing with random gaps. */
+static void rt_seqs(uint64_t *s, int flat, unsigned *seq, size_t n)
+{
+    unsigned next = flat ? 1 : 1 + (rng_below(s, 4) == 0 ? rng_below(s, 3) : 0);
+    for (size_t i = 0; i < n; i++) {
+        seq[i] = next;
+        next += 1 + (flat || rng_below(s, 4) ? 0 : rng_below(s, 12));
+    }
+}
+
+static peerreview_row *rt_child(peerreview_review *r, int table, unsigned seq)
+{
+    peerreview_row *row = NULL;
+    assert_int_equal(peerreview_review_add_child(r, table, &row), PEERREVIEW_OK);
+    char num[16];
+    snprintf(num, sizeof num, "%u", seq);
+    rt_set_row(row, "seq", num);
+    return row;
+}
+
+static void rt_children(uint64_t *s, peerreview_review *r, int flat)
+{
+    unsigned seq[16], order[16];
+    char buf[128];
+    /* councils */
+    size_t n = rng_below(s, 4);
+    rt_seqs(s, flat, seq, n);
+    rt_shuffle(s, seq, n);
+    for (size_t i = 0; i < n; i++) {
+        peerreview_row *row = rt_child(r, PEERREVIEW_REVIEW_COUNCILS, seq[i]);
+        static const char *const pre[] = {"E06", "E07", "E08", "E09", "E10", "W06"};
+        static const char *const auth[] = {"unitary", "non_metropolitan_district",
+                                           "metropolitan_borough", "london_borough", "county",
+                                           "unitary"};
+        if (rng_below(s, 4)) {
+            unsigned k = rng_below(s, 6);
+            snprintf(buf, sizeof buf, "%s%06u", pre[k], rng_below(s, 1000000));
+            rt_set_row(row, "gss_code", buf);
+            rt_set_row(row, "authority_type", auth[k]);
+        } else {
+            rt_set_row(row, "authority_type",
+                       rt_enum(s, PEERREVIEW_REVIEW_COUNCILS, "authority_type"));
+        }
+        rt_set_text(s, row, "council_name", flat);
+        unsigned reg = 1 + rng_below(s, 9);
+        static const char *const regions[] = {"North East",    "North West",
+                                              "Yorkshire and The Humber", "East Midlands",
+                                              "West Midlands", "East of England",
+                                              "London",        "South East", "South West"};
+        if (rng_below(s, 3)) {
+            snprintf(buf, sizeof buf, "E1200000%u", reg);
+            rt_set_row(row, "region_gss", buf);
+        }
+        if (rng_below(s, 3))
+            rt_set_row(row, "region_name", regions[reg - 1]);
+        if (rng_below(s, 2)) {
+            snprintf(buf, sizeof buf, "%03u", rng_below(s, 1000));
+            rt_set_row(row, "dfe_la_code", buf);
+        }
+    }
+    /* team members: every field optional */
+    n = rng_below(s, 5);
+    rt_seqs(s, flat, seq, n);
+    rt_shuffle(s, seq, n);
+    static const char *const team_text[] = {"name", "role_label", "member_party", "job_title",
+                                            "organisation"};
+    for (size_t i = 0; i < n; i++) {
+        peerreview_row *row = rt_child(r, PEERREVIEW_TEAM_MEMBERS, seq[i]);
+        int any = 0;
+        for (size_t k = 0; k < 5; k++)
+            if (rng_below(s, 2)) {
+                rt_set_text(s, row, team_text[k], flat);
+                any = 1;
+            }
+        if (rng_below(s, 2) || (flat && !any))
+            rt_set_row(row, "role", rt_enum(s, PEERREVIEW_TEAM_MEMBERS, "role"));
+    }
+    /* items: per kind; sometimes 11 of one kind so that seq 10 and 11 sort after 9 */
+    for (size_t k = 0; k < 6; k++) {
+        const char *kind = peerreview_column_enum_value(PEERREVIEW_ITEMS, 1, k);
+        n = rng_below(s, 3);
+        if (rng_below(s, 12) == 0)
+            n = 11;
+        rt_seqs(s, flat, seq, n);
+        rt_shuffle(s, seq, n);
+        for (size_t i = 0; i < n; i++) {
+            peerreview_row *row = NULL;
+            assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row),
+                             PEERREVIEW_OK);
+            rt_set_row(row, "kind", kind);
+            snprintf(buf, sizeof buf, "%u", seq[i]);
+            rt_set_row(row, "seq", buf);
+            /* items have one field: " | " is fine in the flat form */
+            char *t = rt_text(s, 0);
+            if (flat) {
+                for (char *p = t; *p; p++)
+                    if (*p == '\n' || *p == '\r')
+                        *p = '/';
+            }
+            rt_set_row(row, "text", t);
+            free(t);
+        }
+    }
+    /* considerations */
+    n = rng_below(s, 3);
+    rt_seqs(s, flat, seq, n);
+    rt_shuffle(s, seq, n);
+    for (size_t i = 0; i < n; i++) {
+        peerreview_row *row = rt_child(r, PEERREVIEW_CONSIDERATIONS, seq[i]);
+        int any = 0;
+        if (rng_below(s, 2)) {
+            rt_random_date(s, buf, sizeof buf);
+            rt_set_row(row, "date", buf);
+            any = 1;
+        }
+        if (rng_below(s, 2)) {
+            rt_set_text(s, row, "body", flat);
+            any = 1;
+        }
+        if (rng_below(s, 2) || (flat && !any))
+            rt_set_text(s, row, "outcome", flat);
+    }
+    /* sources */
+    n = rng_below(s, 4);
+    rt_seqs(s, flat, seq, n);
+    rt_shuffle(s, seq, n);
+    for (size_t i = 0; i < n; i++) {
+        peerreview_row *row = rt_child(r, PEERREVIEW_SOURCES, seq[i]);
+        rt_url(s, buf, sizeof buf);
+        rt_set_row(row, "url", buf);
+        if (rng_below(s, 2))
+            rt_set_text(s, row, "description", flat);
+    }
+    (void)order;
+}
+
+peerreview_dataset *random_dataset(uint64_t *s, int flat, int big)
+{
+    static unsigned serial;
+    peerreview_dataset *ds = peerreview_dataset_new();
+    assert_non_null(ds);
+    size_t n = rng_below(s, 9);
+    if (big && n == 0)
+        n = 1;
+    char buf[160];
+    for (size_t i = 0; i < n; i++) {
+        peerreview_review *r = peerreview_review_new();
+        assert_non_null(r);
+        snprintf(buf, sizeof buf, "r%u-%zu", serial++, i);
+        rt_set_review(r, "review_id", buf);
+        rt_set_review(r, "review_type", rt_enum(s, PEERREVIEW_REVIEWS, "review_type"));
+        /* progress reviews follow up an earlier initial review (or have no parent) */
+        const char *stage = rt_enum(s, PEERREVIEW_REVIEWS, "stage");
+        rt_set_review(r, "stage", stage);
+        if (strcmp(stage, "progress") == 0 && i > 0 && rng_below(s, 3)) {
+            peerreview_review *p = peerreview_dataset_review(ds, rng_below(s, (unsigned)i));
+            if (strcmp(peerreview_review_get(p, "stage"), "initial") == 0)
+                rt_set_review(r, "parent_review_id", peerreview_review_get(p, "review_id"));
+        }
+        static const char *const text_cols[] = {"review_type_label", "provider", "notes"};
+        for (size_t k = 0; k < 3; k++) {
+            if (rng_below(s, 4) == 0)
+                continue;
+            char *t = rt_text(s, 0);
+            rt_set_review(r, text_cols[k], t);
+            free(t);
+        }
+        /* ordered dates: increasing full dates shown at a random precision */
+        static const char *const ordered[] = {"onsite_start", "onsite_end", "report_date",
+                                              "published_date"};
+        int y = 2000 + (int)rng_below(s, 25), m = 1 + (int)rng_below(s, 12);
+        int d = 1 + (int)rng_below(s, (unsigned)rt_dim(y, m));
+        for (size_t k = 0; k < 4; k++) {
+            d += (int)rng_below(s, 90);
+            while (d > rt_dim(y, m)) {
+                d -= rt_dim(y, m);
+                if (++m > 12) {
+                    m = 1;
+                    y++;
+                }
+            }
+            if (rng_below(s, 3) == 0)
+                continue;
+            rt_date_str(s, y, m, d, buf, sizeof buf);
+            rt_set_review(r, ordered[k], buf);
+        }
+        if (rng_below(s, 2)) {
+            rt_random_date(s, buf, sizeof buf);
+            rt_set_review(r, "action_plan_due", buf);
+        }
+        if (rng_below(s, 2)) {
+            rt_random_date(s, buf, sizeof buf);
+            rt_set_review(r, "progress_review_planned", buf);
+        }
+        if (rng_below(s, 2))
+            rt_set_review(r, "onsite_mode", rt_enum(s, PEERREVIEW_REVIEWS, "onsite_mode"));
+        static const char *const ints[] = {"recommendation_count", "team_size", "people_engaged",
+                                           "meetings_held"};
+        for (size_t k = 0; k < 4; k++) {
+            unsigned how = rng_below(s, 5);
+            if (how == 0)
+                continue;
+            if (how == 1)
+                snprintf(buf, sizeof buf, "%s", k == 1 ? "1" : "0");
+            else if (how == 2)
+                snprintf(buf, sizeof buf, "9223372036854775807");
+            else
+                snprintf(buf, sizeof buf, "%u", 1 + rng_below(s, 100000));
+            rt_set_review(r, ints[k], buf);
+        }
+        if (rng_below(s, 2)) {
+            rt_url(s, buf, sizeof buf);
+            rt_set_review(r, "report_url", buf);
+        }
+        rt_children(s, r, flat);
+        if (big && i == 0) {
+            size_t len = 100 * 1024;
+            char *t = malloc(len + 1);
+            assert_non_null(t);
+            static const char pat[] = "ab, \"c\"\r\n=x \xc3\x85";
+            for (size_t k = 0; k < len; k++)
+                t[k] = k + 2 >= len && (unsigned char)pat[k % (sizeof pat - 1)] >= 0x80
+                           ? 'z'
+                           : pat[k % (sizeof pat - 1)];
+            t[len] = '\0';
+            rt_set_review(r, "notes", t);
+            for (size_t k = 0; k < len; k++)
+                if (t[k] == '\r' || t[k] == '\n')
+                    t[k] = '.';
+            peerreview_row *row = NULL;
+            assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row),
+                             PEERREVIEW_OK);
+            rt_set_row(row, "kind", "other");
+            rt_set_row(row, "seq", NULL);
+            rt_set_row(row, "text", t);
+            free(t);
+        }
+        assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
+    }
+    return ds;
+}
+
+static int rt_str_eq(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Index of rows of a child table sorted by key (kind in enum order, then seq). */
+static long long rt_key(const peerreview_row *row)
+{
+    long long k = 0;
+    if (peerreview_row_table(row) == PEERREVIEW_ITEMS) {
+        const char *kind = peerreview_row_get(row, "kind");
+        for (size_t i = 0; i < 6; i++)
+            if (kind && strcmp(kind, peerreview_column_enum_value(PEERREVIEW_ITEMS, 1, i)) == 0)
+                k = (long long)i;
+    }
+    const char *seq = peerreview_row_get(row, "seq");
+    return k * 1000000000LL + (seq ? atoll(seq) : 0);
+}
+
+static void rt_sorted(const peerreview_review *r, int table, const peerreview_row **out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = peerreview_review_child(r, table, i);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && rt_key(out[j - 1]) > rt_key(out[j]); j--) {
+            const peerreview_row *t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+}
+
+void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset *b)
+{
+    assert_int_equal(peerreview_dataset_count(a), peerreview_dataset_count(b));
+    for (size_t i = 0; i < peerreview_dataset_count(a); i++) {
+        const peerreview_review *ra = peerreview_dataset_review(a, i);
+        const peerreview_review *rb = peerreview_dataset_review(b, i);
+        for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++) {
+            const char *va = peerreview_review_value(ra, c), *vb = peerreview_review_value(rb, c);
+            if (!rt_str_eq(va, vb)) {
+                fprintf(stderr, "review %zu column %s: \"%.60s\" != \"%.60s\"\n", i,
+                        peerreview_column_name(PEERREVIEW_REVIEWS, c), va ? va : "(null)",
+                        vb ? vb : "(null)");
+                fail_msg("reviews differ");
+            }
+        }
+        for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++) {
+            size_t n = peerreview_review_child_count(ra, t);
+            if (n != peerreview_review_child_count(rb, t)) {
+                fprintf(stderr, "review %s table %s: %zu rows != %zu rows\n",
+                        peerreview_review_get(ra, "review_id"), peerreview_table_name(t), n,
+                        peerreview_review_child_count(rb, t));
+                fail_msg("row counts differ");
+            }
+            const peerreview_row **xa = calloc(n + 1, sizeof *xa);
+            const peerreview_row **xb = calloc(n + 1, sizeof *xb);
+            assert_non_null(xa);
+            assert_non_null(xb);
+            rt_sorted(ra, t, xa, n);
+            rt_sorted(rb, t, xb, n);
+            for (size_t k = 0; k < n; k++)
+                for (size_t c = 0; c < peerreview_column_count(t); c++) {
+                    const char *va = peerreview_row_value(xa[k], c);
+                    const char *vb = peerreview_row_value(xb[k], c);
+                    if (!rt_str_eq(va, vb)) {
+                        fprintf(stderr, "review %s %s row %zu column %s: \"%.60s\" != \"%.60s\"\n",
+                                peerreview_review_get(ra, "review_id"), peerreview_table_name(t),
+                                k, peerreview_column_name(t, c), va ? va : "(null)",
+                                vb ? vb : "(null)");
+                        fail_msg("child rows differ");
+                    }
+                }
+            free(xa);
+            free(xb);
+        }
+    }
+}

@@ -3,6 +3,7 @@
 #define TEST_HELPERS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "peerreview.h"
 
@@ -45,6 +46,27 @@ const peerreview_problem *expect_problem_at(const peerreview_diag *d, peerreview
  * content, load it, and return the diag (caller frees both diag and *dir).
  */
 peerreview_diag *load_with_table(const char *file, const char *content, int *rc, char **dir);
+
+/* ---- random datasets (test-export, test-flat) ---- */
+
+/* The seven files of a package, in package order. */
+extern const char *const package_files[7];
+/* Assert that two files hold the same bytes (both must exist). */
+void assert_same_file(const char *a, const char *b);
+/* Assert that the seven package files in two folders hold the same bytes. */
+void assert_same_package(const char *dir_a, const char *dir_b);
+/* Deterministic PRNG (xorshift64*); *state must not be 0. */
+uint64_t rng_next(uint64_t *state);
+/*
+ * A random valid dataset (0..8 reviews) with awkward text (quotes, commas, CR,
+ * LF, CRLF, spaces, non-ASCII, formula triggers) and random child rows added in
+ * random order. flat: only what the flat form can hold (no line breaks or '|'
+ * in child values, seq 1..n, no child row with every field empty). big: the
+ * first review (if any) gets a 100 kB notes value and a 100 kB item text.
+ */
+peerreview_dataset *random_dataset(uint64_t *rng, int flat, int big);
+/* Assert equal values in every review and child row (children compared in key order). */
+void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset *b);
 
 #endif
 

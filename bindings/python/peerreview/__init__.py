@@ -1,0 +1,864 @@
+"""Records of LGA peer reviews of English councils: load, validate, edit, save.
+
+A dataset is a set of reviews; each review has the fields of ``reviews.csv``
+as attributes and five ordered child lists (``councils``, ``team``,
+``items``, ``considerations``, ``sources``)::
+
+    import peerreview
+
+    ds = peerreview.load("data/lga-sample")          # package folder or flat .csv
+    review = ds["e10000034-csg-2015-04"]
+    print(review.review_type, review.published_date)  # str, dates keep precision
+    for item in review.items:
+        print(item.kind, item.seq, item.text)
+    review.items.append(kind="recommendation", text="Publish the action plan")
+    ds.save("out-package")                           # or form="flat"
+
+Errors are exceptions: :class:`DataError` (with ``.problems``, each a
+:class:`Problem` with file, line, column and field) when the data breaks a rule,
+``ValueError`` when an attribute is set to a bad value. Nothing is ever
+half-loaded, and objects never outlive their data unsafely: a review that was
+removed raises ``ReferenceError`` instead of crashing.
+"""
+
+import os
+import threading
+
+from . import capi as _c
+
+__all__ = [
+    "load",
+    "validate",
+    "Dataset",
+    "Review",
+    "Child",
+    "ChildList",
+    "Problem",
+    "Error",
+    "DataError",
+    "InvalidValueError",
+    "TABLES",
+    "columns",
+]
+
+__version__ = _c.peerreview_version()
+if __version__ != _c.PEERREVIEW_VERSION:  # pragma: no cover - checked in C at import too
+    raise ImportError(
+        "peerreview %s was built for libpeerreview %s; reinstall one so that they match"
+        % (_c.PEERREVIEW_VERSION, __version__)
+    )
+
+# --------------------------------------------------------------------------
+# Exceptions: one class per C status, generated from the C enum.
+# --------------------------------------------------------------------------
+
+
+class Error(Exception):
+    """Base class of every error raised by peerreview.
+
+    ``status`` is the C status name (e.g. ``"PEERREVIEW_EIO"``) and ``problems``
+    the list of :class:`Problem` the failing call reported (may be empty).
+    """
+
+    status = None
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.problems = []
+
+    def __str__(self):
+        text = super().__str__()
+        errors = [p for p in self.problems if p.severity == "error"]
+        if errors:
+            text += ": " + str(errors[0])
+            if len(errors) > 1:
+                text += " (and %d more)" % (len(errors) - 1)
+        return text
+
+
+class DataError(Error):
+    """The data breaks the format's rules; ``problems`` says where and why."""
+
+
+class InvalidValueError(DataError, ValueError):
+    """A value given to a field is not valid for it (also a ``ValueError``)."""
+
+    def __str__(self):
+        return Exception.__str__(self)
+
+
+# Python base classes and names for the statuses we know; any status the C
+# library adds later still gets its own subclass of Error.
+_STATUS_CLASSES = {
+    "PEERREVIEW_EDATA": ("DataError", None),
+    "PEERREVIEW_EINVAL": ("InvalidArgumentError", ValueError),
+    "PEERREVIEW_ENOMEM": ("OutOfMemoryError", MemoryError),
+    "PEERREVIEW_EIO": ("FileError", OSError),
+    "PEERREVIEW_ENOTFOUND": ("NotFoundError", KeyError),
+    "PEERREVIEW_EEXIST": ("ExistsError", KeyError),
+    "PEERREVIEW_EUNSUPPORTED": ("UnsupportedError", DataError),
+}
+
+
+def _build_error_classes():
+    by_status = {}
+    for status in range(_c.PEERREVIEW_STATUS_MIN, 0):
+        cname = _c.peerreview_status_name(status)
+        name, base = _STATUS_CLASSES.get(cname, (None, None))
+        if name == "DataError":
+            cls = DataError
+        else:
+            if name is None:
+                name = cname.replace("PEERREVIEW_", "").title() + "Error"
+            bases = (Error,) if base is None else (base,) if issubclass(base, Error) else (Error, base)
+            doc = "Raised when the C library reports %s (%s)." % (cname, _c.peerreview_strerror(status))
+            cls = type(name, bases, {"__doc__": doc, "__module__": __name__})
+            if base is KeyError:
+                cls.__str__ = Error.__str__  # KeyError would repr() the message
+        cls.status = cname
+        by_status[status] = cls
+        globals()[cls.__name__] = cls
+        if cls.__name__ not in __all__:
+            __all__.append(cls.__name__)
+    _c._set_error_classes(by_status)
+    return by_status
+
+
+_ERRORS = _build_error_classes()
+
+# --------------------------------------------------------------------------
+# Problems
+# --------------------------------------------------------------------------
+
+
+class Problem:
+    """One problem found in data: an error or a warning.
+
+    Attributes: ``severity`` ("error" or "warning"), ``code`` (stable
+    kebab-case, e.g. "bad-date"), ``path`` (file, or None), ``line`` (physical
+    line, 1-based), ``column`` (1-based field index in the file), ``record``
+    (record number with the header as 1, i.e. the spreadsheet row), ``field``
+    (column name), ``offset`` (byte offset), ``message``. Positions that do not
+    apply are None.
+    """
+
+    __slots__ = ("severity", "code", "path", "line", "column", "record", "field", "offset",
+                 "message")
+
+    def __init__(self, severity, code, path=None, line=None, column=None, record=None,
+                 field=None, offset=None, message=""):
+        self.severity = severity
+        self.code = code
+        self.path = path
+        self.line = line
+        self.column = column
+        self.record = record
+        self.field = field
+        self.offset = offset
+        self.message = message
+
+    @classmethod
+    def _from_c(cls, p):
+        def pos(v):
+            return v if v and v > 0 else None
+
+        offset = _c.peerreview_problem_offset(p)
+        return cls(
+            "error" if _c.peerreview_problem_severity(p) == _c.PEERREVIEW_SEVERITY_ERROR
+            else "warning",
+            _c.peerreview_code_name(_c.peerreview_problem_code(p)),
+            _c.peerreview_problem_file(p) or None,
+            pos(_c.peerreview_problem_line(p)),
+            pos(_c.peerreview_problem_column(p)),
+            pos(_c.peerreview_problem_record(p)),
+            _c.peerreview_problem_field(p),
+            offset if offset >= 0 else None,
+            _c.peerreview_problem_message(p),
+        )
+
+    def __str__(self):
+        where = ""
+        if self.path:
+            where = self.path
+            if self.line:
+                where += ":%d" % self.line
+                if self.column:
+                    where += ":%d" % self.column
+            where += ": "
+        field = self.field + ": " if self.field else ""
+        return "%s%s: %s%s [%s]" % (where, self.severity, field, self.message, self.code)
+
+    def __repr__(self):
+        return "Problem(%r, %r, path=%r, line=%r, column=%r, field=%r, message=%r)" % (
+            self.severity, self.code, self.path, self.line, self.column, self.field,
+            self.message)
+
+    def __eq__(self, other):
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return all(getattr(self, a) == getattr(other, a) for a in self.__slots__)
+
+    __hash__ = None
+
+
+def _problems(diag):
+    return [Problem._from_c(_c.peerreview_diag_get(diag, i))
+            for i in range(_c.peerreview_diag_count(diag))]
+
+
+def _call(fn, *args):
+    """Call a C function that takes a trailing diag; attach its problems to errors."""
+    return _call_problems(fn, *args)[0]
+
+
+def _call_problems(fn, *args):
+    """As _call, returning (result, problems) so that warnings are not lost."""
+    diag = _c.peerreview_diag_new()
+    if diag is None:
+        raise MemoryError("out of memory")
+    try:
+        result = fn(*args, diag)
+    except Error as e:
+        e.problems = _problems(diag)
+        raise
+    return result, _problems(diag)
+
+
+# --------------------------------------------------------------------------
+# The schema, as the C library describes it
+# --------------------------------------------------------------------------
+
+#: Table names in package order: reviews first, then the five child tables.
+TABLES = tuple(_c.peerreview_table_name(t) for t in range(_c.PEERREVIEW_TABLE_COUNT))
+
+_COLUMNS = tuple(
+    tuple(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t)))
+    for t in range(_c.PEERREVIEW_TABLE_COUNT)
+)
+_INTEGER = tuple(
+    frozenset(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t))
+              if _c.peerreview_column_type(t, i) == _c.PEERREVIEW_TYPE_INTEGER)
+    for t in range(_c.PEERREVIEW_TABLE_COUNT)
+)
+# required columns a new child row must be given (review_id and seq are implied)
+_REQUIRED = tuple(
+    tuple(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t))
+          if _c.peerreview_column_required(t, i)
+          and _c.peerreview_column_name(t, i) not in ("review_id", "seq"))
+    for t in range(_c.PEERREVIEW_TABLE_COUNT)
+)
+_ITEM_KINDS = tuple(
+    _c.peerreview_column_enum_value(_c.PEERREVIEW_ITEMS, 1, i)
+    for i in range(_c.peerreview_column_enum_count(_c.PEERREVIEW_ITEMS, 1))
+)
+# attribute name of each child list on a Review
+_LISTS = {
+    "councils": _c.PEERREVIEW_REVIEW_COUNCILS,
+    "team": _c.PEERREVIEW_TEAM_MEMBERS,
+    "items": _c.PEERREVIEW_ITEMS,
+    "considerations": _c.PEERREVIEW_CONSIDERATIONS,
+    "sources": _c.PEERREVIEW_SOURCES,
+}
+
+
+def columns(table):
+    """Column names of a table (e.g. ``columns("items")``), in CSV order."""
+    t = _c.peerreview_table_lookup(table)
+    if t < 0:
+        raise ValueError("unknown table %r; tables are %s" % (table, ", ".join(TABLES)))
+    return list(_COLUMNS[t])
+
+
+def _to_python(table, name, value):
+    if value is None:
+        return None
+    if name in _INTEGER[table]:
+        return int(value)
+    return value
+
+
+def _to_c(name, value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise TypeError("%s: expected str or int, not bool" % name)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise TypeError("%s: expected str, int or None, not %s" % (name, type(value).__name__))
+
+
+def _set_checked(setter, ptr, name, value):
+    try:
+        _call(setter, ptr, name, _to_c(name, value))
+    except DataError as e:
+        msgs = "; ".join(p.message for p in e.problems) or str(e)
+        err = InvalidValueError("%s: %s" % (name, msgs))
+        err.problems = e.problems
+        raise err from None
+
+
+def _options(options, **fixed):
+    opts = _c.peerreview_options_new()
+    if opts is None:
+        raise MemoryError("out of memory")
+    merged = dict(options)
+    merged.update(fixed)
+    for key, value in merged.items():
+        if key == "max_problems":
+            _c.peerreview_options_set_max_problems(opts, int(value))
+        elif key == "max_field_size":
+            _c.peerreview_options_set_max_field_size(opts, int(value))
+        elif key == "max_records":
+            _c.peerreview_options_set_max_records(opts, int(value))
+        elif key == "ignore_unknown_columns":
+            _c.peerreview_options_set_ignore_unknown_columns(opts, bool(value))
+        elif key == "spreadsheet_safe":
+            _c.peerreview_options_set_spreadsheet_safe(opts, bool(value))
+        elif key == "form":
+            forms = {"auto": _c.PEERREVIEW_FORM_AUTO, "package": _c.PEERREVIEW_FORM_PACKAGE,
+                     "flat": _c.PEERREVIEW_FORM_FLAT}
+            if value not in forms:
+                raise ValueError("form must be 'package', 'flat' or 'auto', not %r" % (value,))
+            _c.peerreview_options_set_form(opts, forms[value])
+        else:
+            raise TypeError("unknown option %r (options: max_problems, max_field_size, "
+                            "max_records, ignore_unknown_columns, form)" % key)
+    return opts
+
+
+# --------------------------------------------------------------------------
+# Loading and validating
+# --------------------------------------------------------------------------
+
+
+def load(path, **options):
+    """Load a dataset from a package folder, its ``datapackage.json`` or a flat ``.csv``.
+
+    Options: ``max_problems`` (default 100; 0 stops at the first error),
+    ``max_field_size`` (bytes, default 1 MiB), ``max_records`` (per file),
+    ``ignore_unknown_columns`` (default False), ``form`` ("auto", "package" or
+    "flat"). Raises :class:`DataError` listing every problem when the data has
+    errors (warnings do not stop a load), ``FileError`` (an ``OSError``) when
+    a file cannot be read. Runs without holding the GIL.
+    """
+    opts = _options(options)
+    return Dataset._adopt(_call(_c.peerreview_load, os.fspath(path), opts))
+
+
+def validate(path, **options):
+    """Check the dataset at path; return its problems (errors and warnings).
+
+    Never raises for bad data or unreadable files: those are problems in the
+    list (codes such as ``bad-date`` or ``io-error``). Takes the options of
+    :func:`load`.
+    """
+    opts = _options(options)
+    try:
+        return _call_problems(_c.peerreview_validate_path, os.fspath(path), opts)[1]
+    except (DataError, FileError) as e:  # noqa: F821 - generated above
+        return e.problems
+
+
+# --------------------------------------------------------------------------
+# Dataset
+# --------------------------------------------------------------------------
+
+
+class Dataset:
+    """An ordered set of reviews indexed by ``review_id``.
+
+    ``len(ds)``, ``for review in ds``, ``ds[review_id]``, ``review_id in ds``,
+    :meth:`add`, :meth:`remove`, :meth:`save`, :meth:`validate`, :meth:`table`.
+    Changing the dataset while iterating over it raises ``RuntimeError``.
+    A dataset may be used from several threads: calls on it are serialised.
+    """
+
+    __slots__ = ("_ptr", "_lock", "__weakref__")
+
+    def __init__(self):
+        self._ptr = _c.peerreview_dataset_new()
+        if self._ptr is None:
+            raise MemoryError("out of memory")
+        self._lock = threading.RLock()
+
+    @classmethod
+    def _adopt(cls, ptr):
+        self = cls.__new__(cls)
+        self._ptr = ptr
+        self._lock = threading.RLock()
+        return self
+
+    def _generation(self):
+        return _c.peerreview_dataset_generation(self._ptr)
+
+    def __len__(self):
+        return _c.peerreview_dataset_count(self._ptr)
+
+    def __iter__(self):
+        gen = self._generation()
+        i = 0
+        while True:
+            if self._generation() != gen:
+                raise RuntimeError("dataset changed size during iteration")
+            r = _c.peerreview_dataset_review(self._ptr, i)
+            if r is None:
+                return
+            yield Review._bound(self, _c.peerreview_review_value(r, 0))
+            i += 1
+
+    def __getitem__(self, review_id):
+        if not isinstance(review_id, str):
+            raise TypeError("reviews are looked up by review_id (str)")
+        if _c.peerreview_dataset_find(self._ptr, review_id) is None:
+            raise KeyError(review_id)
+        return Review._bound(self, review_id)
+
+    def __contains__(self, review_id):
+        return isinstance(review_id, str) and \
+            _c.peerreview_dataset_find(self._ptr, review_id) is not None
+
+    def __repr__(self):
+        return "<peerreview.Dataset with %d reviews>" % len(self)
+
+    def add(self, review):
+        """Add a new :class:`Review` (one not yet in a dataset) at the end.
+
+        Raises ``ExistsError`` (a ``KeyError``) if its review_id is taken and
+        :class:`DataError` if it has none. The review object stays usable and
+        now refers to the review in this dataset.
+        """
+        if not isinstance(review, Review):
+            raise TypeError("add() takes a peerreview.Review")
+        if review._ds is not None:
+            raise ValueError("review %r already belongs to a dataset" % review._id)
+        with self._lock:
+            _call(_c.peerreview_dataset_add, self._ptr, review._own)
+            review._own.thisown = False  # the dataset owns it now
+            review._attach(self)
+        return review
+
+    def remove(self, review_id):
+        """Remove the review with this review_id (``NotFoundError``, a ``KeyError``, if absent).
+
+        Review and child objects that referred to it raise ``ReferenceError`` afterwards.
+        """
+        with self._lock:
+            _c.peerreview_dataset_remove(self._ptr, review_id)
+
+    def save(self, path, form="package", spreadsheet_safe=False):
+        """Save as a package folder (``form="package"``) or one flat CSV file (``"flat"``).
+
+        Files are replaced atomically: on failure nothing changes. Raises
+        :class:`DataError` if the dataset has errors, ``UnsupportedError`` (a
+        DataError) if the flat form cannot hold a value, ``FileError`` on I/O
+        failure. ``spreadsheet_safe=True`` neutralises formula-like text and
+        writes a BOM for Excel (lossy). Runs without holding the GIL.
+        """
+        if form not in ("package", "flat"):
+            raise ValueError("form must be 'package' or 'flat', not %r" % (form,))
+        opts = _options({}, form=form, spreadsheet_safe=spreadsheet_safe)
+        with self._lock:
+            _call(_c.peerreview_save, self._ptr, os.fspath(path), opts)
+
+    def validate(self, **options):
+        """Check every rule; return the list of problems (empty when all is well)."""
+        opts = _options(options)
+        with self._lock:
+            try:
+                return _call_problems(_c.peerreview_dataset_validate, self._ptr, opts)[1]
+            except DataError as e:
+                return e.problems
+
+    def table(self, name):
+        """Rows of one table in export order, as dicts of all its columns.
+
+        Child tables include ``review_id``. Empty cells are None, integers are
+        int. Ready for ``pandas.DataFrame(ds.table("items"))``.
+        """
+        t = _c.peerreview_table_lookup(name)
+        if t < 0:
+            raise ValueError("unknown table %r; tables are %s" % (name, ", ".join(TABLES)))
+        cols = _COLUMNS[t]
+        rows = []
+        with self._lock:
+            for i in range(len(self)):
+                r = _c.peerreview_dataset_review(self._ptr, i)
+                if t == _c.PEERREVIEW_REVIEWS:
+                    rows.append({c: _to_python(t, c, _c.peerreview_review_value(r, k))
+                                 for k, c in enumerate(cols)})
+                    continue
+                children = [_c.peerreview_review_child(r, t, k)
+                            for k in range(_c.peerreview_review_child_count(r, t))]
+                children.sort(key=lambda row: _row_key(t, row))
+                for row in children:
+                    rows.append({c: _to_python(t, c, _c.peerreview_row_value(row, k))
+                                 for k, c in enumerate(cols)})
+        return rows
+
+
+def _row_key(table, row):
+    """Sort key of a child row in export order (kind by schema order, then seq)."""
+    seq = _c.peerreview_row_get(row, "seq")
+    seqn = int(seq) if seq else 0
+    if table == _c.PEERREVIEW_ITEMS:
+        kind = _c.peerreview_row_get(row, "kind")
+        return (_ITEM_KINDS.index(kind) if kind in _ITEM_KINDS else len(_ITEM_KINDS), seqn)
+    return (seqn,)
+
+
+# --------------------------------------------------------------------------
+# Reviews
+# --------------------------------------------------------------------------
+
+
+class Review:
+    """One review. Attributes are the columns of reviews.csv (None when empty).
+
+    ``Review(review_id="...", review_type="corporate", stage="initial", ...)``
+    makes a new review to :meth:`Dataset.add`. Setting an attribute checks the
+    value (``ValueError`` naming the field if it is invalid). The child lists
+    ``councils``, ``team``, ``items``, ``considerations`` and ``sources``
+    support ``len``, iteration, indexing, ``append(**fields)`` and ``del``.
+    """
+
+    __slots__ = ("_ds", "_id", "_own")
+
+    def __init__(self, **fields):
+        object.__setattr__(self, "_ds", None)
+        object.__setattr__(self, "_id", None)
+        own = _c.peerreview_review_new()
+        if own is None:
+            raise MemoryError("out of memory")
+        object.__setattr__(self, "_own", own)
+        for name, value in fields.items():
+            if name not in _COLUMNS[0]:
+                raise TypeError("Review() got an unknown field %r" % name)
+            setattr(self, name, value)
+
+    @classmethod
+    def _bound(cls, ds, review_id):
+        self = cls.__new__(cls)
+        object.__setattr__(self, "_ds", ds)
+        object.__setattr__(self, "_id", review_id)
+        object.__setattr__(self, "_own", None)
+        return self
+
+    def _attach(self, ds):
+        object.__setattr__(self, "_id", _c.peerreview_review_value(self._own, 0))
+        object.__setattr__(self, "_ds", ds)
+        object.__setattr__(self, "_own", None)
+
+    def _ptr(self):
+        """The C review, looked up afresh each time so that it is never stale."""
+        if self._ds is None:
+            return self._own
+        p = _c.peerreview_dataset_find(self._ds._ptr, self._id)
+        if p is None:
+            raise ReferenceError("review %r is no longer in its dataset" % self._id)
+        return p
+
+    def _get(self, name):
+        return _to_python(0, name, _c.peerreview_review_get(self._ptr(), name))
+
+    def _set(self, name, value):
+        lock = self._ds._lock if self._ds is not None else _NO_LOCK
+        with lock:
+            _set_checked(_c.peerreview_review_set, self._ptr(), name, value)
+            if name == "review_id" and self._ds is not None:
+                object.__setattr__(self, "_id", value)
+
+    def __setattr__(self, name, value):
+        if name in _LISTS:
+            raise AttributeError("%s is a list: use review.%s.append(...)" % (name, name))
+        if name not in _COLUMNS[0]:
+            raise AttributeError("Review has no field %r" % name)
+        object.__setattr__(self, name, value)  # goes to the property
+
+    def to_dict(self):
+        """The review's fields as a dict (child lists not included)."""
+        return {c: self._get(c) for c in _COLUMNS[0]}
+
+    def __eq__(self, other):
+        if not isinstance(other, Review):
+            return NotImplemented
+        return _addr(self._ptr()) == _addr(other._ptr()) or (
+            self._ds is not None and self._ds is other._ds and self._id == other._id)
+
+    __hash__ = None
+
+    def __repr__(self):
+        try:
+            return "<peerreview.Review %s>" % (self._get("review_id"),)
+        except ReferenceError:
+            return "<peerreview.Review %s (removed)>" % (self._id,)
+
+
+class _NoLock:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+_NO_LOCK = _NoLock()
+
+
+def _column_property(name, getter, setter, table):
+    t = _c.peerreview_table_lookup(table)
+    i = _c.peerreview_column_index(t, name)
+    kind = {
+        _c.PEERREVIEW_TYPE_TEXT: "text",
+        _c.PEERREVIEW_TYPE_DATE: "date (YYYY, YYYY-MM or YYYY-MM-DD, as str)",
+        _c.PEERREVIEW_TYPE_INTEGER: "integer (int)",
+        _c.PEERREVIEW_TYPE_ENUM: "one of: " + ", ".join(
+            _c.peerreview_column_enum_value(t, i, k)
+            for k in range(_c.peerreview_column_enum_count(t, i))),
+        _c.PEERREVIEW_TYPE_CODE: "code (pattern)",
+        _c.PEERREVIEW_TYPE_URL: "http(s) URL",
+    }[_c.peerreview_column_type(t, i)]
+    desc = _c.peerreview_column_description(t, i)
+    doc = "%s.%s: %s%s%s; None when unknown." % (
+        table, name, kind, " (required)" if _c.peerreview_column_required(t, i) else "",
+        " -- " + desc if desc else "")
+    return property(lambda self: getter(self, name), lambda self, v: setter(self, name, v),
+                    doc=doc)
+
+
+for _name in _COLUMNS[0]:
+    setattr(Review, _name, _column_property(_name, Review._get, Review._set, "reviews"))
+
+
+def _list_property(attr, table):
+    return property(lambda self: ChildList(self, table),
+                    doc="The review's %s rows (a ChildList)." % TABLES[table])
+
+
+for _attr, _table in _LISTS.items():
+    setattr(Review, _attr, _list_property(_attr, _table))
+
+
+# --------------------------------------------------------------------------
+# Child rows
+# --------------------------------------------------------------------------
+
+
+class ChildList:
+    """The rows of one child table of a review, in their list order.
+
+    ``len``, iteration, ``lst[i]`` (negative indexes and slices too),
+    ``append(**fields)`` and ``del lst[i]`` / ``lst.remove(child)``.
+    """
+
+    __slots__ = ("_review", "_table")
+
+    def __init__(self, review, table):
+        self._review = review
+        self._table = table
+
+    def _lock(self):
+        ds = self._review._ds
+        return ds._lock if ds is not None else _NO_LOCK
+
+    def _generation(self):
+        ds = self._review._ds
+        return ds._generation() if ds is not None else None
+
+    def __len__(self):
+        return _c.peerreview_review_child_count(self._review._ptr(), self._table)
+
+    def _child(self, i):
+        row = _c.peerreview_review_child(self._review._ptr(), self._table, i)
+        return _CHILD_CLASSES[self._table](self._review, self._table, _key_of(self._table, row))
+
+    def __getitem__(self, index):
+        n = len(self)
+        if isinstance(index, slice):
+            return [self._child(i) for i in range(*index.indices(n))]
+        if not isinstance(index, int):
+            raise TypeError("child lists are indexed by int")
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("%s index out of range" % TABLES[self._table])
+        return self._child(index)
+
+    def __iter__(self):
+        gen = self._generation()
+        n = len(self)
+        for i in range(n):
+            if self._generation() != gen or len(self) != n:
+                raise RuntimeError("list changed size during iteration")
+            yield self._child(i)
+
+    def __repr__(self):
+        return "<peerreview.ChildList %s of %d rows>" % (TABLES[self._table], len(self))
+
+    def append(self, **fields):
+        """Add a row with these fields; ``seq`` defaults to the next free number.
+
+        The table's required fields must be given (e.g. ``kind`` and ``text``
+        for items). Returns the new :class:`Child`.
+        Raises ``ValueError`` (nothing added) when a value is invalid.
+        """
+        t = self._table
+        for name in fields:
+            if name not in _COLUMNS[t] or name == "review_id":
+                raise TypeError("%s rows have no field %r" % (TABLES[t], name))
+        missing = [c for c in _REQUIRED[t] if fields.get(c) in (None, "")]
+        if missing:
+            raise InvalidValueError("%s rows need %s" % (TABLES[t], ", ".join(missing)))
+        with self._lock():
+            rp = self._review._ptr()
+            row = _c.peerreview_review_add_child(rp, t)
+            try:
+                order = ["kind"] if "kind" in fields else []
+                order += [n for n in fields if n not in ("kind", "seq")]
+                for name in order:
+                    _set_checked(_c.peerreview_row_set, row, name, fields[name])
+                if t == _c.PEERREVIEW_ITEMS:
+                    _c.peerreview_row_set(row, "seq", None, None)  # next seq of this kind
+                if "seq" in fields:
+                    key = _key_with(t, row, "seq", fields["seq"])
+                    _check_unique(rp, t, row, key)
+                    _set_checked(_c.peerreview_row_set, row, "seq", fields["seq"])
+                else:
+                    _check_unique(rp, t, row, _key_of(t, row))
+            except BaseException:
+                _c.peerreview_review_remove_child(rp, t, _c.peerreview_review_child_count(rp, t) - 1)
+                raise
+            return _CHILD_CLASSES[t](self._review, t, _key_of(t, row))
+
+    def __delitem__(self, index):
+        child = self[index]
+        if isinstance(child, list):
+            for c in child:
+                self.remove(c)
+        else:
+            self.remove(child)
+
+    def remove(self, child):
+        """Remove a row (a :class:`Child` of this list)."""
+        if not isinstance(child, Child) or child._table != self._table:
+            raise TypeError("remove() takes a row of this list")
+        with self._lock():
+            rp = self._review._ptr()
+            i = _find_index(rp, self._table, child._key)
+            if i is None:
+                raise ValueError("that row is not in the list")
+            _c.peerreview_review_remove_child(rp, self._table, i)
+
+
+def _addr(ptr):
+    """Address of the C object behind a SWIG proxy (proxies are not unique)."""
+    return int(ptr.this)
+
+
+def _key_of(table, row):
+    seq = _c.peerreview_row_get(row, "seq")
+    if table == _c.PEERREVIEW_ITEMS:
+        return (_c.peerreview_row_get(row, "kind"), seq)
+    return (seq,)
+
+
+def _key_with(table, row, name, value):
+    """The row's key if field name were set to value."""
+    key = list(_key_of(table, row))
+    v = None if value is None else str(value)
+    if name == "seq":
+        key[-1] = v
+    elif name == "kind" and table == _c.PEERREVIEW_ITEMS:
+        key[0] = v
+    return tuple(key)
+
+
+def _find_index(review_ptr, table, key):
+    for i in range(_c.peerreview_review_child_count(review_ptr, table)):
+        if _key_of(table, _c.peerreview_review_child(review_ptr, table, i)) == key:
+            return i
+    return None
+
+
+def _check_unique(review_ptr, table, row, key):
+    for i in range(_c.peerreview_review_child_count(review_ptr, table)):
+        other = _c.peerreview_review_child(review_ptr, table, i)
+        if _addr(other) != _addr(row) and _key_of(table, other) == key:
+            raise InvalidValueError("%s: a row with %s already exists in this list" % (
+                TABLES[table], ", ".join("%s=%s" % kv for kv in zip(
+                    ("kind", "seq") if table == _c.PEERREVIEW_ITEMS else ("seq",), key))))
+
+
+class Child:
+    """One row of a child list; attributes are its table's columns except review_id.
+
+    The object finds its row by key (seq, and kind for items) each time, so it
+    stays correct when other rows are added or removed, and raises
+    ``ReferenceError`` once its row (or review) is gone.
+    """
+
+    __slots__ = ("_review", "_table", "_key")
+
+    def __init__(self, review, table, key):
+        object.__setattr__(self, "_review", review)
+        object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "_key", key)
+
+    def _row(self):
+        rp = self._review._ptr()
+        i = _find_index(rp, self._table, self._key)
+        if i is None:
+            raise ReferenceError("this %s row is no longer in its review" % TABLES[self._table])
+        return rp, _c.peerreview_review_child(rp, self._table, i)
+
+    @property
+    def table(self):
+        """Name of the table this row belongs to."""
+        return TABLES[self._table]
+
+    def _get(self, name):
+        return _to_python(self._table, name, _c.peerreview_row_get(self._row()[1], name))
+
+    def _set(self, name, value):
+        ds = self._review._ds
+        with ds._lock if ds is not None else _NO_LOCK:
+            rp, row = self._row()
+            newkey = _key_with(self._table, row, name, value)
+            if newkey != self._key:
+                if name == "seq" and value is None:
+                    raise InvalidValueError("seq: a row needs a seq")
+                _check_unique(rp, self._table, row, newkey)
+            _set_checked(_c.peerreview_row_set, row, name, value)
+            object.__setattr__(self, "_key", _key_of(self._table, row))
+
+    def to_dict(self):
+        """The row's fields (without review_id) as a dict."""
+        return {c: self._get(c) for c in _COLUMNS[self._table] if c != "review_id"}
+
+    def __eq__(self, other):
+        if not isinstance(other, Child):
+            return NotImplemented
+        return (self._table == other._table and self._key == other._key and
+                self._review == other._review)
+
+    __hash__ = None
+
+    def __repr__(self):
+        return "<peerreview.Child %s %s>" % (TABLES[self._table], self.to_dict())
+
+
+# One Child subclass per child table, its attributes generated from the schema.
+_CHILD_CLASSES = {}
+for _t in range(1, len(TABLES)):
+    _props = {"__slots__": (), "__module__": __name__,
+              "__doc__": "A row of %s; attributes: %s." % (
+                  TABLES[_t], ", ".join(c for c in _COLUMNS[_t] if c != "review_id"))}
+    for _name in _COLUMNS[_t]:
+        if _name != "review_id":
+            _props[_name] = _column_property(_name, Child._get, Child._set, TABLES[_t])
+    _cls = type("".join(w.title() for w in TABLES[_t].split("_")) + "Row", (Child,), _props)
+    _CHILD_CLASSES[_t] = _cls
+    globals()[_cls.__name__] = _cls
+
+del _name, _attr, _table, _t, _props, _cls

@@ -1,0 +1,454 @@
+"""Tests of the Python bindings (stdlib unittest only: no extra dependency)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import peerreview
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.environ.get("top_srcdir") or os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+SAMPLE = os.path.join(TOP, "data", "lga-sample")
+TABLE_FILES = ["reviews.csv", "review_councils.csv", "team_members.csv", "items.csv",
+               "considerations.csv", "sources.csv"]
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+class TempDirTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="prpy-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def sample_copy(self):
+        dst = os.path.join(self.tmp, "pkg")
+        shutil.copytree(SAMPLE, dst)
+        return dst
+
+    def patch(self, pkg, name, old, new):
+        path = os.path.join(pkg, name)
+        data = read(path)
+        self.assertIn(old, data)
+        with open(path, "wb") as f:
+            f.write(data.replace(old, new, 1))
+
+
+class TestModule(unittest.TestCase):
+    def test_version_matches_c_library(self):
+        self.assertEqual(peerreview.__version__, peerreview.capi.peerreview_version())
+        self.assertRegex(peerreview.__version__, r"^\d+\.\d+\.\d+$")
+
+    def test_exception_hierarchy_from_c_enum(self):
+        self.assertTrue(issubclass(peerreview.DataError, peerreview.Error))
+        self.assertTrue(issubclass(peerreview.InvalidValueError, ValueError))
+        self.assertTrue(issubclass(peerreview.FileError, OSError))
+        self.assertTrue(issubclass(peerreview.NotFoundError, KeyError))
+        self.assertTrue(issubclass(peerreview.OutOfMemoryError, MemoryError))
+        # one class per status of the C enum
+        for status in range(peerreview.capi.PEERREVIEW_STATUS_MIN, 0):
+            cls = peerreview._ERRORS[status]
+            self.assertTrue(issubclass(cls, peerreview.Error))
+            self.assertEqual(cls.status, peerreview.capi.peerreview_status_name(status))
+
+    def test_help_reads_well(self):
+        self.assertIn("load", peerreview.__doc__)
+        for name in peerreview.__all__:
+            obj = getattr(peerreview, name)
+            if callable(obj):
+                self.assertTrue(obj.__doc__, name + " has no docstring")
+        self.assertIn("YYYY", peerreview.Review.onsite_start.__doc__)
+        self.assertIn("required", peerreview.Review.review_id.__doc__)
+        self.assertIn("text", peerreview.ItemsRow.__doc__)
+
+    def test_columns(self):
+        self.assertEqual(peerreview.columns("items"), ["review_id", "kind", "seq", "text"])
+        self.assertEqual(peerreview.TABLES[0], "reviews")
+        with self.assertRaises(ValueError):
+            peerreview.columns("nope")
+
+
+class TestLoad(TempDirTest):
+    def test_sample(self):
+        ds = peerreview.load(SAMPLE)
+        self.assertEqual(len(ds), 30)
+        ids = [r.review_id for r in ds]
+        self.assertEqual(ids[0], "e10000034-csg-2015-04")
+        self.assertEqual(len(set(ids)), 30)
+        self.assertIn("e10000034-csg-2015-04", ds)
+        self.assertNotIn("nope", ds)
+        with self.assertRaises(KeyError):
+            ds["nope"]
+
+    def test_attribute_types(self):
+        ds = peerreview.load(SAMPLE)
+        r = ds["e10000031-cpc-2014-09"]
+        self.assertEqual(r.review_type, "corporate")
+        self.assertEqual(r.onsite_start, "2014-09-09")
+        self.assertEqual(r.report_date, "2014-10")          # precision kept
+        self.assertIsInstance(r.team_size, int)
+        self.assertEqual(r.team_size, 9)
+        self.assertIsNone(r.recommendation_count)            # empty -> None
+        self.assertIsNone(r.parent_review_id)
+        self.assertEqual(ds["e10000034-cpc-2012"].onsite_start, "2012")
+        council = r.councils[0]
+        self.assertEqual(council.gss_code, "E10000031")
+        self.assertEqual(council.seq, 1)
+        self.assertIsInstance(council.seq, int)
+        self.assertFalse(hasattr(council, "review_id"))
+        self.assertEqual(len(r.team), 9)
+        self.assertEqual(r.team[-1].seq, 9)
+        self.assertEqual([m.seq for m in r.team[2:4]], [3, 4])
+
+    def test_datapackage_json_and_flat_paths(self):
+        ds = peerreview.load(os.path.join(SAMPLE, "datapackage.json"))
+        self.assertEqual(len(ds), 30)
+        flat = os.path.join(self.tmp, "flat.csv")
+        ds.save(flat, form="flat")
+        self.assertEqual(len(peerreview.load(flat)), 30)
+
+    def test_data_error_has_positions(self):
+        pkg = self.sample_copy()
+        self.patch(pkg, "reviews.csv", b",2014-09-09,2014-09-12,", b",2014-09-09,2014-02-30,")
+        with self.assertRaises(peerreview.DataError) as cm:
+            peerreview.load(pkg)
+        probs = cm.exception.problems
+        self.assertEqual(len(probs), 1)
+        p = probs[0]
+        self.assertEqual((p.severity, p.code, p.line, p.column, p.field),
+                         ("error", "bad-date", 4, 8, "onsite_end"))
+        self.assertTrue(p.path.endswith("reviews.csv"))
+        self.assertIsInstance(p.offset, int)
+        self.assertIn("2014-02-30", p.message)
+        self.assertIn("cell H4", p.message)
+        self.assertEqual(str(p), "%s:4:8: error: onsite_end: %s [bad-date]" % (p.path, p.message))
+
+    def test_io_error(self):
+        with self.assertRaises(peerreview.FileError) as cm:
+            peerreview.load(os.path.join(self.tmp, "missing"))
+        self.assertIsInstance(cm.exception, OSError)
+        self.assertEqual(cm.exception.problems[0].code, "io-error")
+
+    def test_options(self):
+        pkg = self.sample_copy()
+        self.patch(pkg, "reviews.csv", b"review_id,", b"extra,review_id,")
+        self.patch(pkg, "reviews.csv", b"\r\ne10000034-csg", b"\r\nx,e10000034-csg")
+        with self.assertRaises(peerreview.DataError):
+            peerreview.load(pkg)
+        # every other row now lacks a field, so unknown columns alone do not save it:
+        probs = peerreview.validate(pkg, max_problems=3)
+        self.assertEqual(len(probs), 3)
+        probs = peerreview.validate(pkg, max_problems=0)
+        self.assertEqual(len(probs), 1)
+        with self.assertRaises(TypeError):
+            peerreview.load(pkg, bogus=1)
+
+    def test_validate_never_raises_for_data(self):
+        self.assertEqual(peerreview.validate(SAMPLE), [])
+        pkg = self.sample_copy()
+        self.patch(pkg, "items.csv", b"e10000034-csg-2015-04,focus,2,", b"e10000034-csg-2015-04,focus,7,")
+        warnings = peerreview.validate(pkg)  # warnings only: still reported
+        # focus seqs now 1, 7, 3, 4: gaps before 3 (line 4) and before 7 (line 3)
+        self.assertEqual([(p.severity, p.code, p.line) for p in warnings],
+                         [("warning", "seq-gap", 4), ("warning", "seq-gap", 3)])
+        probs = peerreview.validate(os.path.join(self.tmp, "missing"))
+        self.assertEqual([p.code for p in probs], ["io-error"])
+
+
+class TestEdit(TempDirTest):
+    def test_set_and_validate_values(self):
+        ds = peerreview.load(SAMPLE)
+        r = ds["e10000034-csg-2015-04"]
+        r.notes = '  "quoted", with\nnewline  '
+        self.assertEqual(r.notes, '  "quoted", with\nnewline  ')
+        r.team_size = 7
+        self.assertEqual(r.team_size, 7)
+        r.team_size = "8"
+        self.assertEqual(r.team_size, 8)
+        r.team_size = None
+        self.assertIsNone(r.team_size)
+        with self.assertRaises(ValueError) as cm:
+            r.onsite_start = "2015-02-30"
+        self.assertIn("onsite_start", str(cm.exception))
+        self.assertEqual(r.onsite_start, "2015-04")  # unchanged
+        with self.assertRaises(ValueError):
+            r.review_type = "Corporate"
+        with self.assertRaises(ValueError):
+            r.team_size = 0
+        with self.assertRaises(TypeError):
+            r.team_size = 1.5
+        with self.assertRaises(AttributeError):
+            r.no_such_field = 1
+        with self.assertRaises(AttributeError):
+            r.items = []
+
+    def test_construct_add_remove(self):
+        ds = peerreview.load(SAMPLE)
+        r = peerreview.Review(review_id="e06000001-cpc-2024", review_type="corporate",
+                              stage="initial", onsite_start="2024-03")
+        r.councils.append(gss_code="E06000001", council_name="Hartlepool Borough Council",
+                          authority_type="unitary")
+        r.items.append(kind="strength", text="Clear ambition")
+        r.items.append(kind="strength", text="Strong partnerships")
+        ds.add(r)
+        self.assertEqual(len(ds), 31)
+        self.assertEqual(ds["e06000001-cpc-2024"].items[1].seq, 2)
+        self.assertEqual(r.councils[0].council_name, "Hartlepool Borough Council")
+        with self.assertRaises(KeyError):
+            ds.add(peerreview.Review(review_id="e06000001-cpc-2024", review_type="other",
+                                     stage="initial"))
+        with self.assertRaises(peerreview.DataError):
+            ds.add(peerreview.Review(review_type="other"))
+        with self.assertRaises(ValueError):
+            ds.add(r)  # already in a dataset
+        with self.assertRaises(TypeError):
+            peerreview.Review(nope=1)
+        self.assertEqual(ds.validate(), [])
+        ds.remove("e06000001-cpc-2024")
+        self.assertEqual(len(ds), 30)
+        with self.assertRaises(KeyError):
+            ds.remove("e06000001-cpc-2024")
+
+    def test_child_lists(self):
+        ds = peerreview.load(SAMPLE)
+        r = ds["e10000034-csg-2015-04"]
+        n = len(r.items)
+        it = r.items.append(kind="recommendation", text="Publish the plan")
+        self.assertEqual((it.kind, it.seq, it.text), ("recommendation", 1, "Publish the plan"))
+        self.assertEqual(len(r.items), n + 1)
+        self.assertEqual(r.items.append(kind="recommendation", text="Two").seq, 2)
+        with self.assertRaises(ValueError):
+            r.items.append(text="no kind")
+        with self.assertRaises(ValueError):
+            r.items.append(kind="strength", text="")  # minLength 1? empty means unknown
+        self.assertEqual(len(r.items), n + 2)  # failed appends left nothing
+        with self.assertRaises(ValueError):
+            it.seq = 2  # taken
+        it.seq = 5
+        self.assertEqual(it.seq, 5)
+        probs = ds.validate()
+        self.assertIn("seq-gap", [p.code for p in probs])
+        r.items.remove(it)
+        self.assertEqual(len(r.items), n + 1)
+        src = r.sources.append(url="https://example.org/x", description="x")
+        self.assertEqual(src.seq, 3)
+        with self.assertRaises(ValueError):
+            r.sources.append(url="ftp://example.org/x")
+        with self.assertRaises(IndexError):
+            r.items[1000]
+
+    def test_table_rows(self):
+        ds = peerreview.load(SAMPLE)
+        reviews = ds.table("reviews")
+        self.assertEqual(len(reviews), 30)
+        self.assertEqual(list(reviews[0]), peerreview.columns("reviews"))
+        items = ds.table("items")
+        self.assertEqual(list(items[0]), ["review_id", "kind", "seq", "text"])
+        self.assertEqual(len(items), 40)
+        self.assertIsInstance(items[0]["seq"], int)
+        team = ds.table("team_members")
+        self.assertIsNone(team[0]["role_label"])
+        # export order = the order of the CSV rows
+        with open(os.path.join(SAMPLE, "items.csv"), encoding="utf-8", newline="") as f:
+            import csv
+            rows = list(csv.DictReader(f))
+        self.assertEqual([(x["review_id"], x["kind"], str(x["seq"])) for x in items],
+                         [(x["review_id"], x["kind"], x["seq"]) for x in rows])
+        try:
+            import pandas
+        except ImportError:
+            return
+        self.assertEqual(len(pandas.DataFrame(items)), 40)
+
+
+class TestSave(TempDirTest):
+    def test_package_fixpoint(self):
+        out = os.path.join(self.tmp, "out")
+        peerreview.load(SAMPLE).save(out)
+        for name in TABLE_FILES + ["datapackage.json"]:
+            self.assertEqual(read(os.path.join(out, name)), read(os.path.join(SAMPLE, name)), name)
+
+    def test_flat_round_trip(self):
+        flat = os.path.join(self.tmp, "flat.csv")
+        peerreview.load(SAMPLE).save(flat, form="flat")
+        out = os.path.join(self.tmp, "again")
+        peerreview.load(flat).save(out, form="package")
+        for name in TABLE_FILES:
+            self.assertEqual(read(os.path.join(out, name)), read(os.path.join(SAMPLE, name)), name)
+
+    def test_awkward_strings(self):
+        ds = peerreview.Dataset()
+        awkward = ['a "quoted" word', "comma, here", "line\nbreak", "crlf\r\nend", "cr\ronly",
+                   "  spaces  ", "Åström ʤ ✓ 😀", "=SUM(A1)", "x" * 100000]
+        for i, text in enumerate(awkward):
+            r = peerreview.Review(review_id="r-%d" % i, review_type="other", stage="initial",
+                                  onsite_start="2020", notes=text, review_type_label=text)
+            r.items.append(kind="other", text=text.replace("\n", " ").replace("\r", " "))
+            ds.add(r)
+        for form, path in (("package", os.path.join(self.tmp, "p")),
+                           ("flat", os.path.join(self.tmp, "f.csv"))):
+            ds.save(path, form=form)
+            back = peerreview.load(path)
+            self.assertEqual(len(back), len(awkward))
+            for i, text in enumerate(awkward):
+                self.assertEqual(back["r-%d" % i].notes, text)
+                self.assertEqual(back["r-%d" % i].items[0].text,
+                                 text.replace("\n", " ").replace("\r", " "))
+
+    def test_save_errors(self):
+        ds = peerreview.load(SAMPLE)
+        ds["e10000034-csg-2015-04"].items.append(kind="other", text="two\nlines")
+        with self.assertRaises(peerreview.DataError) as cm:
+            ds.save(os.path.join(self.tmp, "f.csv"), form="flat")
+        self.assertEqual(cm.exception.problems[0].code, "unrepresentable")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "f.csv")))
+        ds.save(os.path.join(self.tmp, "pkg"))  # the package form holds it
+        with self.assertRaises(ValueError):
+            ds.save(os.path.join(self.tmp, "x"), form="xml")
+
+    def test_spreadsheet_safe(self):
+        ds = peerreview.load(SAMPLE)
+        ds["e10000034-csg-2015-04"].notes = "=cmd()"
+        out = os.path.join(self.tmp, "safe")
+        ds.save(out, spreadsheet_safe=True)
+        data = read(os.path.join(out, "reviews.csv"))
+        self.assertTrue(data.startswith(b"\xef\xbb\xbf"))
+        self.assertIn(b",'=cmd()\r\n", data)
+
+
+class TestLifetime(TempDirTest):
+    """Each case runs in a subprocess, so that a crash fails the test."""
+
+    def run_case(self, name):
+        env = dict(os.environ)
+        proc = subprocess.run(
+            [sys.executable, os.path.join(HERE, "lifetime_cases.py"), name, SAMPLE, self.tmp],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, timeout=300)
+        out = proc.stdout.decode("utf-8", "replace")
+        self.assertEqual(proc.returncode, 0, "%s exited %d:\n%s" % (name, proc.returncode, out))
+        self.assertIn("ok " + name, out)
+
+
+def _add_lifetime_tests():
+    sys.path.insert(0, HERE)
+    import lifetime_cases
+    for name in lifetime_cases.CASES:
+        setattr(TestLifetime, "test_" + name, lambda self, n=name: self.run_case(n))
+
+
+_add_lifetime_tests()
+
+
+class TestThreads(TempDirTest):
+    def make_big(self, n):
+        ds = peerreview.Dataset()
+        for i in range(n):
+            r = peerreview.Review(review_id="r-%d" % i, review_type="corporate",
+                                  stage="initial", onsite_start="2020-01",
+                                  notes="note %d " % i * 20)
+            r.items.append(kind="strength", text="strength %d" % i)
+            ds.add(r)
+        path = os.path.join(self.tmp, "big")
+        ds.save(path)
+        return path
+
+    def test_load_releases_the_gil(self):
+        path = self.make_big(4000)
+        ticks = []
+        done = threading.Event()
+
+        def count():
+            while not done.is_set():
+                ticks.append(1)
+                time.sleep(0)
+
+        t = threading.Thread(target=count)
+        t.start()
+        try:
+            before = len(ticks)
+            start = time.monotonic()
+            for _ in range(5):
+                peerreview.load(path)
+            elapsed = time.monotonic() - start
+            during = len(ticks) - before
+        finally:
+            done.set()
+            t.join()
+        # with the GIL held for the whole load the counter could not move
+        self.assertGreater(during, 10, "counter moved %d times in %.2fs" % (during, elapsed))
+
+    def test_two_threads_load_and_save(self):
+        path = self.make_big(500)
+        errors = []
+
+        def work(k):
+            try:
+                ds = peerreview.load(path)
+                ds.save(os.path.join(self.tmp, "out-%d" % k))
+                self.assertEqual(len(peerreview.load(os.path.join(self.tmp, "out-%d" % k))), 500)
+            except Exception as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+
+    def test_mutation_during_save_is_serialised(self):
+        path = self.make_big(2000)
+        ds = peerreview.load(path)
+        stop = threading.Event()
+
+        def mutate():
+            i = 0
+            while not stop.is_set():
+                ds.add(peerreview.Review(review_id="m-%d" % i, review_type="other",
+                                         stage="initial", onsite_start="2021"))
+                ds.remove("m-%d" % i)
+                i += 1
+
+        t = threading.Thread(target=mutate)
+        t.start()
+        try:
+            for k in range(5):
+                ds.save(os.path.join(self.tmp, "s-%d" % k))
+        finally:
+            stop.set()
+            t.join()
+        self.assertEqual(len(peerreview.load(os.path.join(self.tmp, "s-4"))), 2000)
+
+
+class TestReadmeExample(TempDirTest):
+    def test_readme_python_example_runs(self):
+        readme = read(os.path.join(TOP, "README.md")).decode("utf-8")
+        start = readme.find("```python\n")
+        self.assertGreaterEqual(start, 0, "README has no Python example")
+        code = readme[start + len("```python\n"):readme.index("```", start + 9)]
+        proc = subprocess.run([sys.executable, "-c", code], cwd=TOP, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stdout.decode("utf-8", "replace"))
+
+    def test_example_script_runs(self):
+        script = os.path.join(TOP, "examples", "python", "summarise.py")
+        out = os.path.join(self.tmp, "corporate")
+        proc = subprocess.run([sys.executable, script, SAMPLE, out], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=120)
+        text = proc.stdout.decode("utf-8", "replace")
+        self.assertEqual(proc.returncode, 0, text)
+        self.assertIn("30 reviews", text)
+        self.assertTrue(os.path.exists(os.path.join(out, "reviews.csv")))
+
+
+if __name__ == "__main__":
+    unittest.main()
