@@ -566,7 +566,7 @@ static void test_text_anything_utf8(void **state)
         "\xed\x9f\xbf",                                       /* U+D7FF */
         "\xee\x80\x80",                                       /* U+E000 */
         "\xc2\x80",                                           /* U+0080 */
-        "\xef\xbb\xbf" "BOM inside text"};
+        ("\xef\xbb\xbf" "BOM inside text")};
     static const struct {
         int table;
         const char *col;
@@ -597,7 +597,7 @@ static void test_text_invalid_utf8(void **state)
         "\xfe",
         "\xff",
         "\x80",                 /* lone continuation */
-        "a\xbf" "b",
+        ("a\xbf" "b"),
         "\xc3",                 /* truncated 2-byte */
         "abc\xc3",
         "\xe2\x82",             /* truncated 3-byte */
