@@ -48,6 +48,29 @@ class TestModule(unittest.TestCase):
         self.assertEqual(peerreview.__version__, peerreview.capi.peerreview_version())
         self.assertRegex(peerreview.__version__, r"^\d+\.\d+\.\d+$")
 
+    def test_mismatched_library_is_refused(self):
+        cc = shutil.which(os.environ.get("CC", "cc").split()[0]) or shutil.which("gcc")
+        if not cc:
+            self.skipTest("no C compiler to build a fake library")
+        tmp = tempfile.mkdtemp(prefix="prpy-")
+        try:
+            src = os.path.join(tmp, "fake.c")
+            with open(src, "w") as f:
+                f.write("unsigned long peerreview_version_number(void) { return 0x630000; }\n"
+                        "const char *peerreview_version(void) { return \"99.0.0\"; }\n")
+            lib = os.path.join(tmp, "libfake.so")
+            subprocess.run([cc, "-shared", "-fPIC", "-o", lib, src], check=True)
+            env = dict(os.environ, LD_PRELOAD=lib)
+            proc = subprocess.run([sys.executable, "-c", "import peerreview"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+            out = proc.stdout.decode("utf-8", "replace")
+            self.assertNotEqual(proc.returncode, 0, out)
+            self.assertIn("ImportError", out)
+            self.assertIn("99.0.0", out)
+            self.assertIn("reinstall", out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
     def test_exception_hierarchy_from_c_enum(self):
         self.assertTrue(issubclass(peerreview.DataError, peerreview.Error))
         self.assertTrue(issubclass(peerreview.InvalidValueError, ValueError))
