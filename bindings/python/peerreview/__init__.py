@@ -860,5 +860,6 @@ for _t in range(1, len(TABLES)):
     _cls = type("".join(w.title() for w in TABLES[_t].split("_")) + "Row", (Child,), _props)
     _CHILD_CLASSES[_t] = _cls
     globals()[_cls.__name__] = _cls
+    __all__.append(_cls.__name__)
 
 del _name, _attr, _table, _t, _props, _cls
