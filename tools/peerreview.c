@@ -3,11 +3,17 @@
  *
  *   peerreview validate [OPTION]... PATH...
  *   peerreview convert [OPTION]... IN OUT
+ *   peerreview stats [OPTION]... [PATH]
+ *   peerreview query [OPTION]... PATH
+ *   peerreview diff [OPTION]... OLD NEW
  *   peerreview --help | --version
  *
  * Uses the public API (<peerreview.h>) only. Exit status: 0 success,
- * 1 the data has errors, 2 usage error, I/O error or out of memory.
+ * 1 the data has errors (diff: the datasets differ), 2 usage error, I/O
+ * error or out of memory.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -15,10 +21,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <peerreview.h>
 
 #define PROG "peerreview"
+
+/* The sample dataset installed with the package (set by the build). */
+#ifdef PEERREVIEW_SAMPLE_DIR
+#define SAMPLE_DIR_TEXT PEERREVIEW_SAMPLE_DIR
+#else
+#define SAMPLE_DIR_TEXT "(none in this build)"
+#endif
 
 enum exit_status { EXIT_OK = 0, EXIT_DATA = 1, EXIT_TROUBLE = 2 };
 
@@ -36,7 +51,13 @@ enum {
     F_IGNORE_UNKNOWN = 1u << 5,
     F_FLAT = 1u << 6,
     F_PACKAGE = 1u << 7,
-    F_SPREADSHEET_SAFE = 1u << 8
+    F_SPREADSHEET_SAFE = 1u << 8,
+    F_COUNCIL = 1u << 9,
+    F_TYPE = 1u << 10,
+    F_STAGE = 1u << 11,
+    F_SINCE = 1u << 12,
+    F_UNTIL = 1u << 13,
+    F_TEXT = 1u << 14
 };
 
 /* getopt values of the options without a short form. */
@@ -46,7 +67,13 @@ enum {
     O_IGNORE_UNKNOWN,
     O_FLAT,
     O_PACKAGE,
-    O_SPREADSHEET_SAFE
+    O_SPREADSHEET_SAFE,
+    O_COUNCIL,
+    O_TYPE,
+    O_STAGE,
+    O_SINCE,
+    O_UNTIL,
+    O_TEXT
 };
 
 struct opt_def {
@@ -64,23 +91,53 @@ static const struct opt_def opt_defs[] = {
     {F_FLAT, {"flat", no_argument, NULL, O_FLAT}},
     {F_PACKAGE, {"package", no_argument, NULL, O_PACKAGE}},
     {F_SPREADSHEET_SAFE, {"spreadsheet-safe", no_argument, NULL, O_SPREADSHEET_SAFE}},
+    {F_COUNCIL, {"council", required_argument, NULL, O_COUNCIL}},
+    {F_TYPE, {"type", required_argument, NULL, O_TYPE}},
+    {F_STAGE, {"stage", required_argument, NULL, O_STAGE}},
+    {F_SINCE, {"since", required_argument, NULL, O_SINCE}},
+    {F_UNTIL, {"until", required_argument, NULL, O_UNTIL}},
+    {F_TEXT, {"text", required_argument, NULL, O_TEXT}},
 };
 
 #define OPT_DEF_COUNT (sizeof opt_defs / sizeof opt_defs[0])
 
-enum output_format { FORMAT_TEXT, FORMAT_JSON };
+/* Output formats; a command accepts a set of them (FMT_* bits). */
+enum output_format { FORMAT_TEXT, FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
+
+static const char *const format_names[] = {"text", "table", "json", "csv"};
+
+#define FORMAT_COUNT (sizeof format_names / sizeof format_names[0])
+#define FMT(f) (1u << (f))
+
+/* A date as the interval of days it covers, each day as YYYYMMDD. */
+struct interval {
+    long start;
+    long end;
+};
 
 /* What the command line asked for. */
 struct settings {
     int help;
     int version;
     int verbose;
+    unsigned formats; /* FMT() bits the command accepts */
     enum output_format format;
     int max_problems_set;
     size_t max_problems;
     int ignore_unknown;
     peerreview_form form; /* output form of convert */
     int spreadsheet_safe;
+    /* query filters (NULL or 0: not given) */
+    const char *council;
+    const char *type;
+    const char *stage;
+    int has_since;
+    struct interval since;
+    const char *since_text;
+    int has_until;
+    struct interval until;
+    const char *until_text;
+    const char *text;
 };
 
 /* ------------------------------------------------------------------------ */
@@ -139,6 +196,9 @@ static const char usage_main[] =
     "Commands:\n"
     "  validate   check datasets and report every problem found\n"
     "  convert    convert a dataset between package and flat form\n"
+    "  stats      count reviews by type, stage, year, council and region\n"
+    "  query      list the reviews that match filters\n"
+    "  diff       compare two versions of a dataset\n"
     "\n"
     "Options:\n"
     "  -h, --help     print this help and exit\n"
@@ -146,9 +206,12 @@ static const char usage_main[] =
     "\n"
     "A dataset PATH is a package folder, its datapackage.json, or a flat .csv\n"
     "file. Options may come before or after the arguments; '--' ends them.\n"
+    "While reading more than 50 MB, progress is shown on stderr when it is a\n"
+    "terminal.\n"
     "\n"
-    "Exit status: 0 success (warnings allowed), 1 the data has errors,\n"
-    "2 usage error, I/O error or out of memory.\n";
+    "Exit status: 0 success (warnings allowed), 1 the data has errors (diff:\n"
+    "the datasets differ), 2 usage error, I/O error or out of memory.\n"
+    "'" PROG " COMMAND --help' describes one command; 'man " PROG "' all of them.\n";
 
 static const char usage_validate[] =
     "Usage: " PROG " validate [OPTION]... PATH...\n"
@@ -202,6 +265,92 @@ static const char usage_convert[] =
     "\n"
     "Exit status: 0 converted, 1 IN has errors or OUT's form cannot hold the\n"
     "data, 2 usage error, I/O error or out of memory.\n";
+
+static const char usage_stats[] =
+    "Usage: " PROG " stats [OPTION]... [PATH]\n"
+    "\n"
+    "Count the reviews of the dataset PATH by review type, stage, year, and\n"
+    "authority type and region of the councils reviewed; count the items by\n"
+    "kind; list the councils reviewed more than once. Without PATH, use the\n"
+    "sample dataset installed with the package:\n"
+    "  " SAMPLE_DIR_TEXT "\n"
+    "\n"
+    "  --format=FORMAT           'table' (default, aligned columns), 'json' or\n"
+    "                            'csv' (columns category,value,label,count)\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  -h, --help                print this help and exit\n"
+    "\n"
+    "The year of a review is the year of its first known date among\n"
+    "onsite_start, onsite_end, report_date and published_date; reviews with\n"
+    "none of them are counted as 'unknown'. Authority types and regions count\n"
+    "councils: a joint review counts once for each council it covers. A council\n"
+    "is identified by its gss_code, or by its council_name when it has none.\n"
+    "\n"
+    "Exit status: 0 success, 1 PATH has errors, 2 usage error, I/O error or\n"
+    "out of memory.\n";
+
+static const char usage_query[] =
+    "Usage: " PROG " query [OPTION]... PATH\n"
+    "\n"
+    "Print the reviews of the dataset PATH that match every filter given (all\n"
+    "reviews when none is given), in dataset order.\n"
+    "\n"
+    "  --council=CODE|NAME       a council the review covers: a GSS code such as\n"
+    "                            E10000034 matches gss_code exactly, anything\n"
+    "                            else is a case-insensitive part of council_name\n"
+    "  --type=TYPE               review_type, e.g. corporate (see 'man " PROG "')\n"
+    "  --stage=STAGE             'initial' or 'progress'\n"
+    "  --since=DATE              a date of the review is on or after DATE\n"
+    "  --until=DATE              a date of the review is on or before DATE\n"
+    "  --text=WORDS              every word occurs in the review's notes or item\n"
+    "                            texts (case-insensitive)\n"
+    "  --format=FORMAT           'table' (default), 'csv' (the flat form) or\n"
+    "                            'json' (an array of reviews with their rows)\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  -h, --help                print this help and exit\n"
+    "\n"
+    "DATE is YYYY, YYYY-MM or YYYY-MM-DD and stands for every day it covers, as\n"
+    "do the review's dates (onsite_start, onsite_end, report_date and\n"
+    "published_date): --since 2015 keeps a review dated 2015-04, and so does\n"
+    "--until 2015-04-10. A review with none of these dates matches no date\n"
+    "filter. Table columns: review_id, type, stage, first known date, councils.\n"
+    "No match is not an error: the result is empty (a header line for table\n"
+    "and csv, [] for json).\n"
+    "\n"
+    "Exit status: 0 success (also when nothing matches), 1 PATH has errors or\n"
+    "the flat form cannot hold the result, 2 usage error, I/O error or out of\n"
+    "memory.\n";
+
+static const char usage_diff[] =
+    "Usage: " PROG " diff [OPTION]... OLD NEW\n"
+    "\n"
+    "Compare two versions of a dataset: reviews added, removed and changed\n"
+    "(matched by review_id) and, for each changed review, every field and\n"
+    "child row that differs (rows matched by seq, items by kind and seq).\n"
+    "The order of the reviews is not compared.\n"
+    "\n"
+    "  --format=FORMAT           'text' (default) or 'json'\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  -h, --help                print this help and exit\n"
+    "\n"
+    "Text output, nothing when the datasets are equal, else one line per\n"
+    "difference and a summary line:\n"
+    "  removed: REVIEW_ID\n"
+    "  added: REVIEW_ID\n"
+    "  changed: REVIEW_ID\n"
+    "    FIELD: \"OLD\" -> \"NEW\"\n"
+    "    TABLE[KEY].FIELD: \"OLD\" -> \"NEW\"\n"
+    "    TABLE[KEY]: added {\"FIELD\":\"VALUE\",...}\n"
+    "    TABLE[KEY]: removed {\"FIELD\":\"VALUE\",...}\n"
+    "  N added, N removed, N changed, N unchanged\n"
+    "where KEY is seq=N (kind=KIND,seq=N for items), values are quoted with\n"
+    "JSON escapes and an empty value is shown as (empty).\n"
+    "JSON output: one object {\"old\",\"new\",\"added\",\"removed\",\"changed\",\n"
+    "\"unchanged\"}; see 'man " PROG "'.\n"
+    "\n"
+    "Exit status: 0 the datasets are equal, 1 they differ, 2 usage error,\n"
+    "either dataset cannot be loaded (problems on stderr), I/O error or out\n"
+    "of memory.\n";
 
 /* ------------------------------------------------------------------------ */
 /* Printing problems                                                         */
@@ -360,8 +509,52 @@ static void print_problem_json(FILE *out, const peerreview_problem *p, const cha
 /* Library options                                                           */
 /* ------------------------------------------------------------------------ */
 
-/* Options for loading/validating from the settings, or NULL (out of memory). */
-static peerreview_options *input_options(const struct settings *s)
+/*
+ * Progress of a load on stderr: only for inputs of at least PROGRESS_MIN_BYTES
+ * and only when stderr is a terminal (see input_options).
+ */
+#define PROGRESS_MIN_BYTES (50ull * 1000 * 1000)
+
+struct progress {
+    const char *path; /* what is being read, set before each load */
+    int percent;      /* last percentage shown, -1: none yet */
+};
+
+static void progress_show(unsigned long long done, unsigned long long total, void *ctx)
+{
+    struct progress *pr = ctx;
+    if (total < PROGRESS_MIN_BYTES)
+        return;
+    int percent = done >= total ? 100 : (int)(done / (total / 100 + 1));
+    if (percent > 100)
+        percent = 100;
+    if (percent == pr->percent)
+        return;
+    pr->percent = percent;
+    fprintf(stderr, "\r" PROG ": reading %s: %3d%%", pr->path ? pr->path : "", percent);
+    fflush(stderr);
+}
+
+/* Start reporting the progress of reading path. */
+static void progress_begin(struct progress *pr, const char *path)
+{
+    pr->path = path;
+    pr->percent = -1;
+}
+
+/* Erase the progress line, if one was shown. */
+static void progress_end(struct progress *pr)
+{
+    if (pr->percent >= 0)
+        fputs("\r\033[K", stderr);
+    pr->percent = -1;
+}
+
+/*
+ * Options for loading/validating from the settings, or NULL (out of memory).
+ * pr (may be NULL) receives the progress when stderr is a terminal.
+ */
+static peerreview_options *input_options(const struct settings *s, struct progress *pr)
 {
     peerreview_options *opts = peerreview_options_new();
     if (!opts)
@@ -369,7 +562,9 @@ static peerreview_options *input_options(const struct settings *s)
     if ((s->max_problems_set &&
          peerreview_options_set_max_problems(opts, s->max_problems) != PEERREVIEW_OK) ||
         peerreview_options_set_ignore_unknown_columns(opts, s->ignore_unknown) !=
-            PEERREVIEW_OK) {
+            PEERREVIEW_OK ||
+        (pr && isatty(STDERR_FILENO) &&
+         peerreview_options_set_progress(opts, progress_show, pr) != PEERREVIEW_OK)) {
         peerreview_options_free(opts);
         return NULL;
     }
@@ -445,12 +640,15 @@ static void print_summary_json(const struct validate_totals *t)
  * when memory ran out (for the caller to report).
  */
 static int validate_one(const char *path, const peerreview_options *opts,
-                        const struct settings *s, struct validate_totals *t)
+                        const struct settings *s, struct validate_totals *t,
+                        struct progress *pr)
 {
     peerreview_diag *diag = peerreview_diag_new();
     if (!diag)
         return -1;
+    progress_begin(pr, path);
     int rc = peerreview_validate_path(path, opts, diag);
+    progress_end(pr);
     size_t stored = peerreview_diag_count(diag);
     size_t errors = peerreview_diag_errors(diag);
     size_t warnings = peerreview_diag_warnings(diag);
@@ -487,11 +685,12 @@ static int validate_one(const char *path, const peerreview_options *opts,
 static int run_validate(const struct settings *s, int argc, char **argv)
 {
     struct validate_totals totals = {0, 0, 0, 0, 0, 0};
-    peerreview_options *opts = input_options(s);
+    struct progress pr = {NULL, -1};
+    peerreview_options *opts = input_options(s, &pr);
     if (!opts)
         return out_of_memory();
     for (int i = 0; i < argc; i++) {
-        if (validate_one(argv[i], opts, s, &totals) != 0) {
+        if (validate_one(argv[i], opts, s, &totals, &pr) != 0) {
             peerreview_options_free(opts);
             return out_of_memory();
         }
@@ -522,6 +721,41 @@ static int report_problems(const peerreview_diag *diag)
     return print_diag_text(stderr, diag) == 0 ? EXIT_OK : out_of_memory();
 }
 
+/*
+ * Load the dataset at path with the settings' input options, printing its
+ * problems (warnings too) on stderr. Returns EXIT_OK with *out owned by the
+ * caller, or the exit status (EXIT_DATA for data errors when data_status
+ * says so, else EXIT_TROUBLE) with *out NULL.
+ */
+static int load_dataset(const struct settings *s, const char *path, int data_status,
+                        peerreview_dataset **out)
+{
+    *out = NULL;
+    struct progress pr = {NULL, -1};
+    peerreview_options *opts = input_options(s, &pr);
+    peerreview_diag *diag = peerreview_diag_new();
+    if (!opts || !diag) {
+        peerreview_diag_free(diag);
+        peerreview_options_free(opts);
+        return out_of_memory();
+    }
+    progress_begin(&pr, path);
+    int rc = peerreview_load(path, opts, diag, out);
+    progress_end(&pr);
+    int status = report_problems(diag);
+    peerreview_diag_free(diag);
+    peerreview_options_free(opts);
+    if (status == EXIT_OK && rc != PEERREVIEW_OK) {
+        errorf("cannot load '%s': %s", path, peerreview_strerror(rc));
+        status = rc == PEERREVIEW_EDATA ? data_status : EXIT_TROUBLE;
+    }
+    if (status != EXIT_OK) {
+        peerreview_dataset_free(*out);
+        *out = NULL;
+    }
+    return status;
+}
+
 static const char *form_name(peerreview_form form, const char *path)
 {
     if (form == PEERREVIEW_FORM_AUTO) {
@@ -533,21 +767,13 @@ static const char *form_name(peerreview_form form, const char *path)
 }
 
 static int convert(const struct settings *s, const char *in, const char *out,
-                   peerreview_options *load_opts, peerreview_options *save_opts,
-                   peerreview_diag *diag)
+                   peerreview_options *save_opts, peerreview_diag *diag)
 {
     peerreview_dataset *ds = NULL;
-    int rc = peerreview_load(in, load_opts, diag, &ds);
-    if (report_problems(diag) != EXIT_OK) {
-        peerreview_dataset_free(ds);
-        return EXIT_TROUBLE;
-    }
-    if (rc != PEERREVIEW_OK) {
-        errorf("cannot load '%s': %s", in, peerreview_strerror(rc));
-        return failure_status(rc);
-    }
-    peerreview_diag_clear(diag);
-    rc = peerreview_save(ds, out, save_opts, diag);
+    int status = load_dataset(s, in, EXIT_DATA, &ds);
+    if (status != EXIT_OK)
+        return status;
+    int rc = peerreview_save(ds, out, save_opts, diag);
     size_t reviews = peerreview_dataset_count(ds);
     peerreview_dataset_free(ds);
     if (report_problems(diag) != EXIT_OK)
@@ -565,18 +791,1353 @@ static int convert(const struct settings *s, const char *in, const char *out,
 static int run_convert(const struct settings *s, int argc, char **argv)
 {
     (void)argc;
-    peerreview_options *load_opts = input_options(s);
     peerreview_options *save_opts = output_options(s);
     peerreview_diag *diag = peerreview_diag_new();
     int status;
-    if (!load_opts || !save_opts || !diag)
+    if (!save_opts || !diag)
         status = out_of_memory();
     else
-        status = convert(s, argv[0], argv[1], load_opts, save_opts, diag);
+        status = convert(s, argv[0], argv[1], save_opts, diag);
     peerreview_diag_free(diag);
     peerreview_options_free(save_opts);
-    peerreview_options_free(load_opts);
     return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Helpers for stats, query and diff                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Dates of a review, in the order that decides its first known date. */
+static const char *const review_dates[] = {"onsite_start", "onsite_end", "report_date",
+                                           "published_date"};
+
+#define REVIEW_DATE_COUNT (sizeof review_dates / sizeof review_dates[0])
+
+/* First known date of a review (borrowed), or NULL when it has none. */
+static const char *first_date(const peerreview_review *r)
+{
+    for (size_t i = 0; i < REVIEW_DATE_COUNT; i++) {
+        const char *d = peerreview_review_get(r, review_dates[i]);
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+        return 29;
+    return days[month - 1];
+}
+
+/* The days a reduced-precision date covers; 0, or -1 if it is not a date. */
+static int date_interval(const char *text, struct interval *iv)
+{
+    int year, month, day;
+    int precision = peerreview_parse_date(text, &year, &month, &day);
+    long base = (long)year * 10000;
+    switch (precision) {
+    case 1:
+        iv->start = base + 101;
+        iv->end = base + 1231;
+        return 0;
+    case 2:
+        iv->start = base + month * 100 + 1;
+        iv->end = base + month * 100 + days_in_month(year, month);
+        return 0;
+    case 3:
+        iv->start = iv->end = base + month * 100 + day;
+        return 0;
+    default: return -1;
+    }
+}
+
+/* 1 if value is one of the allowed values of an enum column. */
+static int enum_allows(int table, const char *column, const char *value)
+{
+    int c = peerreview_column_index(table, column);
+    if (c < 0)
+        return 0;
+    size_t n = peerreview_column_enum_count(table, (size_t)c);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(peerreview_column_enum_value(table, (size_t)c, i), value) == 0)
+            return 1;
+    return 0;
+}
+
+/* The allowed values of an enum column as "a, b, c" into buf. */
+static const char *enum_list(int table, const char *column, char *buf, size_t size)
+{
+    int c = peerreview_column_index(table, column);
+    size_t n = c < 0 ? 0 : peerreview_column_enum_count(table, (size_t)c);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n && len < size; i++) {
+        int w = snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                         peerreview_column_enum_value(table, (size_t)c, i));
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+    return buf;
+}
+
+/* ASCII lower case of c. */
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* 1 if needle (len bytes) occurs in haystack, ignoring ASCII case. */
+static int contains_nocase(const char *haystack, const char *needle, size_t len)
+{
+    if (len == 0)
+        return 1;
+    for (const char *h = haystack; *h; h++) {
+        size_t i = 0;
+        while (i < len && h[i] &&
+               ascii_lower((unsigned char)h[i]) == ascii_lower((unsigned char)needle[i]))
+            i++;
+        if (i == len)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 if a and b are the same value (NULL = unknown). */
+static int same_value(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Display width of a UTF-8 string: one column per code point. */
+static size_t text_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+/* s then spaces up to width columns. */
+static void print_padded(FILE *out, const char *s, size_t width)
+{
+    fputs(s, out);
+    for (size_t w = text_width(s); w < width; w++)
+        fputc(' ', out);
+}
+
+/* A CSV field, quoted only when it needs it; NULL is an empty field. */
+static void print_csv_field(FILE *out, const char *s)
+{
+    if (!s)
+        return;
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+/* A growable string. */
+struct sbuf {
+    char *p;
+    size_t len;
+    size_t cap;
+};
+
+/* Append n bytes of s; 0, or -1 when out of memory. */
+static int sbuf_addn(struct sbuf *b, const char *s, size_t n)
+{
+    if (n >= SIZE_MAX / 2 - b->len)
+        return -1;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p)
+            return -1;
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+    return 0;
+}
+
+static int sbuf_add(struct sbuf *b, const char *s)
+{
+    return sbuf_addn(b, s, strlen(s));
+}
+
+/* Name of a child table's list in JSON (as in the Python API). */
+static const char *child_list_name(int table)
+{
+    switch (table) {
+    case PEERREVIEW_REVIEW_COUNCILS: return "councils";
+    case PEERREVIEW_TEAM_MEMBERS: return "team";
+    case PEERREVIEW_ITEMS: return "items";
+    case PEERREVIEW_CONSIDERATIONS: return "considerations";
+    case PEERREVIEW_SOURCES: return "sources";
+    default: return "?";
+    }
+}
+
+/* A value of a column as JSON: integers as numbers, unknown as null. */
+static void print_json_value(FILE *out, int table, size_t column, const char *value)
+{
+    if (value && peerreview_column_type(table, column) == PEERREVIEW_TYPE_INTEGER)
+        fputs(value, out);
+    else
+        print_json_string(out, value);
+}
+
+/* 1 if column is part of a child table's key besides review_id. */
+static int is_key_column(int table, const char *column)
+{
+    return strcmp(column, "seq") == 0 ||
+           (table == PEERREVIEW_ITEMS && strcmp(column, "kind") == 0);
+}
+
+/*
+ * A child row as a JSON object of its columns without review_id; with
+ * skip_empty also without the key columns and the unknown values.
+ */
+static void print_row_json(FILE *out, const peerreview_row *row, int skip_empty)
+{
+    int table = peerreview_row_table(row);
+    size_t n = peerreview_column_count(table);
+    int first = 1;
+    fputc('{', out);
+    for (size_t c = 1; c < n; c++) {
+        const char *name = peerreview_column_name(table, c);
+        const char *v = peerreview_row_value(row, c);
+        if (skip_empty && (!v || is_key_column(table, name)))
+            continue;
+        if (!first)
+            fputc(',', out);
+        first = 0;
+        print_json_string(out, name);
+        fputc(':', out);
+        print_json_value(out, table, c, v);
+    }
+    fputc('}', out);
+}
+
+/* A review as a JSON object: every field, then its five child lists. */
+static void print_review_json(FILE *out, const peerreview_review *r)
+{
+    size_t n = peerreview_column_count(PEERREVIEW_REVIEWS);
+    fputc('{', out);
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            fputc(',', out);
+        print_json_string(out, peerreview_column_name(PEERREVIEW_REVIEWS, c));
+        fputc(':', out);
+        print_json_value(out, PEERREVIEW_REVIEWS, c, peerreview_review_value(r, c));
+    }
+    for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES; t++) {
+        fprintf(out, ",\"%s\":[", child_list_name(t));
+        size_t rows = peerreview_review_child_count(r, t);
+        for (size_t i = 0; i < rows; i++) {
+            if (i)
+                fputc(',', out);
+            print_row_json(out, peerreview_review_child(r, t, i), 0);
+        }
+        fputc(']', out);
+    }
+    fputc('}', out);
+}
+
+/*
+ * The dataset of a command: PATH, or the installed sample when path is NULL.
+ * Returns EXIT_OK with *out owned by the caller, or an exit status.
+ */
+static int load_input(const struct settings *s, const char *path, peerreview_dataset **out)
+{
+    *out = NULL;
+    if (!path) {
+#ifdef PEERREVIEW_SAMPLE_DIR
+        struct stat st;
+        path = PEERREVIEW_SAMPLE_DIR;
+        if (stat(path, &st) != 0) {
+            errorf("no PATH given and the installed sample dataset '%s' is missing: %s",
+                   path, strerror(errno));
+            return EXIT_TROUBLE;
+        }
+#else
+        errorf("no PATH given and this build has no installed sample dataset");
+        return EXIT_TROUBLE;
+#endif
+    }
+    return load_dataset(s, path, EXIT_DATA, out);
+}
+/* ------------------------------------------------------------------------ */
+/* stats                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* One line of a tally: a value and how many times it was counted. */
+struct tally_entry {
+    const char *value; /* borrowed (schema, dataset or struct stats) */
+    const char *label; /* council name for councils, else NULL */
+    size_t count;
+    size_t first; /* councils: index of the first occurrence */
+};
+
+/* Counts by one property. */
+struct tally {
+    const char *key;   /* category in JSON and CSV */
+    const char *title; /* heading in the table */
+    const char *unit;  /* what is counted */
+    size_t n;
+    struct tally_entry *e;
+};
+
+/* One council covered by one review. */
+struct council_occ {
+    const char *key; /* gss_code, else council_name */
+    const char *gss_code;
+    const char *council_name;
+    size_t review; /* index in the dataset */
+    const char *review_id;
+};
+
+enum { T_TYPE, T_STAGE, T_YEAR, T_AUTHORITY, T_REGION, T_KIND, T_REPEATED, T_COUNT };
+
+#define YEAR_SLOTS 10000 /* years 0000 to 9999 */
+
+struct stats {
+    size_t reviews;
+    size_t councils; /* distinct councils */
+    size_t items;
+    struct tally t[T_COUNT];
+    struct council_occ *occ;
+    size_t nocc;
+    char (*years)[5]; /* text of the years with a count */
+};
+
+static void stats_free(struct stats *st)
+{
+    for (int i = 0; i < T_COUNT; i++)
+        free(st->t[i].e);
+    free(st->occ);
+    free(st->years);
+}
+
+/* A tally with one entry per allowed value of an enum column, then "unknown". */
+static int tally_enum(struct tally *t, int table, const char *column)
+{
+    int c = peerreview_column_index(table, column);
+    size_t n = c < 0 ? 0 : peerreview_column_enum_count(table, (size_t)c);
+    t->e = calloc(n + 1, sizeof *t->e);
+    if (!t->e)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        t->e[i].value = peerreview_column_enum_value(table, (size_t)c, i);
+    t->e[n].value = "unknown";
+    t->n = n + 1;
+    return 0;
+}
+
+/* Count value (NULL or not allowed: "unknown", the last entry). */
+static void tally_add(struct tally *t, const char *value)
+{
+    size_t i = 0;
+    if (value)
+        while (i + 1 < t->n && strcmp(t->e[i].value, value) != 0)
+            i++;
+    else
+        i = t->n - 1;
+    t->e[i].count++;
+}
+
+/* Drop the "unknown" entry when it counted nothing. */
+static void tally_trim(struct tally *t)
+{
+    if (t->n > 0 && t->e[t->n - 1].count == 0)
+        t->n--;
+}
+
+static int occ_by_key(const void *a, const void *b)
+{
+    const struct council_occ *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->review < y->review ? -1 : x->review > y->review;
+}
+
+static int entry_by_count(const void *a, const void *b)
+{
+    const struct tally_entry *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return strcmp(x->value, y->value);
+}
+
+/* Councils: occurrences per review, distinct councils, repeated ones. */
+static int stats_councils(struct stats *st, const peerreview_dataset *ds)
+{
+    size_t n = peerreview_dataset_count(ds);
+    size_t cap = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += peerreview_review_child_count(peerreview_dataset_review(ds, i),
+                                             PEERREVIEW_REVIEW_COUNCILS);
+    st->occ = calloc(cap ? cap : 1, sizeof *st->occ);
+    if (!st->occ)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const peerreview_review *r = peerreview_dataset_review(ds, i);
+        size_t rows = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
+        size_t start = st->nocc;
+        for (size_t j = 0; j < rows; j++) {
+            const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, j);
+            tally_add(&st->t[T_AUTHORITY], peerreview_row_get(row, "authority_type"));
+            tally_add(&st->t[T_REGION], peerreview_row_get(row, "region_name"));
+            struct council_occ o;
+            o.gss_code = peerreview_row_get(row, "gss_code");
+            o.council_name = peerreview_row_get(row, "council_name");
+            o.key = o.gss_code ? o.gss_code : o.council_name;
+            o.review = i;
+            o.review_id = peerreview_review_get(r, "review_id");
+            if (!o.key)
+                continue;
+            size_t k = start;
+            while (k < st->nocc && strcmp(st->occ[k].key, o.key) != 0)
+                k++;
+            if (k == st->nocc) /* a council listed twice in one review counts once */
+                st->occ[st->nocc++] = o;
+        }
+    }
+    if (st->nocc > 1)
+        qsort(st->occ, st->nocc, sizeof *st->occ, occ_by_key);
+
+    struct tally *rep = &st->t[T_REPEATED];
+    rep->e = calloc(st->nocc ? st->nocc : 1, sizeof *rep->e);
+    if (!rep->e)
+        return -1;
+    for (size_t i = 0; i < st->nocc;) {
+        size_t j = i + 1;
+        while (j < st->nocc && strcmp(st->occ[j].key, st->occ[i].key) == 0)
+            j++;
+        st->councils++;
+        if (j - i > 1) {
+            struct tally_entry *e = &rep->e[rep->n++];
+            e->value = st->occ[i].key;
+            e->label = st->occ[i].gss_code ? st->occ[i].council_name : NULL;
+            e->count = j - i;
+            e->first = i;
+        }
+        i = j;
+    }
+    if (rep->n > 1)
+        qsort(rep->e, rep->n, sizeof *rep->e, entry_by_count);
+    return 0;
+}
+
+/* Every count of the dataset into st; 0, or -1 when out of memory. */
+static int stats_compute(struct stats *st, const peerreview_dataset *ds)
+{
+    static const struct {
+        const char *key, *title, *unit;
+    } names[T_COUNT] = {
+        {"review_type", "Review type", "reviews"},
+        {"stage", "Stage", "reviews"},
+        {"year", "Year (first known date)", "reviews"},
+        {"authority_type", "Authority type", "councils"},
+        {"region", "Region", "councils"},
+        {"item_kind", "Item kind", "items"},
+        {"councils_reviewed_more_than_once", "Councils reviewed more than once", "reviews"},
+    };
+    for (int i = 0; i < T_COUNT; i++) {
+        st->t[i].key = names[i].key;
+        st->t[i].title = names[i].title;
+        st->t[i].unit = names[i].unit;
+    }
+    if (tally_enum(&st->t[T_TYPE], PEERREVIEW_REVIEWS, "review_type") != 0 ||
+        tally_enum(&st->t[T_STAGE], PEERREVIEW_REVIEWS, "stage") != 0 ||
+        tally_enum(&st->t[T_AUTHORITY], PEERREVIEW_REVIEW_COUNCILS, "authority_type") != 0 ||
+        tally_enum(&st->t[T_REGION], PEERREVIEW_REVIEW_COUNCILS, "region_name") != 0 ||
+        tally_enum(&st->t[T_KIND], PEERREVIEW_ITEMS, "kind") != 0)
+        return -1;
+
+    size_t *per_year = calloc(YEAR_SLOTS, sizeof *per_year);
+    if (!per_year)
+        return -1;
+    size_t undated = 0;
+    size_t n = peerreview_dataset_count(ds);
+    st->reviews = n;
+    for (size_t i = 0; i < n; i++) {
+        const peerreview_review *r = peerreview_dataset_review(ds, i);
+        tally_add(&st->t[T_TYPE], peerreview_review_get(r, "review_type"));
+        tally_add(&st->t[T_STAGE], peerreview_review_get(r, "stage"));
+        int year;
+        const char *date = first_date(r);
+        if (date && peerreview_parse_date(date, &year, NULL, NULL) > 0 && year >= 0 &&
+            year < YEAR_SLOTS)
+            per_year[year]++;
+        else
+            undated++;
+        size_t items = peerreview_review_child_count(r, PEERREVIEW_ITEMS);
+        st->items += items;
+        for (size_t j = 0; j < items; j++)
+            tally_add(&st->t[T_KIND],
+                      peerreview_row_get(peerreview_review_child(r, PEERREVIEW_ITEMS, j), "kind"));
+    }
+
+    size_t years = 0;
+    for (int y = 0; y < YEAR_SLOTS; y++)
+        years += per_year[y] > 0;
+    struct tally *ty = &st->t[T_YEAR];
+    st->years = calloc(years ? years : 1, sizeof *st->years);
+    ty->e = calloc(years + 1, sizeof *ty->e);
+    if (!st->years || !ty->e) {
+        free(per_year);
+        return -1;
+    }
+    for (int y = 0; y < YEAR_SLOTS; y++) {
+        if (per_year[y] == 0)
+            continue;
+        snprintf(st->years[ty->n], sizeof st->years[ty->n], "%04d", y);
+        ty->e[ty->n].value = st->years[ty->n];
+        ty->e[ty->n].count = per_year[y];
+        ty->n++;
+    }
+    ty->e[ty->n].value = "unknown"; /* always shown: reviews without any date */
+    ty->e[ty->n].count = undated;
+    ty->n++;
+    free(per_year);
+
+    if (stats_councils(st, ds) != 0)
+        return -1;
+    tally_trim(&st->t[T_TYPE]);
+    tally_trim(&st->t[T_STAGE]);
+    tally_trim(&st->t[T_AUTHORITY]);
+    tally_trim(&st->t[T_REGION]);
+    tally_trim(&st->t[T_KIND]);
+    return 0;
+}
+
+/* Text of an entry in the table: "CODE Name" for councils. */
+static void print_entry_label(FILE *out, const struct tally_entry *e, size_t width)
+{
+    if (!e->label) {
+        print_padded(out, e->value, width);
+        return;
+    }
+    fprintf(out, "%s %s", e->value, e->label);
+    for (size_t w = text_width(e->value) + 1 + text_width(e->label); w < width; w++)
+        fputc(' ', out);
+}
+
+static size_t entry_label_width(const struct tally_entry *e)
+{
+    return text_width(e->value) + (e->label ? 1 + text_width(e->label) : 0);
+}
+
+static void print_stats_table(FILE *out, const struct stats *st, const char *path)
+{
+    size_t lw = 0, cw = 0;
+    char num[32];
+    for (int i = 0; i < T_COUNT; i++) {
+        const struct tally *t = &st->t[i];
+        if (text_width(t->title) > lw)
+            lw = text_width(t->title);
+        if (strlen(t->unit) > cw)
+            cw = strlen(t->unit);
+        for (size_t j = 0; j < t->n; j++) {
+            if (2 + entry_label_width(&t->e[j]) > lw)
+                lw = 2 + entry_label_width(&t->e[j]);
+            size_t d = (size_t)snprintf(num, sizeof num, "%zu", t->e[j].count);
+            if (d > cw)
+                cw = d;
+        }
+    }
+    fprintf(out, "%s: %zu %s of %zu %s, %zu %s\n", path, st->reviews,
+            plural(st->reviews, "review", "reviews"), st->councils,
+            plural(st->councils, "council", "councils"), st->items,
+            plural(st->items, "item", "items"));
+    for (int i = 0; i < T_COUNT; i++) {
+        const struct tally *t = &st->t[i];
+        fputc('\n', out);
+        print_padded(out, t->title, lw);
+        fprintf(out, "  %*s\n", (int)cw, t->unit);
+        if (t->n == 0)
+            fputs("  (none)\n", out);
+        for (size_t j = 0; j < t->n; j++) {
+            fputs("  ", out);
+            print_entry_label(out, &t->e[j], lw - 2);
+            fprintf(out, "  %*zu\n", (int)cw, t->e[j].count);
+        }
+    }
+}
+
+static void print_stats_json(FILE *out, const struct stats *st, const char *path)
+{
+    fputs("{\n  \"path\": ", out);
+    print_json_string(out, path);
+    fprintf(out, ",\n  \"reviews\": %zu,\n  \"councils\": %zu,\n  \"items\": %zu", st->reviews,
+            st->councils, st->items);
+    for (int i = 0; i < T_REPEATED; i++) {
+        const struct tally *t = &st->t[i];
+        fprintf(out, ",\n  \"%s\": {", t->key);
+        for (size_t j = 0; j < t->n; j++) {
+            fputs(j ? ", " : "", out);
+            print_json_string(out, t->e[j].value);
+            fprintf(out, ": %zu", t->e[j].count);
+        }
+        fputc('}', out);
+    }
+    const struct tally *rep = &st->t[T_REPEATED];
+    fprintf(out, ",\n  \"%s\": [", rep->key);
+    for (size_t j = 0; j < rep->n; j++) {
+        const struct tally_entry *e = &rep->e[j];
+        const struct council_occ *o = &st->occ[e->first];
+        fputs(j ? ",\n    " : "\n    ", out);
+        fputs("{\"gss_code\": ", out);
+        print_json_string(out, o->gss_code);
+        fputs(", \"council_name\": ", out);
+        print_json_string(out, o->council_name);
+        fprintf(out, ", \"reviews\": %zu, \"review_ids\": [", e->count);
+        for (size_t k = 0; k < e->count; k++) {
+            fputs(k ? ", " : "", out);
+            print_json_string(out, o[k].review_id);
+        }
+        fputs("]}", out);
+    }
+    fputs(rep->n ? "\n  ]\n}\n" : "]\n}\n", out);
+}
+
+static void print_stats_csv(FILE *out, const struct stats *st)
+{
+    fputs("category,value,label,count\r\n", out);
+    fprintf(out, "reviews,,,%zu\r\ncouncils,,,%zu\r\nitems,,,%zu\r\n", st->reviews, st->councils,
+            st->items);
+    for (int i = 0; i < T_COUNT; i++) {
+        const struct tally *t = &st->t[i];
+        for (size_t j = 0; j < t->n; j++) {
+            fprintf(out, "%s,", t->key);
+            print_csv_field(out, t->e[j].value);
+            fputc(',', out);
+            print_csv_field(out, t->e[j].label);
+            fprintf(out, ",%zu\r\n", t->e[j].count);
+        }
+    }
+}
+
+static int run_stats(const struct settings *s, int argc, char **argv)
+{
+    const char *path = argc > 0 ? argv[0] : NULL;
+    peerreview_dataset *ds = NULL;
+    int status = load_input(s, path, &ds);
+    if (status != EXIT_OK)
+        return status;
+    struct stats st;
+    memset(&st, 0, sizeof st);
+    if (stats_compute(&st, ds) != 0) {
+        status = out_of_memory();
+    } else {
+        const char *shown = path ? path : SAMPLE_DIR_TEXT;
+        if (s->format == FORMAT_JSON)
+            print_stats_json(stdout, &st, shown);
+        else if (s->format == FORMAT_CSV)
+            print_stats_csv(stdout, &st);
+        else
+            print_stats_table(stdout, &st, shown);
+    }
+    stats_free(&st);
+    peerreview_dataset_free(ds);
+    return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* query                                                                     */
+/* ------------------------------------------------------------------------ */
+
+/* 1 if text has the shape of a GSS code: a capital letter and 8 digits. */
+static int looks_like_gss(const char *text)
+{
+    if (text[0] < 'A' || text[0] > 'Z')
+        return 0;
+    for (int i = 1; i <= 8; i++)
+        if (text[i] < '0' || text[i] > '9')
+            return 0;
+    return text[9] == '\0';
+}
+
+static int council_matches(const peerreview_review *r, const char *council)
+{
+    int by_code = looks_like_gss(council);
+    size_t rows = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
+    for (size_t i = 0; i < rows; i++) {
+        const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, i);
+        const char *v = peerreview_row_get(row, by_code ? "gss_code" : "council_name");
+        if (v && (by_code ? strcmp(v, council) == 0
+                          : contains_nocase(v, council, strlen(council))))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 if the dates of r fit --since and --until (each by any of its dates). */
+static int dates_match(const peerreview_review *r, const struct settings *s)
+{
+    int since_ok = !s->has_since, until_ok = !s->has_until;
+    for (size_t i = 0; i < REVIEW_DATE_COUNT; i++) {
+        struct interval iv;
+        const char *d = peerreview_review_get(r, review_dates[i]);
+        if (!d || date_interval(d, &iv) != 0)
+            continue;
+        if (s->has_since && iv.end >= s->since.start)
+            since_ok = 1;
+        if (s->has_until && iv.start <= s->until.end)
+            until_ok = 1;
+    }
+    return since_ok && until_ok;
+}
+
+/* 1 if the word (len bytes) is in the notes or an item text of r. */
+static int word_in_review(const peerreview_review *r, const char *word, size_t len)
+{
+    const char *notes = peerreview_review_get(r, "notes");
+    if (notes && contains_nocase(notes, word, len))
+        return 1;
+    size_t rows = peerreview_review_child_count(r, PEERREVIEW_ITEMS);
+    for (size_t i = 0; i < rows; i++) {
+        const char *t =
+            peerreview_row_get(peerreview_review_child(r, PEERREVIEW_ITEMS, i), "text");
+        if (t && contains_nocase(t, word, len))
+            return 1;
+    }
+    return 0;
+}
+
+static const char word_separators[] = " \t\r\n\f\v";
+
+/* 1 if every word of text is in r. */
+static int text_matches(const peerreview_review *r, const char *text)
+{
+    for (const char *p = text + strspn(text, word_separators); *p;) {
+        size_t len = strcspn(p, word_separators);
+        if (!word_in_review(r, p, len))
+            return 0;
+        p += len;
+        p += strspn(p, word_separators);
+    }
+    return 1;
+}
+
+static int review_matches(const peerreview_review *r, const struct settings *s)
+{
+    return (!s->type || same_value(peerreview_review_get(r, "review_type"), s->type)) &&
+           (!s->stage || same_value(peerreview_review_get(r, "stage"), s->stage)) &&
+           (!s->council || council_matches(r, s->council)) &&
+           ((!s->has_since && !s->has_until) || dates_match(r, s)) &&
+           (!s->text || text_matches(r, s->text));
+}
+
+/* The council names of r joined by "; " into b. */
+static int council_names(const peerreview_review *r, struct sbuf *b)
+{
+    size_t rows = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
+    b->len = 0;
+    if (sbuf_add(b, "") != 0)
+        return -1;
+    for (size_t i = 0; i < rows; i++) {
+        const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, i);
+        const char *name = peerreview_row_get(row, "council_name");
+        if (!name)
+            name = peerreview_row_get(row, "gss_code");
+        if ((i && sbuf_add(b, "; ") != 0) || sbuf_add(b, name ? name : "?") != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A table cell: the text with line breaks and tabs shown as spaces. */
+static void print_cell(FILE *out, const char *s, size_t width)
+{
+    size_t w = 0;
+    for (; *s; s++) {
+        fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    }
+    for (; w < width; w++)
+        fputc(' ', out);
+}
+
+#define QUERY_COLUMNS 5
+
+static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
+{
+    static const char *const heads[QUERY_COLUMNS] = {"review_id", "type", "stage",
+                                                     "first date", "councils"};
+    size_t width[QUERY_COLUMNS];
+    struct sbuf b = {NULL, 0, 0};
+    for (int c = 0; c < QUERY_COLUMNS; c++)
+        width[c] = text_width(heads[c]);
+    /* two passes: measure, then print */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            for (int c = 0; c < QUERY_COLUMNS; c++)
+                print_cell(out, heads[c], c + 1 < QUERY_COLUMNS ? width[c] + 2 : 0);
+            fputc('\n', out);
+        }
+        for (size_t i = 0; i < n; i++) {
+            const char *date = first_date(m[i]);
+            if (council_names(m[i], &b) != 0) {
+                free(b.p);
+                return -1;
+            }
+            const char *cells[QUERY_COLUMNS] = {peerreview_review_get(m[i], "review_id"),
+                                                peerreview_review_get(m[i], "review_type"),
+                                                peerreview_review_get(m[i], "stage"),
+                                                date ? date : "-", b.p};
+            for (int c = 0; c < QUERY_COLUMNS; c++) {
+                const char *v = cells[c] ? cells[c] : "-";
+                if (pass == 0 && text_width(v) > width[c])
+                    width[c] = text_width(v);
+                if (pass == 1)
+                    print_cell(out, v, c + 1 < QUERY_COLUMNS ? width[c] + 2 : 0);
+            }
+            if (pass == 1)
+                fputc('\n', out);
+        }
+    }
+    free(b.p);
+    return 0;
+}
+
+static void print_query_json(FILE *out, peerreview_review *const *m, size_t n)
+{
+    if (n == 0) {
+        fputs("[]\n", out);
+        return;
+    }
+    fputs("[\n", out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("  ", out);
+        print_review_json(out, m[i]);
+        fputs(i + 1 < n ? ",\n" : "\n", out);
+    }
+    fputs("]\n", out);
+}
+
+/*
+ * A copy of review r (not in any dataset) into *out. Returns PEERREVIEW_OK
+ * or the failing status.
+ */
+static int copy_review(const peerreview_review *r, peerreview_diag *diag,
+                       peerreview_review **out)
+{
+    peerreview_review *c = peerreview_review_new();
+    *out = NULL;
+    if (!c)
+        return PEERREVIEW_ENOMEM;
+    int rc = PEERREVIEW_OK;
+    size_t n = peerreview_column_count(PEERREVIEW_REVIEWS);
+    for (size_t k = 0; k < n && rc == PEERREVIEW_OK; k++)
+        rc = peerreview_review_set_value(c, k, peerreview_review_value(r, k), diag);
+    for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES && rc == PEERREVIEW_OK;
+         t++) {
+        size_t rows = peerreview_review_child_count(r, t);
+        size_t cols = peerreview_column_count(t);
+        for (size_t i = 0; i < rows && rc == PEERREVIEW_OK; i++) {
+            const peerreview_row *from = peerreview_review_child(r, t, i);
+            peerreview_row *to = NULL;
+            rc = peerreview_review_add_child(c, t, &to);
+            /* column 0 is review_id, the parent's; items set kind before seq */
+            for (size_t k = 1; k < cols && rc == PEERREVIEW_OK; k++)
+                rc = peerreview_row_set_value(to, k, peerreview_row_value(from, k), diag);
+        }
+    }
+    if (rc != PEERREVIEW_OK) {
+        peerreview_review_free(c);
+        return rc;
+    }
+    *out = c;
+    return PEERREVIEW_OK;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* 1 if id is in the sorted array ids. */
+static int in_sorted(const char *id, const char **ids, size_t n)
+{
+    return n > 0 && bsearch(&id, ids, n, sizeof *ids, compare_strings) != NULL;
+}
+
+/*
+ * Copy the flat file at path to out without the records whose first field
+ * (review_id) is in the sorted array skip. Records end with a line break
+ * outside quotes (the canonical form ends them with CRLF).
+ */
+static int copy_flat_records(const char *path, FILE *out, const char **skip, size_t nskip)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in) {
+        errorf("cannot read '%s': %s", path, strerror(errno));
+        return EXIT_TROUBLE;
+    }
+    struct sbuf rec = {NULL, 0, 0};
+    int quoted = 0, header = 1, status = EXIT_OK, c;
+    char ch;
+    while (status == EXIT_OK && (c = getc(in)) != EOF) {
+        ch = (char)c;
+        if (sbuf_addn(&rec, &ch, 1) != 0) {
+            status = out_of_memory();
+            break;
+        }
+        if (c == '"')
+            quoted = !quoted;
+        if (c != '\n' || quoted)
+            continue;
+        size_t idlen = strcspn(rec.p, ",\r\n");
+        char saved = rec.p[idlen];
+        rec.p[idlen] = '\0';
+        int drop = !header && in_sorted(rec.p, skip, nskip);
+        rec.p[idlen] = saved;
+        if (!drop)
+            fwrite(rec.p, 1, rec.len, out);
+        rec.len = 0;
+        header = 0;
+    }
+    if (status == EXIT_OK && ferror(in)) {
+        errorf("cannot read '%s': %s", path, strerror(errno));
+        status = EXIT_TROUBLE;
+    }
+    if (status == EXIT_OK && rec.len > 0) /* a last record without line break */
+        fwrite(rec.p, 1, rec.len, out);
+    free(rec.p);
+    fclose(in);
+    return status;
+}
+
+/*
+ * The matching reviews in the flat form on out. The library saves only
+ * valid datasets, so the parent reviews of matching progress reviews are
+ * saved with them and their records left out of the output.
+ */
+static int print_query_csv(FILE *out, const peerreview_dataset *ds, const char *matched,
+                           peerreview_review *const *m, size_t n)
+{
+    size_t total = peerreview_dataset_count(ds);
+    const char **parents = calloc(n ? n : 1, sizeof *parents);
+    const char **extra = calloc(n ? n : 1, sizeof *extra);
+    peerreview_dataset *sub = peerreview_dataset_new();
+    peerreview_diag *diag = peerreview_diag_new();
+    peerreview_options *opts = peerreview_options_new();
+    size_t nparents = 0, nextra = 0;
+    int status = EXIT_OK, rc;
+    char dir[4096] = "", file[4200] = "";
+    const char *tmpdir = getenv("TMPDIR");
+
+    if (!parents || !extra || !sub || !diag || !opts ||
+        peerreview_options_set_form(opts, PEERREVIEW_FORM_FLAT) != PEERREVIEW_OK) {
+        status = out_of_memory();
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *p = peerreview_review_get(m[i], "parent_review_id");
+        if (p && peerreview_dataset_find(ds, p))
+            parents[nparents++] = p;
+    }
+    if (nparents > 1)
+        qsort(parents, nparents, sizeof *parents, compare_strings);
+    for (size_t i = 0; i < total && status == EXIT_OK; i++) {
+        const peerreview_review *r = peerreview_dataset_review(ds, i);
+        const char *id = peerreview_review_get(r, "review_id");
+        if (!matched[i] && !in_sorted(id, parents, nparents))
+            continue;
+        if (!matched[i])
+            extra[nextra++] = id;
+        peerreview_review *copy = NULL;
+        rc = copy_review(r, diag, &copy);
+        if (rc == PEERREVIEW_OK) {
+            rc = peerreview_dataset_add(sub, copy, diag);
+            if (rc != PEERREVIEW_OK)
+                peerreview_review_free(copy);
+        }
+        if (rc != PEERREVIEW_OK) {
+            report_problems(diag);
+            errorf("cannot copy review '%s': %s", id, peerreview_strerror(rc));
+            status = rc == PEERREVIEW_ENOMEM ? EXIT_TROUBLE : EXIT_DATA;
+        }
+    }
+    if (status != EXIT_OK)
+        goto done;
+    if (nextra > 1)
+        qsort(extra, nextra, sizeof *extra, compare_strings);
+
+    if (!tmpdir || !*tmpdir)
+        tmpdir = "/tmp";
+    if ((size_t)snprintf(dir, sizeof dir, "%s/peerreview-query.XXXXXX", tmpdir) >= sizeof dir) {
+        errorf("TMPDIR is too long");
+        status = EXIT_TROUBLE;
+        goto done;
+    }
+    if (!mkdtemp(dir)) {
+        errorf("cannot create a temporary folder '%s': %s", dir, strerror(errno));
+        dir[0] = '\0';
+        status = EXIT_TROUBLE;
+        goto done;
+    }
+    snprintf(file, sizeof file, "%s/query.csv", dir);
+    rc = peerreview_save(sub, file, opts, diag);
+    if (rc != PEERREVIEW_OK) {
+        status = report_problems(diag);
+        errorf("cannot write the result in the flat form: %s", peerreview_strerror(rc));
+        if (status == EXIT_OK)
+            status = failure_status(rc);
+        goto done;
+    }
+    status = copy_flat_records(file, out, extra, nextra);
+
+done:
+    if (file[0])
+        remove(file);
+    if (dir[0])
+        rmdir(dir);
+    peerreview_options_free(opts);
+    peerreview_diag_free(diag);
+    peerreview_dataset_free(sub);
+    free(extra);
+    free(parents);
+    return status;
+}
+
+static int run_query(const struct settings *s, int argc, char **argv)
+{
+    (void)argc;
+    peerreview_dataset *ds = NULL;
+    int status = load_input(s, argv[0], &ds);
+    if (status != EXIT_OK)
+        return status;
+    size_t total = peerreview_dataset_count(ds);
+    char *matched = calloc(total ? total : 1, 1);
+    peerreview_review **m = calloc(total ? total : 1, sizeof *m);
+    size_t n = 0;
+    if (!matched || !m) {
+        status = out_of_memory();
+    } else {
+        for (size_t i = 0; i < total; i++) {
+            peerreview_review *r = peerreview_dataset_review(ds, i);
+            if (review_matches(r, s)) {
+                matched[i] = 1;
+                m[n++] = r;
+            }
+        }
+        if (s->format == FORMAT_JSON)
+            print_query_json(stdout, m, n);
+        else if (s->format == FORMAT_CSV)
+            status = print_query_csv(stdout, ds, matched, m, n);
+        else if (print_query_table(stdout, m, n) != 0)
+            status = out_of_memory();
+    }
+    free(m);
+    free(matched);
+    peerreview_dataset_free(ds);
+    return status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* diff                                                                      */
+/* ------------------------------------------------------------------------ */
+
+enum change_kind { CH_FIELD, CH_ROW_ADDED, CH_ROW_REMOVED, CH_ROW_FIELD };
+
+/* One difference inside a review present in both datasets. */
+struct change {
+    enum change_kind kind;
+    int table;                 /* PEERREVIEW_REVIEWS for CH_FIELD */
+    const peerreview_row *row; /* the row (old one unless added) */
+    size_t column;             /* CH_FIELD, CH_ROW_FIELD */
+    const char *old_value, *new_value;
+};
+
+struct changes {
+    struct change *c;
+    size_t n, cap;
+};
+
+static int changes_add(struct changes *ch, enum change_kind kind, int table,
+                       const peerreview_row *row, size_t column, const char *a, const char *b)
+{
+    if (ch->n == ch->cap) {
+        size_t cap = ch->cap ? 2 * ch->cap : 16;
+        struct change *c = realloc(ch->c, cap * sizeof *c);
+        if (!c)
+            return -1;
+        ch->c = c;
+        ch->cap = cap;
+    }
+    struct change *c = &ch->c[ch->n++];
+    c->kind = kind;
+    c->table = table;
+    c->row = row;
+    c->column = column;
+    c->old_value = a;
+    c->new_value = b;
+    return 0;
+}
+
+/* 1 if two rows of one table have the same key (seq; kind and seq for items). */
+static int same_key(const peerreview_row *a, const peerreview_row *b)
+{
+    return same_value(peerreview_row_get(a, "seq"), peerreview_row_get(b, "seq")) &&
+           (peerreview_row_table(a) != PEERREVIEW_ITEMS ||
+            same_value(peerreview_row_get(a, "kind"), peerreview_row_get(b, "kind")));
+}
+
+/* The row of r's child list table with the key of row, or NULL. */
+static const peerreview_row *find_row(const peerreview_review *r, int table,
+                                      const peerreview_row *row)
+{
+    size_t n = peerreview_review_child_count(r, table);
+    for (size_t i = 0; i < n; i++) {
+        const peerreview_row *x = peerreview_review_child(r, table, i);
+        if (same_key(x, row))
+            return x;
+    }
+    return NULL;
+}
+
+/* Every difference between two reviews with the same review_id into ch. */
+static int diff_review(const peerreview_review *old, const peerreview_review *new,
+                       struct changes *ch)
+{
+    ch->n = 0;
+    size_t n = peerreview_column_count(PEERREVIEW_REVIEWS);
+    for (size_t c = 0; c < n; c++) {
+        const char *a = peerreview_review_value(old, c), *b = peerreview_review_value(new, c);
+        if (!same_value(a, b) && changes_add(ch, CH_FIELD, PEERREVIEW_REVIEWS, NULL, c, a, b))
+            return -1;
+    }
+    for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES; t++) {
+        size_t cols = peerreview_column_count(t);
+        size_t no = peerreview_review_child_count(old, t);
+        size_t nn = peerreview_review_child_count(new, t);
+        for (size_t i = 0; i < no; i++) {
+            const peerreview_row *a = peerreview_review_child(old, t, i);
+            const peerreview_row *b = find_row(new, t, a);
+            if (!b) {
+                if (changes_add(ch, CH_ROW_REMOVED, t, a, 0, NULL, NULL))
+                    return -1;
+                continue;
+            }
+            for (size_t c = 1; c < cols; c++) {
+                const char *x = peerreview_row_value(a, c), *y = peerreview_row_value(b, c);
+                if (!same_value(x, y) && changes_add(ch, CH_ROW_FIELD, t, a, c, x, y))
+                    return -1;
+            }
+        }
+        for (size_t i = 0; i < nn; i++) {
+            const peerreview_row *b = peerreview_review_child(new, t, i);
+            if (!find_row(old, t, b) && changes_add(ch, CH_ROW_ADDED, t, b, 0, NULL, NULL))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* A value in the text output: quoted with JSON escapes, or (empty). */
+static void print_text_value(FILE *out, const char *v)
+{
+    if (v)
+        print_json_string(out, v);
+    else
+        fputs("(empty)", out);
+}
+
+/* The key of a child row: "seq=N" or "kind=K,seq=N"; JSON: an object. */
+static void print_row_key(FILE *out, const peerreview_row *row, int json)
+{
+    int items = peerreview_row_table(row) == PEERREVIEW_ITEMS;
+    const char *seq = peerreview_row_get(row, "seq");
+    const char *kind = peerreview_row_get(row, "kind");
+    if (json) {
+        fputc('{', out);
+        if (items) {
+            fputs("\"kind\":", out);
+            print_json_string(out, kind);
+            fputc(',', out);
+        }
+        fprintf(out, "\"seq\":%s}", seq ? seq : "null");
+    } else {
+        if (items)
+            fprintf(out, "kind=%s,", kind ? kind : "");
+        fprintf(out, "seq=%s", seq ? seq : "");
+    }
+}
+
+static void print_changes_text(FILE *out, const char *review_id, const struct changes *ch)
+{
+    fprintf(out, "changed: %s\n", review_id);
+    for (size_t i = 0; i < ch->n; i++) {
+        const struct change *c = &ch->c[i];
+        fputs("  ", out);
+        if (c->kind != CH_FIELD) {
+            fprintf(out, "%s[", peerreview_table_name(c->table));
+            print_row_key(out, c->row, 0);
+            fputc(']', out);
+        }
+        if (c->kind == CH_ROW_ADDED || c->kind == CH_ROW_REMOVED) {
+            fputs(c->kind == CH_ROW_ADDED ? ": added " : ": removed ", out);
+            print_row_json(out, c->row, 1);
+        } else {
+            fprintf(out, "%s%s: ", c->kind == CH_ROW_FIELD ? "." : "",
+                    peerreview_column_name(c->table, c->column));
+            print_text_value(out, c->old_value);
+            fputs(" -> ", out);
+            print_text_value(out, c->new_value);
+        }
+        fputc('\n', out);
+    }
+}
+
+static void print_field_change_json(FILE *out, const struct change *c)
+{
+    fputs("{\"field\":", out);
+    print_json_string(out, peerreview_column_name(c->table, c->column));
+    fputs(",\"old\":", out);
+    print_json_value(out, c->table, c->column, c->old_value);
+    fputs(",\"new\":", out);
+    print_json_value(out, c->table, c->column, c->new_value);
+    fputc('}', out);
+}
+
+static void print_changes_json(FILE *out, const char *review_id, const struct changes *ch)
+{
+    fputs("{\"review_id\":", out);
+    print_json_string(out, review_id);
+    fputs(",\"fields\":[", out);
+    size_t i = 0, listed = 0;
+    for (; i < ch->n && ch->c[i].kind == CH_FIELD; i++) {
+        fputs(i ? "," : "", out);
+        print_field_change_json(out, &ch->c[i]);
+    }
+    fputs("],\"rows\":[", out);
+    while (i < ch->n) {
+        const struct change *c = &ch->c[i];
+        fprintf(out, "%s{\"table\":\"%s\",\"key\":", listed++ ? "," : "",
+                peerreview_table_name(c->table));
+        print_row_key(out, c->row, 1);
+        if (c->kind == CH_ROW_FIELD) {
+            fputs(",\"change\":\"changed\",\"fields\":[", out);
+            const peerreview_row *row = c->row;
+            for (size_t k = 0; i < ch->n && ch->c[i].kind == CH_ROW_FIELD && ch->c[i].row == row;
+                 i++, k++) {
+                fputs(k ? "," : "", out);
+                print_field_change_json(out, &ch->c[i]);
+            }
+            fputs("]}", out);
+        } else {
+            int added = c->kind == CH_ROW_ADDED;
+            fprintf(out, ",\"change\":\"%s\",\"%s\":", added ? "added" : "removed",
+                    added ? "new" : "old");
+            print_row_json(out, c->row, 0);
+            fputc('}', out);
+            i++;
+        }
+    }
+    fputs("]}", out);
+}
+
+/* The reviews of from that are not in other, as lines or a JSON list. */
+static size_t print_missing(FILE *out, const peerreview_dataset *from,
+                            const peerreview_dataset *other, const char *what, int json)
+{
+    size_t n = peerreview_dataset_count(from), listed = 0;
+    if (json)
+        fprintf(out, ",\"%s\":[", what);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = peerreview_review_get(peerreview_dataset_review(from, i), "review_id");
+        if (peerreview_dataset_find(other, id))
+            continue;
+        if (json) {
+            fputs(listed ? "," : "", out);
+            print_json_string(out, id);
+        } else {
+            fprintf(out, "%s: %s\n", what, id);
+        }
+        listed++;
+    }
+    if (json)
+        fputc(']', out);
+    return listed;
+}
+
+static int run_diff(const struct settings *s, int argc, char **argv)
+{
+    (void)argc;
+    peerreview_dataset *old = NULL, *new = NULL;
+    /* exit 1 means "different": unloadable inputs are trouble (2) */
+    int status = load_dataset(s, argv[0], EXIT_TROUBLE, &old);
+    if (status == EXIT_OK)
+        status = load_dataset(s, argv[1], EXIT_TROUBLE, &new);
+    if (status != EXIT_OK) {
+        peerreview_dataset_free(old);
+        return status;
+    }
+    FILE *out = stdout;
+    int json = s->format == FORMAT_JSON;
+    struct changes ch = {NULL, 0, 0};
+    size_t changed = 0, unchanged = 0;
+
+    if (json) {
+        fputs("{\"old\":", out);
+        print_json_string(out, argv[0]);
+        fputs(",\"new\":", out);
+        print_json_string(out, argv[1]);
+    }
+    size_t added = print_missing(out, new, old, "added", json);
+    size_t removed = print_missing(out, old, new, "removed", json);
+    if (json)
+        fputs(",\"changed\":[", out);
+    size_t n = peerreview_dataset_count(new);
+    for (size_t i = 0; i < n && status == EXIT_OK; i++) {
+        const peerreview_review *b = peerreview_dataset_review(new, i);
+        const char *id = peerreview_review_get(b, "review_id");
+        const peerreview_review *a = peerreview_dataset_find(old, id);
+        if (!a)
+            continue;
+        if (diff_review(a, b, &ch) != 0) {
+            status = out_of_memory();
+        } else if (ch.n == 0) {
+            unchanged++;
+        } else if (json) {
+            fputs(changed++ ? "," : "", out);
+            print_changes_json(out, id, &ch);
+        } else {
+            changed++;
+            print_changes_text(out, id, &ch);
+        }
+    }
+    free(ch.c);
+    peerreview_dataset_free(new);
+    peerreview_dataset_free(old);
+    if (status != EXIT_OK)
+        return status;
+    if (json)
+        fprintf(out, "],\"unchanged\":%zu}\n", unchanged);
+    else if (added + removed + changed > 0)
+        fprintf(out, "reviews: %zu added, %zu removed, %zu changed, %zu unchanged\n", added,
+                removed, changed, unchanged);
+    return added + removed + changed > 0 ? EXIT_DATA : EXIT_OK;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -591,14 +2152,24 @@ struct command {
     const char *args; /* what the arguments are, for messages */
     const char *usage;
     int (*run)(const struct settings *s, int argc, char **argv);
+    unsigned formats;                  /* FMT() bits accepted by --format */
+    enum output_format default_format; /* without --format */
 };
+
+#define QUERY_OPTIONS (F_COUNCIL | F_TYPE | F_STAGE | F_SINCE | F_UNTIL | F_TEXT)
 
 static const struct command commands[] = {
     {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_IGNORE_UNKNOWN, 1, -1, "PATH",
-     usage_validate, run_validate},
+     usage_validate, run_validate, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
     {"convert",
      F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_IGNORE_UNKNOWN, 2, 2,
-     "IN and OUT", usage_convert, run_convert},
+     "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
+    {"stats", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 0, 1, "at most one PATH", usage_stats,
+     run_stats, FMT(FORMAT_TABLE) | FMT(FORMAT_JSON) | FMT(FORMAT_CSV), FORMAT_TABLE},
+    {"query", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN | QUERY_OPTIONS, 1, 1, "PATH", usage_query,
+     run_query, FMT(FORMAT_TABLE) | FMT(FORMAT_CSV) | FMT(FORMAT_JSON), FORMAT_TABLE},
+    {"diff", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 2, 2, "OLD and NEW", usage_diff, run_diff,
+     FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -634,14 +2205,72 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
     case 'v': s->verbose = 1; return 0;
     case O_IGNORE_UNKNOWN: s->ignore_unknown = 1; return 0;
     case O_SPREADSHEET_SAFE: s->spreadsheet_safe = 1; return 0;
-    case O_FORMAT:
-        if (strcmp(arg, "text") == 0)
-            s->format = FORMAT_TEXT;
-        else if (strcmp(arg, "json") == 0)
-            s->format = FORMAT_JSON;
+    case O_FORMAT: {
+        for (size_t f = 0; f < FORMAT_COUNT; f++) {
+            if ((s->formats & FMT(f)) && strcmp(arg, format_names[f]) == 0) {
+                s->format = (enum output_format)f;
+                return 0;
+            }
+        }
+        char expected[64] = "";
+        size_t len = 0, left = 0;
+        for (size_t f = 0; f < FORMAT_COUNT; f++)
+            left += (s->formats & FMT(f)) != 0;
+        for (size_t f = 0; f < FORMAT_COUNT; f++) {
+            if (!(s->formats & FMT(f)))
+                continue;
+            left--;
+            int w = snprintf(expected + len, sizeof expected - len, "'%s'%s", format_names[f],
+                             left > 1 ? ", " : left == 1 ? " or " : "");
+            if (w > 0 && (size_t)w < sizeof expected - len)
+                len += (size_t)w;
+        }
+        return usage_error("%sinvalid --format '%s' (expected %s)", context, arg, expected);
+    }
+    case O_COUNCIL:
+        if (!arg[0])
+            return usage_error("%s--council needs a GSS code or a part of a council name",
+                               context);
+        s->council = arg;
+        return 0;
+    case O_TYPE:
+    case O_STAGE: {
+        const char *column = c == O_TYPE ? "review_type" : "stage";
+        if (!enum_allows(PEERREVIEW_REVIEWS, column, arg)) {
+            char list[512];
+            return usage_error("%sinvalid --%s '%s' (expected one of: %s)", context,
+                               c == O_TYPE ? "type" : "stage", arg,
+                               enum_list(PEERREVIEW_REVIEWS, column, list, sizeof list));
+        }
+        if (c == O_TYPE)
+            s->type = arg;
         else
-            return usage_error("%sinvalid --format '%s' (expected 'text' or 'json')", context,
-                               arg);
+            s->stage = arg;
+        return 0;
+    }
+    case O_SINCE:
+    case O_UNTIL: {
+        struct interval iv;
+        const char *name = c == O_SINCE ? "since" : "until";
+        if (date_interval(arg, &iv) != 0)
+            return usage_error("%sinvalid --%s '%s' (expected a date YYYY, YYYY-MM or "
+                               "YYYY-MM-DD that exists)",
+                               context, name, arg);
+        if (c == O_SINCE) {
+            s->has_since = 1;
+            s->since = iv;
+            s->since_text = arg;
+        } else {
+            s->has_until = 1;
+            s->until = iv;
+            s->until_text = arg;
+        }
+        return 0;
+    }
+    case O_TEXT:
+        if (!arg[strspn(arg, word_separators)])
+            return usage_error("%s--text needs at least one word", context);
+        s->text = arg;
         return 0;
     case O_MAX_PROBLEMS:
         if (parse_count(arg, &s->max_problems) != 0)
@@ -750,7 +2379,8 @@ static int run_command(const struct command *cmd, int argc, char **argv)
 {
     struct settings s;
     memset(&s, 0, sizeof s);
-    s.format = FORMAT_TEXT;
+    s.formats = cmd->formats;
+    s.format = cmd->default_format;
     s.form = PEERREVIEW_FORM_AUTO;
 
     char context[64];
@@ -768,6 +2398,9 @@ static int run_command(const struct command *cmd, int argc, char **argv)
         return usage_error("%s: missing %s", cmd->name, cmd->args);
     if (cmd->max_args >= 0 && n > cmd->max_args)
         return usage_error("%s: too many arguments (expected %s)", cmd->name, cmd->args);
+    if (s.has_since && s.has_until && s.since.start > s.until.end)
+        return usage_error("%s: --since %s is after --until %s", cmd->name, s.since_text,
+                           s.until_text);
     return cmd->run(&s, n, argv + first);
 }
 
@@ -784,7 +2417,7 @@ static int run(int argc, char **argv)
     if (s.version)
         return print_version();
     if (first >= argc)
-        return usage_error("missing command (validate or convert)");
+        return usage_error("missing command (validate, convert, stats, query or diff)");
     const struct command *cmd = find_command(argv[first]);
     if (!cmd)
         return usage_error("unknown command '%s'", argv[first]);

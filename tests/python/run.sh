@@ -19,7 +19,9 @@ tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/peerreview"
 ln -s "$top_srcdir/bindings/python/peerreview/__init__.py" "$tmp/peerreview/__init__.py"
-ln -s "$top_builddir/bindings/python/capi.py" "$tmp/peerreview/capi.py"
+capi=$top_builddir/bindings/python/capi.py
+[ -f "$capi" ] || capi=$top_srcdir/bindings/python/capi.py # a release tarball ships it
+ln -s "$capi" "$tmp/peerreview/capi.py"
 ln -s "$so" "$tmp/peerreview/_capi.so"
 PYTHONPATH=$tmp${PYTHONPATH:+:$PYTHONPATH}
 LD_LIBRARY_PATH=$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
