@@ -247,9 +247,8 @@ PEERREVIEW_API void peerreview_diag_clear(peerreview_diag *diag);
 PEERREVIEW_API size_t peerreview_diag_count(const peerreview_diag *diag);
 
 /**
- * Number of errors found, including those not stored because of the cap. An
- * operation stops looking once the cap is full of problems and holds an error
- * (or at the first error with a cap of 0), so this counts what was found until then.
+ * Number of errors found, including those not stored because of the cap
+ * (with a cap of 0 the operation stops at the first error, so this is 1).
  */
 PEERREVIEW_API size_t peerreview_diag_errors(const peerreview_diag *diag);
 
@@ -398,11 +397,15 @@ PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_da
 
 /**
  * Save a valid dataset as a package folder (created if absent) or a flat
- * file. Every file is written to a temporary file in the target folder,
- * flushed, synced and renamed over the target; the folder is then synced.
- * On failure no file is changed and no temporary file is left. Refuses a
- * dataset with errors (PEERREVIEW_EDATA) and, for the flat form, values it
- * cannot hold (PEERREVIEW_EUNSUPPORTED, naming review and field).
+ * file. Every file is first written in full to a temporary file beside its
+ * target (each write, fsync and close checked); only then are the files
+ * renamed over their targets, and the folder synced. A failure while
+ * writing changes no file; no temporary file is left after any failure. A
+ * rename failing part way (rare: it needs the folder itself to fail) leaves
+ * each file wholly old or wholly new, and the problem says how many were
+ * replaced. Refuses a dataset with errors (PEERREVIEW_EDATA) and, for the
+ * flat form, values it cannot hold (PEERREVIEW_EUNSUPPORTED, naming review
+ * and field).
  */
 PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds,
                                    const char *path,

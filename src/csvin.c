@@ -61,6 +61,9 @@ struct pr_csvin {
     int oom;
     unsigned long records;
 
+    char **header; /* the header record's names, for problems in later records */
+    size_t nheader;
+
     pr_record out;
     pr_field *outf;
     size_t outcap;
@@ -74,15 +77,25 @@ static int no_space(unsigned char c)
     return 0;
 }
 
-static pr_where where_at(const pr_csvin *c, unsigned long line, long long offset)
+/* Position of a problem in column col (1-based) of the record being read. */
+static pr_where where_col(const pr_csvin *c, unsigned long line, long long offset,
+                          unsigned long col)
 {
     pr_where w = PR_WHERE_NONE;
     w.file = c->name;
     w.line = line;
     w.offset = offset;
-    w.column = (unsigned long)c->nfields + 1;
+    w.column = col;
     w.record = c->records + 1;
+    if (col && col <= c->nheader)
+        w.field = c->header[col - 1]; /* the name the file's header gives it */
     return w;
+}
+
+/* ... in the field being read. */
+static pr_where where_at(const pr_csvin *c, unsigned long line, long long offset)
+{
+    return where_col(c, line, offset, (unsigned long)c->nfields + 1);
 }
 
 static int init(pr_csvin *c, const char *name, size_t max_field, pr_sink *sink)
@@ -166,6 +179,9 @@ void pr_csvin_free(pr_csvin *c)
     pr_buf_free(&c->data);
     pr_free(c->fields);
     pr_free(c->outf);
+    for (size_t i = 0; i < c->nheader; i++)
+        pr_free(c->header[i]);
+    pr_free(c->header);
     pr_free(c);
 }
 
@@ -209,7 +225,6 @@ static void report_encoding(pr_csvin *c, peerreview_code code, unsigned long lin
         return; /* one encoding problem per record is enough */
     c->rec_bad = 1;
     pr_where w = where_at(c, line, offset);
-    w.record = 0; /* the spreadsheet cannot show the bytes; the line is the place */
     pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, code, &w, "%s", msg);
 }
 
@@ -354,6 +369,19 @@ static int deliver(pr_csvin *c, pr_record **rec)
         c->outf[i].offset = c->fields[i].offset;
     }
     c->records++;
+    if (c->records == 1 && c->nfields) {
+        c->header = pr_calloc(c->nfields, sizeof *c->header);
+        for (size_t i = 0; c->header && i < c->nfields; i++) {
+            c->header[i] = pr_strndup(c->outf[i].p, c->outf[i].len);
+            if (!c->header[i])
+                break;
+            c->nheader = i + 1;
+        }
+        if (c->nheader != c->nfields) {
+            pr_report_oom(c->sink, c->name);
+            return PEERREVIEW_ENOMEM;
+        }
+    }
     c->out.f = c->outf;
     c->out.n = c->nfields;
     c->out.line = c->rec_line;
@@ -377,9 +405,9 @@ static int check_sizes(pr_csvin *c)
         return fail(c, PEERREVIEW_ENOMEM);
     }
     if (c->too_long_col || c->p.entry_pos > c->max_field) {
-        pr_where w = where_at(c, c->field_line, c->field_offset);
-        if (c->too_long_col)
-            w.column = (unsigned long)c->too_long_col;
+        pr_where w = c->too_long_col ? where_col(c, c->field_line, c->field_offset,
+                                                 (unsigned long)c->too_long_col)
+                                       : where_at(c, c->field_line, c->field_offset);
         pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_FIELD_TOO_LONG, &w,
                   "the field is longer than the limit of %zu bytes (a quote left open makes "
                   "the rest of the file one field); close the quote or raise the limit",

@@ -249,19 +249,30 @@ static int parse_meta(jr *j, peerreview_dataset *ds)
 
 int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink)
 {
+    pr_where w = PR_WHERE_NONE;
+    w.file = path;
     int fd = pr_io_open_read(path);
-    if (fd < 0)
-        return 0; /* optional: the CSV files carry the data */
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return 0; /* optional: the CSV files carry the data */
+        if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                      "cannot open the file: %s; check that it is a readable file",
+                      strerror(errno)))
+            return -1;
+        return PEERREVIEW_EIO;
+    }
     pr_buf b = PR_BUF_INIT;
     char chunk[8192];
-    int r = 0;
+    int r = 0, err = 0;
     for (;;) {
         ssize_t n = pr_io_read(fd, chunk, sizeof chunk);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            if (n < 0)
-                r = -1;
+            if (n < 0) {
+                err = errno;
+                r = -3;
+            }
             break;
         }
         if (b.len + (size_t)n > DESCRIPTOR_MAX) {
@@ -276,19 +287,20 @@ int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink)
     pr_io_close_read(fd);
     if (r == 0) {
         jr j = {b.data, b.data + b.len, 0};
-        if (!b.data)
-            r = -1;
-        else
-            r = parse_meta(&j, ds);
+        r = b.data ? parse_meta(&j, ds) : -1;
     }
     pr_buf_free(&b);
     if (r == -2) {
         pr_report_oom(sink, path);
         return -1;
     }
+    if (r == -3) {
+        if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                      "read failed: %s", strerror(err)))
+            return -1;
+        return PEERREVIEW_EIO;
+    }
     if (r == -1) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = path;
         if (pr_report(sink, PEERREVIEW_SEVERITY_WARNING, PEERREVIEW_P_BAD_DESCRIPTOR, &w,
                       "not a readable JSON descriptor (or larger than %d bytes); it is ignored "
                       "and written afresh on export",

@@ -233,13 +233,13 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
         if (s->diag)
             s->diag->warnings++;
     }
-    /* the cap: 0 keeps only the first error and stops there */
+    /*
+     * The cap: store at most max problems and keep counting the rest, so the
+     * totals are right; 0 keeps only the first error and stops there.
+     */
     size_t limit = s->max ? s->max : 1;
     int keep = s->stored < limit && (s->max || sev == PEERREVIEW_SEVERITY_ERROR);
-    if (sev == PEERREVIEW_SEVERITY_ERROR &&
-        (s->max == 0 || s->stored + (keep ? 1 : 0) >= limit))
-        s->stop = 1;
-    if (s->stored >= limit && s->errors > 0)
+    if (sev == PEERREVIEW_SEVERITY_ERROR && s->max == 0)
         s->stop = 1;
     if (!keep)
         return 0;

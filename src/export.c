@@ -285,12 +285,6 @@ int pr_render_descriptor(const peerreview_dataset *ds, pr_buf *out)
 
 /* ---- saving ---- */
 
-static int ends_with_csv(const char *s)
-{
-    size_t n = strlen(s);
-    return n >= 4 && (strcmp(s + n - 4, ".csv") == 0 || strcmp(s + n - 4, ".CSV") == 0);
-}
-
 static int save_package(const peerreview_dataset *ds, const char *dir, const peerreview_options *o,
                         pr_sink *sink, pr_outset *set)
 {
@@ -341,7 +335,7 @@ PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, c
         return rc;
     peerreview_form form = o->form;
     if (form == PEERREVIEW_FORM_AUTO)
-        form = ends_with_csv(path) ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
+        form = pr_path_is_csv(path) ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
     pr_outset *set;
     if (pr_outset_new(&set)) {
         pr_report_oom(&sink, path);

@@ -137,10 +137,11 @@ static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsig
     uint8_t reported[PR_MAX_COLS] = {0};
     if (nparts > ncols) {
         pr_where w = pr_row_where(F->ds, row, cols[ncols - 1]);
+        w.field = fc->name;
         if (pr_report(F->sink, ERR, PEERREVIEW_P_TOO_MANY_FIELDS, &w,
-                      "%s: a line has more than %zu parts separated by \" | \"; remove the "
-                      "extra ones",
-                      fc->name, ncols))
+                      "line %zu of the cell has more than %zu parts separated by \" | \"; "
+                      "remove the extra ones",
+                      seq, ncols))
             goto oom;
         nparts = ncols;
     }
@@ -154,8 +155,11 @@ static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsig
             goto oom;
         if (code >= 0) {
             pr_where w = pr_row_where(F->ds, row, col);
-            if (pr_report(F->sink, ERR, (peerreview_code)code, &w, "%s: %s", fc->name,
-                          pr_buf_str(&msg)))
+            char field[96]; /* councils.gss_code: the field as flat export names it */
+            snprintf(field, sizeof field, "%s.%s", fc->name, pr_tables[table].cols[col].name);
+            w.field = field;
+            if (pr_report(F->sink, ERR, (peerreview_code)code, &w, "line %zu of the cell: %s",
+                          seq, pr_buf_str(&msg)))
                 goto oom;
             reported[col] = 1;
         } else if (pr_row_store(&F->ds->arena, row, col, part[k], plen[k]))
@@ -352,6 +356,16 @@ static int render_line(flatsave *S, const peerreview_review *r, const flatcol *f
         size_t len = v ? strlen(v) : 0;
         if (v && (memchr(v, '\n', len) || memchr(v, '\r', len)))
             return unrep(S, r, fc, cols[k], "the value has a line break") ? -1 : 1;
+        /* a separator inside, or a | that would join one at an edge */
+        if (ncols > 1 && v &&
+            (strstr(v, SEP) || (k > 0 && len >= 2 && v[0] == '|' && v[1] == ' ') ||
+             (k + 1 < last && len >= 2 && v[len - 2] == ' ' && v[len - 1] == '|') ||
+             (k > 0 && len == 1 && v[0] == '|')))
+            return unrep(S, r, fc, cols[k],
+                         "the value contains \" | \" (the field separator) or a | beside "
+                         "a space")
+                       ? -1
+                       : 1;
         if ((k && pr_buf_adds(line, SEP)) || (v && pr_buf_add(line, v, len)))
             return -1;
     }

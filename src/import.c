@@ -124,6 +124,7 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
             if (!o->ignore_unknown_columns)
                 h->usable = 0;
         } else if (h->col_to_file[col]) {
+            w.field = (size_t)col < t->ncols ? t->cols[col].name : extra[(size_t)col - t->ncols];
             r = pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_COLUMN, &w,
                           "column %s appears twice (also column %u); delete one of them",
                           pr_buf_str(&q), (unsigned)h->col_to_file[col]);
@@ -177,6 +178,7 @@ int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file,
         int r;
         if (rec->n > h->nfields) {
             w.column = (unsigned long)h->nfields + 1;
+            w.field = NULL; /* beyond the header: the column has no name */
             w.line = rec->f[h->nfields].line;
             w.offset = rec->f[h->nfields].offset;
             r = pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_FIELDS, &w,
@@ -184,7 +186,11 @@ int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file,
                           "value needs the value in quotes",
                           rec->n, h->nfields);
         } else {
-            w.column = (unsigned long)rec->n;
+            /* the first missing field; the record ends on its last line */
+            w.column = (unsigned long)rec->n + 1;
+            w.line = rec->n ? rec->f[rec->n - 1].line : rec->line;
+            int col = h->file_to_col[rec->n];
+            w.field = col >= 0 && (size_t)col < t->ncols ? t->cols[col].name : NULL;
             r = pr_report(sink, ERR, PEERREVIEW_P_MISSING_FIELDS, &w,
                           "the record has %zu fields but the header has %zu; add the missing "
                           "commas (empty values are fine)",
@@ -416,6 +422,10 @@ static int load_package(loader *L, const char *dir)
     }
     int rc = pr_descriptor_read(desc, L->ds, L->sink);
     pr_free(desc);
+    if (rc == PEERREVIEW_EIO) {
+        L->io_failed = 1;
+        return 0;
+    }
     if (rc < 0)
         return -1;
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT && L->o->progress; t++) {
@@ -433,6 +443,12 @@ static int load_package(loader *L, const char *dir)
     if (!L->sink->stop && !L->sink->oom && pr_rules_dataset(L->sink, L->ds))
         pr_report_oom(L->sink, NULL);
     return 0;
+}
+
+int pr_path_is_csv(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 4 && (strcmp(path + n - 4, ".csv") == 0 || strcmp(path + n - 4, ".CSV") == 0);
 }
 
 /*
@@ -495,7 +511,8 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
         pr_report_oom(&sink, path);
     } else if (dir) {
         load_package(&L, dir);
-    } else if (o->form == PEERREVIEW_FORM_PACKAGE) {
+    } else if (o->form == PEERREVIEW_FORM_PACKAGE ||
+               (o->form == PEERREVIEW_FORM_AUTO && isdir < 0 && !pr_path_is_csv(path))) {
         pr_where w = PR_WHERE_NONE;
         w.file = path;
         pr_report(&sink, ERR, PEERREVIEW_P_IO_ERROR, &w,

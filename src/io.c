@@ -243,12 +243,32 @@ int pr_outset_add(pr_outset *s, const char *path, const void *data, size_t len, 
     return rc;
 }
 
+/* A failure once some files were replaced: say so, and what still holds. */
+static int commit_fail(pr_sink *sink, const char *path, const char *what, size_t done,
+                       size_t total)
+{
+    int e = errno;
+    pr_where w = PR_WHERE_NONE;
+    w.file = path;
+    int r = done == total
+                ? pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                            "%s failed: %s; every file was replaced, but the change may not "
+                            "survive a power cut",
+                            what, strerror(e))
+                : pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                            "%s failed: %s; %zu of %zu files were already replaced (each file "
+                            "is wholly old or wholly new): save again to finish",
+                            what, strerror(e), done, total);
+    return r ? PEERREVIEW_ENOMEM : PEERREVIEW_EIO;
+}
+
 int pr_outset_commit(pr_outset *s, pr_sink *sink)
 {
     for (size_t i = 0; i < s->n; i++) {
         pr_outfile *f = &s->v[i];
         if (fault(PR_IO_RENAME, f->target) || rename(f->temp, f->target) != 0)
-            return io_fail(sink, f->target, "replacing the file");
+            return i == 0 ? io_fail(sink, f->target, "replacing the file")
+                          : commit_fail(sink, f->target, "replacing the file", i, s->n);
         f->committed = 1;
     }
     for (size_t i = 0; i < s->ndirs; i++) {
@@ -256,13 +276,13 @@ int pr_outset_commit(pr_outset *s, pr_sink *sink)
         if (!fault(PR_IO_OPEN_DIR, s->dirs[i]))
             dfd = open(s->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0)
-            return io_fail(sink, s->dirs[i], "opening the folder to sync it");
+            return commit_fail(sink, s->dirs[i], "opening the folder to sync it", s->n, s->n);
         int bad = fault(PR_IO_FSYNC_DIR, s->dirs[i]) || fsync(dfd) != 0;
         int e = errno;
         close(dfd);
         if (bad) {
             errno = e;
-            return io_fail(sink, s->dirs[i], "syncing the folder");
+            return commit_fail(sink, s->dirs[i], "syncing the folder", s->n, s->n);
         }
     }
     return 0;

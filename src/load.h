@@ -38,6 +38,8 @@ int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file,
 
 /* Paths */
 char *pr_path_join(const char *dir, const char *file);
+/* 1 if path ends in .csv (or .CSV): the flat form. */
+int pr_path_is_csv(const char *path);
 
 /* Flat form */
 int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
@@ -45,7 +47,7 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
 int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
                    pr_buf *out);
 
-/* Descriptor metadata (datapackage.json) */
+/* Descriptor metadata (datapackage.json): 0, PEERREVIEW_EIO (reported) or -1 (out of memory). */
 int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink);
 
 #endif

@@ -163,8 +163,10 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds,
         return 0;
     const char *id = r->row->v[PR_R_REVIEW_ID];
     size_t *idx = pr_sorted_children(r, table);
-    if (!idx)
+    if (!idx) {
+        pr_report_oom(sink, NULL);
         return -1;
+    }
     size_t seqc = pr_seq_col(table);
     size_t g = pr_tables[table].group_col;
     int64_t expect = 1;
@@ -282,8 +284,8 @@ int pr_validate(const peerreview_dataset *ds, pr_sink *sink)
                 if (pr_rules_row(sink, ds, r->kids[t].v[k], id, NULL))
                     break;
     }
-    if (!sink->stop)
-        pr_rules_dataset(sink, ds);
+    if (!sink->stop && pr_rules_dataset(sink, ds))
+        pr_report_oom(sink, NULL);
     if (sink->oom)
         return PEERREVIEW_ENOMEM;
     return sink->errors ? PEERREVIEW_EDATA : PEERREVIEW_OK;

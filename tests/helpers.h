@@ -68,7 +68,7 @@ peerreview_dataset *random_dataset(uint64_t *rng, int flat, int big);
 /* Assert equal values in every review and child row (children compared in key order). */
 void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset *b);
 
-#endif
+
 
 /*
  * A tiny strict JSON reader for test data (conformance suites, descriptors,
@@ -101,3 +101,5 @@ json_value *json_parse_file(const char *path);
 void json_free(json_value *v);
 /* Member of an object by name, or NULL. */
 const json_value *json_get(const json_value *obj, const char *key);
+
+#endif

@@ -1,0 +1,539 @@
+/* Tests of the flat form: one CSV row per review with list columns (SPEC §3). */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "helpers.h"
+
+#define R PEERREVIEW_REVIEWS
+#define RC PEERREVIEW_REVIEW_COUNCILS
+#define TM PEERREVIEW_TEAM_MEMBERS
+#define IT PEERREVIEW_ITEMS
+
+#define REVIEW_COLS                                                                        \
+    "review_id,review_type,review_type_label,stage,parent_review_id,provider,onsite_start," \
+    "onsite_end,onsite_mode,report_date,published_date,action_plan_due,"                  \
+    "progress_review_planned,recommendation_count,team_size,people_engaged,meetings_held," \
+    "report_url,notes"
+#define LIST_COLS                                                                          \
+    "councils,team,focus,strength,area_for_consideration,recommendation,council_priority," \
+    "other,considerations,sources"
+#define FLAT_HEADER REVIEW_COLS "," LIST_COLS "\r\n"
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static peerreview_dataset *load_ok(const char *path)
+{
+    peerreview_diag *d = peerreview_diag_new();
+    assert_non_null(d);
+    peerreview_dataset *ds = NULL;
+    int rc = peerreview_load(path, NULL, d, &ds);
+    if (rc != PEERREVIEW_OK) {
+        fprintf(stderr, "load %s: %s\n", path, peerreview_status_name(rc));
+        dump_diag(d);
+    }
+    assert_int_equal(rc, PEERREVIEW_OK);
+    assert_non_null(ds);
+    assert_int_equal(peerreview_diag_errors(d), 0);
+    peerreview_diag_free(d);
+    return ds;
+}
+
+static void save_ok(const peerreview_dataset *ds, const char *path)
+{
+    peerreview_diag *d = peerreview_diag_new();
+    assert_non_null(d);
+    int rc = peerreview_save(ds, path, NULL, d);
+    if (rc != PEERREVIEW_OK) {
+        fprintf(stderr, "save %s: %s\n", path, peerreview_status_name(rc));
+        dump_diag(d);
+    }
+    assert_int_equal(rc, PEERREVIEW_OK);
+    assert_int_equal(peerreview_diag_count(d), 0);
+    peerreview_diag_free(d);
+}
+
+/* ---- sample -> flat -> package ---- */
+
+static void test_sample_through_flat(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR);
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "sample.csv");
+    save_ok(ds, flat);
+    assert_int_equal(count_dot_files(tmp), 0);
+    /* the header */
+    size_t len;
+    char *text = read_file(flat, &len);
+    assert_non_null(text);
+    assert_int_equal(strncmp(text, FLAT_HEADER, strlen(FLAT_HEADER)), 0);
+    assert_true(len > 2 && text[len - 2] == '\r' && text[len - 1] == '\n');
+    free(text);
+
+    peerreview_dataset *back = load_ok(flat);
+    assert_int_equal(peerreview_dataset_count(back), 30);
+    assert_dataset_equal(ds, back);
+    char *pkg = path_join(tmp, "pkg");
+    save_ok(back, pkg);
+    /* every table byte-for-byte */
+    for (size_t i = 0; i < 6; i++) {
+        char *a = path_join(SAMPLE_DIR, package_files[i]);
+        char *b = path_join(pkg, package_files[i]);
+        assert_same_file(a, b);
+        free(a);
+        free(b);
+    }
+    /* the descriptor: same resources (the flat file has no dataset title to carry) */
+    char *pa = path_join(SAMPLE_DIR, "datapackage.json");
+    char *pb = path_join(pkg, "datapackage.json");
+    char *da = read_file(pa, NULL), *db = read_file(pb, NULL);
+    assert_non_null(da);
+    assert_non_null(db);
+    assert_non_null(strstr(da, "\"resources\""));
+    assert_non_null(strstr(db, "\"resources\""));
+    assert_string_equal(strstr(da, "\"resources\""), strstr(db, "\"resources\""));
+    free(da);
+    free(db);
+    free(pa);
+    free(pb);
+    /* flat -> flat is a fixpoint */
+    char *flat2 = path_join(tmp, "again.csv");
+    save_ok(back, flat2);
+    assert_same_file(flat, flat2);
+    free(flat2);
+    peerreview_dataset_free(back);
+    peerreview_dataset_free(ds);
+    rm_rf(tmp);
+    free(pkg);
+    free(flat);
+    free(tmp);
+}
+
+/* ---- random datasets through the flat form ---- */
+
+#define ROUNDS 50
+
+static void test_random_flat(void **state)
+{
+    (void)state;
+    uint64_t rng = 0xf1a7f1a7ULL;
+    char *tmp = tmp_dir();
+    char *a = path_join(tmp, "a.csv");
+    char *b = path_join(tmp, "b.csv");
+    char *pkg = path_join(tmp, "pkg");
+    char *pkg2 = path_join(tmp, "pkg2");
+    size_t rows = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        peerreview_dataset *ds = random_dataset(&rng, 1, i == 5);
+        for (size_t k = 0; k < peerreview_dataset_count(ds); k++)
+            for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
+                rows += peerreview_review_child_count(peerreview_dataset_review(ds, k), t);
+        save_ok(ds, a);
+        peerreview_dataset *back = load_ok(a);
+        assert_dataset_equal(ds, back);
+        save_ok(back, b);
+        assert_same_file(a, b);
+        /* and package -> flat -> package is lossless */
+        save_ok(ds, pkg);
+        save_ok(back, pkg2);
+        assert_same_package(pkg, pkg2);
+        peerreview_dataset_free(back);
+        peerreview_dataset_free(ds);
+        rm_rf(pkg);
+        rm_rf(pkg2);
+    }
+    assert_true(rows > 100);
+    rm_rf(tmp);
+    free(pkg2);
+    free(pkg);
+    free(a);
+    free(b);
+    free(tmp);
+}
+
+/* ---- exact bytes of a small flat file, and its import ---- */
+
+static void rset(peerreview_review *r, const char *col, const char *v)
+{
+    assert_int_equal(peerreview_review_set(r, col, v, NULL), PEERREVIEW_OK);
+}
+
+static peerreview_row *child(peerreview_review *r, int table)
+{
+    peerreview_row *row;
+    assert_int_equal(peerreview_review_add_child(r, table, &row), PEERREVIEW_OK);
+    return row;
+}
+
+static void cset(peerreview_row *row, const char *col, const char *v)
+{
+    assert_int_equal(peerreview_row_set(row, col, v, NULL), PEERREVIEW_OK);
+}
+
+static peerreview_dataset *small_dataset(void)
+{
+    peerreview_dataset *ds = peerreview_dataset_new();
+    assert_non_null(ds);
+    peerreview_review *r = peerreview_review_new();
+    assert_non_null(r);
+    rset(r, "review_id", "rev-1");
+    rset(r, "review_type", "corporate");
+    rset(r, "stage", "initial");
+    rset(r, "onsite_start", "2019");
+    rset(r, "notes", "two\nlines");
+    peerreview_row *c = child(r, RC);
+    cset(c, "gss_code", "E10000034");
+    cset(c, "council_name", "Worcestershire County Council");
+    cset(c, "authority_type", "county");
+    c = child(r, RC);
+    cset(c, "council_name", "Other, Council");
+    cset(c, "authority_type", "other");
+    cset(c, "dfe_la_code", "001");
+    peerreview_row *t = child(r, TM);
+    cset(t, "name", "Jane \"JD\" Doe");
+    t = child(r, TM);
+    cset(t, "organisation", "Org");
+    for (int i = 0; i < 10; i++) {
+        peerreview_row *it = child(r, IT);
+        cset(it, "kind", i == 4 ? "other" : "focus");
+        cset(it, "seq", NULL);
+        char buf[32];
+        snprintf(buf, sizeof buf, "focus | %d", i + 1);
+        cset(it, "text", buf);
+    }
+    peerreview_row *s = child(r, PEERREVIEW_SOURCES);
+    cset(s, "url", "https://a.org/x");
+    cset(s, "description", "desc");
+    assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
+    return ds;
+}
+
+static void test_small_exact(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = small_dataset();
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "small.csv");
+    save_ok(ds, flat);
+    static const char expect[] =
+        FLAT_HEADER
+        "rev-1,corporate,,initial,,,2019,,,,,,,,,,,,\"two\nlines\","
+        "\"E10000034 | Worcestershire County Council | county\n"
+        " | Other, Council | other |  |  | 001\","
+        "\"Jane \"\"JD\"\" Doe\n |  |  |  |  | Org\","
+        "\"focus | 1\nfocus | 2\nfocus | 3\nfocus | 4\nfocus | 6\nfocus | 7\nfocus | 8\n"
+        "focus | 9\nfocus | 10\",,,,,focus | 5,,https://a.org/x | desc\r\n";
+    size_t len;
+    char *got = read_file(flat, &len);
+    assert_non_null(got);
+    if (len != strlen(expect) || memcmp(got, expect, len) != 0) {
+        fprintf(stderr, "--- expected ---\n%s\n--- got ---\n%s\n", expect, got);
+        fail_msg("flat bytes differ");
+    }
+    free(got);
+    peerreview_dataset *back = load_ok(flat);
+    assert_dataset_equal(ds, back);
+    peerreview_dataset_free(back);
+    peerreview_dataset_free(ds);
+    rm_rf(tmp);
+    free(flat);
+    free(tmp);
+}
+
+/* ---- values the flat form cannot hold ---- */
+
+static void expect_unrepresentable(peerreview_dataset *ds, const char *review_id,
+                                   const char *field)
+{
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "out.csv");
+    peerreview_diag *d = peerreview_diag_new();
+    assert_non_null(d);
+    assert_int_equal(peerreview_save(ds, flat, NULL, d), PEERREVIEW_EUNSUPPORTED);
+    const peerreview_problem *p = expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0,
+                                                 field);
+    assert_int_equal(peerreview_problem_severity(p), PEERREVIEW_SEVERITY_ERROR);
+    assert_non_null(strstr(peerreview_problem_message(p), review_id));
+    assert_false(exists(flat));
+    assert_int_equal(count_dot_files(tmp), 0);
+    /* an existing file is left unchanged */
+    write_file(tmp, "out.csv", "old content\r\n", (size_t)-1);
+    peerreview_diag_clear(d);
+    assert_int_equal(peerreview_save(ds, flat, NULL, d), PEERREVIEW_EUNSUPPORTED);
+    expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0, field);
+    char *text = read_file(flat, NULL);
+    assert_non_null(text);
+    assert_string_equal(text, "old content\r\n");
+    assert_int_equal(count_dot_files(tmp), 0);
+    free(text);
+    /* the package form holds it */
+    char *pkg = path_join(tmp, "pkg");
+    save_ok(ds, pkg);
+    peerreview_dataset *back = load_ok(pkg);
+    assert_dataset_equal(ds, back);
+    peerreview_dataset_free(back);
+    free(pkg);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(flat);
+    free(tmp);
+}
+
+static void test_unrepresentable(void **state)
+{
+    (void)state;
+    /* an item text with a line break */
+    peerreview_dataset *ds = small_dataset();
+    peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+    cset(peerreview_review_child(r, IT, 2), "text", "line\nbreak");
+    expect_unrepresentable(ds, "rev-1", "focus.text");
+    cset(peerreview_review_child(r, IT, 2), "text", "cr\ronly");
+    expect_unrepresentable(ds, "rev-1", "focus.text");
+    cset(peerreview_review_child(r, IT, 2), "text", "fine");
+    peerreview_dataset_free(ds);
+
+    /* a council name containing " | " */
+    ds = small_dataset();
+    r = peerreview_dataset_find(ds, "rev-1");
+    cset(peerreview_review_child(r, RC, 1), "council_name", "A | B");
+    expect_unrepresentable(ds, "rev-1", "councils.council_name");
+    /* a | beside a space at the end of a field followed by another field */
+    cset(peerreview_review_child(r, RC, 1), "council_name", "A |");
+    expect_unrepresentable(ds, "rev-1", "councils.council_name");
+    peerreview_dataset_free(ds);
+
+    /* a team member field with a line break */
+    ds = small_dataset();
+    r = peerreview_dataset_find(ds, "rev-1");
+    cset(peerreview_review_child(r, TM, 1), "job_title", "Chief\r\nExecutive");
+    expect_unrepresentable(ds, "rev-1", "team.job_title");
+    peerreview_dataset_free(ds);
+
+    /* a seq gap */
+    ds = small_dataset();
+    r = peerreview_dataset_find(ds, "rev-1");
+    cset(peerreview_review_child(r, RC, 1), "seq", "3");
+    expect_unrepresentable(ds, "rev-1", "councils.seq");
+    peerreview_dataset_free(ds);
+    /* items: a gap within one kind */
+    ds = small_dataset();
+    r = peerreview_dataset_find(ds, "rev-1");
+    cset(peerreview_review_child(r, IT, 4), "seq", "2"); /* the only "other": 2, not 1 */
+    expect_unrepresentable(ds, "rev-1", "other.seq");
+    peerreview_dataset_free(ds);
+
+    /* a team member with every field empty */
+    ds = small_dataset();
+    r = peerreview_dataset_find(ds, "rev-1");
+    child(r, TM);
+    expect_unrepresentable(ds, "rev-1", "team.name");
+    peerreview_dataset_free(ds);
+}
+
+/* ---- import errors ---- */
+
+static peerreview_diag *load_flat_text(const char *text, int expect_rc, char **tmp_out)
+{
+    char *tmp = tmp_dir();
+    write_file(tmp, "in.csv", text, (size_t)-1);
+    char *path = path_join(tmp, "in.csv");
+    peerreview_diag *d = peerreview_diag_new();
+    assert_non_null(d);
+    peerreview_dataset *ds = (peerreview_dataset *)1;
+    int rc = peerreview_load(path, NULL, d, &ds);
+    if (rc != expect_rc)
+        dump_diag(d);
+    assert_int_equal(rc, expect_rc);
+    if (rc == PEERREVIEW_OK)
+        assert_non_null(ds);
+    else
+        assert_null(ds);
+    peerreview_dataset_free(ds);
+    free(path);
+    *tmp_out = tmp;
+    return d;
+}
+
+static void test_import_bad_list_value(void **state)
+{
+    (void)state;
+    /* the record starts on line 2; notes spans lines 2-3; the councils cell starts on
+     * line 3 and its second line (line 4) has a bad gss code */
+    static const char text[] =
+        FLAT_HEADER "rev-1,corporate,,initial,,,2019,,,,,,,,,,,,\"a\nb\","
+                    "\"E10000034 | Worcestershire County Council | county\n"
+                    "E99000001 | Bad Council | county\",,,,,,,,,\r\n";
+    char *tmp;
+    peerreview_diag *d = load_flat_text(text, PEERREVIEW_EDATA, &tmp);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_BAD_PATTERN, "in.csv", 4, 20, "councils.gss_code");
+    assert_int_equal(peerreview_problem_record(p), 2);
+    /* the spreadsheet cell: column T, row 2 */
+    assert_non_null(strstr(peerreview_problem_message(p), "cell T2"));
+    assert_non_null(strstr(peerreview_problem_message(p), "E99000001"));
+    assert_int_equal(peerreview_diag_errors(d), 1);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(tmp);
+
+    /* CRLF line breaks inside the cell; the bad line is the third; columns in another order */
+    static const char text2[] =
+        "review_id,councils,review_type,stage,team\r\n"
+        "rev-2,\"E10000034 | Worcestershire County Council | county\r\n"
+        " | Council Two | other\r\n"
+        " | Council Three | County\",corporate,initial,\"A | lead_peer\r\nB | boss\"\r\n";
+    d = load_flat_text(text2, PEERREVIEW_EDATA, &tmp);
+    p = expect_problem(d, PEERREVIEW_P_BAD_ENUM, "in.csv", 4, 2, "councils.authority_type");
+    assert_int_equal(peerreview_problem_record(p), 2);
+    assert_non_null(strstr(peerreview_problem_message(p), "cell B2"));
+    /* the team cell (column 5) starts on line 4; its 2nd line is line 5 */
+    p = expect_problem(d, PEERREVIEW_P_BAD_ENUM, "in.csv", 5, 5, "team.role");
+    assert_non_null(strstr(peerreview_problem_message(p), "cell E2"));
+    assert_int_equal(peerreview_diag_errors(d), 2);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(tmp);
+
+    /* a required child value missing: a source line with an empty url */
+    static const char text3[] = "review_id,review_type,stage,sources\r\n"
+                                "rev-3,corporate,initial,https://a.org\r\n"
+                                "rev-4,corporate,initial,\"https://b.org\n | only a description\"\r\n";
+    d = load_flat_text(text3, PEERREVIEW_EDATA, &tmp);
+    expect_problem(d, PEERREVIEW_P_MISSING_VALUE, "in.csv", 4, 4, "url");
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(tmp);
+}
+
+static void test_import_too_many_fields(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "review_id,review_type,stage,councils,sources\r\n"
+        "rev-1,corporate,initial,"
+        "\"E10000034 | Worcestershire | county | E12000005 | West Midlands | 885\n"
+        "E10000034 | Worcestershire | county | E12000005 | West Midlands | 885 | extra\","
+        "https://a.org | d | e\r\n";
+    char *tmp;
+    peerreview_diag *d = load_flat_text(text, PEERREVIEW_EDATA, &tmp);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_TOO_MANY_FIELDS, "in.csv", 3, 4, "councils");
+    assert_non_null(strstr(peerreview_problem_message(p), "line 2 of the cell"));
+    p = expect_problem(d, PEERREVIEW_P_TOO_MANY_FIELDS, "in.csv", 3, 5, "sources");
+    assert_non_null(strstr(peerreview_problem_message(p), "line 1 of the cell"));
+    size_t n = 0;
+    for (size_t i = 0; i < peerreview_diag_count(d); i++)
+        if (peerreview_problem_code(peerreview_diag_get(d, i)) == PEERREVIEW_P_TOO_MANY_FIELDS)
+            n++;
+    assert_int_equal(n, 2);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(tmp);
+}
+
+static void test_import_trailing_omitted(void **state)
+{
+    (void)state;
+    /* trailing empty fields of a line may be left out; so may whole list columns */
+    static const char text[] =
+        "review_id,review_type,stage,councils,team,considerations,focus\r\n"
+        "rev-1,corporate,initial,\"E10000034 | Worcestershire County Council | county\n"
+        "E06000019 | Herefordshire | unitary | E12000005\","
+        "\"Jane Doe\n | member_peer\n |  |  |  |  | Org\",2020-01-02,\"One | two\nThree\"\r\n";
+    char *tmp;
+    peerreview_diag *d = load_flat_text(text, PEERREVIEW_OK, &tmp);
+    assert_int_equal(peerreview_diag_errors(d), 0);
+    char *path = path_join(tmp, "in.csv");
+    peerreview_dataset *ds = NULL;
+    assert_int_equal(peerreview_load(path, NULL, NULL, &ds), PEERREVIEW_OK);
+    peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+    assert_non_null(r);
+    assert_int_equal(peerreview_review_child_count(r, RC), 2);
+    peerreview_row *c = peerreview_review_child(r, RC, 0);
+    assert_string_equal(peerreview_row_get(c, "seq"), "1");
+    assert_string_equal(peerreview_row_get(c, "authority_type"), "county");
+    assert_null(peerreview_row_get(c, "region_gss"));
+    assert_null(peerreview_row_get(c, "dfe_la_code"));
+    c = peerreview_review_child(r, RC, 1);
+    assert_string_equal(peerreview_row_get(c, "seq"), "2");
+    assert_string_equal(peerreview_row_get(c, "council_name"), "Herefordshire");
+    assert_string_equal(peerreview_row_get(c, "region_gss"), "E12000005");
+    assert_null(peerreview_row_get(c, "region_name"));
+    assert_int_equal(peerreview_review_child_count(r, TM), 3);
+    peerreview_row *t = peerreview_review_child(r, TM, 0);
+    assert_string_equal(peerreview_row_get(t, "name"), "Jane Doe");
+    assert_null(peerreview_row_get(t, "role"));
+    t = peerreview_review_child(r, TM, 1);
+    assert_null(peerreview_row_get(t, "name"));
+    assert_string_equal(peerreview_row_get(t, "role"), "member_peer");
+    t = peerreview_review_child(r, TM, 2);
+    assert_string_equal(peerreview_row_get(t, "seq"), "3");
+    assert_string_equal(peerreview_row_get(t, "organisation"), "Org");
+    assert_null(peerreview_row_get(t, "job_title"));
+    peerreview_row *k = peerreview_review_child(r, PEERREVIEW_CONSIDERATIONS, 0);
+    assert_string_equal(peerreview_row_get(k, "date"), "2020-01-02");
+    assert_null(peerreview_row_get(k, "body"));
+    /* items are one field: " | " is part of the text */
+    assert_int_equal(peerreview_review_child_count(r, IT), 2);
+    peerreview_row *it = peerreview_review_child(r, IT, 0);
+    assert_string_equal(peerreview_row_get(it, "kind"), "focus");
+    assert_string_equal(peerreview_row_get(it, "seq"), "1");
+    assert_string_equal(peerreview_row_get(it, "text"), "One | two");
+    it = peerreview_review_child(r, IT, 1);
+    assert_string_equal(peerreview_row_get(it, "seq"), "2");
+    assert_string_equal(peerreview_row_get(it, "text"), "Three");
+    peerreview_dataset_free(ds);
+    free(path);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(tmp);
+}
+
+/* A failed flat load leaves nothing behind and an unknown list column is an error. */
+static void test_import_unknown_column(void **state)
+{
+    (void)state;
+    static const char text[] = "review_id,review_type,stage,partners\r\n"
+                               "rev-1,corporate,initial,x\r\n";
+    char *tmp;
+    peerreview_diag *d = load_flat_text(text, PEERREVIEW_EDATA, &tmp);
+    expect_problem(d, PEERREVIEW_P_UNKNOWN_COLUMN, "in.csv", 1, 4, NULL);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(tmp);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sample_through_flat),
+        cmocka_unit_test(test_random_flat),
+        cmocka_unit_test(test_small_exact),
+        cmocka_unit_test(test_unrepresentable),
+        cmocka_unit_test(test_import_bad_list_value),
+        cmocka_unit_test(test_import_too_many_fields),
+        cmocka_unit_test(test_import_trailing_omitted),
+        cmocka_unit_test(test_import_unknown_column),
+    };
+    /* every temporary folder goes under one root, removed at the end even after a failure */
+    char *root = tmp_dir();
+    setenv("TMPDIR", root, 1);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    rm_rf(root);
+    free(root);
+    return rc;
+}
