@@ -37,11 +37,10 @@ extern "C" {
 #define PEERREVIEW_VERSION_MAJOR 0
 #define PEERREVIEW_VERSION_MINOR 1
 #define PEERREVIEW_VERSION_PATCH 0
-#define PEERREVIEW_VERSION "0.1.0"
+#define PEERREVIEW_VERSION       "0.1.0"
 /** (major << 16) | (minor << 8) | patch, comparable with integer operators. */
-#define PEERREVIEW_VERSION_NUMBER                                              \
-    ((PEERREVIEW_VERSION_MAJOR << 16) | (PEERREVIEW_VERSION_MINOR << 8) |      \
-     PEERREVIEW_VERSION_PATCH)
+#define PEERREVIEW_VERSION_NUMBER                                                                  \
+    ((PEERREVIEW_VERSION_MAJOR << 16) | (PEERREVIEW_VERSION_MINOR << 8) | PEERREVIEW_VERSION_PATCH)
 /** Version of the data format (SPEC §2) this library reads and writes. */
 #define PEERREVIEW_FORMAT_VERSION 1
 
@@ -147,16 +146,13 @@ PEERREVIEW_API peerreview_type peerreview_column_type(int table, size_t column);
 PEERREVIEW_API int peerreview_column_required(int table, size_t column);
 
 /** Static one-line description of a column, or NULL. */
-PEERREVIEW_API const char *peerreview_column_description(int table,
-                                                         size_t column);
+PEERREVIEW_API const char *peerreview_column_description(int table, size_t column);
 
 /** Number of allowed values of an enum column (0 for other types). */
 PEERREVIEW_API size_t peerreview_column_enum_count(int table, size_t column);
 
 /** Static allowed value number i of an enum column, or NULL. */
-PEERREVIEW_API const char *peerreview_column_enum_value(int table,
-                                                        size_t column,
-                                                        size_t i);
+PEERREVIEW_API const char *peerreview_column_enum_value(int table, size_t column, size_t i);
 
 /**
  * Check one value against a column's value rules (type, bounds, enum,
@@ -164,9 +160,8 @@ PEERREVIEW_API const char *peerreview_column_enum_value(int table,
  * always valid (unknown). Returns PEERREVIEW_OK or PEERREVIEW_EDATA (with a
  * problem naming the field added to diag) or PEERREVIEW_EINVAL.
  */
-PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column,
-                                          const char *value,
-                                          peerreview_diag *diag);
+PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column, const char *value,
+                                                        peerreview_diag *diag);
 
 /**
  * Parse a reduced-precision ISO 8601 date strictly (real calendar).
@@ -174,8 +169,7 @@ PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column
  * and fills year, month and day (0 where not given); out-pointers may be
  * NULL. Returns PEERREVIEW_EINVAL for anything else, e.g. "2015-02-30".
  */
-PEERREVIEW_API int peerreview_parse_date(const char *text, int *year,
-                                         int *month, int *day);
+PEERREVIEW_API int peerreview_parse_date(const char *text, int *year, int *month, int *day);
 
 /* ------------------------------------------------------------------------ */
 /* Diagnostics                                                               */
@@ -256,12 +250,10 @@ PEERREVIEW_API size_t peerreview_diag_errors(const peerreview_diag *diag);
 PEERREVIEW_API size_t peerreview_diag_warnings(const peerreview_diag *diag);
 
 /** Problem number i (borrowed; valid until the diag is cleared or freed). */
-PEERREVIEW_API const peerreview_problem *
-peerreview_diag_get(const peerreview_diag *diag, size_t i);
+PEERREVIEW_API const peerreview_problem *peerreview_diag_get(const peerreview_diag *diag, size_t i);
 
 /** Severity of a problem. */
-PEERREVIEW_API peerreview_severity
-peerreview_problem_severity(const peerreview_problem *p);
+PEERREVIEW_API peerreview_severity peerreview_problem_severity(const peerreview_problem *p);
 /** Code of a problem. */
 PEERREVIEW_API peerreview_code peerreview_problem_code(const peerreview_problem *p);
 /** File the problem is in (borrowed), or NULL when not about a file. */
@@ -269,26 +261,23 @@ PEERREVIEW_API const char *peerreview_problem_file(const peerreview_problem *p);
 /** Physical line, 1-based, where the record starts or the fault is; 0 = none. */
 PEERREVIEW_API unsigned long peerreview_problem_line(const peerreview_problem *p);
 /** Column (1-based field index in the file's record); 0 = none. */
-PEERREVIEW_API unsigned long
-peerreview_problem_column(const peerreview_problem *p);
+PEERREVIEW_API unsigned long peerreview_problem_column(const peerreview_problem *p);
 /** Record number, 1-based, the header being record 1 (= spreadsheet row). */
-PEERREVIEW_API unsigned long
-peerreview_problem_record(const peerreview_problem *p);
+PEERREVIEW_API unsigned long peerreview_problem_record(const peerreview_problem *p);
 /** Byte offset from the start of the file; -1 = none. */
 PEERREVIEW_API long long peerreview_problem_offset(const peerreview_problem *p);
 /** Field (column) name (borrowed), or NULL when not about one field. */
 PEERREVIEW_API const char *peerreview_problem_field(const peerreview_problem *p);
 /** One-line English message quoting the bad value (borrowed); never NULL. */
-PEERREVIEW_API const char *
-peerreview_problem_message(const peerreview_problem *p);
+PEERREVIEW_API const char *peerreview_problem_message(const peerreview_problem *p);
 
 /**
  * Write "FILE:LINE:COLUMN: SEVERITY: FIELD: MESSAGE [CODE]" (parts that do
  * not apply are left out) into buf, NUL-terminated and truncated to size.
  * Returns the length the full text needs, excluding the NUL, like snprintf.
  */
-PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p,
-                                                char *buf, size_t size);
+PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, char *buf,
+                                                size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Options                                                                   */
@@ -318,25 +307,25 @@ PEERREVIEW_API peerreview_options *peerreview_options_new(void);
 PEERREVIEW_API void peerreview_options_free(peerreview_options *opts);
 /** Store at most n problems; 0 = stop at the first error. */
 PEERREVIEW_API peerreview_status peerreview_options_set_max_problems(peerreview_options *opts,
-                                                       size_t n);
+                                                                     size_t n);
 /** Reject any field longer than bytes (at least 1) without reading it whole. */
-PEERREVIEW_API peerreview_status
-peerreview_options_set_max_field_size(peerreview_options *opts, size_t bytes);
+PEERREVIEW_API peerreview_status peerreview_options_set_max_field_size(peerreview_options *opts,
+                                                                       size_t bytes);
 /** Reject a file with more than n data records (at least 1). */
 PEERREVIEW_API peerreview_status peerreview_options_set_max_records(peerreview_options *opts,
-                                                      size_t n);
+                                                                    size_t n);
 /** Non-zero: skip columns the schema does not know instead of failing. */
 PEERREVIEW_API peerreview_status
 peerreview_options_set_ignore_unknown_columns(peerreview_options *opts, int yes);
 /** Form used by peerreview_load and peerreview_save. */
 PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options *opts,
-                                               peerreview_form form);
+                                                             peerreview_form form);
 /**
  * Non-zero: saved text cells starting with = + - @ TAB or CR get a leading
  * apostrophe and files start with a UTF-8 BOM (for Excel). Lossy by design.
  */
-PEERREVIEW_API peerreview_status
-peerreview_options_set_spreadsheet_safe(peerreview_options *opts, int yes);
+PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerreview_options *opts,
+                                                                         int yes);
 
 /** Called while loading with the bytes read so far and the total to read. */
 typedef void (*peerreview_progress_fn)(unsigned long long done, unsigned long long total,
@@ -374,26 +363,24 @@ PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds);
  * PEERREVIEW_EDATA (bad data), PEERREVIEW_EIO or PEERREVIEW_ENOMEM.
  * Warnings do not stop a load. On success *out is owned by the caller.
  */
-PEERREVIEW_API peerreview_status peerreview_load(const char *path,
-                                   const peerreview_options *opts,
-                                   peerreview_diag *diag,
-                                   peerreview_dataset **out);
+PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerreview_options *opts,
+                                                 peerreview_diag *diag, peerreview_dataset **out);
 
 /**
  * Check the dataset at path without keeping it: PEERREVIEW_OK when it has
  * no errors (warnings allowed), else as peerreview_load.
  */
 PEERREVIEW_API peerreview_status peerreview_validate_path(const char *path,
-                                            const peerreview_options *opts,
-                                            peerreview_diag *diag);
+                                                          const peerreview_options *opts,
+                                                          peerreview_diag *diag);
 
 /**
  * Check a dataset in memory against every rule of SPEC §2 (value, row,
  * cross-field and cross-table). PEERREVIEW_OK or PEERREVIEW_EDATA.
  */
 PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_dataset *ds,
-                                               const peerreview_options *opts,
-                                               peerreview_diag *diag);
+                                                             const peerreview_options *opts,
+                                                             peerreview_diag *diag);
 
 /**
  * Save a valid dataset as a package folder (created if absent) or a flat
@@ -407,21 +394,19 @@ PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_da
  * flat form, values it cannot hold (PEERREVIEW_EUNSUPPORTED, naming review
  * and field).
  */
-PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds,
-                                   const char *path,
-                                   const peerreview_options *opts,
-                                   peerreview_diag *diag);
+PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, const char *path,
+                                                 const peerreview_options *opts,
+                                                 peerreview_diag *diag);
 
 /** Number of reviews. */
 PEERREVIEW_API size_t peerreview_dataset_count(const peerreview_dataset *ds);
 
 /** Review number i in dataset order (borrowed), or NULL if out of range. */
-PEERREVIEW_API peerreview_review *
-peerreview_dataset_review(const peerreview_dataset *ds, size_t i);
+PEERREVIEW_API peerreview_review *peerreview_dataset_review(const peerreview_dataset *ds, size_t i);
 
 /** Review by review_id in O(1) (borrowed), or NULL. */
-PEERREVIEW_API peerreview_review *
-peerreview_dataset_find(const peerreview_dataset *ds, const char *review_id);
+PEERREVIEW_API peerreview_review *peerreview_dataset_find(const peerreview_dataset *ds,
+                                                          const char *review_id);
 
 /**
  * Append a review created by peerreview_review_new. On success the dataset
@@ -431,8 +416,8 @@ peerreview_dataset_find(const peerreview_dataset *ds, const char *review_id);
  * caller still owns it.
  */
 PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds,
-                                          peerreview_review *review,
-                                          peerreview_diag *diag);
+                                                        peerreview_review *review,
+                                                        peerreview_diag *diag);
 
 /**
  * Remove a review and free it: handles to it and its rows become invalid.
@@ -440,14 +425,13 @@ PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds,
  * dataset is freed.
  */
 PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *ds,
-                                             const char *review_id);
+                                                           const char *review_id);
 
 /**
  * Counter that changes whenever reviews or rows are added or removed, or a
  * review_id changes; lets bindings detect stale handles and iterators.
  */
-PEERREVIEW_API uint64_t
-peerreview_dataset_generation(const peerreview_dataset *ds);
+PEERREVIEW_API uint64_t peerreview_dataset_generation(const peerreview_dataset *ds);
 
 /** New empty review not in any dataset (owned), or NULL when out of memory. */
 PEERREVIEW_API peerreview_review *peerreview_review_new(void);
@@ -459,12 +443,10 @@ PEERREVIEW_API peerreview_review *peerreview_review_new(void);
 PEERREVIEW_API void peerreview_review_free(peerreview_review *review);
 
 /** Dataset the review belongs to (borrowed), or NULL. */
-PEERREVIEW_API peerreview_dataset *
-peerreview_review_dataset(const peerreview_review *review);
+PEERREVIEW_API peerreview_dataset *peerreview_review_dataset(const peerreview_review *review);
 
 /** Value of a reviews column by index (borrowed), NULL when unknown/empty. */
-PEERREVIEW_API const char *peerreview_review_value(const peerreview_review *review,
-                                                   size_t column);
+PEERREVIEW_API const char *peerreview_review_value(const peerreview_review *review, size_t column);
 
 /** Value of a reviews column by name (borrowed), NULL when unknown or no such column. */
 PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review,
@@ -477,21 +459,20 @@ PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review
  * in a dataset keeps the index right (PEERREVIEW_EEXIST if taken).
  */
 PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *review,
-                                               size_t column, const char *value,
-                                               peerreview_diag *diag);
+                                                             size_t column, const char *value,
+                                                             peerreview_diag *diag);
 
 /** peerreview_review_set_value by column name (PEERREVIEW_EINVAL if unknown). */
 PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *review,
-                                         const char *column, const char *value,
-                                         peerreview_diag *diag);
+                                                       const char *column, const char *value,
+                                                       peerreview_diag *diag);
 
 /** Number of rows of a child table (PEERREVIEW_REVIEW_COUNCILS..SOURCES). */
-PEERREVIEW_API size_t peerreview_review_child_count(const peerreview_review *review,
-                                                    int table);
+PEERREVIEW_API size_t peerreview_review_child_count(const peerreview_review *review, int table);
 
 /** Child row number i (borrowed), or NULL if out of range. */
-PEERREVIEW_API peerreview_row *
-peerreview_review_child(const peerreview_review *review, int table, size_t i);
+PEERREVIEW_API peerreview_row *peerreview_review_child(const peerreview_review *review, int table,
+                                                       size_t i);
 
 /**
  * Append an empty row to a child list and return it in *out (borrowed).
@@ -499,12 +480,12 @@ peerreview_review_child(const peerreview_review *review, int table, size_t i);
  * items: set kind first, then peerreview_row_set(row, "seq", NULL) picks the
  * next seq of that kind).
  */
-PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *review,
-                                               int table, peerreview_row **out);
+PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *review, int table,
+                                                             peerreview_row **out);
 
 /** Remove and free child row number i; its handle becomes invalid. */
 PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_review *review,
-                                                  int table, size_t i);
+                                                                int table, size_t i);
 
 /** Table of a row. */
 PEERREVIEW_API int peerreview_row_table(const peerreview_row *row);
@@ -516,12 +497,10 @@ PEERREVIEW_API peerreview_review *peerreview_row_review(const peerreview_row *ro
  * Value of a row's column by index (borrowed), NULL when unknown. Column 0
  * (review_id) returns the parent review's id.
  */
-PEERREVIEW_API const char *peerreview_row_value(const peerreview_row *row,
-                                                size_t column);
+PEERREVIEW_API const char *peerreview_row_value(const peerreview_row *row, size_t column);
 
 /** Value of a row's column by name (borrowed), NULL when unknown or no such column. */
-PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row,
-                                              const char *column);
+PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const char *column);
 
 /**
  * Set a row's column by index, checked as peerreview_review_set_value.
@@ -529,12 +508,11 @@ PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row,
  * seq to NULL assigns the next free seq of the row's group.
  */
 PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t column,
-                                            const char *value,
-                                            peerreview_diag *diag);
+                                                          const char *value, peerreview_diag *diag);
 
 /** peerreview_row_set_value by column name. */
 PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column,
-                                      const char *value, peerreview_diag *diag);
+                                                    const char *value, peerreview_diag *diag);
 
 /* ------------------------------------------------------------------------ */
 /* Streaming reader: one validated row of one table at a time                */
@@ -549,9 +527,9 @@ typedef struct peerreview_reader peerreview_reader;
  * header is read and checked here. On success *out is owned by the caller.
  */
 PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int table,
-                                          const peerreview_options *opts,
-                                          peerreview_diag *diag,
-                                          peerreview_reader **out);
+                                                        const peerreview_options *opts,
+                                                        peerreview_diag *diag,
+                                                        peerreview_reader **out);
 
 /**
  * Advance to the next data row. Returns 1 when a row is available, 0 at the
@@ -559,8 +537,7 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
  * are in diag; call again to go on), or another negative status on a fatal
  * error (syntax, I/O, memory: the reader is then at its end).
  */
-PEERREVIEW_API int peerreview_reader_next(peerreview_reader *reader,
-                                          peerreview_diag *diag);
+PEERREVIEW_API int peerreview_reader_next(peerreview_reader *reader, peerreview_diag *diag);
 
 /** Table the reader reads. */
 PEERREVIEW_API int peerreview_reader_table(const peerreview_reader *reader);
@@ -569,12 +546,10 @@ PEERREVIEW_API int peerreview_reader_table(const peerreview_reader *reader);
  * Value of the current row's column, in schema column order (borrowed,
  * valid until the next call to peerreview_reader_next), NULL when empty.
  */
-PEERREVIEW_API const char *
-peerreview_reader_value(const peerreview_reader *reader, size_t column);
+PEERREVIEW_API const char *peerreview_reader_value(const peerreview_reader *reader, size_t column);
 
 /** Physical line where the current row starts (1-based). */
-PEERREVIEW_API unsigned long
-peerreview_reader_line(const peerreview_reader *reader);
+PEERREVIEW_API unsigned long peerreview_reader_line(const peerreview_reader *reader);
 
 /** Free a reader and close its file. NULL is a no-op. */
 PEERREVIEW_API void peerreview_reader_free(peerreview_reader *reader);

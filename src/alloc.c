@@ -27,9 +27,15 @@ PEERREVIEW_API void peerreview_set_allocator(void *(*malloc_fn)(size_t),
     g_free = free_fn;
 }
 
-void *pr_malloc(size_t n) { return g_malloc(n ? n : 1); }
+void *pr_malloc(size_t n)
+{
+    return g_malloc(n ? n : 1);
+}
 
-void *pr_realloc(void *p, size_t n) { return g_realloc(p, n ? n : 1); }
+void *pr_realloc(void *p, size_t n)
+{
+    return g_realloc(p, n ? n : 1);
+}
 
 void pr_free(void *p)
 {
@@ -86,7 +92,10 @@ char *pr_strndup(const char *s, size_t len)
     return d;
 }
 
-char *pr_strdup(const char *s) { return pr_strndup(s, strlen(s)); }
+char *pr_strdup(const char *s)
+{
+    return pr_strndup(s, strlen(s));
+}
 
 int pr_grow(void **v, size_t *cap, size_t need, size_t elem)
 {

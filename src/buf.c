@@ -40,9 +40,15 @@ int pr_buf_add(pr_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int pr_buf_addc(pr_buf *b, char c) { return pr_buf_add(b, &c, 1); }
+int pr_buf_addc(pr_buf *b, char c)
+{
+    return pr_buf_add(b, &c, 1);
+}
 
-int pr_buf_adds(pr_buf *b, const char *s) { return pr_buf_add(b, s, strlen(s)); }
+int pr_buf_adds(pr_buf *b, const char *s)
+{
+    return pr_buf_add(b, s, strlen(s));
+}
 
 int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap)
 {
@@ -109,13 +115,27 @@ int pr_buf_json(pr_buf *b, const char *s, size_t len)
     for (size_t i = 0; i < len && !r; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '"': r = pr_buf_adds(b, "\\\""); break;
-        case '\\': r = pr_buf_adds(b, "\\\\"); break;
-        case '\n': r = pr_buf_adds(b, "\\n"); break;
-        case '\r': r = pr_buf_adds(b, "\\r"); break;
-        case '\t': r = pr_buf_adds(b, "\\t"); break;
-        case '\b': r = pr_buf_adds(b, "\\b"); break;
-        case '\f': r = pr_buf_adds(b, "\\f"); break;
+        case '"':
+            r = pr_buf_adds(b, "\\\"");
+            break;
+        case '\\':
+            r = pr_buf_adds(b, "\\\\");
+            break;
+        case '\n':
+            r = pr_buf_adds(b, "\\n");
+            break;
+        case '\r':
+            r = pr_buf_adds(b, "\\r");
+            break;
+        case '\t':
+            r = pr_buf_adds(b, "\\t");
+            break;
+        case '\b':
+            r = pr_buf_adds(b, "\\b");
+            break;
+        case '\f':
+            r = pr_buf_adds(b, "\\f");
+            break;
         default:
             if (c < 0x20 || c == 0x7f)
                 r = pr_buf_printf(b, "\\u%04x", c);
@@ -142,4 +162,7 @@ void pr_buf_free(pr_buf *b)
     b->len = b->cap = 0;
 }
 
-const char *pr_buf_str(const pr_buf *b) { return b->data ? b->data : ""; }
+const char *pr_buf_str(const pr_buf *b)
+{
+    return b->data ? b->data : "";
+}

@@ -11,14 +11,16 @@ typedef struct pr_buf {
     size_t cap;
 } pr_buf;
 
-#define PR_BUF_INIT {NULL, 0, 0}
+#define PR_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 int pr_buf_reserve(pr_buf *b, size_t extra);
 int pr_buf_add(pr_buf *b, const void *data, size_t len);
 int pr_buf_addc(pr_buf *b, char c);
 int pr_buf_adds(pr_buf *b, const char *s);
-int pr_buf_printf(pr_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+int pr_buf_printf(pr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append s as a double-quoted, truncated, escaped quotation for messages. */
 int pr_buf_quote(pr_buf *b, const char *s, size_t len);

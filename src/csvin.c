@@ -12,7 +12,7 @@
 #include "csvin.h"
 #include "io.h"
 
-#define READ_SIZE (64 * 1024)
+#define READ_SIZE  (64 * 1024)
 #define MAX_FIELDS 4096
 
 typedef struct fieldpos {
@@ -40,9 +40,9 @@ struct pr_csvin {
     /* scanner state, at the scan position */
     unsigned long line;
     int prev_cr;
-    unsigned utf8_need;     /* continuation bytes still expected */
+    unsigned utf8_need;             /* continuation bytes still expected */
     unsigned char utf8_lo, utf8_hi; /* range for the next continuation byte */
-    long long utf8_start;   /* offset of the sequence's first byte */
+    long long utf8_start;           /* offset of the sequence's first byte */
     unsigned long utf8_line;
     int started; /* first bytes (BOM, UTF-16) checked */
 
@@ -69,8 +69,14 @@ struct pr_csvin {
     size_t outcap;
 };
 
-static void *csv_realloc_cb(void *p, size_t n) { return pr_realloc(p, n); }
-static void csv_free_cb(void *p) { pr_free(p); }
+static void *csv_realloc_cb(void *p, size_t n)
+{
+    return pr_realloc(p, n);
+}
+static void csv_free_cb(void *p)
+{
+    pr_free(p);
+}
 static int no_space(unsigned char c)
 {
     (void)c;
@@ -185,7 +191,10 @@ void pr_csvin_free(pr_csvin *c)
     pr_free(c);
 }
 
-void pr_csvin_set_progress(pr_csvin *c, pr_progress *p) { c->progress = p; }
+void pr_csvin_set_progress(pr_csvin *c, pr_progress *p)
+{
+    c->progress = p;
+}
 
 /* ---- libcsv callbacks: they run at the last byte of the segment fed ---- */
 
@@ -218,8 +227,8 @@ static void on_record(int term, void *ctx)
 
 /* ---- the scanner ---- */
 
-static void report_encoding(pr_csvin *c, peerreview_code code, unsigned long line,
-                            long long offset, const char *msg)
+static void report_encoding(pr_csvin *c, peerreview_code code, unsigned long line, long long offset,
+                            const char *msg)
 {
     if (c->rec_bad)
         return; /* one encoding problem per record is enough */
@@ -407,7 +416,7 @@ static int check_sizes(pr_csvin *c)
     if (c->too_long_col || c->p.entry_pos > c->max_field) {
         pr_where w = c->too_long_col ? where_col(c, c->field_line, c->field_offset,
                                                  (unsigned long)c->too_long_col)
-                                       : where_at(c, c->field_line, c->field_offset);
+                                     : where_at(c, c->field_line, c->field_offset);
         pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_FIELD_TOO_LONG, &w,
                   "the field is longer than the limit of %zu bytes (a quote left open makes "
                   "the rest of the file one field); close the quote or raise the limit",
@@ -456,8 +465,8 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
                 c->done = 1;
                 if (csv_fini(&c->p, on_field, on_record, c) != 0) {
                     pr_where w = where_at(c, c->field_line, c->field_offset);
-                    pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR,
-                              PEERREVIEW_P_UNTERMINATED_QUOTE, &w,
+                    pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_UNTERMINATED_QUOTE,
+                              &w,
                               "a quoted field starts here and is never closed; add the "
                               "closing quote (and double any quote inside the field)");
                     return fail(c, PEERREVIEW_EDATA);

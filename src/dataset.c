@@ -13,7 +13,7 @@
 
 /* ---- arena ---- */
 
-#define ARENA_FIRST 256
+#define ARENA_FIRST    256
 #define ARENA_MAX_STEP (64 * 1024)
 
 void pr_arena_init(pr_arena *a)
@@ -106,7 +106,10 @@ peerreview_row *pr_row_alloc(int table)
     return row;
 }
 
-pr_arena *pr_review_arena(peerreview_review *r) { return r->ds ? &r->ds->arena : &r->own; }
+pr_arena *pr_review_arena(peerreview_review *r)
+{
+    return r->ds ? &r->ds->arena : &r->own;
+}
 
 int pr_row_store(pr_arena *a, peerreview_row *row, size_t col, const char *s, size_t len)
 {
@@ -149,10 +152,10 @@ int pr_row_key_cmp(const peerreview_row *a, const peerreview_row *b)
 {
     if (a->table == PEERREVIEW_ITEMS) {
         const char *const *kinds = pr_tables[PEERREVIEW_ITEMS].cols[PR_I_KIND].enums;
-        int ka = a->v[PR_I_KIND] ? pr_enum_index(kinds, a->v[PR_I_KIND], strlen(a->v[PR_I_KIND]))
-                                 : 1000;
-        int kb = b->v[PR_I_KIND] ? pr_enum_index(kinds, b->v[PR_I_KIND], strlen(b->v[PR_I_KIND]))
-                                 : 1000;
+        int ka =
+            a->v[PR_I_KIND] ? pr_enum_index(kinds, a->v[PR_I_KIND], strlen(a->v[PR_I_KIND])) : 1000;
+        int kb =
+            b->v[PR_I_KIND] ? pr_enum_index(kinds, b->v[PR_I_KIND], strlen(b->v[PR_I_KIND])) : 1000;
         if (ka != kb)
             return ka < kb ? -1 : 1;
     }
@@ -356,8 +359,7 @@ PEERREVIEW_API size_t peerreview_dataset_count(const peerreview_dataset *ds)
     return ds ? ds->n : 0;
 }
 
-PEERREVIEW_API peerreview_review *peerreview_dataset_review(const peerreview_dataset *ds,
-                                                            size_t i)
+PEERREVIEW_API peerreview_review *peerreview_dataset_review(const peerreview_dataset *ds, size_t i)
 {
     return ds && i < ds->n ? ds->v[i] : NULL;
 }
@@ -395,8 +397,8 @@ int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r)
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds, peerreview_review *r,
-                                          peerreview_diag *diag)
+PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds,
+                                                        peerreview_review *r, peerreview_diag *diag)
 {
     if (!ds || !r || r->ds)
         return PEERREVIEW_EINVAL;
@@ -475,7 +477,7 @@ static int check_and_report(int table, size_t col, const char *value, peerreview
 }
 
 PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column, const char *value,
-                                          peerreview_diag *diag)
+                                                        peerreview_diag *diag)
 {
     if (!pr_col(table, column))
         return PEERREVIEW_EINVAL;
@@ -496,7 +498,8 @@ PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *r, con
 }
 
 PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *r, size_t col,
-                                               const char *value, peerreview_diag *diag)
+                                                             const char *value,
+                                                             peerreview_diag *diag)
 {
     if (!r || col >= pr_tables[PEERREVIEW_REVIEWS].ncols)
         return PEERREVIEW_EINVAL;
@@ -506,8 +509,9 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
     if (value && !*value)
         value = NULL;
     if (col != PR_R_REVIEW_ID || !r->ds)
-        return pr_row_store(pr_review_arena(r), r->row, col, value, value ? strlen(value) : 0) ? PEERREVIEW_ENOMEM
-                                                                           : PEERREVIEW_OK;
+        return pr_row_store(pr_review_arena(r), r->row, col, value, value ? strlen(value) : 0)
+                   ? PEERREVIEW_ENOMEM
+                   : PEERREVIEW_OK;
     /* review_id of a review in a dataset: keep the index right */
     peerreview_dataset *ds = r->ds;
     const char *old = r->row->v[PR_R_REVIEW_ID];
@@ -539,7 +543,7 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
 }
 
 PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *r, const char *column,
-                                         const char *value, peerreview_diag *diag)
+                                                       const char *value, peerreview_diag *diag)
 {
     int col = peerreview_column_index(PEERREVIEW_REVIEWS, column);
     if (col < 0)
@@ -583,12 +587,11 @@ static int assign_next_seq(peerreview_row *row)
     }
     char num[24];
     int n = snprintf(num, sizeof num, "%lld", (long long)(max < INT64_MAX ? max + 1 : max));
-    return pr_row_store(pr_review_arena(row->review), row, pr_seq_col(row->table), num,
-                        (size_t)n);
+    return pr_row_store(pr_review_arena(row->review), row, pr_seq_col(row->table), num, (size_t)n);
 }
 
 PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *r, int table,
-                                               peerreview_row **out)
+                                                             peerreview_row **out)
 {
     if (out)
         *out = NULL;
@@ -609,7 +612,8 @@ PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_review *r, int table, size_t i)
+PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_review *r, int table,
+                                                                size_t i)
 {
     if (!r || !child_table_ok(table))
         return PEERREVIEW_EINVAL;
@@ -649,8 +653,8 @@ PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const c
     return col < 0 ? NULL : peerreview_row_value(row, (size_t)col);
 }
 
-PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t col, const char *value,
-                                            peerreview_diag *diag)
+PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t col,
+                                                          const char *value, peerreview_diag *diag)
 {
     if (!row || col >= pr_tables[row->table].ncols)
         return PEERREVIEW_EINVAL;
@@ -663,13 +667,13 @@ PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, s
     int rc = check_and_report(row->table, col, value, diag);
     if (rc)
         return rc;
-    return pr_row_store(pr_review_arena(row->review), row, col, value,
-                        value ? strlen(value) : 0) ? PEERREVIEW_ENOMEM
-                                                                    : PEERREVIEW_OK;
+    return pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0)
+               ? PEERREVIEW_ENOMEM
+               : PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column, const char *value,
-                                      peerreview_diag *diag)
+PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column,
+                                                    const char *value, peerreview_diag *diag)
 {
     if (!row)
         return PEERREVIEW_EINVAL;

@@ -295,8 +295,8 @@ int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink)
         return -1;
     }
     if (r == -3) {
-        if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                      "read failed: %s", strerror(err)))
+        if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w, "read failed: %s",
+                      strerror(err)))
             return -1;
         return PEERREVIEW_EIO;
     }

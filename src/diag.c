@@ -27,17 +27,27 @@ struct peerreview_diag {
 };
 
 static const char *const code_names[PEERREVIEW_CODE_COUNT] = {
-    "io-error",        "empty-file",       "invalid-utf8",     "utf16-file",
-    "nul-byte",        "unterminated-quote", "stray-quote",    "too-many-fields",
-    "missing-fields",  "field-too-long",   "duplicate-column", "missing-column",
-    "unknown-column",  "missing-value",    "bad-date",         "bad-integer",
-    "bad-enum",        "bad-pattern",      "bad-url",          "whitespace",
-    "duplicate-key",   "foreign-key",      "inconsistent",     "seq-gap",
-    "count-mismatch",  "no-date",          "formula-prefix",   "out-of-memory",
-    "too-many-records", "unrepresentable", "bad-descriptor"};
+    "io-error",       "empty-file",       "invalid-utf8",
+    "utf16-file",     "nul-byte",         "unterminated-quote",
+    "stray-quote",    "too-many-fields",  "missing-fields",
+    "field-too-long", "duplicate-column", "missing-column",
+    "unknown-column", "missing-value",    "bad-date",
+    "bad-integer",    "bad-enum",         "bad-pattern",
+    "bad-url",        "whitespace",       "duplicate-key",
+    "foreign-key",    "inconsistent",     "seq-gap",
+    "count-mismatch", "no-date",          "formula-prefix",
+    "out-of-memory",  "too-many-records", "unrepresentable",
+    "bad-descriptor"};
 
 static const struct peerreview_problem oom_problem = {
-    PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_OUT_OF_MEMORY, NULL, 0, 0, 0, -1, NULL,
+    PEERREVIEW_SEVERITY_ERROR,
+    PEERREVIEW_P_OUT_OF_MEMORY,
+    NULL,
+    0,
+    0,
+    0,
+    -1,
+    NULL,
     (char *)"out of memory: free some memory or raise the process's limits and try again"};
 
 PEERREVIEW_API const char *peerreview_code_name(int code)
@@ -100,8 +110,7 @@ PEERREVIEW_API size_t peerreview_diag_warnings(const peerreview_diag *d)
     return d ? d->warnings : 0;
 }
 
-PEERREVIEW_API const peerreview_problem *peerreview_diag_get(const peerreview_diag *d,
-                                                            size_t i)
+PEERREVIEW_API const peerreview_problem *peerreview_diag_get(const peerreview_diag *d, size_t i)
 {
     if (!d)
         return NULL;
@@ -149,8 +158,7 @@ PEERREVIEW_API const char *peerreview_problem_message(const peerreview_problem *
     return p && p->message ? p->message : "";
 }
 
-PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, char *buf,
-                                                size_t size)
+PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, char *buf, size_t size)
 {
     if (!p) {
         if (buf && size)
@@ -163,11 +171,11 @@ PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, cha
     else if (p->line)
         snprintf(pos, sizeof pos, ":%lu", p->line);
     const char *file = p->file && *p->file ? p->file : NULL;
-    int r = snprintf(buf, buf ? size : 0, "%s%s%s%s: %s%s%s [%s]", file ? file : "",
-                     file ? pos : "", file ? ": " : "",
-                     p->severity == PEERREVIEW_SEVERITY_ERROR ? "error" : "warning",
-                     p->field ? p->field : "", p->field ? ": " : "",
-                     peerreview_problem_message(p), code_names[p->code]);
+    int r =
+        snprintf(buf, buf ? size : 0, "%s%s%s%s: %s%s%s [%s]", file ? file : "", file ? pos : "",
+                 file ? ": " : "", p->severity == PEERREVIEW_SEVERITY_ERROR ? "error" : "warning",
+                 p->field ? p->field : "", p->field ? ": " : "", peerreview_problem_message(p),
+                 code_names[p->code]);
     return r < 0 ? 0 : (size_t)r;
 }
 

@@ -16,7 +16,10 @@ typedef struct pr_where {
     const char *field;
 } pr_where;
 
-#define PR_WHERE_NONE {NULL, 0, 0, 0, -1, NULL}
+#define PR_WHERE_NONE                                                                              \
+    {                                                                                              \
+        NULL, 0, 0, 0, -1, NULL                                                                    \
+    }
 
 /*
  * A sink collects problems for one operation, applying the cap:
@@ -28,8 +31,8 @@ typedef struct pr_sink {
     size_t stored;
     size_t errors;
     size_t warnings;
-    int stop; /* set once the operation should stop looking */
-    int oom;  /* an allocation failed */
+    int stop;        /* set once the operation should stop looking */
+    int oom;         /* an allocation failed */
     int errors_only; /* count warnings but do not store them */
 } pr_sink;
 
@@ -40,9 +43,8 @@ void pr_sink_init(pr_sink *s, peerreview_diag *diag, size_t max);
  * is prefixed with the spreadsheet cell ("cell F6: "). Returns 0, or -1 when
  * out of memory (s->oom set, an out-of-memory problem recorded if possible).
  */
-int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code,
-              const pr_where *w, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
+int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const pr_where *w,
+              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Record that memory ran out (code out-of-memory). */
 void pr_report_oom(pr_sink *s, const char *file);

@@ -68,7 +68,8 @@ int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *o
     if (safe && pr_buf_adds(out, UTF8_BOM))
         return -1;
     for (size_t c = 0; c < t->ncols; c++)
-        if ((c && pr_buf_addc(out, ',')) || pr_csv_field(out, t->cols[c].name, strlen(t->cols[c].name)))
+        if ((c && pr_buf_addc(out, ',')) ||
+            pr_csv_field(out, t->cols[c].name, strlen(t->cols[c].name)))
             return -1;
     if (pr_buf_add(out, "\r\n", 2))
         return -1;
@@ -143,7 +144,10 @@ static void jw_close(jw *j, char c)
     j->fail |= pr_buf_addc(j->b, c);
 }
 
-static void jw_str(jw *j, const char *s) { j->fail |= pr_buf_json(j->b, s, strlen(s)); }
+static void jw_str(jw *j, const char *s)
+{
+    j->fail |= pr_buf_json(j->b, s, strlen(s));
+}
 
 static void jw_kstr(jw *j, const char *k, const char *v)
 {
@@ -322,7 +326,8 @@ static int save_flat(const peerreview_dataset *ds, const char *path, const peerr
 }
 
 PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, const char *path,
-                                   const peerreview_options *opts, peerreview_diag *diag)
+                                                 const peerreview_options *opts,
+                                                 peerreview_diag *diag)
 {
     if (!ds || !path || !*path)
         return PEERREVIEW_EINVAL;

@@ -18,8 +18,8 @@
 #include "schema.h"
 #include "value.h"
 
-#define ERR PEERREVIEW_SEVERITY_ERROR
-#define SEP " | "
+#define ERR    PEERREVIEW_SEVERITY_ERROR
+#define SEP    " | "
 #define SEPLEN 3
 
 /* A list column: which child table, and for items which kind. */
@@ -30,7 +30,7 @@ typedef struct flatcol {
 } flatcol;
 
 #define NKINDS 6
-#define NFLAT (PEERREVIEW_TABLE_COUNT - 2 + NKINDS)
+#define NFLAT  (PEERREVIEW_TABLE_COUNT - 2 + NKINDS)
 
 static size_t flat_columns(flatcol *out, const char **names)
 {
@@ -54,7 +54,6 @@ static size_t flat_columns(flatcol *out, const char **names)
         names[i] = out[i].name;
     return n;
 }
-
 
 /* Columns of a child table that a line carries: all but review_id and seq (and kind). */
 static size_t line_cols(int table, size_t *cols)
@@ -109,8 +108,7 @@ typedef struct flatload {
 } flatload;
 
 static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsigned long fcol,
-                     const char *line, size_t len, unsigned long pline, long long off,
-                     size_t seq)
+                     const char *line, size_t len, unsigned long pline, long long off, size_t seq)
 {
     int table = fc->table;
     peerreview_row *row = pr_row_alloc(table);
@@ -158,8 +156,8 @@ static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsig
             char field[96]; /* councils.gss_code: the field as flat export names it */
             snprintf(field, sizeof field, "%s.%s", fc->name, pr_tables[table].cols[col].name);
             w.field = field;
-            if (pr_report(F->sink, ERR, (peerreview_code)code, &w, "line %zu of the cell: %s",
-                          seq, pr_buf_str(&msg)))
+            if (pr_report(F->sink, ERR, (peerreview_code)code, &w, "line %zu of the cell: %s", seq,
+                          pr_buf_str(&msg)))
                 goto oom;
             reported[col] = 1;
         } else if (pr_row_store(&F->ds->arena, row, col, part[k], plen[k]))

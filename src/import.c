@@ -11,7 +11,7 @@
 #include "schema.h"
 #include "value.h"
 
-#define ERR PEERREVIEW_SEVERITY_ERROR
+#define ERR  PEERREVIEW_SEVERITY_ERROR
 #define WARN PEERREVIEW_SEVERITY_WARNING
 
 char *pr_path_join(const char *dir, const char *file)
@@ -272,8 +272,8 @@ static int load_table(loader *L, const char *dir, int table)
         return -1;
     }
     pr_csvin *in;
-    int rc = pr_csvin_open(path, path, L->o->max_field_size, sink, table != PEERREVIEW_REVIEWS,
-                           &in);
+    int rc =
+        pr_csvin_open(path, path, L->o->max_field_size, sink, table != PEERREVIEW_REVIEWS, &in);
     if (rc == PEERREVIEW_ENOTFOUND) {
         pr_free(path);
         return 0; /* a missing child table has no rows */
@@ -531,8 +531,9 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_validate_path(const char *path, const peerreview_options *opts,
-                                            peerreview_diag *diag)
+PEERREVIEW_API peerreview_status peerreview_validate_path(const char *path,
+                                                          const peerreview_options *opts,
+                                                          peerreview_diag *diag)
 {
     peerreview_dataset *ds = NULL;
     int rc = peerreview_load(path, opts, diag, &ds);

@@ -57,7 +57,10 @@ ssize_t pr_io_read(int fd, void *buf, size_t n)
     return read(fd, buf, n);
 }
 
-void pr_io_close_read(int fd) { close(fd); }
+void pr_io_close_read(int fd)
+{
+    close(fd);
+}
 
 unsigned long long pr_io_file_size(const char *path)
 {
@@ -117,8 +120,8 @@ static int io_fail(pr_sink *sink, const char *path, const char *what)
     pr_where w = PR_WHERE_NONE;
     w.file = path;
     if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                  "%s failed: %s; nothing was changed (check free space and permissions)",
-                  what, strerror(e)))
+                  "%s failed: %s; nothing was changed (check free space and permissions)", what,
+                  strerror(e)))
         return PEERREVIEW_ENOMEM;
     return PEERREVIEW_EIO;
 }
@@ -244,8 +247,7 @@ int pr_outset_add(pr_outset *s, const char *path, const void *data, size_t len, 
 }
 
 /* A failure once some files were replaced: say so, and what still holds. */
-static int commit_fail(pr_sink *sink, const char *path, const char *what, size_t done,
-                       size_t total)
+static int commit_fail(pr_sink *sink, const char *path, const char *what, size_t done, size_t total)
 {
     int e = errno;
     pr_where w = PR_WHERE_NONE;

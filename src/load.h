@@ -11,10 +11,10 @@
 /* Header of one table file mapped onto the schema. */
 typedef struct pr_header {
     int table;
-    size_t nfields;     /* fields in the file's header */
-    int *file_to_col;   /* per file field: schema column, -1 = ignored */
+    size_t nfields;        /* fields in the file's header */
+    int *file_to_col;      /* per file field: schema column, -1 = ignored */
     uint16_t *col_to_file; /* per schema column: 1-based file column, 0 = absent */
-    int usable;         /* 0 when the header has errors */
+    int usable;            /* 0 when the header has errors */
 } pr_header;
 
 /*
@@ -33,8 +33,8 @@ void pr_header_free(pr_header *h);
  * problems. Returns 0, 1 if the record is unusable (wrong field count), or -1
  * when out of memory.
  */
-int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file,
-                     pr_arena *a, peerreview_row *row, pr_sink *sink);
+int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
+                     peerreview_row *row, pr_sink *sink);
 
 /* Paths */
 char *pr_path_join(const char *dir, const char *file);

@@ -28,9 +28,13 @@ PEERREVIEW_API peerreview_options *peerreview_options_new(void)
     return o;
 }
 
-PEERREVIEW_API void peerreview_options_free(peerreview_options *o) { pr_free(o); }
+PEERREVIEW_API void peerreview_options_free(peerreview_options *o)
+{
+    pr_free(o);
+}
 
-PEERREVIEW_API peerreview_status peerreview_options_set_max_problems(peerreview_options *o, size_t n)
+PEERREVIEW_API peerreview_status peerreview_options_set_max_problems(peerreview_options *o,
+                                                                     size_t n)
 {
     if (!o)
         return PEERREVIEW_EINVAL;
@@ -38,7 +42,8 @@ PEERREVIEW_API peerreview_status peerreview_options_set_max_problems(peerreview_
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_options_set_max_field_size(peerreview_options *o, size_t n)
+PEERREVIEW_API peerreview_status peerreview_options_set_max_field_size(peerreview_options *o,
+                                                                       size_t n)
 {
     if (!o || n == 0)
         return PEERREVIEW_EINVAL;
@@ -54,7 +59,8 @@ PEERREVIEW_API peerreview_status peerreview_options_set_max_records(peerreview_o
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_options_set_ignore_unknown_columns(peerreview_options *o, int yes)
+PEERREVIEW_API peerreview_status
+peerreview_options_set_ignore_unknown_columns(peerreview_options *o, int yes)
 {
     if (!o)
         return PEERREVIEW_EINVAL;
@@ -62,7 +68,8 @@ PEERREVIEW_API peerreview_status peerreview_options_set_ignore_unknown_columns(p
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options *o, peerreview_form form)
+PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options *o,
+                                                             peerreview_form form)
 {
     if (!o || form < PEERREVIEW_FORM_AUTO || form > PEERREVIEW_FORM_FLAT)
         return PEERREVIEW_EINVAL;
@@ -70,7 +77,8 @@ PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options 
     return PEERREVIEW_OK;
 }
 
-PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerreview_options *o, int yes)
+PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerreview_options *o,
+                                                                         int yes)
 {
     if (!o)
         return PEERREVIEW_EINVAL;
@@ -91,7 +99,10 @@ PEERREVIEW_API peerreview_status peerreview_options_set_progress(peerreview_opti
 
 /* ---- version and status ---- */
 
-PEERREVIEW_API const char *peerreview_version(void) { return PEERREVIEW_VERSION; }
+PEERREVIEW_API const char *peerreview_version(void)
+{
+    return PEERREVIEW_VERSION;
+}
 
 PEERREVIEW_API unsigned long peerreview_version_number(void)
 {

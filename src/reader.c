@@ -41,8 +41,9 @@ PEERREVIEW_API void peerreview_reader_free(peerreview_reader *rd)
 }
 
 PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int table,
-                                          const peerreview_options *opts, peerreview_diag *diag,
-                                          peerreview_reader **out)
+                                                        const peerreview_options *opts,
+                                                        peerreview_diag *diag,
+                                                        peerreview_reader **out)
 {
     if (out)
         *out = NULL;
@@ -80,9 +81,9 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
                   "the file is empty; it needs at least the header row");
         rc = PEERREVIEW_EDATA;
     } else if (rc == 1) {
-        rc = pr_header_read(&rd->h, table, rec, path, rd->o, &rd->sink, NULL, 0)
-                 ? PEERREVIEW_ENOMEM
-                 : rd->h.usable ? 0 : PEERREVIEW_EDATA;
+        rc = pr_header_read(&rd->h, table, rec, path, rd->o, &rd->sink, NULL, 0) ? PEERREVIEW_ENOMEM
+             : rd->h.usable                                                      ? 0
+                                                                                 : PEERREVIEW_EDATA;
     }
     if (rc) {
         peerreview_reader_free(rd);
@@ -130,8 +131,7 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
     }
     if (rec->bad)
         return PEERREVIEW_EDATA;
-    rc = pr_record_to_row(&rd->h, rec, rd->ds->src_file[rd->table], &rd->arena, rd->row,
-                          &rd->sink);
+    rc = pr_record_to_row(&rd->h, rec, rd->ds->src_file[rd->table], &rd->arena, rd->row, &rd->sink);
     if (rc < 0 || rd->sink.oom) {
         rd->done = 1;
         return PEERREVIEW_ENOMEM;
@@ -147,8 +147,7 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
         rd->done = 1;
         return PEERREVIEW_ENOMEM;
     }
-    if (rd->table != PEERREVIEW_REVIEWS && !rd->row->v[0] && !reported[0] &&
-        rd->h.col_to_file[0]) {
+    if (rd->table != PEERREVIEW_REVIEWS && !rd->row->v[0] && !reported[0] && rd->h.col_to_file[0]) {
         pr_where w = pr_row_where(rd->ds, rd->row, 0);
         pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_MISSING_VALUE, &w,
                   "review_id is required but empty; fill it in");

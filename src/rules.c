@@ -9,7 +9,7 @@
 #include "schema.h"
 #include "value.h"
 
-#define ERR PEERREVIEW_SEVERITY_ERROR
+#define ERR  PEERREVIEW_SEVERITY_ERROR
 #define WARN PEERREVIEW_SEVERITY_WARNING
 
 pr_where pr_row_where(const peerreview_dataset *ds, const peerreview_row *row, size_t col)
@@ -35,14 +35,17 @@ static const char *who_id(const peerreview_row *row, const char *id)
 {
     return row->src.line ? "" : (id ? id : "(no id)");
 }
-static const char *who_sep(const peerreview_row *row) { return row->src.line ? "" : ": "; }
+static const char *who_sep(const peerreview_row *row)
+{
+    return row->src.line ? "" : ": ";
+}
 
-#define REPORT(sev, code, row, col, id, fmt, ...)                              \
-    do {                                                                       \
-        pr_where w_ = pr_row_where(ds, row, col);                              \
-        if (pr_report(sink, sev, code, &w_, "%s%s%s" fmt, who(row), who_id(row, id), \
-                      who_sep(row), __VA_ARGS__))                              \
-            return -1;                                                         \
+#define REPORT(sev, code, row, col, id, fmt, ...)                                                  \
+    do {                                                                                           \
+        pr_where w_ = pr_row_where(ds, row, col);                                                  \
+        if (pr_report(sink, sev, code, &w_, "%s%s%s" fmt, who(row), who_id(row, id), who_sep(row), \
+                      __VA_ARGS__))                                                                \
+            return -1;                                                                             \
     } while (0)
 
 static int formula_start(const char *s)
@@ -78,9 +81,9 @@ static int rules_review(pr_sink *sink, const peerreview_dataset *ds, const peerr
         }
     }
     if (!any_date)
-        REPORT(WARN, PEERREVIEW_P_NO_DATE, row, PR_R_REVIEW_ID, id,
-               "%s", "the review has no date at all; add at least the year it took place "
-                     "(onsite_start, e.g. 2019)");
+        REPORT(WARN, PEERREVIEW_P_NO_DATE, row, PR_R_REVIEW_ID, id, "%s",
+               "the review has no date at all; add at least the year it took place "
+               "(onsite_start, e.g. 2019)");
     const char *stage = row->v[PR_R_STAGE];
     if (stage && strcmp(stage, "progress") == 0 && !row->v[PR_R_PARENT])
         REPORT(WARN, PEERREVIEW_P_MISSING_VALUE, row, PR_R_PARENT, id, "%s",
@@ -134,8 +137,7 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
         const pr_column *col = &t->cols[c];
         if ((col->flags & PR_REQUIRED) && !row->v[c] && !(reported && reported[c])) {
             /* a column missing from the header was reported once already */
-            if (row->src.line && ds && ds->src_col[row->table] &&
-                !ds->src_col[row->table][c])
+            if (row->src.line && ds && ds->src_col[row->table] && !ds->src_col[row->table][c])
                 continue;
             REPORT(ERR, PEERREVIEW_P_MISSING_VALUE, row, c, id,
                    "%s is required but empty; fill it in", col->name);
@@ -144,7 +146,9 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
             REPORT(WARN, PEERREVIEW_P_FORMULA_PREFIX, row, c, id,
                    "the text starts with '%c', which a spreadsheet may run as a formula; "
                    "export with the spreadsheet-safe option before opening it in Excel",
-                   row->v[c][0] == '\t' ? ' ' : row->v[c][0] == '\r' ? ' ' : row->v[c][0]);
+                   row->v[c][0] == '\t'   ? ' '
+                   : row->v[c][0] == '\r' ? ' '
+                                          : row->v[c][0]);
         if (sink->stop)
             return 0;
     }
@@ -155,8 +159,8 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
     return 0;
 }
 
-static int rules_children(pr_sink *sink, const peerreview_dataset *ds,
-                          const peerreview_review *r, int table)
+static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const peerreview_review *r,
+                          int table)
 {
     const pr_rowlist *l = &r->kids[table];
     if (l->n == 0)
@@ -199,8 +203,8 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds,
                           "... without gaps",
                           who(row), who_id(row, id), who_sep(row), s,
                           expect == 1 ? "should be" : "follows",
-                          (long long)(expect == 1 ? 1 : expect - 1), id,
-                          g ? ", kind " : "", g ? row->v[g] : "")) {
+                          (long long)(expect == 1 ? 1 : expect - 1), id, g ? ", kind " : "",
+                          g ? row->v[g] : "")) {
                 pr_free(idx);
                 return -1;
             }
@@ -231,8 +235,8 @@ static int count_rule(pr_sink *sink, const peerreview_dataset *ds, const peerrev
         return 0;
     const char *id = row->v[PR_R_REVIEW_ID];
     REPORT(WARN, PEERREVIEW_P_COUNT_MISMATCH, row, (size_t)c, id,
-           "%s is %s but %zu %s are listed; raise %s or check the list", colname, s, listed,
-           what, colname);
+           "%s is %s but %zu %s are listed; raise %s or check the list", colname, s, listed, what,
+           colname);
     return 0;
 }
 
@@ -292,8 +296,8 @@ int pr_validate(const peerreview_dataset *ds, pr_sink *sink)
 }
 
 PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_dataset *ds,
-                                               const peerreview_options *opts,
-                                               peerreview_diag *diag)
+                                                             const peerreview_options *opts,
+                                                             peerreview_diag *diag)
 {
     if (!ds)
         return PEERREVIEW_EINVAL;

@@ -8,7 +8,10 @@
 #define NOMIN INT64_MIN
 #define NOMAX INT64_MAX
 
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* ^[a-z0-9][a-z0-9-]{0,79}$ */
 static int match_slug(const char *s, size_t len)
@@ -52,51 +55,86 @@ static int match_dfe(const char *s, size_t len)
 static const pr_pattern pat_slug = {
     "^[a-z0-9][a-z0-9-]{0,79}$", match_slug,
     "lower-case letters, digits and hyphens, not starting with a hyphen, at most 80 characters"};
-static const pr_pattern pat_date = {
-    "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$", NULL,
-    "YYYY, YYYY-MM or YYYY-MM-DD"};
+static const pr_pattern pat_date = {"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+                                    NULL, "YYYY, YYYY-MM or YYYY-MM-DD"};
 static const pr_pattern pat_gss = {
     "^(E(06|07|08|09|10)|W06)[0-9]{6}$", match_gss,
     "a council GSS code: E06, E07, E08, E09, E10 or W06 followed by 6 digits, e.g. E10000034"};
-static const pr_pattern pat_region = {
-    "^E1200000[1-9]$", match_region, "a region GSS code E12000001 to E12000009"};
-static const pr_pattern pat_dfe = {
-    "^[0-9]{3}$", match_dfe, "a 3-digit DfE local authority number, e.g. 885"};
+static const pr_pattern pat_region = {"^E1200000[1-9]$", match_region,
+                                      "a region GSS code E12000001 to E12000009"};
+static const pr_pattern pat_dfe = {"^[0-9]{3}$", match_dfe,
+                                   "a 3-digit DfE local authority number, e.g. 885"};
 
-static const char *const review_types[] = {
-    "corporate", "finance", "governance", "childrens_safeguarding",
-    "childrens_services", "adult_social_care", "planning", "communications",
-    "other", NULL};
+/* clang-format off: the schema reads best as a table */
+static const char *const review_types[] = {"corporate",
+                                           "finance",
+                                           "governance",
+                                           "childrens_safeguarding",
+                                           "childrens_services",
+                                           "adult_social_care",
+                                           "planning",
+                                           "communications",
+                                           "other",
+                                           NULL};
 static const char *const stages[] = {"initial", "progress", NULL};
 static const char *const onsite_modes[] = {"onsite", "virtual", "hybrid", NULL};
 static const char *const authority_types[] = {
-    "county", "unitary", "non_metropolitan_district", "metropolitan_borough",
-    "london_borough", "other", NULL};
-static const char *const region_names[] = {
-    "North East", "North West", "Yorkshire and The Humber", "East Midlands",
-    "West Midlands", "East of England", "London", "South East", "South West",
-    NULL};
-static const char *const roles[] = {
-    "lead_peer", "member_peer", "officer_peer", "peer_challenge_manager",
-    "lived_experience_peer", "shadow_peer", "other", NULL};
+    "county", "unitary", "non_metropolitan_district", "metropolitan_borough", "london_borough",
+    "other",  NULL};
+static const char *const region_names[] = {"North East",
+                                           "North West",
+                                           "Yorkshire and The Humber",
+                                           "East Midlands",
+                                           "West Midlands",
+                                           "East of England",
+                                           "London",
+                                           "South East",
+                                           "South West",
+                                           NULL};
+static const char *const roles[] = {"lead_peer",
+                                    "member_peer",
+                                    "officer_peer",
+                                    "peer_challenge_manager",
+                                    "lived_experience_peer",
+                                    "shadow_peer",
+                                    "other",
+                                    NULL};
 const char *const pr_item_kinds[] = {
-    "focus", "strength", "area_for_consideration", "recommendation",
-    "council_priority", "other", NULL};
+    "focus", "strength", "area_for_consideration", "recommendation", "council_priority",
+    "other", NULL};
 
 /* Column constructors: one line per column below. */
-#define TEXT(n, f, d) {n, PEERREVIEW_TYPE_TEXT, f, NOMIN, NOMAX, NULL, NULL, d}
-#define DATE(n, f, d) {n, PEERREVIEW_TYPE_DATE, (f) | 0, NOMIN, NOMAX, NULL, &pat_date, d}
-#define INT(n, f, lo, d) {n, PEERREVIEW_TYPE_INTEGER, f, lo, NOMAX, NULL, NULL, d}
-#define ENUM(n, f, e, d) {n, PEERREVIEW_TYPE_ENUM, f, NOMIN, NOMAX, e, NULL, d}
-#define CODE(n, f, p, d) {n, PEERREVIEW_TYPE_CODE, f, NOMIN, NOMAX, NULL, p, d}
-#define URL(n, f, d) {n, PEERREVIEW_TYPE_URL, f, NOMIN, NOMAX, NULL, NULL, d}
-#define CHILD_KEY                                                              \
-    CODE("review_id", PR_REQUIRED | PR_PARENT_FK, &pat_slug, NULL),            \
-        INT("seq", PR_REQUIRED, 1, NULL)
+#define TEXT(n, f, d)                                                                              \
+    {                                                                                              \
+        n, PEERREVIEW_TYPE_TEXT, f, NOMIN, NOMAX, NULL, NULL, d                                    \
+    }
+#define DATE(n, f, d)                                                                              \
+    {                                                                                              \
+        n, PEERREVIEW_TYPE_DATE, f, NOMIN, NOMAX, NULL, &pat_date, d                               \
+    }
+#define INT(n, f, lo, d)                                                                           \
+    {                                                                                              \
+        n, PEERREVIEW_TYPE_INTEGER, f, lo, NOMAX, NULL, NULL, d                                    \
+    }
+#define ENUM(n, f, e, d)                                                                           \
+    {                                                                                              \
+        n, PEERREVIEW_TYPE_ENUM, f, NOMIN, NOMAX, e, NULL, d                                       \
+    }
+#define CODE(n, f, p, d)                                                                           \
+    {                                                                                              \
+        n, PEERREVIEW_TYPE_CODE, f, NOMIN, NOMAX, NULL, p, d                                       \
+    }
+#define URL(n, f, d)                                                                               \
+    {                                                                                              \
+        n, PEERREVIEW_TYPE_URL, f, NOMIN, NOMAX, NULL, NULL, d                                     \
+    }
+#define CHILD_KEY                                                                                  \
+    CODE("review_id", PR_REQUIRED | PR_PARENT_FK, &pat_slug, NULL), INT("seq", PR_REQUIRED, 1, NULL)
 
 static const pr_column reviews_cols[] = {
-    CODE("review_id", PR_REQUIRED | PR_UNIQUE, &pat_slug,
-         "Stable slug, unique in dataset; suggested form {gss-lowercase}-{type-abbrev}-{YYYY[-MM]}"),
+    CODE(
+        "review_id", PR_REQUIRED | PR_UNIQUE, &pat_slug,
+        "Stable slug, unique in dataset; suggested form {gss-lowercase}-{type-abbrev}-{YYYY[-MM]}"),
     ENUM("review_type", PR_REQUIRED, review_types,
          "Controlled vocabulary of LGA peer review families"),
     TEXT("review_type_label", 0, "Name of the review exactly as the source titles it"),
@@ -162,21 +200,30 @@ static const pr_column sources_cols[] = {
 };
 
 #define COLS(a) a, sizeof(a) / sizeof(a[0])
-_Static_assert(sizeof(reviews_cols) / sizeof(reviews_cols[0]) <= PR_MAX_COLS,
-               "raise PR_MAX_COLS");
+_Static_assert(sizeof(reviews_cols) / sizeof(reviews_cols[0]) <= PR_MAX_COLS, "raise PR_MAX_COLS");
 
 const pr_table pr_tables[PEERREVIEW_TABLE_COUNT] = {
     {"reviews", "reviews.csv", COLS(reviews_cols), {0}, 1, 1, NULL, 0},
-    {"review_councils", "review_councils.csv", COLS(councils_cols), {0, 1}, 2, 0,
-     "councils", 0},
+    {"review_councils", "review_councils.csv", COLS(councils_cols), {0, 1}, 2, 0, "councils", 0},
     {"team_members", "team_members.csv", COLS(team_cols), {0, 1}, 2, 0, "team", 0},
     {"items", "items.csv", COLS(items_cols), {0, 1, 2}, 3, 0, NULL, PR_I_KIND},
-    {"considerations", "considerations.csv", COLS(considerations_cols), {0, 1}, 2, 0,
-     "considerations", 0},
+    {"considerations",
+     "considerations.csv",
+     COLS(considerations_cols),
+     {0, 1},
+     2,
+     0,
+     "considerations",
+     0},
     {"sources", "sources.csv", COLS(sources_cols), {0, 1}, 2, 0, "sources", 0},
 };
 
-size_t pr_seq_col(int table) { return table == PEERREVIEW_ITEMS ? PR_I_SEQ : PR_C_SEQ; }
+/* clang-format on */
+
+size_t pr_seq_col(int table)
+{
+    return table == PEERREVIEW_ITEMS ? PR_I_SEQ : PR_C_SEQ;
+}
 
 int pr_col_index(int table, const char *name, size_t len)
 {
@@ -295,9 +342,7 @@ PEERREVIEW_API size_t peerreview_column_enum_count(int table, size_t column)
     return n;
 }
 
-PEERREVIEW_API const char *peerreview_column_enum_value(int table, size_t column,
-                                                        size_t i)
+PEERREVIEW_API const char *peerreview_column_enum_value(int table, size_t column, size_t i)
 {
-    return i < peerreview_column_enum_count(table, column) ? pr_col(table, column)->enums[i]
-                                                           : NULL;
+    return i < peerreview_column_enum_count(table, column) ? pr_col(table, column)->enums[i] : NULL;
 }

@@ -31,8 +31,8 @@ typedef struct pr_column {
     const char *name;
     peerreview_type type;
     unsigned flags;
-    int64_t min, max;        /* integer bounds */
-    const char *const *enums; /* NULL-terminated, for PEERREVIEW_TYPE_ENUM */
+    int64_t min, max;          /* integer bounds */
+    const char *const *enums;  /* NULL-terminated, for PEERREVIEW_TYPE_ENUM */
     const pr_pattern *pattern; /* for CODE (and slug), NULL otherwise */
     const char *description;   /* as in the descriptor, or NULL */
 } pr_column;

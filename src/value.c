@@ -47,7 +47,10 @@ int pr_utf8_valid(const char *str, size_t len)
     return 1;
 }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 static int days_in_month(int y, int m)
 {
@@ -150,23 +153,26 @@ int pr_int_parse(const char *s, size_t len, int64_t *out)
     return 0;
 }
 
-static const char *const month_names[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+static const char *const month_names[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 
 /* Messages: all start with the quoted value. */
-#define QUOTE()                                                                \
-    do {                                                                       \
-        if (msg && pr_buf_quote(msg, s, len))                                  \
-            return -2;                                                         \
+#define QUOTE()                                                                                    \
+    do {                                                                                           \
+        if (msg && pr_buf_quote(msg, s, len))                                                      \
+            return -2;                                                                             \
     } while (0)
-#define SAY(...)                                                               \
-    do {                                                                       \
-        if (msg && pr_buf_printf(msg, __VA_ARGS__))                            \
-            return -2;                                                         \
+#define SAY(...)                                                                                   \
+    do {                                                                                           \
+        if (msg && pr_buf_printf(msg, __VA_ARGS__))                                                \
+            return -2;                                                                             \
     } while (0)
 
-static int is_ws(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static int is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 static int check_date(const char *s, size_t len, pr_buf *msg)
 {
@@ -255,8 +261,7 @@ static int check_enum(const pr_column *c, const char *s, size_t len, pr_buf *msg
     QUOTE();
     for (size_t i = 0; c->enums[i]; i++) {
         if (ascii_casecmp_n(s, c->enums[i], len) == 0) {
-            SAY(" is not an allowed value (values are case-sensitive); write \"%s\"",
-                c->enums[i]);
+            SAY(" is not an allowed value (values are case-sensitive); write \"%s\"", c->enums[i]);
             return PEERREVIEW_P_BAD_ENUM;
         }
     }

@@ -85,8 +85,8 @@ char *read_file(const char *path, size_t *len)
 
 void copy_sample(const char *dir)
 {
-    static const char *files[] = {"reviews.csv", "review_councils.csv", "team_members.csv",
-                                  "items.csv", "considerations.csv", "sources.csv",
+    static const char *files[] = {"reviews.csv",     "review_councils.csv", "team_members.csv",
+                                  "items.csv",       "considerations.csv",  "sources.csv",
                                   "datapackage.json"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *src = path_join(SAMPLE_DIR, files[i]);
@@ -256,14 +256,30 @@ static int json_string(json_cur *c, char **out, size_t *outlen)
             goto bad;
         char e = *c->p++;
         switch (e) {
-        case '"': b[n++] = '"'; break;
-        case '\\': b[n++] = '\\'; break;
-        case '/': b[n++] = '/'; break;
-        case 'b': b[n++] = '\b'; break;
-        case 'f': b[n++] = '\f'; break;
-        case 'n': b[n++] = '\n'; break;
-        case 'r': b[n++] = '\r'; break;
-        case 't': b[n++] = '\t'; break;
+        case '"':
+            b[n++] = '"';
+            break;
+        case '\\':
+            b[n++] = '\\';
+            break;
+        case '/':
+            b[n++] = '/';
+            break;
+        case 'b':
+            b[n++] = '\b';
+            break;
+        case 'f':
+            b[n++] = '\f';
+            break;
+        case 'n':
+            b[n++] = '\n';
+            break;
+        case 'r':
+            b[n++] = '\r';
+            break;
+        case 't':
+            b[n++] = '\t';
+            break;
         case 'u': {
             unsigned u, lo;
             if (json_hex4(c, &u))
@@ -442,9 +458,8 @@ const json_value *json_get(const json_value *obj, const char *key)
 
 /* ---- random datasets (test-export, test-flat) ---- */
 
-const char *const package_files[7] = {"reviews.csv",        "review_councils.csv",
-                                      "team_members.csv",   "items.csv",
-                                      "considerations.csv", "sources.csv",
+const char *const package_files[7] = {"reviews.csv",     "review_councils.csv", "team_members.csv",
+                                      "items.csv",       "considerations.csv",  "sources.csv",
                                       "datapackage.json"};
 
 void assert_same_file(const char *a, const char *b)
@@ -456,8 +471,8 @@ void assert_same_file(const char *a, const char *b)
         size_t i = 0;
         while (da && db && i < la && i < lb && da[i] == db[i])
             i++;
-        fprintf(stderr, "files differ: %s (%zu bytes) and %s (%zu bytes), first at byte %zu\n",
-                a, da ? la : 0, b, db ? lb : 0, i);
+        fprintf(stderr, "files differ: %s (%zu bytes) and %s (%zu bytes), first at byte %zu\n", a,
+                da ? la : 0, b, db ? lb : 0, i);
         free(da);
         free(db);
         fail_msg("files differ");
@@ -487,20 +502,48 @@ uint64_t rng_next(uint64_t *s)
     return x * 2685821657736338717ULL;
 }
 
-static unsigned rng_below(uint64_t *s, unsigned n) { return (unsigned)((rng_next(s) >> 11) % n); }
+static unsigned rng_below(uint64_t *s, unsigned n)
+{
+    return (unsigned)((rng_next(s) >> 11) % n);
+}
 
 /* Text pieces: [0, RT_FLAT) have no line break and no '|'. */
 static const char *const rt_parts[] = {
-    "plain",        "with, comma", "\"quoted\"",   "a \"\" b",   "  leading",  "trailing  ",
-    " ",            "\xc3\x85",    "\xca\xa4",     "\xf0\x9f\x98\x80", "=SUM(A1:A2)", "-minus",
-    "+plus",        "@at",         "\ttab",        "x",          "caf\xc3\xa9", ",",
-    "'apostrophe",  "\"",          "semi;colon",
+    "plain",
+    "with, comma",
+    "\"quoted\"",
+    "a \"\" b",
+    "  leading",
+    "trailing  ",
+    " ",
+    "\xc3\x85",
+    "\xca\xa4",
+    "\xf0\x9f\x98\x80",
+    "=SUM(A1:A2)",
+    "-minus",
+    "+plus",
+    "@at",
+    "\ttab",
+    "x",
+    "caf\xc3\xa9",
+    ",",
+    "'apostrophe",
+    "\"",
+    "semi;colon",
     /* below: not in flat child values */
-    "line\nbreak",  "cr\ronly",    "crlf\r\nend",  "\n",         "\r",         "| pipe",
-    " | ",          "a |",         "|",            "\r\n\r\n",
+    "line\nbreak",
+    "cr\ronly",
+    "crlf\r\nend",
+    "\n",
+    "\r",
+    "| pipe",
+    " | ",
+    "a |",
+    "|",
+    "\r\n\r\n",
 };
 #define RT_FLAT 21
-#define RT_ALL (sizeof rt_parts / sizeof rt_parts[0])
+#define RT_ALL  (sizeof rt_parts / sizeof rt_parts[0])
 
 /* Random non-empty text (caller frees); restricted: flat child values. */
 static char *rt_text(uint64_t *s, int restricted)
@@ -589,8 +632,8 @@ static void rt_random_date(uint64_t *s, char *buf, size_t size)
 
 static void rt_url(uint64_t *s, char *buf, size_t size)
 {
-    static const char *const paths[] = {"",       "a",        "a,b",   "x?y=1&z=2", "p#frag",
-                                        "%20sp",  "caf%C3%A9", "~u/v", "semi;c",    "it's"};
+    static const char *const paths[] = {"",      "a",         "a,b",  "x?y=1&z=2", "p#frag",
+                                        "%20sp", "caf%C3%A9", "~u/v", "semi;c",    "it's"};
     snprintf(buf, size, "%s://www.example%u.gov.uk/%s", rng_below(s, 2) ? "https" : "http",
              rng_below(s, 100), paths[rng_below(s, sizeof paths / sizeof paths[0])]);
 }
@@ -636,8 +679,11 @@ static void rt_children(uint64_t *s, peerreview_review *r, int flat)
     for (size_t i = 0; i < n; i++) {
         peerreview_row *row = rt_child(r, PEERREVIEW_REVIEW_COUNCILS, seq[i]);
         static const char *const pre[] = {"E06", "E07", "E08", "E09", "E10", "W06"};
-        static const char *const auth[] = {"unitary", "non_metropolitan_district",
-                                           "metropolitan_borough", "london_borough", "county",
+        static const char *const auth[] = {"unitary",
+                                           "non_metropolitan_district",
+                                           "metropolitan_borough",
+                                           "london_borough",
+                                           "county",
                                            "unitary"};
         if (rng_below(s, 4)) {
             unsigned k = rng_below(s, 6);
@@ -650,10 +696,10 @@ static void rt_children(uint64_t *s, peerreview_review *r, int flat)
         }
         rt_set_text(s, row, "council_name", flat);
         unsigned reg = 1 + rng_below(s, 9);
-        static const char *const regions[] = {"North East",    "North West",
-                                              "Yorkshire and The Humber", "East Midlands",
-                                              "West Midlands", "East of England",
-                                              "London",        "South East", "South West"};
+        static const char *const regions[] = {
+            "North East",    "North West",    "Yorkshire and The Humber",
+            "East Midlands", "West Midlands", "East of England",
+            "London",        "South East",    "South West"};
         if (rng_below(s, 3)) {
             snprintf(buf, sizeof buf, "E1200000%u", reg);
             rt_set_row(row, "region_gss", buf);
@@ -692,8 +738,7 @@ static void rt_children(uint64_t *s, peerreview_review *r, int flat)
         rt_shuffle(s, seq, n);
         for (size_t i = 0; i < n; i++) {
             peerreview_row *row = NULL;
-            assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row),
-                             PEERREVIEW_OK);
+            assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row), PEERREVIEW_OK);
             rt_set_row(row, "kind", kind);
             snprintf(buf, sizeof buf, "%u", seq[i]);
             rt_set_row(row, "seq", buf);
@@ -835,8 +880,7 @@ peerreview_dataset *random_dataset(uint64_t *s, int flat, int big)
                 if (t[k] == '\r' || t[k] == '\n')
                     t[k] = '.';
             peerreview_row *row = NULL;
-            assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row),
-                             PEERREVIEW_OK);
+            assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row), PEERREVIEW_OK);
             rt_set_row(row, "kind", "other");
             rt_set_row(row, "seq", NULL);
             rt_set_row(row, "text", t);
@@ -913,8 +957,8 @@ void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset 
                     const char *vb = peerreview_row_value(xb[k], c);
                     if (!rt_str_eq(va, vb)) {
                         fprintf(stderr, "review %s %s row %zu column %s: \"%.60s\" != \"%.60s\"\n",
-                                peerreview_review_get(ra, "review_id"), peerreview_table_name(t),
-                                k, peerreview_column_name(t, c), va ? va : "(null)",
+                                peerreview_review_get(ra, "review_id"), peerreview_table_name(t), k,
+                                peerreview_column_name(t, c), va ? va : "(null)",
                                 vb ? vb : "(null)");
                         fail_msg("child rows differ");
                     }

@@ -38,7 +38,7 @@ const peerreview_problem *expect_problem_at(const peerreview_diag *d, peerreview
                                             const char *file, unsigned long line,
                                             unsigned long column, const char *field,
                                             const char *srcfile, int srcline);
-#define expect_problem(d, code, file, line, column, field)                     \
+#define expect_problem(d, code, file, line, column, field)                                         \
     expect_problem_at(d, code, file, line, column, field, __FILE__, __LINE__)
 
 /*
@@ -68,8 +68,6 @@ peerreview_dataset *random_dataset(uint64_t *rng, int flat, int big);
 /* Assert equal values in every review and child row (children compared in key order). */
 void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset *b);
 
-
-
 /*
  * A tiny strict JSON reader for test data (conformance suites, descriptors,
  * JSON Lines output). Strings are decoded to UTF-8 (\uXXXX and surrogate
@@ -86,9 +84,9 @@ typedef enum json_type {
 
 typedef struct json_value {
     json_type type;
-    char *str;   /* JSON_STRING: decoded bytes; JSON_NUMBER: the literal */
-    size_t len;  /* length of str */
-    int boolean; /* JSON_BOOL */
+    char *str;                /* JSON_STRING: decoded bytes; JSON_NUMBER: the literal */
+    size_t len;               /* length of str */
+    int boolean;              /* JSON_BOOL */
     struct json_value *items; /* JSON_ARRAY elements / JSON_OBJECT member values */
     char **keys;              /* JSON_OBJECT member names */
     size_t n;                 /* number of elements / members */

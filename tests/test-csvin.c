@@ -18,8 +18,8 @@
 
 #define SPECTRUM_DIR SRCDIR "/tests/conformance/csv-spectrum"
 #define FASTCSV_JSON SRCDIR "/tests/conformance/fastcsv-spec/expanded.json"
-#define BIG (1024 * 1024)
-#define S(lit) lit, sizeof(lit) - 1
+#define BIG          (1024 * 1024)
+#define S(lit)       lit, sizeof(lit) - 1
 
 /* ---- a small harness around the tokenizer ---- */
 
@@ -96,8 +96,8 @@ static const peerreview_problem *fatal_at(tok *t, int status, peerreview_code co
 }
 #define FATAL(t, code) fatal_at(t, PEERREVIEW_EDATA, code, __LINE__)
 
-static void expect_where_at(const peerreview_problem *p, unsigned long line,
-                            unsigned long column, long long offset, int srcline)
+static void expect_where_at(const peerreview_problem *p, unsigned long line, unsigned long column,
+                            long long offset, int srcline)
 {
     if (peerreview_problem_line(p) != line || peerreview_problem_column(p) != column ||
         peerreview_problem_offset(p) != offset) {
@@ -105,23 +105,22 @@ static void expect_where_at(const peerreview_problem *p, unsigned long line,
                  "%s",
                  srcline, peerreview_code_name((int)peerreview_problem_code(p)),
                  peerreview_problem_line(p), peerreview_problem_column(p),
-                 peerreview_problem_offset(p), line, column, offset,
-                 peerreview_problem_message(p));
+                 peerreview_problem_offset(p), line, column, offset, peerreview_problem_message(p));
     }
     assert_string_equal(peerreview_problem_file(p), "test.csv");
     assert_int_equal(peerreview_problem_severity(p), PEERREVIEW_SEVERITY_ERROR);
 }
 #define WHERE(p, line, column, offset) expect_where_at(p, line, column, offset, __LINE__)
 
-static void field_is_at(const pr_record *r, size_t i, const char *s, size_t len,
-                        unsigned long line, long long offset, int srcline)
+static void field_is_at(const pr_record *r, size_t i, const char *s, size_t len, unsigned long line,
+                        long long offset, int srcline)
 {
     if (i >= r->n)
         fail_msg("line %d: record has %zu fields, wanted field %zu", srcline, r->n, i);
     const pr_field *f = &r->f[i];
     if (f->len != len || memcmp(f->p, s, len) != 0)
-        fail_msg("line %d: field %zu is \"%.*s\" (%zu bytes), expected \"%.*s\" (%zu)", srcline,
-                 i, (int)f->len, f->p, f->len, (int)len, s, len);
+        fail_msg("line %d: field %zu is \"%.*s\" (%zu bytes), expected \"%.*s\" (%zu)", srcline, i,
+                 (int)f->len, f->p, f->len, (int)len, s, len);
     assert_int_equal(f->p[f->len], '\0');
     if (f->line != line || f->offset != offset)
         fail_msg("line %d: field %zu at line %lu offset %lld, expected %lu/%lld", srcline, i,
@@ -211,8 +210,7 @@ static void test_line_ends(void **state)
             /* "\n\r" is two line ends: the record after it is one line further down */
             if (k == 4 && i == 1)
                 line++;
-            if (r->n != 2 || r->line != line || r->offset != cases[k].off[i] ||
-                r->number != i + 1)
+            if (r->n != 2 || r->line != line || r->offset != cases[k].off[i] || r->number != i + 1)
                 fail_msg("%s: record %zu: %zu fields at line %lu offset %lld", cases[k].name, i,
                          r->n, r->line, r->offset);
             field_is_at(r, 0, first[i], 2, line, cases[k].off[i], __LINE__);
@@ -253,8 +251,8 @@ static void test_empty_inputs(void **state)
     static const struct {
         const char *data;
         size_t len;
-    } cases[] = {{"", 0}, {"\n", 1}, {"\r\n\r\n", 4}, {"\r\r\r", 3}, {"\xef\xbb\xbf", 3},
-                 {"\xef\xbb\xbf\r\n", 5}};
+    } cases[] = {{"", 0},       {"\n", 1},           {"\r\n\r\n", 4},
+                 {"\r\r\r", 3}, {"\xef\xbb\xbf", 3}, {"\xef\xbb\xbf\r\n", 5}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         tok t;
         tok_open(&t, cases[k].data, cases[k].len, BIG);
@@ -307,11 +305,11 @@ static void test_multiline_cells(void **state)
 {
     (void)state;
     /* line 1: h1,h2 / 2-4: a quoted cell with two LF / 5: next / 6-7: CRLF inside / 8 */
-    static const char data[] = "h1,h2\n"          /* 0..5 */
-                               "\"x\ny\nz\",w\n"  /* 6..15 */
-                               "n,\"p\"\n"        /* 16..21 */
+    static const char data[] = "h1,h2\n"                 /* 0..5 */
+                               "\"x\ny\nz\",w\n"         /* 6..15 */
+                               "n,\"p\"\n"               /* 16..21 */
                                "\"c\r\nd\",\"e\rf\"\r\n" /* 22..35 */
-                               "last,1";          /* 36.. */
+                               "last,1";                 /* 36.. */
     tok t;
     tok_open(&t, data, sizeof data - 1, BIG);
     pr_record *r = NEXT(&t);
@@ -341,14 +339,21 @@ static void test_bom_skipped(void **state)
 {
     (void)state;
     tok t;
-    tok_open(&t, S("\xef\xbb\xbf" "a,b\nc,\xef\xbb\xbf" "d\n"), BIG);
+    tok_open(&t,
+             S("\xef\xbb\xbf"
+               "a,b\nc,\xef\xbb\xbf"
+               "d\n"),
+             BIG);
     pr_record *r = NEXT(&t);
     RECORD(r, 2, 1, 3, 1);
     FIELD(r, 0, "a", 1, 3);
     FIELD(r, 1, "b", 1, 5);
     r = NEXT(&t); /* only a BOM at byte 0 is skipped */
     RECORD(r, 2, 2, 7, 2);
-    FIELD(r, 1, "\xef\xbb\xbf" "d", 2, 9);
+    FIELD(r, 1,
+          "\xef\xbb\xbf"
+          "d",
+          2, 9);
     END(&t);
     tok_close(&t);
     /* a BOM followed by a blank line */
@@ -488,7 +493,7 @@ static void expect_bad_record(const char *data, size_t len, peerreview_code code
     expect_where_at(p, line, column, offset, srcline);
     tok_close(&t);
 }
-#define BAD_RECORD(lit, code, line, column, offset, index)                                \
+#define BAD_RECORD(lit, code, line, column, offset, index)                                         \
     expect_bad_record(S(lit), code, line, column, offset, index, __LINE__)
 
 static void test_invalid_utf8(void **state)
@@ -508,10 +513,16 @@ static void test_invalid_utf8(void **state)
     BAD_RECORD("h\n\"x\ny\xff\"\n", PEERREVIEW_P_INVALID_UTF8, 3, 1, 6, 1);
     /* the bad record is delivered with its bytes as read */
     tok t;
-    tok_open(&t, S("a\xff" "b,c\n"), BIG);
+    tok_open(&t,
+             S("a\xff"
+               "b,c\n"),
+             BIG);
     pr_record *r = NEXT(&t);
     assert_int_equal(r->bad, 1);
-    field_is_at(r, 0, S("a\xff" "b"), 1, 0, __LINE__);
+    field_is_at(r, 0,
+                S("a\xff"
+                  "b"),
+                1, 0, __LINE__);
     FIELD(r, 1, "c", 1, 4);
     END(&t);
     tok_close(&t);
@@ -541,8 +552,10 @@ static void test_utf16(void **state)
         const char *data;
         size_t len;
     } cases[] = {
-        {"LE BOM", S("\xff\xfe" "a\0,\0b\0\n\0")},
-        {"BE BOM", S("\xfe\xff" "\0a\0,\0b\0\n")},
+        {"LE BOM", S("\xff\xfe"
+                     "a\0,\0b\0\n\0")},
+        {"BE BOM", S("\xfe\xff"
+                     "\0a\0,\0b\0\n")},
         {"LE", S("a\0,\0b\0\r\0\n\0")},
         {"BE", S("\0a\0,\0b\0\r\0\n")},
         {"LE BOM only", S("\xff\xfe")},
@@ -602,8 +615,8 @@ static void count_progress(unsigned long long done, unsigned long long total, vo
 }
 
 /* Tokenize a file through the file path, expecting field-too-long; returns bytes read. */
-static unsigned long long huge_file(const char *dir, const char *data, size_t n,
-                                    unsigned long line, unsigned long column, long long offset)
+static unsigned long long huge_file(const char *dir, const char *data, size_t n, unsigned long line,
+                                    unsigned long column, long long offset)
 {
     write_file(dir, "huge.csv", data, n);
     char *path = path_join(dir, "huge.csv");
@@ -778,17 +791,24 @@ static void test_utf8_across_read_boundary(void **state)
         const char *seq;
         size_t len;
         size_t before;
-    } bad[] = {{S("\xc3" "a"), 1},
-               {S("\xe2\x82" "a"), 2},
-               {S("\xe2" "a"), 1},
-               {S("\xf0\x9f\x98" "a"), 3},
-               {S("\xe0\x80\x80"), 1}, /* overlong: wrong second byte after the boundary */
+    } bad[] = {{S("\xc3"
+                  "a"),
+                1},
+               {S("\xe2\x82"
+                  "a"),
+                2},
+               {S("\xe2"
+                  "a"),
+                1},
+               {S("\xf0\x9f\x98"
+                  "a"),
+                3},
+               {S("\xe0\x80\x80"), 1},  /* overlong: wrong second byte after the boundary */
                {S("\xed\xa0\x80"), 2}}; /* surrogate */
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         size_t start = BOUNDARY - bad[k].before, len;
         char *b = straddle(bad[k].seq, bad[k].len, start, &len);
-        expect_bad_record(b, len, PEERREVIEW_P_INVALID_UTF8, 2, 1, (long long)start, 1,
-                          __LINE__);
+        expect_bad_record(b, len, PEERREVIEW_P_INVALID_UTF8, 2, 1, (long long)start, 1, __LINE__);
         free(b);
     }
 }
@@ -968,8 +988,7 @@ static void test_csv_spectrum(void **state)
             json_value *want = json_parse_file(json);
             assert_int_equal(want->type, JSON_ARRAY);
             if (rs.count != want->n + 1)
-                fail_msg("%s: %zu records, expected a header and %zu", names[k], rs.count,
-                         want->n);
+                fail_msg("%s: %zu records, expected a header and %zu", names[k], rs.count, want->n);
             for (size_t i = 0; i < want->n; i++) {
                 const json_value *obj = &want->items[i];
                 assert_int_equal(obj->type, JSON_OBJECT);
@@ -980,8 +999,7 @@ static void test_csv_spectrum(void **state)
                     assert_string_equal(rs.f[0][j], obj->keys[j]);
                     const json_value *v = &obj->items[j];
                     assert_int_equal(v->type, JSON_STRING);
-                    if (rs.len[i + 1][j] != v->len ||
-                        memcmp(rs.f[i + 1][j], v->str, v->len) != 0)
+                    if (rs.len[i + 1][j] != v->len || memcmp(rs.f[i + 1][j], v->str, v->len) != 0)
                         fail_msg("%s: record %zu field %s is \"%s\", expected \"%s\"", names[k],
                                  i + 2, obj->keys[j], rs.f[i + 1][j], v->str);
                 }
@@ -1118,8 +1136,9 @@ static void test_fastcsv_spec(void **state)
         tok_close(&t);
     }
     json_free(all);
-    fprintf(stderr, "FastCSV: %zu run, %zu skipped (options), %zu rejected where allowed, "
-                    "%zu expected deviation(s), %zu failure(s)\n",
+    fprintf(stderr,
+            "FastCSV: %zu run, %zu skipped (options), %zu rejected where allowed, "
+            "%zu expected deviation(s), %zu failure(s)\n",
             run, skipped, rejected_allowed, deviations, failures);
     assert_int_equal(failures, 0);
     assert_int_equal(run, 67);

@@ -14,7 +14,7 @@
 
 #include "helpers.h"
 
-#define R PEERREVIEW_REVIEWS
+#define R  PEERREVIEW_REVIEWS
 #define RC PEERREVIEW_REVIEW_COUNCILS
 #define IT PEERREVIEW_ITEMS
 
@@ -167,12 +167,10 @@ static peerreview_dataset *tiny_dataset(void)
     assert_int_equal(peerreview_row_set(row, "region_gss", "E12000007", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_row_set(row, "region_name", "London", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_row_set(row, "dfe_la_code", "201", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_add_child(a, PEERREVIEW_TEAM_MEMBERS, &row),
-                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_add_child(a, PEERREVIEW_TEAM_MEMBERS, &row), PEERREVIEW_OK);
     assert_int_equal(peerreview_row_set(row, "name", "@handle", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_row_set(row, "role", "lead_peer", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "job_title", "\tTabbed, title", NULL),
-                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set(row, "job_title", "\tTabbed, title", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_row_set(row, "organisation", "+Org", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_add_child(a, PEERREVIEW_SOURCES, &row), PEERREVIEW_OK);
     assert_int_equal(peerreview_row_set(row, "url", "http://x.org/p?q=1", NULL), PEERREVIEW_OK);
@@ -184,14 +182,13 @@ static peerreview_dataset *tiny_dataset(void)
     return ds;
 }
 
-#define REVIEWS_HEADER                                                                     \
-    "review_id,review_type,review_type_label,stage,parent_review_id,provider,onsite_start," \
-    "onsite_end,onsite_mode,report_date,published_date,action_plan_due,"                  \
-    "progress_review_planned,recommendation_count,team_size,people_engaged,meetings_held," \
+#define REVIEWS_HEADER                                                                             \
+    "review_id,review_type,review_type_label,stage,parent_review_id,provider,onsite_start,"        \
+    "onsite_end,onsite_mode,report_date,published_date,action_plan_due,"                           \
+    "progress_review_planned,recommendation_count,team_size,people_engaged,meetings_held,"         \
     "report_url,notes\r\n"
 
-static const char tiny_reviews[] =
-    REVIEWS_HEADER
+static const char tiny_reviews[] = REVIEWS_HEADER
     "b-review,corporate,\" Label, with comma \",initial,,  spaced  ,2019-05,2019-05-09,,,,,,0,,"
     ",,,\"say \"\"hi\"\"\nbye\"\r\n"
     "a-review,finance,plain,progress,b-review,,2020,,,,,,,,3,9223372036854775807,,"
@@ -208,8 +205,8 @@ static const char tiny_items[] = "review_id,kind,seq,text\r\n"
                                  "b-review,other,1, lead and trail \r\n"
                                  "a-review,focus,1,\"A's \"\"focus\"\"\"\r\n";
 
-#define COUNCILS_CSV                                                                       \
-    "review_id,seq,gss_code,council_name,authority_type,region_gss,region_name,dfe_la_code\r\n" \
+#define COUNCILS_CSV                                                                               \
+    "review_id,seq,gss_code,council_name,authority_type,region_gss,region_name,dfe_la_code\r\n"    \
     "a-review,1,E09000001,City of London,london_borough,E12000007,London,201\r\n"
 static const char tiny_councils[] = COUNCILS_CSV;
 
@@ -220,8 +217,9 @@ static const char tiny_team[] =
 static const char tiny_considerations[] = "review_id,seq,date,body,outcome\r\n"
                                           "a-review,1,2020-03,,Noted\r\n";
 
-#define SOURCES_CSV "review_id,seq,url,description\r\n" \
-                    "a-review,1,http://x.org/p?q=1,\r\n"
+#define SOURCES_CSV                                                                                \
+    "review_id,seq,url,description\r\n"                                                            \
+    "a-review,1,http://x.org/p?q=1,\r\n"
 static const char tiny_sources[] = SOURCES_CSV;
 
 static void test_tiny_exact(void **state)
@@ -240,8 +238,7 @@ static void test_tiny_exact(void **state)
     char *p = path_join(tmp, "datapackage.json");
     char *desc = read_file(p, NULL);
     assert_non_null(desc);
-    assert_int_equal(strncmp(desc, "{\n \"name\": \"peer-reviews\",\n \"resources\": [\n", 43),
-                     0);
+    assert_int_equal(strncmp(desc, "{\n \"name\": \"peer-reviews\",\n \"resources\": [\n", 43), 0);
     char *sp = path_join(SAMPLE_DIR, "datapackage.json");
     char *sample = read_file(sp, NULL);
     assert_non_null(sample);
@@ -342,8 +339,8 @@ static void test_refuse_errors(void **state)
     peerreview_diag *d = peerreview_diag_new();
     assert_non_null(d);
     assert_int_equal(peerreview_save(ds, out, NULL, d), PEERREVIEW_EDATA);
-    const peerreview_problem *p = expect_problem(d, PEERREVIEW_P_MISSING_VALUE, NULL, 0, 0,
-                                                 "stage");
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_MISSING_VALUE, NULL, 0, 0, "stage");
     assert_non_null(strstr(peerreview_problem_message(p), "a-review"));
     assert_false(exists(out));
     /* over an existing package: every file unchanged, no temporary files */
@@ -453,12 +450,9 @@ static void test_big_value(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sample_fixpoint),
-        cmocka_unit_test(test_tiny_exact),
-        cmocka_unit_test(test_spreadsheet_safe),
-        cmocka_unit_test(test_refuse_errors),
-        cmocka_unit_test(test_random_round_trip),
-        cmocka_unit_test(test_big_value),
+        cmocka_unit_test(test_sample_fixpoint),   cmocka_unit_test(test_tiny_exact),
+        cmocka_unit_test(test_spreadsheet_safe),  cmocka_unit_test(test_refuse_errors),
+        cmocka_unit_test(test_random_round_trip), cmocka_unit_test(test_big_value),
     };
     /* every temporary folder goes under one root, removed at the end even after a failure */
     char *root = tmp_dir();

@@ -108,20 +108,20 @@ static int has_oom(const peerreview_diag *d)
     return find_code(d, PEERREVIEW_P_OUT_OF_MEMORY) >= 0;
 }
 
-#define EXPECT_ENOMEM(rc, n, what)                                                         \
-    do {                                                                                   \
-        if ((rc) != PEERREVIEW_ENOMEM)                                                     \
-            fprintf(stderr, "%s: allocation %ld failed but the result is %s\n", what, n,   \
-                    peerreview_status_name(rc));                                           \
-        assert_int_equal(rc, PEERREVIEW_ENOMEM);                                           \
+#define EXPECT_ENOMEM(rc, n, what)                                                                 \
+    do {                                                                                           \
+        if ((rc) != PEERREVIEW_ENOMEM)                                                             \
+            fprintf(stderr, "%s: allocation %ld failed but the result is %s\n", what, n,           \
+                    peerreview_status_name(rc));                                                   \
+        assert_int_equal(rc, PEERREVIEW_ENOMEM);                                                   \
     } while (0)
 
-#define EXPECT_LIVE(base, n, what)                                                         \
-    do {                                                                                   \
-        if (A.live != (base))                                                              \
-            fprintf(stderr, "%s: allocation %ld failed: %ld blocks leaked\n", what, n,     \
-                    A.live - (long)(base));                                                \
-        assert_int_equal(A.live, base);                                                    \
+#define EXPECT_LIVE(base, n, what)                                                                 \
+    do {                                                                                           \
+        if (A.live != (base))                                                                      \
+            fprintf(stderr, "%s: allocation %ld failed: %ld blocks leaked\n", what, n,             \
+                    A.live - (long)(base));                                                        \
+        assert_int_equal(A.live, base);                                                            \
     } while (0)
 
 /* The seven package files, each with its own "old" content. */
@@ -329,8 +329,10 @@ static void test_alloc_save_invalid(void **state)
         int injected = disarm();
         if (rc == PEERREVIEW_OK) {
             if (bad++ < 3)
-                fprintf(stderr, "save: allocation %ld failed and a dataset with a duplicate "
-                                "key was saved\n", n);
+                fprintf(stderr,
+                        "save: allocation %ld failed and a dataset with a duplicate "
+                        "key was saved\n",
+                        n);
             rm_rf(out);
         } else if (injected && rc != PEERREVIEW_EDATA) {
             EXPECT_ENOMEM(rc, n, "save of an invalid dataset");
@@ -364,8 +366,7 @@ static void test_alloc_validate(void **state)
     assert_non_null(r);
     assert_int_equal(peerreview_review_set(r, "review_id", "faulty", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_set(r, "stage", "progress", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "parent_review_id", "nowhere", NULL),
-                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set(r, "parent_review_id", "nowhere", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_set(r, "notes", "=formula", NULL), PEERREVIEW_OK);
     peerreview_row *row;
     assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_SOURCES, &row), PEERREVIEW_OK);
@@ -665,7 +666,7 @@ typedef struct fault {
     int err;   /* errno to simulate */
     int count; /* calls of op seen */
     int fired;
-    char last_open[4096]; /* last path opened for reading */
+    char last_open[4096];  /* last path opened for reading */
     char fired_open[4096]; /* the file being read when the failure fired */
 } fault;
 
@@ -686,9 +687,8 @@ static int hook(pr_io_op op, const char *path, void *ctx)
     return 0;
 }
 
-static const char *const op_names[] = {"OPEN_READ", "READ",   "MKDIR",   "OPEN_WRITE", "WRITE",
-                                       "FSYNC",     "CLOSE",  "RENAME",  "OPEN_DIR",
-                                       "FSYNC_DIR"};
+static const char *const op_names[] = {"OPEN_READ", "READ",  "MKDIR",  "OPEN_WRITE", "WRITE",
+                                       "FSYNC",     "CLOSE", "RENAME", "OPEN_DIR",   "FSYNC_DIR"};
 
 /* The io-error problem for file (exact path); fails if absent. */
 static const peerreview_problem *io_problem(const peerreview_diag *d, const char *file)

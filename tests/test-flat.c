@@ -14,18 +14,18 @@
 
 #include "helpers.h"
 
-#define R PEERREVIEW_REVIEWS
+#define R  PEERREVIEW_REVIEWS
 #define RC PEERREVIEW_REVIEW_COUNCILS
 #define TM PEERREVIEW_TEAM_MEMBERS
 #define IT PEERREVIEW_ITEMS
 
-#define REVIEW_COLS                                                                        \
-    "review_id,review_type,review_type_label,stage,parent_review_id,provider,onsite_start," \
-    "onsite_end,onsite_mode,report_date,published_date,action_plan_due,"                  \
-    "progress_review_planned,recommendation_count,team_size,people_engaged,meetings_held," \
+#define REVIEW_COLS                                                                                \
+    "review_id,review_type,review_type_label,stage,parent_review_id,provider,onsite_start,"        \
+    "onsite_end,onsite_mode,report_date,published_date,action_plan_due,"                           \
+    "progress_review_planned,recommendation_count,team_size,people_engaged,meetings_held,"         \
     "report_url,notes"
-#define LIST_COLS                                                                          \
-    "councils,team,focus,strength,area_for_consideration,recommendation,council_priority," \
+#define LIST_COLS                                                                                  \
+    "councils,team,focus,strength,area_for_consideration,recommendation,council_priority,"         \
     "other,considerations,sources"
 #define FLAT_HEADER REVIEW_COLS "," LIST_COLS "\r\n"
 
@@ -229,8 +229,7 @@ static void test_small_exact(void **state)
     char *tmp = tmp_dir();
     char *flat = path_join(tmp, "small.csv");
     save_ok(ds, flat);
-    static const char expect[] =
-        FLAT_HEADER
+    static const char expect[] = FLAT_HEADER
         "rev-1,corporate,,initial,,,2019,,,,,,,,,,,,\"two\nlines\","
         "\"E10000034 | Worcestershire County Council | county\n"
         " | Other, Council | other |  |  | 001\","
@@ -256,16 +255,15 @@ static void test_small_exact(void **state)
 
 /* ---- values the flat form cannot hold ---- */
 
-static void expect_unrepresentable(peerreview_dataset *ds, const char *review_id,
-                                   const char *field)
+static void expect_unrepresentable(peerreview_dataset *ds, const char *review_id, const char *field)
 {
     char *tmp = tmp_dir();
     char *flat = path_join(tmp, "out.csv");
     peerreview_diag *d = peerreview_diag_new();
     assert_non_null(d);
     assert_int_equal(peerreview_save(ds, flat, NULL, d), PEERREVIEW_EUNSUPPORTED);
-    const peerreview_problem *p = expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0,
-                                                 field);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0, field);
     assert_int_equal(peerreview_problem_severity(p), PEERREVIEW_SEVERITY_ERROR);
     assert_non_null(strstr(peerreview_problem_message(p), review_id));
     assert_false(exists(flat));
@@ -373,10 +371,9 @@ static void test_import_bad_list_value(void **state)
     (void)state;
     /* the record starts on line 2; notes spans lines 2-3; the councils cell starts on
      * line 3 and its second line (line 4) has a bad gss code */
-    static const char text[] =
-        FLAT_HEADER "rev-1,corporate,,initial,,,2019,,,,,,,,,,,,\"a\nb\","
-                    "\"E10000034 | Worcestershire County Council | county\n"
-                    "E99000001 | Bad Council | county\",,,,,,,,,\r\n";
+    static const char text[] = FLAT_HEADER "rev-1,corporate,,initial,,,2019,,,,,,,,,,,,\"a\nb\","
+                                           "\"E10000034 | Worcestershire County Council | county\n"
+                                           "E99000001 | Bad Council | county\",,,,,,,,,\r\n";
     char *tmp;
     peerreview_diag *d = load_flat_text(text, PEERREVIEW_EDATA, &tmp);
     const peerreview_problem *p =
@@ -409,9 +406,10 @@ static void test_import_bad_list_value(void **state)
     free(tmp);
 
     /* a required child value missing: a source line with an empty url */
-    static const char text3[] = "review_id,review_type,stage,sources\r\n"
-                                "rev-3,corporate,initial,https://a.org\r\n"
-                                "rev-4,corporate,initial,\"https://b.org\n | only a description\"\r\n";
+    static const char text3[] =
+        "review_id,review_type,stage,sources\r\n"
+        "rev-3,corporate,initial,https://a.org\r\n"
+        "rev-4,corporate,initial,\"https://b.org\n | only a description\"\r\n";
     d = load_flat_text(text3, PEERREVIEW_EDATA, &tmp);
     expect_problem(d, PEERREVIEW_P_MISSING_VALUE, "in.csv", 4, 4, "url");
     peerreview_diag_free(d);

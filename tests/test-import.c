@@ -19,20 +19,20 @@
 
 #include "helpers.h"
 
-#define ERROR PEERREVIEW_SEVERITY_ERROR
-#define WARNING PEERREVIEW_SEVERITY_WARNING
+#define ERROR      PEERREVIEW_SEVERITY_ERROR
+#define WARNING    PEERREVIEW_SEVERITY_WARNING
 #define ANY_RECORD ((unsigned long)-1)
 #define ANY_OFFSET (-2LL)
 
 #define NREV 19
-#define REV_HDR                                                                \
-    "review_id,review_type,review_type_label,stage,parent_review_id,provider," \
-    "onsite_start,onsite_end,onsite_mode,report_date,published_date,"          \
-    "action_plan_due,progress_review_planned,recommendation_count,team_size,"  \
+#define REV_HDR                                                                                    \
+    "review_id,review_type,review_type_label,stage,parent_review_id,provider,"                     \
+    "onsite_start,onsite_end,onsite_mode,report_date,published_date,"                              \
+    "action_plan_due,progress_review_planned,recommendation_count,team_size,"                      \
     "people_engaged,meetings_held,report_url,notes"
 #define ITEMS_HDR "review_id,kind,seq,text"
-#define TEAM_HDR "review_id,seq,name,role,role_label,member_party,job_title,organisation"
-#define COUNCILS_HDR                                                           \
+#define TEAM_HDR  "review_id,seq,name,role,role_label,member_party,job_title,organisation"
+#define COUNCILS_HDR                                                                               \
     "review_id,seq,gss_code,council_name,authority_type,region_gss,region_name,dfe_la_code"
 #define SAMPLE_ID "e10000034-csg-2015-04"
 
@@ -204,7 +204,7 @@ static void check_at(const peerreview_problem *p, peerreview_severity sev, unsig
         fail_msg("problem details differ");
     }
 }
-#define check(p, sev, record, offset, in1, in2)                                \
+#define check(p, sev, record, offset, in1, in2)                                                    \
     check_at(p, sev, record, offset, in1, in2, __FILE__, __LINE__)
 
 /* Number of problems with this code. */
@@ -269,8 +269,7 @@ static void test_io_error_no_such_path(void **state)
     char *desc = path_join(path, "datapackage.json");
     d = load_dir(desc, NULL, &rc, NULL);
     assert_int_equal(rc, PEERREVIEW_EIO);
-    assert_int_equal(peerreview_problem_code(peerreview_diag_get(d, 0)),
-                     PEERREVIEW_P_IO_ERROR);
+    assert_int_equal(peerreview_problem_code(peerreview_diag_get(d, 0)), PEERREVIEW_P_IO_ERROR);
     assert_int_equal(peerreview_diag_errors(d), 1);
     peerreview_diag_free(d);
     free(desc);
@@ -392,10 +391,10 @@ static void test_invalid_utf8(void **state)
                         &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     p = expect_problem(d, PEERREVIEW_P_INVALID_UTF8, "/items.csv", 3, 4, NULL);
-    check(p, ERROR, ANY_RECORD,
-          (long long)strlen(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,fine\r\n" SAMPLE_ID
-                                      ",focus,2,bad "),
-          NULL, NULL);
+    check(
+        p, ERROR, ANY_RECORD,
+        (long long)strlen(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,fine\r\n" SAMPLE_ID ",focus,2,bad "),
+        NULL, NULL);
     done(d, dir);
     free(r1);
 
@@ -531,7 +530,7 @@ static void test_too_many_fields(void **state)
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_TOO_MANY_FIELDS, "/reviews.csv", 4, 20, NULL);
     assert_null(peerreview_problem_field(p));
-    check(p, ERROR, 3, offset_of(csv, " J.") , "cell T3", "20 fields");
+    check(p, ERROR, 3, offset_of(csv, " J."), "cell T3", "20 fields");
     assert_int_equal(peerreview_diag_errors(d), 1);
     done(d, dir);
     free(csv);
@@ -658,13 +657,14 @@ static void test_syntax_problems_name_the_field(void **state)
         peerreview_code code;
         const char *want;
     } cases[] = {
-        {"items.csv", cat(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,\"a\nb\"\r\n" SAMPLE_ID
-                          ",focus,2,caf\xE9\r\n", NULL),
+        {"items.csv",
+         cat(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,\"a\nb\"\r\n" SAMPLE_ID ",focus,2,caf\xE9\r\n",
+             NULL),
          PEERREVIEW_P_INVALID_UTF8, "text"},
         {"items.csv", cat(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,a#b\r\n", NULL),
          PEERREVIEW_P_NUL_BYTE, "text"},
-        {"items.csv", cat("text,kind,seq,review_id\r\nthe \"best\" one,focus,1," SAMPLE_ID "\r\n",
-                          NULL),
+        {"items.csv",
+         cat("text,kind,seq,review_id\r\nthe \"best\" one,focus,1," SAMPLE_ID "\r\n", NULL),
          PEERREVIEW_P_STRAY_QUOTE, "text"},
         {"items.csv", cat(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,\"open\r\n", NULL),
          PEERREVIEW_P_UNTERMINATED_QUOTE, "text"},
@@ -780,8 +780,7 @@ static void test_unknown_column(void **state)
     assert_int_equal(rc, PEERREVIEW_OK);
     assert_int_equal(peerreview_diag_errors(d), 0);
     assert_int_equal(peerreview_dataset_count(ds), 1);
-    assert_string_equal(peerreview_review_get(peerreview_dataset_review(ds, 0), "notes"),
-                        "a\nb");
+    assert_string_equal(peerreview_review_get(peerreview_dataset_review(ds, 0), "notes"), "a\nb");
     peerreview_dataset_free(ds);
     done(d, dir);
     free(csv);
@@ -839,8 +838,7 @@ static void test_missing_value(void **state)
 
     /* child tables: required text empty, review_id empty, url empty */
     d = load_with_table("items.csv",
-                        ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,\"\"\r\n,focus,2,Text\r\n", &rc,
-                        &dir);
+                        ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,\"\"\r\n,focus,2,Text\r\n", &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     p = expect_problem(d, PEERREVIEW_P_MISSING_VALUE, "/items.csv", 2, 4, "text");
     check(p, ERROR, 2, ANY_OFFSET, "cell D2", NULL);
@@ -850,8 +848,7 @@ static void test_missing_value(void **state)
     done(d, dir);
 
     d = load_with_table("sources.csv",
-                        "review_id,seq,url,description\r\n" SAMPLE_ID ",1,,Nothing\r\n", &rc,
-                        &dir);
+                        "review_id,seq,url,description\r\n" SAMPLE_ID ",1,,Nothing\r\n", &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     p = expect_problem(d, PEERREVIEW_P_MISSING_VALUE, "/sources.csv", 2, 3, "url");
     check(p, ERROR, 2, ANY_OFFSET, "cell C2", NULL);
@@ -906,8 +903,7 @@ static void expect_value_problem(const peerreview_diag *d, const char *csv, peer
     const peerreview_problem *p =
         expect_problem_at(d, code, "/reviews.csv", line, column, field, __FILE__, __LINE__);
     /* a needle starting with ',' marks the field after that comma */
-    check(p, ERROR, line - 1, offset_of(csv, needle) + (needle[0] == ',' ? 1 : 0), cell,
-          quoted);
+    check(p, ERROR, line - 1, offset_of(csv, needle) + (needle[0] == ',' ? 1 : 0), cell, quoted);
 }
 
 static void test_bad_date(void **state)
@@ -923,11 +919,16 @@ static void test_bad_date(void **state)
         rev("r6", "onsite_start", "2016-02-29", "progress_review_planned", "2000-02-29", NULL),
         NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 4, 7, "onsite_start", "2015-02-30", "\"2015-02-30\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 5, 8, "onsite_end", "2015-13", "\"2015-13\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 6, 10, "report_date", "18/06/2015", "\"18/06/2015\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 7, 11, "published_date", "2015-6-18", "\"2015-6-18\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 8, 12, "action_plan_due", "1900-02-29", "\"1900-02-29\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 4, 7, "onsite_start", "2015-02-30",
+                         "\"2015-02-30\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 5, 8, "onsite_end", "2015-13",
+                         "\"2015-13\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 6, 10, "report_date", "18/06/2015",
+                         "\"18/06/2015\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 7, 11, "published_date", "2015-6-18",
+                         "\"2015-6-18\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_DATE, 8, 12, "action_plan_due", "1900-02-29",
+                         "\"1900-02-29\"");
     /* leap days of leap years are fine: exactly the five above */
     assert_int_equal(peerreview_diag_errors(d), 5);
     assert_int_equal(count_code(d, PEERREVIEW_P_BAD_DATE), 5);
@@ -935,10 +936,9 @@ static void test_bad_date(void **state)
     free(csv);
 
     /* considerations.date */
-    d = load_with_table("considerations.csv",
-                        "review_id,seq,date,body,outcome\r\n" SAMPLE_ID
-                        ",1,2015-06-31,Panel,Noted\r\n",
-                        &rc, &dir);
+    d = load_with_table(
+        "considerations.csv",
+        "review_id,seq,date,body,outcome\r\n" SAMPLE_ID ",1,2015-06-31,Panel,Noted\r\n", &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_BAD_DATE, "/considerations.csv", 2, 3, "date");
@@ -952,19 +952,18 @@ static void test_bad_integer(void **state)
     (void)state;
     int rc;
     char *dir, *csv;
-    peerreview_diag *d = load_reviews(
-        NULL, &rc, &dir, &csv, rev("r1", "team_size", "0", NULL),
-        rev("r2", "people_engaged", "-3", NULL), rev("r3", "meetings_held", "03", NULL),
-        rev("r4", "recommendation_count", "1.5", NULL),
-        rev("r5", "people_engaged", "99999999999999999999", NULL),
-        rev("r6", "meetings_held", "1,000", NULL), NULL);
+    peerreview_diag *d = load_reviews(NULL, &rc, &dir, &csv, rev("r1", "team_size", "0", NULL),
+                                      rev("r2", "people_engaged", "-3", NULL),
+                                      rev("r3", "meetings_held", "03", NULL),
+                                      rev("r4", "recommendation_count", "1.5", NULL),
+                                      rev("r5", "people_engaged", "99999999999999999999", NULL),
+                                      rev("r6", "meetings_held", "1,000", NULL), NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     expect_value_problem(d, csv, PEERREVIEW_P_BAD_INTEGER, 4, 15, "team_size", ",0,", "\"0\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_INTEGER, 5, 16, "people_engaged",
-                         "-3", "\"-3\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_INTEGER, 5, 16, "people_engaged", "-3", "\"-3\"");
     expect_value_problem(d, csv, PEERREVIEW_P_BAD_INTEGER, 6, 17, "meetings_held", "03", "\"03\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_INTEGER, 7, 14, "recommendation_count",
-                         "1.5", "\"1.5\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_INTEGER, 7, 14, "recommendation_count", "1.5",
+                         "\"1.5\"");
     expect_value_problem(d, csv, PEERREVIEW_P_BAD_INTEGER, 8, 16, "people_engaged",
                          "99999999999999999999", "\"99999999999999999999\"");
     /* "1,000" unquoted is two fields */
@@ -978,8 +977,8 @@ static void test_bad_integer(void **state)
     assert_int_equal(rc, PEERREVIEW_EDATA);
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_BAD_INTEGER, "/items.csv", 2, 3, "seq");
-    check(p, ERROR, 2, (long long)strlen(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,"), "cell C2: ",
-          "\"0\"");
+    check(p, ERROR, 2, (long long)strlen(ITEMS_HDR "\r\n" SAMPLE_ID ",focus,"),
+          "cell C2: ", "\"0\"");
     done(d, dir);
 }
 
@@ -992,13 +991,14 @@ static void test_bad_enum(void **state)
         NULL, &rc, &dir, &csv, rev("r1", "review_type", "Corporate", NULL),
         rev("r2", "stage", "final", NULL), rev("r3", "onsite_mode", "in person", NULL), NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_ENUM, 4, 2, "review_type", "Corporate", "\"Corporate\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_ENUM, 4, 2, "review_type", "Corporate",
+                         "\"Corporate\"");
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_BAD_ENUM, "/reviews.csv", 4, 2, "review_type");
     check(p, ERROR, 3, ANY_OFFSET, "\"corporate\"", NULL); /* the hint */
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_ENUM, 5, 4, "stage", "final",
-                         "\"final\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_ENUM, 6, 9, "onsite_mode", "in person", "\"in person\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_ENUM, 5, 4, "stage", "final", "\"final\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_ENUM, 6, 9, "onsite_mode", "in person",
+                         "\"in person\"");
     assert_int_equal(peerreview_diag_errors(d), 3);
     done(d, dir);
     free(csv);
@@ -1021,14 +1021,16 @@ static void test_bad_pattern(void **state)
         load_reviews(NULL, &rc, &dir, &csv, rev("R1-Upper", NULL),
                      rev("r2", "stage", "progress", "parent_review_id", "r0_x", NULL), NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_PATTERN, 4, 1, "review_id", "R1-Upper", "\"R1-Upper\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_PATTERN, 5, 5, "parent_review_id",
-                         "r0_x", "\"r0_x\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_PATTERN, 4, 1, "review_id", "R1-Upper",
+                         "\"R1-Upper\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_PATTERN, 5, 5, "parent_review_id", "r0_x",
+                         "\"r0_x\"");
     done(d, dir);
     free(csv);
 
     d = load_with_table("review_councils.csv",
-                        COUNCILS_HDR "\r\n" SAMPLE_ID
+                        COUNCILS_HDR
+                        "\r\n" SAMPLE_ID
                         ",1,E11000034,Worcestershire County Council,county,E12000010,,88\r\n",
                         &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
@@ -1037,8 +1039,7 @@ static void test_bad_pattern(void **state)
     check(p, ERROR, 2, ANY_OFFSET, "cell C2: ", "\"E11000034\"");
     p = expect_problem(d, PEERREVIEW_P_BAD_PATTERN, "/review_councils.csv", 2, 6, "region_gss");
     check(p, ERROR, 2, ANY_OFFSET, "cell F2: ", "\"E12000010\"");
-    p = expect_problem(d, PEERREVIEW_P_BAD_PATTERN, "/review_councils.csv", 2, 8,
-                       "dfe_la_code");
+    p = expect_problem(d, PEERREVIEW_P_BAD_PATTERN, "/review_councils.csv", 2, 8, "dfe_la_code");
     check(p, ERROR, 2, ANY_OFFSET, "cell H2: ", "\"88\"");
     assert_int_equal(peerreview_diag_errors(d), 3);
     done(d, dir);
@@ -1054,9 +1055,12 @@ static void test_bad_url(void **state)
         rev("r2", "report_url", "https://", NULL),
         rev("r3", "report_url", "https://example.gov.uk/a report.pdf", NULL), NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_URL, 4, 18, "report_url", "www.example", "\"www.example.gov.uk/report\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_URL, 5, 18, "report_url", "https://,", "\"https://\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_BAD_URL, 6, 18, "report_url", "https://example", "\"https://example.gov.uk/a report.pdf\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_URL, 4, 18, "report_url", "www.example",
+                         "\"www.example.gov.uk/report\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_URL, 5, 18, "report_url", "https://,",
+                         "\"https://\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_BAD_URL, 6, 18, "report_url", "https://example",
+                         "\"https://example.gov.uk/a report.pdf\"");
     assert_int_equal(peerreview_diag_errors(d), 3);
     done(d, dir);
     free(csv);
@@ -1077,14 +1081,15 @@ static void test_whitespace(void **state)
     (void)state;
     int rc;
     char *dir, *csv;
-    peerreview_diag *d =
-        load_reviews(NULL, &rc, &dir, &csv, rev("r1", "team_size", " 3", NULL),
-                     rev("r2", "stage", "initial ", NULL),
-                     rev("r3", "onsite_end", "\"2015-05\n\"", NULL), NULL);
+    peerreview_diag *d = load_reviews(NULL, &rc, &dir, &csv, rev("r1", "team_size", " 3", NULL),
+                                      rev("r2", "stage", "initial ", NULL),
+                                      rev("r3", "onsite_end", "\"2015-05\n\"", NULL), NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     expect_value_problem(d, csv, PEERREVIEW_P_WHITESPACE, 4, 15, "team_size", " 3", "\" 3\"");
-    expect_value_problem(d, csv, PEERREVIEW_P_WHITESPACE, 5, 4, "stage", "initial ", "\"initial \"");
-    expect_value_problem(d, csv, PEERREVIEW_P_WHITESPACE, 6, 8, "onsite_end", "\"2015-05\n", "\"2015-05\\n\"");
+    expect_value_problem(d, csv, PEERREVIEW_P_WHITESPACE, 5, 4, "stage", "initial ",
+                         "\"initial \"");
+    expect_value_problem(d, csv, PEERREVIEW_P_WHITESPACE, 6, 8, "onsite_end", "\"2015-05\n",
+                         "\"2015-05\\n\"");
     assert_int_equal(peerreview_diag_errors(d), 3);
     done(d, dir);
     free(csv);
@@ -1117,10 +1122,8 @@ static void test_duplicate_key_reviews(void **state)
     (void)state;
     int rc;
     char *dir, *csv;
-    peerreview_diag *d =
-        load_reviews(NULL, &rc, &dir, &csv, rev("r1", NULL), rev("r1", "onsite_start", "2016",
-                                                                 NULL),
-                     NULL);
+    peerreview_diag *d = load_reviews(NULL, &rc, &dir, &csv, rev("r1", NULL),
+                                      rev("r1", "onsite_start", "2016", NULL), NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_DUPLICATE_KEY, "/reviews.csv", 5, 1, "review_id");
@@ -1238,19 +1241,18 @@ static void test_inconsistent_council(void **state)
     (void)state;
     int rc;
     char *dir;
-    const char *councils =
-        COUNCILS_HDR "\r\n" SAMPLE_ID ",1,E07000237,Worcester City Council,county,E12000005,"
-                     "West Midlands,\r\n" SAMPLE_ID
-                     ",2,E10000034,Worcestershire County Council,county,E12000005,London,885\r\n" SAMPLE_ID
-                     ",3,W06000001,Isle of Anglesey County Council,unitary,,,\r\n" SAMPLE_ID
-                     ",4,E09000020,Kensington and Chelsea,london_borough,E12000007,London,207\r\n";
+    const char *councils = COUNCILS_HDR
+        "\r\n" SAMPLE_ID ",1,E07000237,Worcester City Council,county,E12000005,"
+        "West Midlands,\r\n" SAMPLE_ID
+        ",2,E10000034,Worcestershire County Council,county,E12000005,London,885\r\n" SAMPLE_ID
+        ",3,W06000001,Isle of Anglesey County Council,unitary,,,\r\n" SAMPLE_ID
+        ",4,E09000020,Kensington and Chelsea,london_borough,E12000007,London,207\r\n";
     peerreview_diag *d = load_with_table("review_councils.csv", councils, &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     const peerreview_problem *p = expect_problem(d, PEERREVIEW_P_INCONSISTENT,
                                                  "/review_councils.csv", 2, 5, "authority_type");
     check(p, ERROR, 2, ANY_OFFSET, "cell E2: ", "\"county\"");
-    p = expect_problem(d, PEERREVIEW_P_INCONSISTENT, "/review_councils.csv", 3, 7,
-                       "region_name");
+    p = expect_problem(d, PEERREVIEW_P_INCONSISTENT, "/review_councils.csv", 3, 7, "region_name");
     check(p, ERROR, 3, ANY_OFFSET, "cell G3: ", "\"London\"");
     assert_int_equal(peerreview_diag_errors(d), 2);
     done(d, dir);
@@ -1261,13 +1263,13 @@ static void test_inconsistent_dates(void **state)
     (void)state;
     int rc;
     char *dir, *csv;
-    peerreview_diag *d = load_reviews(
-        NULL, &rc, &dir, &csv,
-        rev("r1", "onsite_start", "2015-04-20", "onsite_end", "2015-04-10", NULL),
-        rev("r2", "onsite_start", "2016", "report_date", "2015-12", NULL),
-        rev("r3", "onsite_start", "2015-05-01", "onsite_end", "2015-05-03", "published_date",
-            "2015-04", NULL),
-        NULL);
+    peerreview_diag *d =
+        load_reviews(NULL, &rc, &dir, &csv,
+                     rev("r1", "onsite_start", "2015-04-20", "onsite_end", "2015-04-10", NULL),
+                     rev("r2", "onsite_start", "2016", "report_date", "2015-12", NULL),
+                     rev("r3", "onsite_start", "2015-05-01", "onsite_end", "2015-05-03",
+                         "published_date", "2015-04", NULL),
+                     NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_INCONSISTENT, "/reviews.csv", 4, 8, "onsite_end");
@@ -1283,14 +1285,13 @@ static void test_inconsistent_dates(void **state)
     free(csv);
 
     /* overlapping intervals are not an error */
-    d = load_reviews(
-        NULL, &rc, &dir, &csv,
-        rev("r1", "onsite_start", "2015-04", "onsite_end", "2015-04-10", NULL),
-        rev("r2", "onsite_start", "2015-04-10", "onsite_end", "2015-04", "report_date", "2015",
-            "published_date", "2015", NULL),
-        rev("r3", "onsite_start", "2015-04-10", "onsite_end", "2015-04-10", "report_date",
-            "2015-04-10", "published_date", "2015-04-10", NULL),
-        NULL);
+    d = load_reviews(NULL, &rc, &dir, &csv,
+                     rev("r1", "onsite_start", "2015-04", "onsite_end", "2015-04-10", NULL),
+                     rev("r2", "onsite_start", "2015-04-10", "onsite_end", "2015-04", "report_date",
+                         "2015", "published_date", "2015", NULL),
+                     rev("r3", "onsite_start", "2015-04-10", "onsite_end", "2015-04-10",
+                         "report_date", "2015-04-10", "published_date", "2015-04-10", NULL),
+                     NULL);
     assert_int_equal(rc, PEERREVIEW_OK);
     assert_int_equal(peerreview_diag_count(d), 0);
     done(d, dir);
@@ -1327,8 +1328,8 @@ static void test_seq_gap(void **state)
     (void)state;
     int rc;
     char *dir;
-    const char *items = ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,F1\r\n" SAMPLE_ID ",focus,3,F3\r\n" SAMPLE_ID
-                                  ",strength,2,S2\r\n";
+    const char *items = ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,F1\r\n" SAMPLE_ID
+                                  ",focus,3,F3\r\n" SAMPLE_ID ",strength,2,S2\r\n";
     peerreview_diag *d = load_with_table("items.csv", items, &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_OK);
     const peerreview_problem *p =
@@ -1363,11 +1364,11 @@ static void test_count_mismatch(void **state)
                                   "r1,strength,1,S\r\nr2,recommendation,1,C\r\n";
     const char *team = TEAM_HDR "\r\nr1,1,A,lead_peer,,,,\r\nr1,2,B,member_peer,,,,\r\n"
                                 "r2,1,C,lead_peer,,,,\r\nr2,2,D,member_peer,,,,\r\n";
-    peerreview_diag *d = load_files(NULL, &rc, &dir, "reviews.csv", reviews, "items.csv",
-                                    items, "team_members.csv", team, NULL);
+    peerreview_diag *d = load_files(NULL, &rc, &dir, "reviews.csv", reviews, "items.csv", items,
+                                    "team_members.csv", team, NULL);
     assert_int_equal(rc, PEERREVIEW_OK);
-    const peerreview_problem *p = expect_problem(d, PEERREVIEW_P_COUNT_MISMATCH, "/reviews.csv",
-                                                 2, 14, "recommendation_count");
+    const peerreview_problem *p = expect_problem(d, PEERREVIEW_P_COUNT_MISMATCH, "/reviews.csv", 2,
+                                                 14, "recommendation_count");
     check(p, WARNING, 2, offset_of(reviews, "r1,"), "cell N2: ", "1");
     p = expect_problem(d, PEERREVIEW_P_COUNT_MISMATCH, "/reviews.csv", 2, 15, "team_size");
     check(p, WARNING, 2, ANY_OFFSET, "cell O2: ", "2 team members");
@@ -1384,10 +1385,9 @@ static void test_no_date(void **state)
     (void)state;
     int rc;
     char *dir, *csv;
-    peerreview_diag *d = load_reviews(NULL, &rc, &dir, &csv, rev("r1", "onsite_start", "", NULL),
-                                      rev("r2", "onsite_start", "", "action_plan_due", "2016",
-                                          NULL),
-                                      NULL);
+    peerreview_diag *d =
+        load_reviews(NULL, &rc, &dir, &csv, rev("r1", "onsite_start", "", NULL),
+                     rev("r2", "onsite_start", "", "action_plan_due", "2016", NULL), NULL);
     assert_int_equal(rc, PEERREVIEW_OK);
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_NO_DATE, "/reviews.csv", 4, 1, "review_id");
@@ -1414,8 +1414,7 @@ static void test_formula_prefix(void **state)
     check(p, WARNING, 3, ANY_OFFSET, "cell S3: ", "'='");
     p = expect_problem(d, PEERREVIEW_P_FORMULA_PREFIX, "/reviews.csv", 5, 6, "provider");
     check(p, WARNING, 4, ANY_OFFSET, "cell F4: ", "'+'");
-    p = expect_problem(d, PEERREVIEW_P_FORMULA_PREFIX, "/reviews.csv", 6, 3,
-                       "review_type_label");
+    p = expect_problem(d, PEERREVIEW_P_FORMULA_PREFIX, "/reviews.csv", 6, 3, "review_type_label");
     check(p, WARNING, 5, ANY_OFFSET, "cell C5: ", "'-'");
     p = expect_problem(d, PEERREVIEW_P_FORMULA_PREFIX, "/reviews.csv", 7, 19, "notes");
     check(p, WARNING, 6, ANY_OFFSET, "cell S6: ", "'@'");
@@ -1467,8 +1466,8 @@ static void test_too_many_records(void **state)
     copy_sample(dir);
     write_file(dir, "items.csv",
                ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,A\r\n" SAMPLE_ID ",focus,2,B\r\n", (size_t)-1);
-    write_file(dir, "reviews.csv", REV_HDR "\r\n" SAMPLE_ID ",corporate,,initial,,,2015,,,,,,,,,,,,\r\n",
-               (size_t)-1);
+    write_file(dir, "reviews.csv",
+               REV_HDR "\r\n" SAMPLE_ID ",corporate,,initial,,,2015,,,,,,,,,,,,\r\n", (size_t)-1);
     write_file(dir, "team_members.csv", TEAM_HDR "\r\n", (size_t)-1);
     write_file(dir, "review_councils.csv", COUNCILS_HDR "\r\n", (size_t)-1);
     write_file(dir, "sources.csv", "review_id,seq,url,description\r\n", (size_t)-1);
@@ -1555,8 +1554,8 @@ static void test_bom_child_table(void **state)
     (void)state;
     int rc;
     char *dir;
-    const char *items = "\xEF\xBB\xBF" ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,A\r\n" SAMPLE_ID
-                        ",focus,x,B\r\n";
+    const char *items =
+        "\xEF\xBB\xBF" ITEMS_HDR "\r\n" SAMPLE_ID ",focus,1,A\r\n" SAMPLE_ID ",focus,x,B\r\n";
     peerreview_diag *d = load_with_table("items.csv", items, &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     const peerreview_problem *p =
@@ -1582,8 +1581,7 @@ static void test_reordered_columns(void **state)
     /* schema column c sits at file column NREV - c */
     char *r1 = rev_ordered(order, "r1", "notes", "\"a\nb\"", "team_size", "1", NULL);
     char *r2 = rev_ordered(order, "r2", "onsite_start", "2015-02-30", NULL);
-    char *r3 = rev_ordered(order, "r3", "onsite_start", "2015-05", "onsite_end", "2015-04",
-                           NULL);
+    char *r3 = rev_ordered(order, "r3", "onsite_start", "2015-05", "onsite_end", "2015-04", NULL);
     char *csv = cat(hdr, "\r\n", r1, "\r\n", r2, "\r\n", r3, "\r\n", NULL);
     const char *team = TEAM_HDR "\r\nr1,1,A,lead_peer,,,,\r\nr1,2,B,member_peer,,,,\r\n";
     int rc;
@@ -1620,8 +1618,7 @@ static void test_reordered_columns(void **state)
     assert_string_equal(peerreview_review_get(r, "onsite_start"), "2015-02-28");
     assert_string_equal(peerreview_review_get(r, "provider"), "LGA");
     assert_string_equal(peerreview_review_get(r, "stage"), "initial");
-    assert_string_equal(peerreview_review_get(peerreview_dataset_find(ds, "r1"), "notes"),
-                        "a\nb");
+    assert_string_equal(peerreview_review_get(peerreview_dataset_find(ds, "r1"), "notes"), "a\nb");
     peerreview_dataset_free(ds);
     done(d, dir);
     free(csv);
@@ -1630,8 +1627,8 @@ static void test_reordered_columns(void **state)
 
     /* a child table with its columns reordered */
     d = load_with_table("items.csv",
-                        "text,seq,review_id,kind\r\nFirst,1," SAMPLE_ID ",focus\r\nSecond,two," SAMPLE_ID
-                        ",focus\r\n",
+                        "text,seq,review_id,kind\r\nFirst,1," SAMPLE_ID
+                        ",focus\r\nSecond,two," SAMPLE_ID ",focus\r\n",
                         &rc, &dir);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     p = expect_problem(d, PEERREVIEW_P_BAD_INTEGER, "/items.csv", 3, 2, "seq");
@@ -1670,8 +1667,7 @@ static void test_missing_child_tables(void **state)
     assert_int_equal(peerreview_dataset_count(ds), 30);
     size_t nitems = 0, nteam = 0;
     for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
-        nitems += peerreview_review_child_count(peerreview_dataset_review(ds, i),
-                                                PEERREVIEW_ITEMS);
+        nitems += peerreview_review_child_count(peerreview_dataset_review(ds, i), PEERREVIEW_ITEMS);
         nteam += peerreview_review_child_count(peerreview_dataset_review(ds, i),
                                                PEERREVIEW_TEAM_MEMBERS);
     }
@@ -1727,9 +1723,9 @@ static void test_all_or_nothing(void **state)
     expect_problem(d, PEERREVIEW_P_SEQ_GAP, "/sources.csv", 36, 2, "seq");
     assert_int_equal(peerreview_diag_errors(d), 0);
     assert_int_equal(peerreview_diag_warnings(d), 1);
-    assert_int_equal(peerreview_review_child_count(peerreview_dataset_find(ds, SAMPLE_ID),
-                                                   PEERREVIEW_SOURCES),
-                     3);
+    assert_int_equal(
+        peerreview_review_child_count(peerreview_dataset_find(ds, SAMPLE_ID), PEERREVIEW_SOURCES),
+        3);
     peerreview_dataset_free(ds);
     assert_int_equal(peerreview_validate_path(dir, NULL, d), PEERREVIEW_OK);
     peerreview_diag_free(d);
@@ -1828,8 +1824,7 @@ static void test_descriptor_path(void **state)
     const char *items = ITEMS_HDR "\r\nr1,focus,1,A\r\nr9,focus,1,B\r\n";
     int rc;
     char *dir;
-    peerreview_diag *d =
-        load_files(NULL, &rc, &dir, "reviews.csv", csv, "items.csv", items, NULL);
+    peerreview_diag *d = load_files(NULL, &rc, &dir, "reviews.csv", csv, "items.csv", items, NULL);
     assert_int_equal(rc, PEERREVIEW_EDATA);
     char *desc = path_join(dir, "datapackage.json");
     peerreview_diag *d2 = load_dir(desc, NULL, &rc, NULL);
@@ -1864,8 +1859,9 @@ static void test_problem_format(void **state)
     assert_int_equal(rc, PEERREVIEW_EDATA);
     assert_int_equal(peerreview_diag_count(d), 1);
     const peerreview_problem *p = peerreview_diag_get(d, 0);
-    char *want = cat(dir, "/reviews.csv:5:7: error: onsite_start: cell G3: \"2015-02-30\" is not "
-                          "a real date: February 2015 has 28 days; correct the day [bad-date]",
+    char *want = cat(dir,
+                     "/reviews.csv:5:7: error: onsite_start: cell G3: \"2015-02-30\" is not "
+                     "a real date: February 2015 has 28 days; correct the day [bad-date]",
                      NULL);
     char buf[1024];
     size_t n = peerreview_problem_format(p, buf, sizeof buf);

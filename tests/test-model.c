@@ -13,7 +13,7 @@
 
 #include "helpers.h"
 
-#define R PEERREVIEW_REVIEWS
+#define R  PEERREVIEW_REVIEWS
 #define RC PEERREVIEW_REVIEW_COUNCILS
 #define TM PEERREVIEW_TEAM_MEMBERS
 #define IT PEERREVIEW_ITEMS
@@ -452,11 +452,11 @@ static void test_generation(void **state)
     peerreview_dataset *ds = peerreview_dataset_new();
     assert_non_null(ds);
     uint64_t g = peerreview_dataset_generation(ds);
-#define CHANGED()                                                              \
-    do {                                                                       \
-        uint64_t g2_ = peerreview_dataset_generation(ds);                      \
-        assert_true(g2_ != g);                                                 \
-        g = g2_;                                                               \
+#define CHANGED()                                                                                  \
+    do {                                                                                           \
+        uint64_t g2_ = peerreview_dataset_generation(ds);                                          \
+        assert_true(g2_ != g);                                                                     \
+        g = g2_;                                                                                   \
     } while (0)
 #define SAME() assert_true(peerreview_dataset_generation(ds) == g)
     add_review(ds, "one");
@@ -538,8 +538,8 @@ static void test_children(void **state)
     assert_string_equal(peerreview_row_get(row, "seq"), "11");
 
     /* items: seq by kind */
-    static const char *const kinds[] = {"focus", "focus", "strength", "focus", "strength",
-                                        "recommendation"};
+    static const char *const kinds[] = {"focus", "focus",    "strength",
+                                        "focus", "strength", "recommendation"};
     static const char *const seqs[] = {"1", "2", "1", "3", "2", "1"};
     for (size_t i = 0; i < 6; i++) {
         assert_int_equal(peerreview_review_add_child(r, IT, &row), PEERREVIEW_OK);
@@ -568,8 +568,7 @@ static void test_children(void **state)
 
     /* valid values stored byte-exact, invalid rejected with the field */
     assert_int_equal(peerreview_row_set(row, "gss_code", "E10000034", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "council_name", " Worcestershire, \"CC\"\n",
-                                        NULL),
+    assert_int_equal(peerreview_row_set(row, "council_name", " Worcestershire, \"CC\"\n", NULL),
                      PEERREVIEW_OK);
     assert_string_equal(peerreview_row_get(row, "council_name"), " Worcestershire, \"CC\"\n");
     peerreview_diag *d = peerreview_diag_new();
@@ -625,8 +624,7 @@ static void test_children(void **state)
     assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_child_count(r, IT), 6);
     assert_string_equal(cname, " Worcestershire, \"CC\"\n");
-    assert_string_equal(peerreview_row_get(peerreview_review_child(r, IT, 5), "review_id"),
-                        "kids");
+    assert_string_equal(peerreview_row_get(peerreview_review_child(r, IT, 5), "review_id"), "kids");
     peerreview_diag_free(d);
     peerreview_dataset_free(ds);
 }
@@ -872,16 +870,11 @@ static void test_strings_stable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_free_null),
-        cmocka_unit_test(test_review_set_get),
-        cmocka_unit_test(test_review_set_invalid),
-        cmocka_unit_test(test_dataset_add),
-        cmocka_unit_test(test_find_many),
-        cmocka_unit_test(test_rename),
-        cmocka_unit_test(test_generation),
-        cmocka_unit_test(test_children),
-        cmocka_unit_test(test_validate_cross),
-        cmocka_unit_test(test_validate_cap),
+        cmocka_unit_test(test_free_null),          cmocka_unit_test(test_review_set_get),
+        cmocka_unit_test(test_review_set_invalid), cmocka_unit_test(test_dataset_add),
+        cmocka_unit_test(test_find_many),          cmocka_unit_test(test_rename),
+        cmocka_unit_test(test_generation),         cmocka_unit_test(test_children),
+        cmocka_unit_test(test_validate_cross),     cmocka_unit_test(test_validate_cap),
         cmocka_unit_test(test_strings_stable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

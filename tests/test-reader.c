@@ -82,8 +82,8 @@ static void test_sample_tables(void **state)
                 peerreview_review *r = peerreview_dataset_review(ds, k);
                 assert_non_null(r);
                 for (size_t c = 0; c < ncols; c++)
-                    assert_same_value(peerreview_reader_value(rd, c),
-                                      peerreview_review_value(r, c), k, c);
+                    assert_same_value(peerreview_reader_value(rd, c), peerreview_review_value(r, c),
+                                      k, c);
             } else {
                 while (ri < peerreview_dataset_count(ds) &&
                        ci >= peerreview_review_child_count(peerreview_dataset_review(ds, ri), t)) {
@@ -305,13 +305,13 @@ static void test_bad_row_continues(void **state)
     char *dir;
     char *path = write_tmp(&dir, "items.csv",
                            ITEMS_HDR "\r\n"
-                           "r1,focus,1,\"multi\nline\"\r\n"  /* lines 2-3, record 2 */
-                           "r1,focus,x,Bad seq\r\n"          /* line 4, record 3 */
-                           "r1,strength,1,Good\r\n"          /* line 5 */
-                           "r1,strength\r\n"                 /* line 6: too few fields */
-                           "r1,strength,2,caf\xE9\r\n"       /* line 7: not UTF-8 */
-                           ",strength,3,No id\r\n"           /* line 8: review_id empty */
-                           "r1,other,1,Last\r\n");           /* line 9 */
+                                     "r1,focus,1,\"multi\nline\"\r\n" /* lines 2-3, record 2 */
+                                     "r1,focus,x,Bad seq\r\n"         /* line 4, record 3 */
+                                     "r1,strength,1,Good\r\n"         /* line 5 */
+                                     "r1,strength\r\n"                /* line 6: too few fields */
+                                     "r1,strength,2,caf\xE9\r\n"      /* line 7: not UTF-8 */
+                                     ",strength,3,No id\r\n"          /* line 8: review_id empty */
+                                     "r1,other,1,Last\r\n");          /* line 9 */
     peerreview_reader *rd = open_ok(path, -1, NULL);
     peerreview_diag *d = peerreview_diag_new();
 
@@ -371,9 +371,9 @@ static void test_syntax_error_is_fatal(void **state)
     char *dir;
     char *path = write_tmp(&dir, "items.csv",
                            ITEMS_HDR "\r\n"
-                           "r1,focus,1,Fine\r\n"
-                           "r1,focus,2,the \"best\" one\r\n"
-                           "r1,focus,3,Never read\r\n");
+                                     "r1,focus,1,Fine\r\n"
+                                     "r1,focus,2,the \"best\" one\r\n"
+                                     "r1,focus,3,Never read\r\n");
     peerreview_reader *rd = open_ok(path, -1, NULL);
     peerreview_diag *d = peerreview_diag_new();
     assert_int_equal(peerreview_reader_next(rd, d), 1);
@@ -493,8 +493,9 @@ static void test_constant_memory(void **state)
     static const char *const kinds[] = {"focus", "strength", "area_for_consideration",
                                         "recommendation"};
     for (int i = 0; i < BIG_ROWS; i++)
-        fprintf(f, "review-%06d,%s,%d,\"Item %d: text with a comma, a \"\"quote\"\" and\r\na line "
-                   "break\"\r\n",
+        fprintf(f,
+                "review-%06d,%s,%d,\"Item %d: text with a comma, a \"\"quote\"\" and\r\na line "
+                "break\"\r\n",
                 i / 8, kinds[i % 4], i % 8 + 1, i);
     assert_int_equal(fclose(f), 0);
     size_t size;
@@ -548,14 +549,10 @@ static void test_constant_memory(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sample_tables),
-        cmocka_unit_test(test_items_cells),
-        cmocka_unit_test(test_table_from_name),
-        cmocka_unit_test(test_open_errors),
-        cmocka_unit_test(test_reordered_columns),
-        cmocka_unit_test(test_bad_row_continues),
-        cmocka_unit_test(test_syntax_error_is_fatal),
-        cmocka_unit_test(test_max_records),
+        cmocka_unit_test(test_sample_tables),         cmocka_unit_test(test_items_cells),
+        cmocka_unit_test(test_table_from_name),       cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_reordered_columns),     cmocka_unit_test(test_bad_row_continues),
+        cmocka_unit_test(test_syntax_error_is_fatal), cmocka_unit_test(test_max_records),
         cmocka_unit_test(test_constant_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

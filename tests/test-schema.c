@@ -20,10 +20,9 @@ static void test_table_names(void **state)
 {
     (void)state;
     static const char *const names[] = {"reviews", "review_councils", "team_members",
-                                        "items", "considerations", "sources"};
-    static const char *const files[] = {"reviews.csv", "review_councils.csv",
-                                        "team_members.csv", "items.csv",
-                                        "considerations.csv", "sources.csv"};
+                                        "items",   "considerations",  "sources"};
+    static const char *const files[] = {"reviews.csv", "review_councils.csv", "team_members.csv",
+                                        "items.csv",   "considerations.csv",  "sources.csv"};
     static const size_t ncols[] = {19, 8, 8, 4, 5, 4};
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
         assert_string_equal(peerreview_table_name(t), names[t]);
@@ -56,8 +55,8 @@ static void test_table_out_of_range(void **state)
         assert_int_equal(peerreview_check_value(t, 0, "x", NULL), PEERREVIEW_EINVAL);
     }
     /* lookups are exact: case, extension and spacing matter */
-    const char *unknown[] = {"", "Reviews", "reviews.CSV", "reviews.tsv", " reviews",
-                             "review", "datapackage.json", "council"};
+    const char *unknown[] = {"",         "Reviews", "reviews.CSV",      "reviews.tsv",
+                             " reviews", "review",  "datapackage.json", "council"};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
         assert_int_equal(peerreview_table_lookup(unknown[i]), -1);
     assert_int_equal(peerreview_table_lookup(NULL), -1);
@@ -116,8 +115,9 @@ static void test_items_and_sources_exact(void **state)
         assert_int_equal(peerreview_column_type(PEERREVIEW_ITEMS, c), itypes[c]);
         assert_int_equal(peerreview_column_required(PEERREVIEW_ITEMS, c), 1);
     }
-    static const char *const kinds[] = {"focus", "strength", "area_for_consideration",
-                                        "recommendation", "council_priority", "other"};
+    static const char *const kinds[] = {
+        "focus",          "strength",         "area_for_consideration",
+        "recommendation", "council_priority", "other"};
     assert_int_equal(peerreview_column_enum_count(PEERREVIEW_ITEMS, 1), 6);
     for (size_t i = 0; i < 6; i++)
         assert_string_equal(peerreview_column_enum_value(PEERREVIEW_ITEMS, 1, i), kinds[i]);
@@ -160,8 +160,7 @@ static peerreview_type descriptor_type(const json_value *field)
         return PEERREVIEW_TYPE_URL;
     const json_value *pattern = json_get(cons, "pattern");
     if (pattern)
-        return strcmp(pattern->str, DATE_REGEX) == 0 ? PEERREVIEW_TYPE_DATE
-                                                     : PEERREVIEW_TYPE_CODE;
+        return strcmp(pattern->str, DATE_REGEX) == 0 ? PEERREVIEW_TYPE_DATE : PEERREVIEW_TYPE_CODE;
     return PEERREVIEW_TYPE_TEXT;
 }
 
@@ -219,9 +218,9 @@ static void test_descriptor_round_trip(void **state)
     char *out = path_join(dir, "pkg");
     assert_int_equal(peerreview_save(ds, out, NULL, d), PEERREVIEW_OK);
     assert_int_equal(peerreview_diag_count(d), 0);
-    static const char *const files[] = {"datapackage.json", "reviews.csv",
-                                        "review_councils.csv", "team_members.csv",
-                                        "items.csv", "considerations.csv", "sources.csv"};
+    static const char *const files[] = {"datapackage.json", "reviews.csv", "review_councils.csv",
+                                        "team_members.csv", "items.csv",   "considerations.csv",
+                                        "sources.csv"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char *a = path_join(SAMPLE_DIR, files[i]);
         char *b = path_join(out, files[i]);
@@ -391,9 +390,9 @@ static void test_version(void **state)
              PEERREVIEW_VERSION_PATCH);
     assert_string_equal(PEERREVIEW_VERSION, buf);
     assert_int_equal(peerreview_version_number(), (unsigned long)PEERREVIEW_VERSION_NUMBER);
-    assert_int_equal(PEERREVIEW_VERSION_NUMBER,
-                     (PEERREVIEW_VERSION_MAJOR << 16) | (PEERREVIEW_VERSION_MINOR << 8) |
-                         PEERREVIEW_VERSION_PATCH);
+    assert_int_equal(PEERREVIEW_VERSION_NUMBER, (PEERREVIEW_VERSION_MAJOR << 16) |
+                                                    (PEERREVIEW_VERSION_MINOR << 8) |
+                                                    PEERREVIEW_VERSION_PATCH);
     assert_int_equal(peerreview_version_number() >> 16, PEERREVIEW_VERSION_MAJOR);
     assert_int_equal((peerreview_version_number() >> 8) & 0xFF, PEERREVIEW_VERSION_MINOR);
     assert_int_equal(peerreview_version_number() & 0xFF, PEERREVIEW_VERSION_PATCH);

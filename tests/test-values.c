@@ -24,7 +24,7 @@ static size_t col(int table, const char *name)
     return (size_t)c;
 }
 
-#define OK(t, name, v) ok_at(t, name, v, __LINE__)
+#define OK(t, name, v)        ok_at(t, name, v, __LINE__)
 #define BAD(t, name, v, code) bad_at(t, name, v, code, __LINE__)
 
 static void ok_at(int t, const char *name, const char *v, int line)
@@ -34,8 +34,8 @@ static void ok_at(int t, const char *name, const char *v, int line)
     int rc = peerreview_check_value(t, col(t, name), v, d);
     if (rc != PEERREVIEW_OK || peerreview_diag_count(d) != 0) {
         dump_diag(d);
-        fail_msg("line %d: %s.%s \"%s\" should be valid, got %s", line,
-                 peerreview_table_name(t), name, v, peerreview_status_name(rc));
+        fail_msg("line %d: %s.%s \"%s\" should be valid, got %s", line, peerreview_table_name(t),
+                 name, v, peerreview_status_name(rc));
     }
     /* pr_check_cell agrees, with and without a message buffer */
     if (v && *v) {
@@ -104,10 +104,16 @@ static void bad_quoted_at(int t, const char *name, const char *v, peerreview_cod
     free(m);
 }
 #define BADQ(t, name, v, code, needle) bad_quoted_at(t, name, v, code, needle, __LINE__)
-#define BAD0(t, name, v, code) free(BAD(t, name, v, code))
+#define BAD0(t, name, v, code)         free(BAD(t, name, v, code))
 
-enum { R = PEERREVIEW_REVIEWS, C = PEERREVIEW_REVIEW_COUNCILS, TM = PEERREVIEW_TEAM_MEMBERS,
-       I = PEERREVIEW_ITEMS, CO = PEERREVIEW_CONSIDERATIONS, S = PEERREVIEW_SOURCES };
+enum {
+    R = PEERREVIEW_REVIEWS,
+    C = PEERREVIEW_REVIEW_COUNCILS,
+    TM = PEERREVIEW_TEAM_MEMBERS,
+    I = PEERREVIEW_ITEMS,
+    CO = PEERREVIEW_CONSIDERATIONS,
+    S = PEERREVIEW_SOURCES
+};
 
 /* ---- empty / NULL ---- */
 
@@ -127,8 +133,7 @@ static void test_empty_and_null_always_valid(void **state)
     assert_int_equal(peerreview_check_value(R, peerreview_column_count(R), NULL, d),
                      PEERREVIEW_EINVAL);
     assert_int_equal(peerreview_check_value(-1, 0, "x", d), PEERREVIEW_EINVAL);
-    assert_int_equal(peerreview_check_value(PEERREVIEW_TABLE_COUNT, 0, "x", d),
-                     PEERREVIEW_EINVAL);
+    assert_int_equal(peerreview_check_value(PEERREVIEW_TABLE_COUNT, 0, "x", d), PEERREVIEW_EINVAL);
     assert_int_equal(peerreview_diag_count(d), 0);
     peerreview_diag_free(d);
 }
@@ -146,8 +151,7 @@ static void test_problems_accumulate(void **state)
     assert_int_equal(peerreview_diag_errors(d), 2);
     assert_int_equal(peerreview_problem_code(peerreview_diag_get(d, 0)), PEERREVIEW_P_BAD_DATE);
     assert_string_equal(peerreview_problem_field(peerreview_diag_get(d, 0)), "onsite_start");
-    assert_int_equal(peerreview_problem_code(peerreview_diag_get(d, 1)),
-                     PEERREVIEW_P_BAD_INTEGER);
+    assert_int_equal(peerreview_problem_code(peerreview_diag_get(d, 1)), PEERREVIEW_P_BAD_INTEGER);
     assert_string_equal(peerreview_problem_field(peerreview_diag_get(d, 1)), "team_size");
     char buf[512];
     size_t n = peerreview_problem_format(peerreview_diag_get(d, 1), buf, sizeof buf);
@@ -167,9 +171,9 @@ static void test_dates_valid(void **state)
         "2015-12-31", "2015-01-01", "2015-04-30", "1999-12",    "2024-02-29", "9999-12-31",
         "1900-02-28", "2015-01-31", "2015-03-31", "2015-05-31", "2015-07-31", "2015-08-31",
         "2015-10-31", "2015-06-30", "2015-09-30", "2015-11-30"};
-    static const char *const cols[] = {"onsite_start", "onsite_end", "report_date",
-                                       "published_date", "action_plan_due",
-                                       "progress_review_planned"};
+    static const char *const cols[] = {"onsite_start",    "onsite_end",
+                                       "report_date",     "published_date",
+                                       "action_plan_due", "progress_review_planned"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
             OK(R, cols[c], good[i]);
@@ -181,14 +185,24 @@ static void test_dates_bad(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "2015-02-29", "1900-02-29", "2015-04-31", "2015-13",     "2015-00",
-        "15-04-2015", "2015/04/01", "2015-4",     "2015-04-1",   "2015-02-30",
-        "2015-04-00", "2015-04-32", "20150417",   "201504",      "15",
-        "2015-",      "2015-04-",   "2015-13-01", "2015-00-10",  "17/04/2015",
-        "April 2015", "2015-04-17T09:00", "2015-W16", "2015-107", "+2015",
-        "-2015",      "2015.04.17", "2015_04_17", "abcd",        "201a",
-        "2015-0a",    "2015-04-1a", "2015-1-01",  "2100-02-29",  "2015--04",
-        "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x91\xef\xbc\x95" /* full-width 2015 */};
+        "2015-02-29", "1900-02-29",
+        "2015-04-31", "2015-13",
+        "2015-00",    "15-04-2015",
+        "2015/04/01", "2015-4",
+        "2015-04-1",  "2015-02-30",
+        "2015-04-00", "2015-04-32",
+        "20150417",   "201504",
+        "15",         "2015-",
+        "2015-04-",   "2015-13-01",
+        "2015-00-10", "17/04/2015",
+        "April 2015", "2015-04-17T09:00",
+        "2015-W16",   "2015-107",
+        "+2015",      "-2015",
+        "2015.04.17", "2015_04_17",
+        "abcd",       "201a",
+        "2015-0a",    "2015-04-1a",
+        "2015-1-01",  "2100-02-29",
+        "2015--04",   "\xef\xbc\x92\xef\xbc\x90\xef\xbc\x91\xef\xbc\x95" /* full-width 2015 */};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         BAD0(R, "onsite_start", bad[i], PEERREVIEW_P_BAD_DATE);
         BAD0(CO, "date", bad[i], PEERREVIEW_P_BAD_DATE);
@@ -198,8 +212,8 @@ static void test_dates_bad(void **state)
 static void test_dates_whitespace(void **state)
 {
     (void)state;
-    static const char *const ws[] = {" 2015", "2015 ", "\t2015-04", "2015-04-17\n",
-                                     "\r2015", " 2015-04-17 "};
+    static const char *const ws[] = {" 2015",        "2015 ",  "\t2015-04",
+                                     "2015-04-17\n", "\r2015", " 2015-04-17 "};
     for (size_t i = 0; i < sizeof ws / sizeof ws[0]; i++) {
         BAD0(R, "report_date", ws[i], PEERREVIEW_P_WHITESPACE);
         BAD0(CO, "date", ws[i], PEERREVIEW_P_WHITESPACE);
@@ -229,9 +243,9 @@ static void test_parse_date(void **state)
         const char *s;
         int prec, y, m, d;
     } cases[] = {
-        {"2015", 1, 2015, 0, 0},       {"2015-04", 2, 2015, 4, 0},
-        {"2015-04-17", 3, 2015, 4, 17}, {"2016-02-29", 3, 2016, 2, 29},
-        {"2000-02-29", 3, 2000, 2, 29}, {"0001-01-01", 3, 1, 1, 1},
+        {"2015", 1, 2015, 0, 0},         {"2015-04", 2, 2015, 4, 0},
+        {"2015-04-17", 3, 2015, 4, 17},  {"2016-02-29", 3, 2016, 2, 29},
+        {"2000-02-29", 3, 2000, 2, 29},  {"0001-01-01", 3, 1, 1, 1},
         {"9999-12-31", 3, 9999, 12, 31}, {"1999-12", 2, 1999, 12, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -245,10 +259,10 @@ static void test_parse_date(void **state)
         assert_int_equal(peerreview_parse_date(cases[i].s, &y, NULL, NULL), cases[i].prec);
         assert_int_equal(y, cases[i].y);
     }
-    static const char *const bad[] = {"2015-02-29", "1900-02-29", "2015-04-31", "2015-13",
-                                      "2015-00",    "15-04-2015", "2015/04/01", "2015-4",
-                                      " 2015",      "2015 ",      "",           "2015-02-30",
-                                      "2015-04-17 ", "201", "20150"};
+    static const char *const bad[] = {"2015-02-29",  "1900-02-29", "2015-04-31", "2015-13",
+                                      "2015-00",     "15-04-2015", "2015/04/01", "2015-4",
+                                      " 2015",       "2015 ",      "",           "2015-02-30",
+                                      "2015-04-17 ", "201",        "20150"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int y = 7, m = 7, d = 7;
         int rc = peerreview_parse_date(bad[i], &y, &m, &d);
@@ -302,9 +316,9 @@ static void test_integers(void **state)
     OK(R, "team_size", "12");
     OK(C, "seq", "1");
     OK(I, "seq", "99");
-    static const char *const notint[] = {"-1", "+1", "1.0", "1 000", "1,000", "1e3", "0x10",
-                                         "12a", "a12", "one", "1_000", "\xd9\xa3" /* ٣ */,
-                                         "--1", "1-"};
+    static const char *const notint[] = {"-1",   "+1",  "1.0", "1 000", "1,000", "1e3",
+                                         "0x10", "12a", "a12", "one",   "1_000", "\xd9\xa3" /* ٣ */,
+                                         "--1",  "1-"};
     for (size_t i = 0; i < sizeof notint / sizeof notint[0]; i++) {
         BAD0(R, "recommendation_count", notint[i], PEERREVIEW_P_BAD_INTEGER);
         BAD0(S, "seq", notint[i], PEERREVIEW_P_BAD_INTEGER);
@@ -312,12 +326,9 @@ static void test_integers(void **state)
     BADQ(R, "recommendation_count", "012", PEERREVIEW_P_BAD_INTEGER, "leading zero");
     BADQ(R, "recommendation_count", "00", PEERREVIEW_P_BAD_INTEGER, "leading zero");
     BADQ(R, "recommendation_count", "-1", PEERREVIEW_P_BAD_INTEGER, "whole number");
-    BADQ(R, "recommendation_count", "9223372036854775808", PEERREVIEW_P_BAD_INTEGER,
-         "too large");
-    BADQ(R, "recommendation_count", "99999999999999999999", PEERREVIEW_P_BAD_INTEGER,
-         "too large");
-    BADQ(R, "recommendation_count", "18446744073709551616", PEERREVIEW_P_BAD_INTEGER,
-         "too large");
+    BADQ(R, "recommendation_count", "9223372036854775808", PEERREVIEW_P_BAD_INTEGER, "too large");
+    BADQ(R, "recommendation_count", "99999999999999999999", PEERREVIEW_P_BAD_INTEGER, "too large");
+    BADQ(R, "recommendation_count", "18446744073709551616", PEERREVIEW_P_BAD_INTEGER, "too large");
     BADQ(R, "team_size", "0", PEERREVIEW_P_BAD_INTEGER, "below the minimum of 1");
     BADQ(TM, "seq", "0", PEERREVIEW_P_BAD_INTEGER, "below the minimum of 1");
     BADQ(I, "seq", "0", PEERREVIEW_P_BAD_INTEGER, "below the minimum of 1");
@@ -367,8 +378,7 @@ static void test_enums(void **state)
 
     /* unknown: the message lists the allowed values */
     BADQ(R, "stage", "final", PEERREVIEW_P_BAD_ENUM, "use one of: initial, progress");
-    BADQ(R, "onsite_mode", "remote", PEERREVIEW_P_BAD_ENUM,
-         "use one of: onsite, virtual, hybrid");
+    BADQ(R, "onsite_mode", "remote", PEERREVIEW_P_BAD_ENUM, "use one of: onsite, virtual, hybrid");
     BADQ(I, "kind", "strengths", PEERREVIEW_P_BAD_ENUM,
          "focus, strength, area_for_consideration, recommendation, council_priority, other");
     BAD0(R, "review_type", "corporate2", PEERREVIEW_P_BAD_ENUM);
@@ -392,8 +402,8 @@ static void test_gss_codes(void **state)
                                        "E10000034", "W06000024", "E06999999", "E10000000"};
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
         OK(C, "gss_code", good[i]);
-    static const char *const bad[] = {"E11000001",  "E0600001",  "e06000001", "E060000011",
-                                      "E06A00001",  "S12000033", "W07000001", "E05000001",
+    static const char *const bad[] = {"E11000001",  "E0600001",  "e06000001",  "E060000011",
+                                      "E06A00001",  "S12000033", "W07000001",  "E05000001",
                                       "E12000001",  "E06",       "E06-000001", "N09000001",
                                       "E0700000 1", "w06000024", "E06 000001", "E1000003"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -410,7 +420,7 @@ static void test_region_codes(void **state)
         snprintf(code, sizeof code, "E1200000%d", i);
         OK(C, "region_gss", code);
     }
-    static const char *const bad[] = {"E12000010", "E12000000", "E1200001", "e12000001",
+    static const char *const bad[] = {"E12000010", "E12000000",  "E1200001",   "e12000001",
                                       "E13000001", "E120000011", "E12000001a", "E1200000A",
                                       "W12000001", "E06000001"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -440,21 +450,25 @@ static void test_review_id_slugs(void **state)
     s81[81] = '\0';
     s80[10] = '-';
     s81[10] = '-';
-    static const char *const good[] = {"a", "0", "e10000034-cs-2015", "a-", "a--b", "2015",
+    static const char *const good[] = {"a",
+                                       "0",
+                                       "e10000034-cs-2015",
+                                       "a-",
+                                       "a--b",
+                                       "2015",
                                        "worcestershire-childrens-safeguarding-2015-04"};
     static const struct {
         int table;
         const char *col;
-    } cols[] = {{R, "review_id"}, {R, "parent_review_id"}, {C, "review_id"},
-                {TM, "review_id"}, {I, "review_id"},       {CO, "review_id"},
-                {S, "review_id"}};
+    } cols[] = {{R, "review_id"}, {R, "parent_review_id"}, {C, "review_id"}, {TM, "review_id"},
+                {I, "review_id"}, {CO, "review_id"},       {S, "review_id"}};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
         for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
             OK(cols[c].table, cols[c].col, good[i]);
         OK(cols[c].table, cols[c].col, s80);
         BAD0(cols[c].table, cols[c].col, s81, PEERREVIEW_P_BAD_PATTERN);
-        static const char *const bad[] = {"-a", "-", "A", "abc-Def", "a_b", "a.b", "a/b",
-                                          "caf\xc3\xa9", "a b", "a+b", "\xc3\xa9"};
+        static const char *const bad[] = {"-a",  "-",           "A",   "abc-Def", "a_b",     "a.b",
+                                          "a/b", "caf\xc3\xa9", "a b", "a+b",     "\xc3\xa9"};
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
             BAD0(cols[c].table, cols[c].col, bad[i], PEERREVIEW_P_BAD_PATTERN);
         BAD0(cols[c].table, cols[c].col, " abc", PEERREVIEW_P_WHITESPACE);
@@ -491,31 +505,30 @@ static void test_urls(void **state)
         OK(R, "report_url", good[i]);
         OK(S, "url", good[i]);
     }
-    static const char *const bad[] = {
-        "ftp://example.com/file",
-        "www.example.com",
-        "example.com/page",
-        "/relative/path",
-        "../relative",
-        "https://",
-        "http://",
-        "https:///path",
-        "https://?q",
-        "https://#x",
-        "https:/example.com",
-        "https:example.com",
-        "mailto:someone@example.com",
-        "javascript:alert(1)",
-        "file:///etc/passwd",
-        "https://exa mple.com",
-        "https://example.com/a b",
-        "https://example.com/\"x\"",
-        "https://example.com/<x>",
-        "https://example.com/a\\b",
-        "https://example.com/\x7f",
-        "https://example.com/a\tb",
-        "httpx://example.com",
-        "https//example.com"};
+    static const char *const bad[] = {"ftp://example.com/file",
+                                      "www.example.com",
+                                      "example.com/page",
+                                      "/relative/path",
+                                      "../relative",
+                                      "https://",
+                                      "http://",
+                                      "https:///path",
+                                      "https://?q",
+                                      "https://#x",
+                                      "https:/example.com",
+                                      "https:example.com",
+                                      "mailto:someone@example.com",
+                                      "javascript:alert(1)",
+                                      "file:///etc/passwd",
+                                      "https://exa mple.com",
+                                      "https://example.com/a b",
+                                      "https://example.com/\"x\"",
+                                      "https://example.com/<x>",
+                                      "https://example.com/a\\b",
+                                      "https://example.com/\x7f",
+                                      "https://example.com/a\tb",
+                                      "httpx://example.com",
+                                      "https//example.com"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         BAD0(R, "report_url", bad[i], PEERREVIEW_P_BAD_URL);
         BAD0(S, "url", bad[i], PEERREVIEW_P_BAD_URL);
@@ -532,7 +545,7 @@ static void test_urls(void **state)
 static void test_urls_need_host(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"https://:80/", "https://:443", "https://@/",
+    static const char *const bad[] = {"https://:80/",  "https://:443",       "https://@/",
                                       "https://user@", "https://user:pw@/x", "http://@:8080/"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         BAD0(R, "report_url", bad[i], PEERREVIEW_P_BAD_URL);
@@ -566,14 +579,14 @@ static void test_text_anything_utf8(void **state)
         "\xed\x9f\xbf",                                       /* U+D7FF */
         "\xee\x80\x80",                                       /* U+E000 */
         "\xc2\x80",                                           /* U+0080 */
-        ("\xef\xbb\xbf" "BOM inside text")};
+        ("\xef\xbb\xbf"
+         "BOM inside text")};
     static const struct {
         int table;
         const char *col;
-    } cols[] = {{R, "notes"},          {R, "review_type_label"}, {R, "provider"},
-                {C, "council_name"},   {TM, "name"},             {TM, "organisation"},
-                {I, "text"},           {CO, "body"},             {CO, "outcome"},
-                {S, "description"}};
+    } cols[] = {{R, "notes"},    {R, "review_type_label"}, {R, "provider"}, {C, "council_name"},
+                {TM, "name"},    {TM, "organisation"},     {I, "text"},     {CO, "body"},
+                {CO, "outcome"}, {S, "description"}};
     for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
         for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
             OK(cols[c].table, cols[c].col, good[i]);
@@ -596,16 +609,17 @@ static void test_text_invalid_utf8(void **state)
         "\xf8\x88\x80\x80\x80", /* 5-byte form */
         "\xfe",
         "\xff",
-        "\x80",                 /* lone continuation */
-        ("a\xbf" "b"),
-        "\xc3",                 /* truncated 2-byte */
+        "\x80", /* lone continuation */
+        ("a\xbf"
+         "b"),
+        "\xc3", /* truncated 2-byte */
         "abc\xc3",
-        "\xe2\x82",             /* truncated 3-byte */
+        "\xe2\x82", /* truncated 3-byte */
         "\xe2\x82x",
-        "\xf0\x9f\x98",         /* truncated 4-byte */
+        "\xf0\x9f\x98", /* truncated 4-byte */
         "\xf0\x9f\x98 x",
         "\xc3\xc3\xa9",
-        "caf\xe9",              /* Latin-1 é */
+        "caf\xe9", /* Latin-1 é */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         BAD0(R, "notes", bad[i], PEERREVIEW_P_INVALID_UTF8);
@@ -633,8 +647,7 @@ static void test_nul_in_cell(void **state)
     assert_non_null(strstr(pr_buf_str(&msg), "NUL"));
     pr_buf_free(&msg);
     assert_int_equal(pr_check_cell(I, col(I, "text"), "\0", 1, NULL), PEERREVIEW_P_NUL_BYTE);
-    assert_int_equal(pr_check_cell(R, col(R, "review_id"), "ab\0", 3, NULL),
-                     PEERREVIEW_P_NUL_BYTE);
+    assert_int_equal(pr_check_cell(R, col(R, "review_id"), "ab\0", 3, NULL), PEERREVIEW_P_NUL_BYTE);
     /* only the first len bytes count */
     assert_int_equal(pr_check_cell(R, col(R, "team_size"), "12x", 2, NULL), -1);
     assert_int_equal(pr_check_cell(R, col(R, "onsite_start"), "2015-04-17", 7, NULL), -1);
