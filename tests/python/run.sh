@@ -1,7 +1,6 @@
 #!/bin/sh
 # Run the Python binding tests with the interpreter configure chose, against
-# the in-tree build: the package is assembled in a temporary folder from the
-# source __init__.py, the generated capi.py and the built _capi.so.
+# the in-tree build (bindings/python/build, assembled by make).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -10,20 +9,14 @@ if [ "${SANITIZERS:-no}" = yes ]; then
     echo "sanitizer build: the Python interpreter is not instrumented; skipping"
     exit 77
 fi
-so=$top_builddir/bindings/python/.libs/_capi.so
-if [ ! -f "$so" ]; then
-    echo "no $so: Python bindings not built"
+pkg=$top_builddir/bindings/python/build
+if [ ! -e "$pkg/peerreview/_capi.so" ]; then
+    echo "no $pkg/peerreview: Python bindings not built (run make)"
     exit 99
 fi
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/peerreview"
-ln -s "$top_srcdir/bindings/python/peerreview/__init__.py" "$tmp/peerreview/__init__.py"
-capi=$top_builddir/bindings/python/capi.py
-[ -f "$capi" ] || capi=$top_srcdir/bindings/python/capi.py # a release tarball ships it
-ln -s "$capi" "$tmp/peerreview/capi.py"
-ln -s "$so" "$tmp/peerreview/_capi.so"
-PYTHONPATH=$tmp${PYTHONPATH:+:$PYTHONPATH}
+PYTHONPATH=$pkg${PYTHONPATH:+:$PYTHONPATH}
 LD_LIBRARY_PATH=$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 PYTHONDONTWRITEBYTECODE=1
 export PYTHONPATH LD_LIBRARY_PATH PYTHONDONTWRITEBYTECODE top_srcdir
