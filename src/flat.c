@@ -223,12 +223,8 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     }
     pr_record *rec;
     rc = pr_csvin_next(in, &rec);
-    if (rc == 0) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = path;
-        pr_report(sink, ERR, PEERREVIEW_P_EMPTY_FILE, &w,
-                  "the file is empty; it needs at least the header row");
-    }
+    if (rc == 0)
+        pr_report_empty(sink, path);
     pr_header h;
     memset(&h, 0, sizeof h);
     if (rc == 1 && pr_header_read(&h, PEERREVIEW_REVIEWS, rec, path, o, sink, names, nflat)) {
@@ -247,18 +243,9 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     size_t records = 0;
     flatload F = {path, sink, ds, NULL};
     while (rc == 1 && h.usable && !sink->stop && !sink->oom) {
-        rc = pr_csvin_next(in, &rec);
+        rc = pr_next_record(in, path, &records, o->max_records, sink, &rec);
         if (rc != 1)
             break;
-        if (++records > o->max_records) {
-            pr_where w = PR_WHERE_NONE;
-            w.file = path;
-            w.line = rec->line;
-            pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
-                      "more than %zu records; raise the record limit if the file is right",
-                      o->max_records);
-            break;
-        }
         if (rec->bad)
             continue;
         F.rec = rec;

@@ -28,6 +28,30 @@ char *pr_path_join(const char *dir, const char *file)
     return b.data;
 }
 
+void pr_report_empty(pr_sink *sink, const char *file)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.file = file;
+    pr_report(sink, ERR, PEERREVIEW_P_EMPTY_FILE, &w,
+              "the file is empty; it needs at least the header row (the column names)");
+}
+
+int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr_sink *sink,
+                   pr_record **rec)
+{
+    int rc = pr_csvin_next(in, rec);
+    if (rc == 1 && ++*count > max) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = file;
+        w.line = (*rec)->line;
+        w.record = (*rec)->number;
+        pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
+                  "more than %zu records; raise the record limit if the file is right", max);
+        return PEERREVIEW_EDATA;
+    }
+    return rc;
+}
+
 static pr_where field_where(const char *file, const pr_record *rec, size_t i, const char *name)
 {
     pr_where w = PR_WHERE_NONE;
@@ -288,13 +312,8 @@ static int load_table(loader *L, const char *dir, int table)
     pr_csvin_set_progress(in, &L->progress);
     pr_record *rec;
     rc = pr_csvin_next(in, &rec);
-    if (rc == 0) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = path;
-        pr_report(sink, ERR, PEERREVIEW_P_EMPTY_FILE, &w,
-                  "the file is empty; it needs at least the header row (%s)",
-                  table == PEERREVIEW_REVIEWS ? "review_id,review_type,..." : "review_id,...");
-    }
+    if (rc == 0)
+        pr_report_empty(sink, path);
     pr_header h;
     memset(&h, 0, sizeof h);
     if (rc == 1) {
@@ -307,19 +326,9 @@ static int load_table(loader *L, const char *dir, int table)
     }
     size_t records = 0;
     while (rc == 1 && h.usable && !sink->stop) {
-        rc = pr_csvin_next(in, &rec);
+        rc = pr_next_record(in, path, &records, L->o->max_records, sink, &rec);
         if (rc != 1)
             break;
-        if (++records > L->o->max_records) {
-            pr_where w = PR_WHERE_NONE;
-            w.file = path;
-            w.line = rec->line;
-            w.record = rec->number;
-            pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
-                      "more than %zu records; raise the record limit if the file is right",
-                      L->o->max_records);
-            break;
-        }
         if (rec->bad)
             continue;
         peerreview_review *r = NULL;

@@ -36,6 +36,16 @@ void pr_header_free(pr_header *h);
 int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
                      peerreview_row *row, pr_sink *sink);
 
+/* Report that a table file has no header (empty-file). */
+void pr_report_empty(pr_sink *sink, const char *file);
+
+/*
+ * Next data record as pr_csvin_next, counting it against max; past the limit
+ * report too-many-records and return PEERREVIEW_EDATA.
+ */
+int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr_sink *sink,
+                   pr_record **rec);
+
 /* Paths */
 char *pr_path_join(const char *dir, const char *file);
 /* 1 if path ends in .csv (or .CSV): the flat form. */

@@ -75,10 +75,7 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
     pr_record *rec;
     rc = pr_csvin_next(rd->in, &rec);
     if (rc == 0) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = path;
-        pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_EMPTY_FILE, &w,
-                  "the file is empty; it needs at least the header row");
+        pr_report_empty(&rd->sink, path);
         rc = PEERREVIEW_EDATA;
     } else if (rc == 1) {
         rc = pr_header_read(&rd->h, table, rec, path, rd->o, &rd->sink, NULL, 0) ? PEERREVIEW_ENOMEM
@@ -114,20 +111,11 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
     memset(rd->row->v, 0, ncols * sizeof rd->row->v[0]);
     memset(&rd->row->src, 0, sizeof rd->row->src);
     pr_record *rec;
-    int rc = pr_csvin_next(rd->in, &rec);
+    int rc = pr_next_record(rd->in, rd->ds->src_file[rd->table], &rd->records, rd->o->max_records,
+                            &rd->sink, &rec);
     if (rc <= 0) {
         rd->done = 1;
         return rc;
-    }
-    if (++rd->records > rd->o->max_records) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = rd->ds->src_file[rd->table];
-        w.line = rec->line;
-        pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
-                  "more than %zu records; raise the record limit if the file is right",
-                  rd->o->max_records);
-        rd->done = 1;
-        return PEERREVIEW_EDATA;
     }
     if (rec->bad)
         return PEERREVIEW_EDATA;
