@@ -398,6 +398,23 @@ PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, c
                                                  const peerreview_options *opts,
                                                  peerreview_diag *diag);
 
+/**
+ * Render in memory what peerreview_save would write: one table's canonical
+ * CSV (table = PEERREVIEW_REVIEWS..PEERREVIEW_SOURCES) or the whole dataset
+ * in the flat form (table = -1), honouring spreadsheet_safe. Unlike
+ * peerreview_save it does not check the dataset's rules first, so a selection
+ * of reviews may name parent reviews it does not hold (check with
+ * peerreview_dataset_validate when that matters); values the flat form cannot
+ * hold still fail with PEERREVIEW_EUNSUPPORTED. On success *out (owned; free
+ * it with peerreview_free) holds *len bytes plus a terminating NUL.
+ */
+PEERREVIEW_API peerreview_status peerreview_render(const peerreview_dataset *ds, int table,
+                                                   const peerreview_options *opts,
+                                                   peerreview_diag *diag, char **out, size_t *len);
+
+/** Free memory the library returned as owned (peerreview_render). NULL ok. */
+PEERREVIEW_API void peerreview_free(void *p);
+
 /** Number of reviews. */
 PEERREVIEW_API size_t peerreview_dataset_count(const peerreview_dataset *ds);
 

@@ -325,6 +325,42 @@ static int save_flat(const peerreview_dataset *ds, const char *path, const peerr
     return rc;
 }
 
+PEERREVIEW_API peerreview_status peerreview_render(const peerreview_dataset *ds, int table,
+                                                   const peerreview_options *opts,
+                                                   peerreview_diag *diag, char **out, size_t *len)
+{
+    if (out)
+        *out = NULL;
+    if (len)
+        *len = 0;
+    if (!ds || !out || table < -1 || table >= PEERREVIEW_TABLE_COUNT)
+        return PEERREVIEW_EINVAL;
+    const peerreview_options *o = pr_options(opts);
+    pr_sink sink;
+    pr_sink_init(&sink, diag, o->max_problems);
+    pr_buf b = PR_BUF_INIT;
+    int rc = table < 0 ? pr_flat_render(ds, o, &sink, &b)
+             : pr_render_table(ds, table, o->spreadsheet_safe, &b) ? PEERREVIEW_ENOMEM
+                                                                   : 0;
+    if (!rc && !b.data && pr_buf_add(&b, "", 0))
+        rc = PEERREVIEW_ENOMEM;
+    if (rc) {
+        if (rc == PEERREVIEW_ENOMEM && !sink.oom)
+            pr_report_oom(&sink, NULL);
+        pr_buf_free(&b);
+        return rc;
+    }
+    *out = b.data;
+    if (len)
+        *len = b.len;
+    return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API void peerreview_free(void *p)
+{
+    pr_free(p);
+}
+
 PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, const char *path,
                                                  const peerreview_options *opts,
                                                  peerreview_diag *diag)

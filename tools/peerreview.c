@@ -12,7 +12,7 @@
  * 1 the data has errors (diff: the datasets differ), 2 usage error, I/O
  * error or out of memory.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* POSIX 2008 with realpath */
 
 #include <errno.h>
 #include <getopt.h>
@@ -107,7 +107,7 @@ enum output_format { FORMAT_TEXT, FORMAT_TABLE, FORMAT_JSON, FORMAT_CSV };
 static const char *const format_names[] = {"text", "table", "json", "csv"};
 
 #define FORMAT_COUNT (sizeof format_names / sizeof format_names[0])
-#define FMT(f) (1u << (f))
+#define FMT(f)       (1u << (f))
 
 /* A date as the interval of days it covers, each day as YYYYMMDD. */
 struct interval {
@@ -274,6 +274,7 @@ static const char usage_stats[] =
     "kind; list the councils reviewed more than once. Without PATH, use the\n"
     "sample dataset installed with the package:\n"
     "  " SAMPLE_DIR_TEXT "\n"
+    "(before 'make install', the one of the build tree).\n"
     "\n"
     "  --format=FORMAT           'table' (default, aligned columns), 'json' or\n"
     "                            'csv' (columns category,value,label,count)\n"
@@ -333,20 +334,20 @@ static const char usage_diff[] =
     "  --ignore-unknown-columns  skip columns the format does not know\n"
     "  -h, --help                print this help and exit\n"
     "\n"
-    "Text output, nothing when the datasets are equal, else one line per\n"
-    "difference and a summary line:\n"
-    "  removed: REVIEW_ID\n"
+    "Text output: nothing when the datasets are equal, else the reviews\n"
+    "added, removed and changed (in NEW's order), then a summary line:\n"
     "  added: REVIEW_ID\n"
+    "  removed: REVIEW_ID\n"
     "  changed: REVIEW_ID\n"
     "    FIELD: \"OLD\" -> \"NEW\"\n"
     "    TABLE[KEY].FIELD: \"OLD\" -> \"NEW\"\n"
     "    TABLE[KEY]: added {\"FIELD\":\"VALUE\",...}\n"
     "    TABLE[KEY]: removed {\"FIELD\":\"VALUE\",...}\n"
-    "  N added, N removed, N changed, N unchanged\n"
+    "  reviews: N added, N removed, N changed, N unchanged\n"
     "where KEY is seq=N (kind=KIND,seq=N for items), values are quoted with\n"
     "JSON escapes and an empty value is shown as (empty).\n"
-    "JSON output: one object {\"old\",\"new\",\"added\",\"removed\",\"changed\",\n"
-    "\"unchanged\"}; see 'man " PROG "'.\n"
+    "JSON output: one object with the keys old, new, added, removed, changed\n"
+    "and unchanged; see 'man " PROG "'.\n"
     "\n"
     "Exit status: 0 the datasets are equal, 1 they differ, 2 usage error,\n"
     "either dataset cannot be loaded (problems on stderr), I/O error or out\n"
@@ -437,13 +438,27 @@ static void print_json_string(FILE *out, const char *s)
         unsigned c = *p;
         size_t n = 1;
         switch (c) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\b':
+            fputs("\\b", out);
+            break;
+        case '\f':
+            fputs("\\f", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
         default:
             if (c < 0x20) {
                 fprintf(out, "\\u%04x", c);
@@ -485,9 +500,8 @@ static void print_problem_json(FILE *out, const peerreview_problem *p, const cha
     fputs("{\"path\":", out);
     print_json_string(out, file ? file : path);
     fputs(",\"severity\":", out);
-    print_json_string(out, peerreview_problem_severity(p) == PEERREVIEW_SEVERITY_ERROR
-                               ? "error"
-                               : "warning");
+    print_json_string(out, peerreview_problem_severity(p) == PEERREVIEW_SEVERITY_ERROR ? "error"
+                                                                                       : "warning");
     fputs(",\"code\":", out);
     print_json_string(out, code ? code : "unknown");
     fputs(",\"line\":", out);
@@ -561,8 +575,7 @@ static peerreview_options *input_options(const struct settings *s, struct progre
         return NULL;
     if ((s->max_problems_set &&
          peerreview_options_set_max_problems(opts, s->max_problems) != PEERREVIEW_OK) ||
-        peerreview_options_set_ignore_unknown_columns(opts, s->ignore_unknown) !=
-            PEERREVIEW_OK ||
+        peerreview_options_set_ignore_unknown_columns(opts, s->ignore_unknown) != PEERREVIEW_OK ||
         (pr && isatty(STDERR_FILENO) &&
          peerreview_options_set_progress(opts, progress_show, pr) != PEERREVIEW_OK)) {
         peerreview_options_free(opts);
@@ -578,8 +591,7 @@ static peerreview_options *output_options(const struct settings *s)
     if (!opts)
         return NULL;
     if (peerreview_options_set_form(opts, s->form) != PEERREVIEW_OK ||
-        peerreview_options_set_spreadsheet_safe(opts, s->spreadsheet_safe) !=
-            PEERREVIEW_OK) {
+        peerreview_options_set_spreadsheet_safe(opts, s->spreadsheet_safe) != PEERREVIEW_OK) {
         peerreview_options_free(opts);
         return NULL;
     }
@@ -639,9 +651,8 @@ static void print_summary_json(const struct validate_totals *t)
  * Validate one path, print its problems and add them to t. Returns 0, or -1
  * when memory ran out (for the caller to report).
  */
-static int validate_one(const char *path, const peerreview_options *opts,
-                        const struct settings *s, struct validate_totals *t,
-                        struct progress *pr)
+static int validate_one(const char *path, const peerreview_options *opts, const struct settings *s,
+                        struct validate_totals *t, struct progress *pr)
 {
     peerreview_diag *diag = peerreview_diag_new();
     if (!diag)
@@ -761,7 +772,7 @@ static const char *form_name(peerreview_form form, const char *path)
     if (form == PEERREVIEW_FORM_AUTO) {
         size_t n = strlen(path);
         form = n >= 4 && strcmp(path + n - 4, ".csv") == 0 ? PEERREVIEW_FORM_FLAT
-                                                            : PEERREVIEW_FORM_PACKAGE;
+                                                           : PEERREVIEW_FORM_PACKAGE;
     }
     return form == PEERREVIEW_FORM_FLAT ? "flat file" : "package";
 }
@@ -850,7 +861,8 @@ static int date_interval(const char *text, struct interval *iv)
     case 3:
         iv->start = iv->end = base + month * 100 + day;
         return 0;
-    default: return -1;
+    default:
+        return -1;
     }
 }
 
@@ -985,12 +997,18 @@ static int sbuf_add(struct sbuf *b, const char *s)
 static const char *child_list_name(int table)
 {
     switch (table) {
-    case PEERREVIEW_REVIEW_COUNCILS: return "councils";
-    case PEERREVIEW_TEAM_MEMBERS: return "team";
-    case PEERREVIEW_ITEMS: return "items";
-    case PEERREVIEW_CONSIDERATIONS: return "considerations";
-    case PEERREVIEW_SOURCES: return "sources";
-    default: return "?";
+    case PEERREVIEW_REVIEW_COUNCILS:
+        return "councils";
+    case PEERREVIEW_TEAM_MEMBERS:
+        return "team";
+    case PEERREVIEW_ITEMS:
+        return "items";
+    case PEERREVIEW_CONSIDERATIONS:
+        return "considerations";
+    case PEERREVIEW_SOURCES:
+        return "sources";
+    default:
+        return "?";
     }
 }
 
@@ -1006,8 +1024,7 @@ static void print_json_value(FILE *out, int table, size_t column, const char *va
 /* 1 if column is part of a child table's key besides review_id. */
 static int is_key_column(int table, const char *column)
 {
-    return strcmp(column, "seq") == 0 ||
-           (table == PEERREVIEW_ITEMS && strcmp(column, "kind") == 0);
+    return strcmp(column, "seq") == 0 || (table == PEERREVIEW_ITEMS && strcmp(column, "kind") == 0);
 }
 
 /*
@@ -1060,11 +1077,47 @@ static void print_review_json(FILE *out, const peerreview_review *r)
     fputc('}', out);
 }
 
+/* argv[0], to find the sample of the build tree when running uninstalled. */
+static const char *program_path;
+
 /*
- * The dataset of a command: PATH, or the installed sample when path is NULL.
- * Returns EXIT_OK with *out owned by the caller, or an exit status.
+ * The sample of the build tree, when the program runs from it (as
+ * tools/peerreview, or tools/.libs/peerreview behind the libtool wrapper)
+ * before `make install`: data/lga-sample beside tools/. Returns a path in
+ * buf, or NULL.
  */
-static int load_input(const struct settings *s, const char *path, peerreview_dataset **out)
+static const char *build_tree_sample(char *buf, size_t size)
+{
+    static const char *const up[] = {"/../data/lga-sample", "/../../data/lga-sample"};
+    const char *slash = program_path ? strrchr(program_path, '/') : NULL;
+    if (!slash)
+        return NULL;
+    int dir_len = (int)(slash - program_path);
+    for (size_t i = 0; i < sizeof up / sizeof up[0]; i++) {
+        struct stat st;
+        char reviews[4200];
+        if ((size_t)snprintf(buf, size, "%.*s%s", dir_len, program_path, up[i]) >= size ||
+            (size_t)snprintf(reviews, sizeof reviews, "%s/reviews.csv", buf) >= sizeof reviews)
+            return NULL;
+        if (stat(reviews, &st) == 0 && S_ISREG(st.st_mode)) {
+            char *clean = realpath(buf, NULL); /* without the "/.." */
+            if (clean && strlen(clean) < size)
+                strcpy(buf, clean);
+            free(clean);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * The dataset of a command: PATH, or the sample when path is NULL (the
+ * installed one; from the build tree if it is not installed). Returns
+ * EXIT_OK with *out owned by the caller, or an exit status; *shown is the
+ * path used.
+ */
+static int load_input(const struct settings *s, const char *path, peerreview_dataset **out,
+                      char *buf, size_t size, const char **shown)
 {
     *out = NULL;
     if (!path) {
@@ -1072,17 +1125,26 @@ static int load_input(const struct settings *s, const char *path, peerreview_dat
         struct stat st;
         path = PEERREVIEW_SAMPLE_DIR;
         if (stat(path, &st) != 0) {
-            errorf("no PATH given and the installed sample dataset '%s' is missing: %s",
-                   path, strerror(errno));
-            return EXIT_TROUBLE;
+            int err = errno;
+            path = build_tree_sample(buf, size);
+            if (!path) {
+                errorf("no PATH given and the installed sample dataset '%s' is missing: %s",
+                       PEERREVIEW_SAMPLE_DIR, strerror(err));
+                return EXIT_TROUBLE;
+            }
         }
 #else
-        errorf("no PATH given and this build has no installed sample dataset");
-        return EXIT_TROUBLE;
+        path = build_tree_sample(buf, size);
+        if (!path) {
+            errorf("no PATH given and this build has no installed sample dataset");
+            return EXIT_TROUBLE;
+        }
 #endif
     }
+    *shown = path;
     return load_dataset(s, path, EXIT_DATA, out);
 }
+
 /* ------------------------------------------------------------------------ */
 /* stats                                                                     */
 /* ------------------------------------------------------------------------ */
@@ -1438,9 +1500,10 @@ static void print_stats_csv(FILE *out, const struct stats *st)
 
 static int run_stats(const struct settings *s, int argc, char **argv)
 {
-    const char *path = argc > 0 ? argv[0] : NULL;
+    char buf[4096];
+    const char *shown = NULL;
     peerreview_dataset *ds = NULL;
-    int status = load_input(s, path, &ds);
+    int status = load_input(s, argc > 0 ? argv[0] : NULL, &ds, buf, sizeof buf, &shown);
     if (status != EXIT_OK)
         return status;
     struct stats st;
@@ -1448,7 +1511,6 @@ static int run_stats(const struct settings *s, int argc, char **argv)
     if (stats_compute(&st, ds) != 0) {
         status = out_of_memory();
     } else {
-        const char *shown = path ? path : SAMPLE_DIR_TEXT;
         if (s->format == FORMAT_JSON)
             print_stats_json(stdout, &st, shown);
         else if (s->format == FORMAT_CSV)
@@ -1483,8 +1545,7 @@ static int council_matches(const peerreview_review *r, const char *council)
     for (size_t i = 0; i < rows; i++) {
         const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, i);
         const char *v = peerreview_row_get(row, by_code ? "gss_code" : "council_name");
-        if (v && (by_code ? strcmp(v, council) == 0
-                          : contains_nocase(v, council, strlen(council))))
+        if (v && (by_code ? strcmp(v, council) == 0 : contains_nocase(v, council, strlen(council))))
             return 1;
     }
     return 0;
@@ -1515,8 +1576,7 @@ static int word_in_review(const peerreview_review *r, const char *word, size_t l
         return 1;
     size_t rows = peerreview_review_child_count(r, PEERREVIEW_ITEMS);
     for (size_t i = 0; i < rows; i++) {
-        const char *t =
-            peerreview_row_get(peerreview_review_child(r, PEERREVIEW_ITEMS, i), "text");
+        const char *t = peerreview_row_get(peerreview_review_child(r, PEERREVIEW_ITEMS, i), "text");
         if (t && contains_nocase(t, word, len))
             return 1;
     }
@@ -1581,8 +1641,8 @@ static void print_cell(FILE *out, const char *s, size_t width)
 
 static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
 {
-    static const char *const heads[QUERY_COLUMNS] = {"review_id", "type", "stage",
-                                                     "first date", "councils"};
+    static const char *const heads[QUERY_COLUMNS] = {"review_id", "type", "stage", "first date",
+                                                     "councils"};
     size_t width[QUERY_COLUMNS];
     struct sbuf b = {NULL, 0, 0};
     for (int c = 0; c < QUERY_COLUMNS; c++)
@@ -1638,8 +1698,7 @@ static void print_query_json(FILE *out, peerreview_review *const *m, size_t n)
  * A copy of review r (not in any dataset) into *out. Returns PEERREVIEW_OK
  * or the failing status.
  */
-static int copy_review(const peerreview_review *r, peerreview_diag *diag,
-                       peerreview_review **out)
+static int copy_review(const peerreview_review *r, peerreview_diag *diag, peerreview_review **out)
 {
     peerreview_review *c = peerreview_review_new();
     *out = NULL;
@@ -1649,8 +1708,7 @@ static int copy_review(const peerreview_review *r, peerreview_diag *diag,
     size_t n = peerreview_column_count(PEERREVIEW_REVIEWS);
     for (size_t k = 0; k < n && rc == PEERREVIEW_OK; k++)
         rc = peerreview_review_set_value(c, k, peerreview_review_value(r, k), diag);
-    for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES && rc == PEERREVIEW_OK;
-         t++) {
+    for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES && rc == PEERREVIEW_OK; t++) {
         size_t rows = peerreview_review_child_count(r, t);
         size_t cols = peerreview_column_count(t);
         for (size_t i = 0; i < rows && rc == PEERREVIEW_OK; i++) {
@@ -1670,101 +1728,24 @@ static int copy_review(const peerreview_review *r, peerreview_diag *diag,
     return PEERREVIEW_OK;
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* 1 if id is in the sorted array ids. */
-static int in_sorted(const char *id, const char **ids, size_t n)
-{
-    return n > 0 && bsearch(&id, ids, n, sizeof *ids, compare_strings) != NULL;
-}
-
-/*
- * Copy the flat file at path to out without the records whose first field
- * (review_id) is in the sorted array skip. Records end with a line break
- * outside quotes (the canonical form ends them with CRLF).
- */
-static int copy_flat_records(const char *path, FILE *out, const char **skip, size_t nskip)
-{
-    FILE *in = fopen(path, "rb");
-    if (!in) {
-        errorf("cannot read '%s': %s", path, strerror(errno));
-        return EXIT_TROUBLE;
-    }
-    struct sbuf rec = {NULL, 0, 0};
-    int quoted = 0, header = 1, status = EXIT_OK, c;
-    char ch;
-    while (status == EXIT_OK && (c = getc(in)) != EOF) {
-        ch = (char)c;
-        if (sbuf_addn(&rec, &ch, 1) != 0) {
-            status = out_of_memory();
-            break;
-        }
-        if (c == '"')
-            quoted = !quoted;
-        if (c != '\n' || quoted)
-            continue;
-        size_t idlen = strcspn(rec.p, ",\r\n");
-        char saved = rec.p[idlen];
-        rec.p[idlen] = '\0';
-        int drop = !header && in_sorted(rec.p, skip, nskip);
-        rec.p[idlen] = saved;
-        if (!drop)
-            fwrite(rec.p, 1, rec.len, out);
-        rec.len = 0;
-        header = 0;
-    }
-    if (status == EXIT_OK && ferror(in)) {
-        errorf("cannot read '%s': %s", path, strerror(errno));
-        status = EXIT_TROUBLE;
-    }
-    if (status == EXIT_OK && rec.len > 0) /* a last record without line break */
-        fwrite(rec.p, 1, rec.len, out);
-    free(rec.p);
-    fclose(in);
-    return status;
-}
-
-/*
- * The matching reviews in the flat form on out. The library saves only
- * valid datasets, so the parent reviews of matching progress reviews are
- * saved with them and their records left out of the output.
- */
-static int print_query_csv(FILE *out, const peerreview_dataset *ds, const char *matched,
-                           peerreview_review *const *m, size_t n)
+/* The matching reviews in the flat form on out. */
+static int print_query_csv(FILE *out, const peerreview_dataset *ds, const char *matched)
 {
     size_t total = peerreview_dataset_count(ds);
-    const char **parents = calloc(n ? n : 1, sizeof *parents);
-    const char **extra = calloc(n ? n : 1, sizeof *extra);
     peerreview_dataset *sub = peerreview_dataset_new();
     peerreview_diag *diag = peerreview_diag_new();
-    peerreview_options *opts = peerreview_options_new();
-    size_t nparents = 0, nextra = 0;
     int status = EXIT_OK, rc;
-    char dir[4096] = "", file[4200] = "";
-    const char *tmpdir = getenv("TMPDIR");
+    char *text = NULL;
+    size_t len = 0;
 
-    if (!parents || !extra || !sub || !diag || !opts ||
-        peerreview_options_set_form(opts, PEERREVIEW_FORM_FLAT) != PEERREVIEW_OK) {
+    if (!sub || !diag) {
         status = out_of_memory();
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        const char *p = peerreview_review_get(m[i], "parent_review_id");
-        if (p && peerreview_dataset_find(ds, p))
-            parents[nparents++] = p;
-    }
-    if (nparents > 1)
-        qsort(parents, nparents, sizeof *parents, compare_strings);
     for (size_t i = 0; i < total && status == EXIT_OK; i++) {
-        const peerreview_review *r = peerreview_dataset_review(ds, i);
-        const char *id = peerreview_review_get(r, "review_id");
-        if (!matched[i] && !in_sorted(id, parents, nparents))
-            continue;
         if (!matched[i])
-            extra[nextra++] = id;
+            continue;
+        const peerreview_review *r = peerreview_dataset_review(ds, i);
         peerreview_review *copy = NULL;
         rc = copy_review(r, diag, &copy);
         if (rc == PEERREVIEW_OK) {
@@ -1774,30 +1755,15 @@ static int print_query_csv(FILE *out, const peerreview_dataset *ds, const char *
         }
         if (rc != PEERREVIEW_OK) {
             report_problems(diag);
-            errorf("cannot copy review '%s': %s", id, peerreview_strerror(rc));
+            errorf("cannot copy review '%s': %s", peerreview_review_get(r, "review_id"),
+                   peerreview_strerror(rc));
             status = rc == PEERREVIEW_ENOMEM ? EXIT_TROUBLE : EXIT_DATA;
         }
     }
     if (status != EXIT_OK)
         goto done;
-    if (nextra > 1)
-        qsort(extra, nextra, sizeof *extra, compare_strings);
-
-    if (!tmpdir || !*tmpdir)
-        tmpdir = "/tmp";
-    if ((size_t)snprintf(dir, sizeof dir, "%s/peerreview-query.XXXXXX", tmpdir) >= sizeof dir) {
-        errorf("TMPDIR is too long");
-        status = EXIT_TROUBLE;
-        goto done;
-    }
-    if (!mkdtemp(dir)) {
-        errorf("cannot create a temporary folder '%s': %s", dir, strerror(errno));
-        dir[0] = '\0';
-        status = EXIT_TROUBLE;
-        goto done;
-    }
-    snprintf(file, sizeof file, "%s/query.csv", dir);
-    rc = peerreview_save(sub, file, opts, diag);
+    /* a selection may name parent reviews it does not hold: render, don't save */
+    rc = peerreview_render(sub, -1, NULL, diag, &text, &len);
     if (rc != PEERREVIEW_OK) {
         status = report_problems(diag);
         errorf("cannot write the result in the flat form: %s", peerreview_strerror(rc));
@@ -1805,18 +1771,12 @@ static int print_query_csv(FILE *out, const peerreview_dataset *ds, const char *
             status = failure_status(rc);
         goto done;
     }
-    status = copy_flat_records(file, out, extra, nextra);
+    fwrite(text, 1, len, out);
 
 done:
-    if (file[0])
-        remove(file);
-    if (dir[0])
-        rmdir(dir);
-    peerreview_options_free(opts);
+    peerreview_free(text);
     peerreview_diag_free(diag);
     peerreview_dataset_free(sub);
-    free(extra);
-    free(parents);
     return status;
 }
 
@@ -1824,7 +1784,7 @@ static int run_query(const struct settings *s, int argc, char **argv)
 {
     (void)argc;
     peerreview_dataset *ds = NULL;
-    int status = load_input(s, argv[0], &ds);
+    int status = load_dataset(s, argv[0], EXIT_DATA, &ds);
     if (status != EXIT_OK)
         return status;
     size_t total = peerreview_dataset_count(ds);
@@ -1844,7 +1804,7 @@ static int run_query(const struct settings *s, int argc, char **argv)
         if (s->format == FORMAT_JSON)
             print_query_json(stdout, m, n);
         else if (s->format == FORMAT_CSV)
-            status = print_query_csv(stdout, ds, matched, m, n);
+            status = print_query_csv(stdout, ds, matched);
         else if (print_query_table(stdout, m, n) != 0)
             status = out_of_memory();
     }
@@ -2148,7 +2108,7 @@ struct command {
     const char *name;
     unsigned options; /* F_* bits accepted */
     int min_args;
-    int max_args; /* -1: no limit */
+    int max_args;     /* -1: no limit */
     const char *args; /* what the arguments are, for messages */
     const char *usage;
     int (*run)(const struct settings *s, int argc, char **argv);
@@ -2161,9 +2121,8 @@ struct command {
 static const struct command commands[] = {
     {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_IGNORE_UNKNOWN, 1, -1, "PATH",
      usage_validate, run_validate, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
-    {"convert",
-     F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_IGNORE_UNKNOWN, 2, 2,
-     "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
+    {"convert", F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_IGNORE_UNKNOWN, 2,
+     2, "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
     {"stats", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 0, 1, "at most one PATH", usage_stats,
      run_stats, FMT(FORMAT_TABLE) | FMT(FORMAT_JSON) | FMT(FORMAT_CSV), FORMAT_TABLE},
     {"query", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN | QUERY_OPTIONS, 1, 1, "PATH", usage_query,
@@ -2200,11 +2159,21 @@ static int parse_count(const char *text, size_t *out)
 static int apply_option(struct settings *s, int c, const char *arg, const char *context)
 {
     switch (c) {
-    case 'h': s->help = 1; return 0;
-    case 'V': s->version = 1; return 0;
-    case 'v': s->verbose = 1; return 0;
-    case O_IGNORE_UNKNOWN: s->ignore_unknown = 1; return 0;
-    case O_SPREADSHEET_SAFE: s->spreadsheet_safe = 1; return 0;
+    case 'h':
+        s->help = 1;
+        return 0;
+    case 'V':
+        s->version = 1;
+        return 0;
+    case 'v':
+        s->verbose = 1;
+        return 0;
+    case O_IGNORE_UNKNOWN:
+        s->ignore_unknown = 1;
+        return 0;
+    case O_SPREADSHEET_SAFE:
+        s->spreadsheet_safe = 1;
+        return 0;
     case O_FORMAT: {
         for (size_t f = 0; f < FORMAT_COUNT; f++) {
             if ((s->formats & FMT(f)) && strcmp(arg, format_names[f]) == 0) {
@@ -2221,7 +2190,9 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
                 continue;
             left--;
             int w = snprintf(expected + len, sizeof expected - len, "'%s'%s", format_names[f],
-                             left > 1 ? ", " : left == 1 ? " or " : "");
+                             left > 1    ? ", "
+                             : left == 1 ? " or "
+                                         : "");
             if (w > 0 && (size_t)w < sizeof expected - len)
                 len += (size_t)w;
         }
@@ -2229,8 +2200,7 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
     }
     case O_COUNCIL:
         if (!arg[0])
-            return usage_error("%s--council needs a GSS code or a part of a council name",
-                               context);
+            return usage_error("%s--council needs a GSS code or a part of a council name", context);
         s->council = arg;
         return 0;
     case O_TYPE:
@@ -2286,7 +2256,8 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
         s->form = form;
         return 0;
     }
-    default: return usage_error("%sinternal error: unhandled option %d", context, c);
+    default:
+        return usage_error("%sinternal error: unhandled option %d", context, c);
     }
 }
 
@@ -2323,8 +2294,8 @@ static void getopt_restart(void)
  * "posix" stops at the first non-option (for the global options). On
  * success returns 0 and sets *first to the index of the first argument.
  */
-static int parse_options(int argc, char **argv, unsigned allowed, int posix,
-                         const char *context, struct settings *s, int *first)
+static int parse_options(int argc, char **argv, unsigned allowed, int posix, const char *context,
+                         struct settings *s, int *first)
 {
     struct option longopts[OPT_DEF_COUNT + 1];
     char shortopts[2 * OPT_DEF_COUNT + 3];
@@ -2442,5 +2413,6 @@ int main(int argc, char **argv)
 {
     if (argc < 1 || !argv[0])
         return EXIT_TROUBLE;
+    program_path = argv[0];
     return close_stdout(run(argc, argv));
 }

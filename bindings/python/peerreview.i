@@ -148,6 +148,8 @@ struct peerreview_problem {};
 %ignore peerreview_options_set_progress;
 %ignore peerreview_progress_fn;
 %ignore peerreview_problem_format;
+%ignore peerreview_render; /* Dataset.save covers files; a str-returning form can come later */
+%ignore peerreview_free;
 
 #define PEERREVIEW_API
 %include "peerreview.h"

@@ -335,6 +335,13 @@ run query --stage progress "$SAMPLE"
 first_column "$tmp/out" >"$tmp/got"
 check "query --stage progress: the progress reviews" same_file "$tmp/want" "$tmp/got"
 
+# csv: the flat form of just the matching reviews, though their parents are left out
+run query --stage progress --format csv "$SAMPLE"
+cp "$tmp/out" "$tmp/progress.csv"
+check "query --stage progress --format csv: flat rows of exactly the progress reviews" \
+    sh -c '[ "$1" -eq 0 ] && [ "$(grep -c "^e[0-9].*,progress,e[0-9]" "$2")" -eq 5 ] &&
+           [ "$(grep -c "^e[0-9]" "$2")" -eq 5 ]' sh "$status" "$tmp/progress.csv"
+
 # --council by code: exact gss_code; by name: case-insensitive part of the name.
 csv_select "$SAMPLE/review_councils.csv" review_id,gss_code | awk -F '\t' '$2 == "E07000238" { print $1 }' >"$tmp/c"
 in_review_order "$tmp/c" >"$tmp/want"
