@@ -447,12 +447,59 @@ static void test_big_value(void **state)
     free(tmp);
 }
 
+/* ---- rendering in memory ---- */
+
+static void test_render(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
+    /* each table renders to exactly the sample's bytes */
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
+        char *text = NULL, *path = path_join(SAMPLE_DIR, peerreview_table_file(t));
+        size_t len = 0, want_len = 0;
+        char *want = read_file(path, &want_len);
+        assert_int_equal(peerreview_render(ds, t, NULL, NULL, &text, &len), PEERREVIEW_OK);
+        assert_int_equal(len, want_len);
+        assert_memory_equal(text, want, len);
+        assert_int_equal(text[len], '\0');
+        peerreview_free(text);
+        free(want);
+        free(path);
+    }
+    /* a selection naming a parent it does not hold renders; saving it fails */
+    assert_int_equal(peerreview_dataset_remove(ds, "e07000237-cpc-2025-04"), PEERREVIEW_OK);
+    char *flat = NULL;
+    size_t len = 0;
+    assert_int_equal(peerreview_render(ds, -1, NULL, NULL, &flat, &len), PEERREVIEW_OK);
+    assert_non_null(strstr(flat, "\r\ne07000237-cpcpr-2026-03,"));
+    assert_non_null(strstr(flat, ",progress,e07000237-cpc-2025-04,"));
+    peerreview_free(flat);
+    char *dir = tmp_dir();
+    peerreview_diag *d = peerreview_diag_new();
+    assert_int_equal(peerreview_save(ds, dir, NULL, d), PEERREVIEW_EDATA);
+    expect_problem(d, PEERREVIEW_P_FOREIGN_KEY, "reviews.csv", 0, 0, "parent_review_id");
+    peerreview_diag_free(d);
+    /* bad arguments */
+    assert_int_equal(peerreview_render(ds, PEERREVIEW_TABLE_COUNT, NULL, NULL, &flat, &len),
+                     PEERREVIEW_EINVAL);
+    assert_null(flat);
+    assert_int_equal(peerreview_render(NULL, 0, NULL, NULL, &flat, &len), PEERREVIEW_EINVAL);
+    peerreview_free(NULL);
+    rm_rf(dir);
+    free(dir);
+    peerreview_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sample_fixpoint),   cmocka_unit_test(test_tiny_exact),
-        cmocka_unit_test(test_spreadsheet_safe),  cmocka_unit_test(test_refuse_errors),
-        cmocka_unit_test(test_random_round_trip), cmocka_unit_test(test_big_value),
+        cmocka_unit_test(test_sample_fixpoint),
+        cmocka_unit_test(test_tiny_exact),
+        cmocka_unit_test(test_spreadsheet_safe),
+        cmocka_unit_test(test_refuse_errors),
+        cmocka_unit_test(test_random_round_trip),
+        cmocka_unit_test(test_big_value),
+        cmocka_unit_test(test_render),
     };
     /* every temporary folder goes under one root, removed at the end even after a failure */
     char *root = tmp_dir();
