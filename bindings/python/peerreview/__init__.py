@@ -277,6 +277,24 @@ def _to_python(table, name, value):
     return value
 
 
+def _path(path):
+    """A path for the C library: str or os.PathLike (bytes decoded), without NUL."""
+    path = os.fsdecode(os.fspath(path))
+    if "\x00" in path:
+        raise ValueError("embedded null character in path")
+    return path
+
+
+def _key(review_id):
+    """A review_id to look up: a str without NUL (C would cut it short)."""
+    if not isinstance(review_id, str):
+        raise TypeError("reviews are looked up by review_id (str), not %s"
+                        % type(review_id).__name__)
+    if "\x00" in review_id:
+        raise KeyError(review_id)
+    return review_id
+
+
 def _to_c(name, value):
     if value is None:
         return None
@@ -285,6 +303,14 @@ def _to_c(name, value):
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidValueError("%s: the value contains a NUL character, which the "
+                                    "format cannot hold" % name)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise InvalidValueError("%s: the value is not valid Unicode text (%s)" % (name, e.reason)) \
+                from None
         return value
     raise TypeError("%s: expected str, int or None, not %s" % (name, type(value).__name__))
 
@@ -344,7 +370,7 @@ def load(path, **options):
     a file cannot be read. Runs without holding the GIL.
     """
     opts = _options(options)
-    return Dataset._adopt(_call(_c.peerreview_load, os.fspath(path), opts))
+    return Dataset._adopt(_call(_c.peerreview_load, _path(path), opts))
 
 
 def validate(path, **options):
@@ -356,7 +382,7 @@ def validate(path, **options):
     """
     opts = _options(options)
     try:
-        return _call_problems(_c.peerreview_validate_path, os.fspath(path), opts)[1]
+        return _call_problems(_c.peerreview_validate_path, _path(path), opts)[1]
     except (DataError, FileError) as e:  # noqa: F821 - generated above
         return e.problems
 
@@ -409,14 +435,13 @@ class Dataset:
             i += 1
 
     def __getitem__(self, review_id):
-        if not isinstance(review_id, str):
-            raise TypeError("reviews are looked up by review_id (str)")
+        review_id = _key(review_id)
         if _c.peerreview_dataset_find(self._ptr, review_id) is None:
             raise KeyError(review_id)
         return Review._bound(self, review_id)
 
     def __contains__(self, review_id):
-        return isinstance(review_id, str) and \
+        return isinstance(review_id, str) and "\x00" not in review_id and \
             _c.peerreview_dataset_find(self._ptr, review_id) is not None
 
     def __repr__(self):
@@ -444,6 +469,7 @@ class Dataset:
 
         Review and child objects that referred to it raise ``ReferenceError`` afterwards.
         """
+        review_id = _key(review_id)
         with self._lock:
             _c.peerreview_dataset_remove(self._ptr, review_id)
 
@@ -460,7 +486,7 @@ class Dataset:
             raise ValueError("form must be 'package' or 'flat', not %r" % (form,))
         opts = _options({}, form=form, spreadsheet_safe=spreadsheet_safe)
         with self._lock:
-            _call(_c.peerreview_save, self._ptr, os.fspath(path), opts)
+            _call(_c.peerreview_save, self._ptr, _path(path), opts)
 
     def validate(self, **options):
         """Check every rule; return the list of problems (empty when all is well)."""

@@ -111,6 +111,18 @@ class TestLoad(TempDirTest):
         self.assertNotIn("nope", ds)
         with self.assertRaises(KeyError):
             ds["nope"]
+        # C strings end at NUL: such keys and paths must not match a shorter one
+        with self.assertRaises(KeyError):
+            ds["e10000034-csg-2015-04\x00x"]
+        self.assertNotIn("e10000034-csg-2015-04\x00x", ds)
+        with self.assertRaises(KeyError):
+            ds.remove("e10000034-csg-2015-04\x00x")
+        self.assertEqual(len(ds), 30)
+        with self.assertRaises(ValueError):
+            peerreview.load(SAMPLE + "\x00/elsewhere")
+        import pathlib
+        self.assertEqual(len(peerreview.load(pathlib.Path(SAMPLE))), 30)
+        self.assertEqual(len(peerreview.load(os.fsencode(SAMPLE))), 30)
 
     def test_attribute_types(self):
         ds = peerreview.load(SAMPLE)
@@ -209,6 +221,11 @@ class TestEdit(TempDirTest):
             r.team_size = 0
         with self.assertRaises(TypeError):
             r.team_size = 1.5
+        with self.assertRaises(ValueError):
+            r.notes = "cut\x00here"  # C strings cannot hold NUL: refused, never truncated
+        with self.assertRaises(ValueError):
+            r.notes = "lone \ud800 surrogate"
+        self.assertEqual(r.notes, '  "quoted", with\nnewline  ')
         with self.assertRaises(AttributeError):
             r.no_such_field = 1
         with self.assertRaises(AttributeError):
