@@ -69,11 +69,12 @@ typedef enum peerreview_status {
     PEERREVIEW_EDATA = -4,       /**< the data has errors; see the diag */
     PEERREVIEW_ENOTFOUND = -5,   /**< no such review, row or value */
     PEERREVIEW_EEXIST = -6,      /**< a review with that review_id exists */
-    PEERREVIEW_EUNSUPPORTED = -7 /**< the target form cannot hold the data */
+    PEERREVIEW_EUNSUPPORTED = -7, /**< the target form cannot hold the data */
+    PEERREVIEW_EFORMAT = -8       /**< the file cannot be read on (CSV syntax, a limit) */
 } peerreview_status;
 
 /** Smallest (most negative) status value; for bindings that map statuses. */
-#define PEERREVIEW_STATUS_MIN (-7) /* = PEERREVIEW_EUNSUPPORTED */
+#define PEERREVIEW_STATUS_MIN (-8) /* = PEERREVIEW_EFORMAT */
 
 /** Static English text for a status ("out of memory"); never NULL. */
 PEERREVIEW_API const char *peerreview_strerror(int status);
@@ -262,9 +263,15 @@ PEERREVIEW_API const char *peerreview_problem_file(const peerreview_problem *p);
 PEERREVIEW_API unsigned long peerreview_problem_line(const peerreview_problem *p);
 /** Column (1-based field index in the file's record); 0 = none. */
 PEERREVIEW_API unsigned long peerreview_problem_column(const peerreview_problem *p);
-/** Record number, 1-based, the header being record 1 (= spreadsheet row). */
+/**
+ * Spreadsheet row, 1-based: records and blank lines before this record count,
+ * the header is row 1 (as Excel or LibreOffice number rows); 0 = none.
+ */
 PEERREVIEW_API unsigned long peerreview_problem_record(const peerreview_problem *p);
-/** Byte offset from the start of the file; -1 = none. */
+/**
+ * Byte offset from the start of the file (a BOM counts) where the field starts,
+ * or for a rule about a whole row, where its record starts; -1 = none.
+ */
 PEERREVIEW_API long long peerreview_problem_offset(const peerreview_problem *p);
 /** Field (column) name (borrowed), or NULL when not about one field. */
 PEERREVIEW_API const char *peerreview_problem_field(const peerreview_problem *p);
@@ -551,8 +558,11 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
 /**
  * Advance to the next data row. Returns 1 when a row is available, 0 at the
  * end, PEERREVIEW_EDATA when this row broke a value or row rule (its problems
- * are in diag; call again to go on), or another negative status on a fatal
- * error (syntax, I/O, memory: the reader is then at its end).
+ * are in diag; call again to go on), or another negative status when the
+ * file cannot be read further: PEERREVIEW_EFORMAT (CSV syntax such as an
+ * unclosed quote, a field or record limit), PEERREVIEW_EIO or
+ * PEERREVIEW_ENOMEM, with the problem in diag. After that the reader is at
+ * its end (0), and the rows read were not the whole file.
  */
 PEERREVIEW_API int peerreview_reader_next(peerreview_reader *reader, peerreview_diag *diag);
 

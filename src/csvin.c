@@ -19,6 +19,7 @@ typedef struct fieldpos {
     size_t off, len;
     unsigned long line;
     long long offset;
+    int quoted;
 } fieldpos;
 
 struct pr_csvin {
@@ -57,12 +58,15 @@ struct pr_csvin {
     long long field_offset;
     int rec_bad;
     int rec_done;
+    unsigned long blank_lines; /* empty lines skipped so far (rows in a spreadsheet) */
+    int field_quoted;          /* the field being read starts with a quote */
     size_t too_long_col; /* 1-based column of a field over max_field, 0 = none */
     int oom;
     unsigned long records;
 
     char **header; /* the header record's names, for problems in later records */
     size_t nheader;
+    size_t keep_fields; /* keep the data of this many fields per record; 0 = all */
 
     pr_record out;
     pr_field *outf;
@@ -92,7 +96,7 @@ static pr_where where_col(const pr_csvin *c, unsigned long line, long long offse
     w.line = line;
     w.offset = offset;
     w.column = col;
-    w.record = c->records + 1;
+    w.record = c->records + 1 + c->blank_lines;
     if (col && col <= c->nheader)
         w.field = c->header[col - 1]; /* the name the file's header gives it */
     return w;
@@ -196,6 +200,11 @@ void pr_csvin_set_progress(pr_csvin *c, pr_progress *p)
     c->progress = p;
 }
 
+void pr_csvin_keep_fields(pr_csvin *c, size_t n)
+{
+    c->keep_fields = n;
+}
+
 /* ---- libcsv callbacks: they run at the last byte of the segment fed ---- */
 
 static void on_field(void *s, size_t len, void *ctx)
@@ -209,11 +218,14 @@ static void on_field(void *s, size_t len, void *ctx)
     }
     if (len > c->max_field && !c->too_long_col)
         c->too_long_col = c->nfields + 1;
+    if (c->keep_fields && c->nfields >= c->keep_fields)
+        len = 0; /* past the header's fields: counted (too-many-fields), not kept */
     fieldpos *f = &c->fields[c->nfields++];
     f->off = c->data.len;
     f->len = len;
     f->line = c->field_line;
     f->offset = c->field_offset;
+    f->quoted = c->field_quoted;
     if (pr_buf_add(&c->data, s, len) || pr_buf_addc(&c->data, '\0'))
         c->oom = 1;
 }
@@ -247,6 +259,8 @@ static void bad_utf8(pr_csvin *c, long long offset, unsigned long line)
 /* Check one byte's UTF-8, NUL and line state. */
 static void scan_byte(pr_csvin *c, unsigned char ch, long long off)
 {
+    int after_cr = c->prev_cr;
+    c->prev_cr = 0; /* only a CR directly before an LF makes CRLF one line end */
     if (c->utf8_need) {
         if (ch >= c->utf8_lo && ch <= c->utf8_hi) {
             c->utf8_need--;
@@ -289,12 +303,13 @@ static void scan_byte(pr_csvin *c, unsigned char ch, long long off)
     } else if (ch == '\r') {
         c->line++;
         c->prev_cr = 1;
-        return;
-    } else if (ch == '\n') {
-        if (!c->prev_cr)
-            c->line++;
+        if (c->rec_pending_start)
+            c->blank_lines++; /* an empty line between records: a spreadsheet row */
+    } else if (ch == '\n' && !after_cr) {
+        c->line++;
+        if (c->rec_pending_start)
+            c->blank_lines++;
     }
-    c->prev_cr = 0;
 }
 
 static int fill(pr_csvin *c)
@@ -376,6 +391,7 @@ static int deliver(pr_csvin *c, pr_record **rec)
         c->outf[i].len = c->fields[i].len;
         c->outf[i].line = c->fields[i].line;
         c->outf[i].offset = c->fields[i].offset;
+        c->outf[i].quoted = c->fields[i].quoted;
     }
     c->records++;
     if (c->records == 1 && c->nfields) {
@@ -395,7 +411,7 @@ static int deliver(pr_csvin *c, pr_record **rec)
     c->out.n = c->nfields;
     c->out.line = c->rec_line;
     c->out.offset = c->rec_offset;
-    c->out.number = c->records;
+    c->out.number = c->records + c->blank_lines;
     c->out.bad = c->rec_bad;
     *rec = &c->out;
     return 1;
@@ -502,6 +518,8 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
                 c->field_line = c->line;
                 c->field_offset = off;
             }
+            if (off == c->field_offset)
+                c->field_quoted = ch == '"';
             scan_byte(c, ch, off);
             if (ch == ',' || ch == '\r' || ch == '\n')
                 break;
@@ -524,6 +542,7 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
             /* a field ended at the delimiter: the next one starts after it */
             c->field_line = c->line;
             c->field_offset = c->buf_offset + (long long)end;
+            c->field_quoted = 0;
         }
         if (c->rec_done) {
             c->rec_pending_start = 1;

@@ -19,6 +19,7 @@ typedef struct pr_field {
     size_t len;
     unsigned long line; /* physical line where the field starts */
     long long offset;   /* byte offset where the field starts */
+    int quoted;         /* the field was written in quotes */
 } pr_field;
 
 typedef struct pr_record {
@@ -26,7 +27,7 @@ typedef struct pr_record {
     size_t n;
     unsigned long line;   /* physical line where the record starts */
     long long offset;     /* byte offset where the record starts */
-    unsigned long number; /* 1-based record number (header = 1) */
+    unsigned long number; /* spreadsheet row: records and blank lines so far, header = 1 */
     int bad;              /* an encoding problem was reported for it */
 } pr_record;
 
@@ -61,6 +62,13 @@ typedef struct pr_progress {
 
 /* Report reads to p (may be NULL). */
 void pr_csvin_set_progress(pr_csvin *c, pr_progress *p);
+
+/*
+ * Keep only the first n fields' data of each later record (further fields are
+ * counted, with empty data), so that a record wider than its header cannot
+ * use more than n * max_field bytes. 0 keeps all.
+ */
+void pr_csvin_keep_fields(pr_csvin *c, size_t n);
 
 void pr_csvin_free(pr_csvin *c);
 

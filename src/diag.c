@@ -224,12 +224,28 @@ static char *dup_or_null(const char *s, int *fail)
     return d;
 }
 
+/* Memory ran out while storing a problem: it is replaced by out-of-memory. */
+static int record_failed(pr_sink *s, peerreview_severity sev)
+{
+    size_t *mine = sev == PEERREVIEW_SEVERITY_ERROR ? &s->errors : &s->warnings;
+    (*mine)--;
+    if (sev == PEERREVIEW_SEVERITY_ERROR)
+        s->diag->errors--;
+    else
+        s->diag->warnings--;
+    s->stored--;
+    pr_report_oom(s, NULL);
+    return -1;
+}
+
 int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const pr_where *w,
               const char *fmt, ...)
 {
     static const pr_where none = PR_WHERE_NONE;
     if (!w)
         w = &none;
+    if (s->stop) /* the operation is stopping: what it still finds does not count */
+        return s->oom ? -1 : 0;
     if (sev == PEERREVIEW_SEVERITY_ERROR) {
         s->errors++;
         if (s->diag)
@@ -271,8 +287,7 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
         fail = 1;
     if (fail) {
         pr_buf_free(&msg);
-        pr_report_oom(s, w->file);
-        return -1;
+        return record_failed(s, sev);
     }
     struct peerreview_problem *p = &d->v[d->n];
     memset(p, 0, sizeof *p);
@@ -289,8 +304,7 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
         fail = 1;
     if (fail) {
         problem_free(p);
-        pr_report_oom(s, w->file);
-        return -1;
+        return record_failed(s, sev);
     }
     d->n++;
     return 0;

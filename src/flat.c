@@ -182,18 +182,24 @@ static int load_cell(flatload *F, peerreview_review *r, const flatcol *fc, unsig
 {
     const char *p = f->p, *end = f->p + f->len;
     unsigned long pline = f->line;
-    long long off = f->offset + (f->p[0] == '"' ? 1 : 0);
+    /* byte offset in the file: past the opening quote, and a quote inside a
+       quoted cell is written twice */
+    long long off = f->offset + (f->quoted ? 1 : 0);
     size_t seq = 0;
     while (p < end) {
         const char *e = p;
         while (e < end && *e != '\n' && *e != '\r')
             e++;
-        if (add_child(F, r, fc, fcol, p, (size_t)(e - p), pline, off, ++seq))
+        /* empty lines are spacing, not rows (the export never writes one) */
+        if (e > p && add_child(F, r, fc, fcol, p, (size_t)(e - p), pline, off, ++seq))
             return -1;
         if (e < end && *e == '\r' && e + 1 < end && e[1] == '\n')
             e++;
-        off += (long long)(e + 1 - p);
-        p = e + 1;
+        const char *next = e < end ? e + 1 : end;
+        for (const char *q = p; f->quoted && q < next; q++)
+            off += *q == '"';
+        off += (long long)(next - p);
+        p = next;
         pline++;
     }
     return 0;
@@ -233,6 +239,7 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
         return PEERREVIEW_ENOMEM;
     }
     if (rc == 1 && h.usable) {
+        pr_csvin_keep_fields(in, h.nfields);
         size_t n = pr_tables[PEERREVIEW_REVIEWS].ncols;
         ds->src_col[PEERREVIEW_REVIEWS] = pr_calloc(n, sizeof(uint16_t));
         if (!ds->src_col[PEERREVIEW_REVIEWS])
@@ -270,20 +277,10 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
         if (cr == 0 && pr_rules_row(sink, ds, r->row, id, reported))
             cr = -1;
         if (cr == 0 && id) {
-            peerreview_review *first = peerreview_dataset_find(ds, id);
-            r->ds = NULL;
-            int ir = first ? PEERREVIEW_EEXIST : pr_dataset_insert(ds, r);
-            if (ir == PEERREVIEW_OK)
-                r = NULL;
-            else if (ir == PEERREVIEW_EEXIST) {
-                pr_where w = pr_row_where(ds, first->row, PR_R_REVIEW_ID);
-                w.line = rec->line;
-                w.record = rec->number;
-                pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
-                          "review_id \"%s\" is used again (first on line %lu); every review "
-                          "needs its own id",
-                          id, (unsigned long)first->row->src.line);
-            } else
+            int ir = pr_insert_loaded(ds, r, sink);
+            if (ir == 0)
+                r = NULL; /* the dataset has it */
+            else if (ir < 0)
                 cr = -1;
         }
         if (r) {
@@ -432,6 +429,15 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
             if ((c && pr_buf_addc(out, ',')) ||
                 pr_csv_cell(out, r->row->v[c], t->cols[c].type == PEERREVIEW_TYPE_TEXT, safe))
                 goto oom_cell;
+        /* an item without a kind has no column to go in */
+        static const flatcol items = {"items", PEERREVIEW_ITEMS, NULL};
+        for (size_t k = 0; k < r->kids[PEERREVIEW_ITEMS].n; k++) {
+            if (!r->kids[PEERREVIEW_ITEMS].v[k]->v[PR_I_KIND]) {
+                if (unrep(&S, r, &items, PR_I_KIND, "an item has no kind"))
+                    goto oom_cell;
+                break;
+            }
+        }
         for (size_t k = 0; k < nflat; k++) {
             pr_buf_reset(&cell);
             if (render_list(&S, r, &fcs[k], &cell) || pr_buf_addc(out, ',') ||

@@ -52,6 +52,28 @@ int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr
     return rc;
 }
 
+int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink)
+{
+    const char *id = r->row->v[PR_R_REVIEW_ID];
+    const peerreview_review *first = peerreview_dataset_find(ds, id);
+    if (first) {
+        pr_where w = pr_row_where(ds, r->row, PR_R_REVIEW_ID);
+        return pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
+                         "review_id \"%s\" is used again (first on line %lu); every review "
+                         "needs its own id",
+                         id, (unsigned long)first->row->src.line)
+                   ? -1
+                   : 1;
+    }
+    r->ds = NULL;
+    if (pr_dataset_insert(ds, r) != PEERREVIEW_OK) {
+        r->ds = ds;
+        pr_report_oom(sink, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 static pr_where field_where(const char *file, const pr_record *rec, size_t i, const char *name)
 {
     pr_where w = PR_WHERE_NONE;
@@ -267,7 +289,33 @@ typedef struct loader {
     peerreview_dataset *ds;
     int io_failed;
     pr_progress progress;
+    /* review_ids of reviews.csv records rejected whole (wrong field count or
+       encoding), so that their child rows are not also foreign-key errors */
+    char **rejected;
+    size_t nrejected, caprejected;
 } loader;
+
+static void remember_rejected(loader *L, const pr_header *h, const pr_record *rec)
+{
+    unsigned f = h->col_to_file[PR_R_REVIEW_ID];
+    if (!f || f > rec->n || rec->f[f - 1].len == 0)
+        return;
+    char *id = NULL;
+    if (pr_grow((void **)&L->rejected, &L->caprejected, L->nrejected + 1, sizeof *L->rejected) ||
+        !(id = pr_strndup(rec->f[f - 1].p, rec->f[f - 1].len))) {
+        pr_report_oom(L->sink, NULL);
+        return;
+    }
+    L->rejected[L->nrejected++] = id;
+}
+
+static int was_rejected(const loader *L, const char *id)
+{
+    for (size_t i = 0; i < L->nrejected; i++)
+        if (strcmp(L->rejected[i], id) == 0)
+            return 1;
+    return 0;
+}
 
 /* 1 if the record's field for col was non-empty (so a missing value was already reported). */
 static int had_value(const pr_header *h, const pr_record *rec, size_t col)
@@ -323,14 +371,18 @@ static int load_table(loader *L, const char *dir, int table)
             return -1;
         }
         ds->src_col[table] = h.col_to_file; /* shared with h; the dataset frees it */
+        pr_csvin_keep_fields(in, h.nfields);
     }
     size_t records = 0;
     while (rc == 1 && h.usable && !sink->stop) {
         rc = pr_next_record(in, path, &records, L->o->max_records, sink, &rec);
         if (rc != 1)
             break;
-        if (rec->bad)
+        if (rec->bad) {
+            if (table == PEERREVIEW_REVIEWS)
+                remember_rejected(L, &h, rec);
             continue;
+        }
         peerreview_review *r = NULL;
         peerreview_row *row;
         if (table == PEERREVIEW_REVIEWS) {
@@ -353,6 +405,7 @@ static int load_table(loader *L, const char *dir, int table)
             if (r) {
                 r->ds = NULL;
                 peerreview_review_free(r);
+                remember_rejected(L, &h, rec);
             } else
                 pr_free(row);
             if (cr < 0)
@@ -361,22 +414,9 @@ static int load_table(loader *L, const char *dir, int table)
         }
         if (table == PEERREVIEW_REVIEWS) {
             const char *id = row->v[PR_R_REVIEW_ID];
-            if (check_row(L, &h, rec, row, id) == 0 && id) {
-                peerreview_review *first = peerreview_dataset_find(ds, id);
-                r->ds = NULL;
-                int ir = first ? PEERREVIEW_EEXIST : pr_dataset_insert(ds, r);
-                if (ir == PEERREVIEW_EEXIST) {
-                    pr_where w = pr_row_where(ds, row, PR_R_REVIEW_ID);
-                    pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
-                              "review_id \"%s\" is used again (first on line %lu); every "
-                              "review needs its own id",
-                              id, (unsigned long)first->row->src.line);
-                } else if (ir == PEERREVIEW_ENOMEM) {
-                    pr_report_oom(sink, path);
-                }
-                if (ir == PEERREVIEW_OK)
-                    r = NULL;
-            }
+            if (check_row(L, &h, rec, row, id) == 0 && id &&
+                pr_insert_loaded(ds, r, sink) == 0)
+                r = NULL; /* the dataset has it */
             if (r) {
                 r->ds = NULL;
                 peerreview_review_free(r);
@@ -393,7 +433,8 @@ static int load_table(loader *L, const char *dir, int table)
                 pr_report(sink, ERR, PEERREVIEW_P_MISSING_VALUE, &w,
                           "review_id is required but empty; give the review this row "
                           "belongs to");
-            } else if (pr_check_cell(table, 0, id, rec->f[idf - 1].len, NULL) < 0) {
+            } else if (pr_check_cell(table, 0, id, rec->f[idf - 1].len, NULL) < 0 &&
+                       !was_rejected(L, id)) {
                 pr_where w = field_where(path, rec, idf - 1, "review_id");
                 pr_buf q = PR_BUF_INIT;
                 pr_buf_quote(&q, id, rec->f[idf - 1].len);
@@ -509,7 +550,8 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     const peerreview_options *o = pr_options(opts);
     pr_sink sink;
     pr_sink_init(&sink, diag, o->max_problems);
-    loader L = {o, &sink, peerreview_dataset_new(), 0, {o->progress, o->progress_ctx, 0, 0}};
+    loader L = {o, &sink, peerreview_dataset_new(), 0, {o->progress, o->progress_ctx, 0, 0},
+                NULL, 0, 0};
     if (!L.ds) {
         pr_report_oom(&sink, path);
         return PEERREVIEW_ENOMEM;
@@ -532,6 +574,9 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
         L.io_failed = 1;
     }
     pr_free(dir);
+    for (size_t i = 0; i < L.nrejected; i++)
+        pr_free(L.rejected[i]);
+    pr_free(L.rejected);
     if (sink.oom || sink.errors) {
         peerreview_dataset_free(L.ds);
         return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;

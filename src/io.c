@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -157,13 +159,17 @@ static int remember_dir(pr_outset *s, const char *path)
 
 int pr_outset_mkdir(pr_outset *s, const char *dir, pr_sink *sink)
 {
-    (void)s;
     if (pr_io_is_dir(dir) == 1)
         return 0;
     if (fault(PR_IO_MKDIR, dir) || mkdir(dir, 0777) != 0) {
         if (errno == EEXIST && pr_io_is_dir(dir) == 1)
             return 0;
         return io_fail(sink, dir, "creating the folder");
+    }
+    /* the new folder's own entry must reach the disk too */
+    if (remember_dir(s, dir)) {
+        pr_report_oom(sink, dir);
+        return PEERREVIEW_ENOMEM;
     }
     return 0;
 }
@@ -190,6 +196,33 @@ static int write_all(int fd, const char *p, size_t len, const char *path)
 
 int pr_outset_add(pr_outset *s, const char *path, const void *data, size_t len, pr_sink *sink)
 {
+    /*
+     * The file to replace: a symbolic link is followed (the link stays, its
+     * file gets the new content); anything but a regular file is refused
+     * before a single file is written; an existing file's mode and owner are
+     * kept.
+     */
+    char real[PATH_MAX];
+    struct stat st;
+    int exists = 0;
+    if (lstat(path, &st) == 0) {
+        if (S_ISLNK(st.st_mode)) {
+            if (!realpath(path, real) || stat(real, &st) != 0)
+                return io_fail(sink, path, "following the symbolic link");
+            path = real;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            pr_where w = PR_WHERE_NONE;
+            w.file = path;
+            return pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                             "the target exists and is %s, not a file; move it away or save "
+                             "elsewhere (nothing was changed)",
+                             S_ISDIR(st.st_mode) ? "a folder" : "a special file")
+                       ? PEERREVIEW_ENOMEM
+                       : PEERREVIEW_EIO;
+        }
+        exists = 1;
+    }
     if (pr_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v) || remember_dir(s, path)) {
         pr_report_oom(sink, path);
         return PEERREVIEW_ENOMEM;
@@ -230,9 +263,16 @@ int pr_outset_add(pr_outset *s, const char *path, const void *data, size_t len, 
     }
     f->temp = tmp.data; /* owned now */
     int rc = 0;
-    if (write_all(fd, data, len, path))
+    if (exists) {
+        /* keep the owner (only root may) or at least the group; else the saver owns it */
+        int kept = fchown(fd, st.st_uid, st.st_gid) == 0 || fchown(fd, (uid_t)-1, st.st_gid) == 0;
+        (void)kept;
+        if (fchmod(fd, st.st_mode & 07777) != 0)
+            rc = io_fail(sink, path, "keeping the file's permissions");
+    }
+    if (!rc && write_all(fd, data, len, path))
         rc = io_fail(sink, path, "writing");
-    else if (fault(PR_IO_FSYNC, path) || fsync(fd) != 0)
+    if (!rc && (fault(PR_IO_FSYNC, path) || fsync(fd) != 0))
         rc = io_fail(sink, path, "syncing to disk");
     int cerr = fault(PR_IO_CLOSE, path);
     if (cerr) {

@@ -46,6 +46,13 @@ void pr_report_empty(pr_sink *sink, const char *file);
 int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr_sink *sink,
                    pr_record **rec);
 
+/*
+ * Add a review read from a file (r->ds set to ds while its values were
+ * stored). 0 added; 1 its review_id is taken (reported at its own row; the
+ * caller still owns r); -1 out of memory (reported).
+ */
+int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink);
+
 /* Paths */
 char *pr_path_join(const char *dir, const char *file);
 /* 1 if path ends in .csv (or .CSV): the flat form. */

@@ -109,7 +109,7 @@ PEERREVIEW_API unsigned long peerreview_version_number(void)
     return PEERREVIEW_VERSION_NUMBER;
 }
 
-_Static_assert(PEERREVIEW_STATUS_MIN == PEERREVIEW_EUNSUPPORTED,
+_Static_assert(PEERREVIEW_STATUS_MIN == PEERREVIEW_EFORMAT,
                "PEERREVIEW_STATUS_MIN must be the last status");
 
 static const struct {
@@ -126,6 +126,7 @@ static const struct {
     {PEERREVIEW_EEXIST, "PEERREVIEW_EEXIST", "already exists"},
     {PEERREVIEW_EUNSUPPORTED, "PEERREVIEW_EUNSUPPORTED",
      "the target form cannot represent the data"},
+    {PEERREVIEW_EFORMAT, "PEERREVIEW_EFORMAT", "the file cannot be read further"},
 };
 
 PEERREVIEW_API const char *peerreview_strerror(int status)

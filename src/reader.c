@@ -86,6 +86,7 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
         peerreview_reader_free(rd);
         return rc;
     }
+    pr_csvin_keep_fields(rd->in, rd->h.nfields);
     /* positions of later problems use the file's own column order */
     size_t n = pr_tables[table].ncols;
     rd->ds->src_col[table] = pr_calloc(n, sizeof(uint16_t));
@@ -115,7 +116,8 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
                             &rd->sink, &rec);
     if (rc <= 0) {
         rd->done = 1;
-        return rc;
+        /* the file cannot be read on: not a row to skip */
+        return rc == PEERREVIEW_EDATA ? PEERREVIEW_EFORMAT : rc;
     }
     if (rec->bad)
         return PEERREVIEW_EDATA;

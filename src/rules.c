@@ -55,13 +55,14 @@ static int formula_start(const char *s)
 }
 
 static int rules_review(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
-                        const char *id)
+                        const char *id, const uint8_t *reported)
 {
     const pr_table *t = &pr_tables[PEERREVIEW_REVIEWS];
     /* date order: every known pair must be possible as intervals */
     int any_date = 0;
     for (size_t j = 0; j < t->ncols; j++) {
-        if (t->cols[j].type == PEERREVIEW_TYPE_DATE && row->v[j])
+        /* a date reported as invalid still shows the review has one */
+        if (t->cols[j].type == PEERREVIEW_TYPE_DATE && (row->v[j] || (reported && reported[j])))
             any_date = 1;
         if (!(t->cols[j].flags & PR_DATE_ORDER) || !row->v[j])
             continue;
@@ -153,7 +154,7 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
             return 0;
     }
     if (row->table == PEERREVIEW_REVIEWS)
-        return rules_review(sink, ds, row, id);
+        return rules_review(sink, ds, row, id, reported);
     if (row->table == PEERREVIEW_REVIEW_COUNCILS)
         return rules_council(sink, ds, row, id);
     return 0;
@@ -189,7 +190,7 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const pee
                           "%s%s%sduplicate key: review %s already has a row in %s with %s%s%sseq "
                           "%s%s; renumber one of them",
                           who(row), who_id(row, id), who_sep(row), id, pr_tables[table].file,
-                          g ? "kind " : "", g ? row->v[g] : "", g ? " and " : "", s,
+                          g ? "kind " : "", g ? (row->v[g] ? row->v[g] : "(none)") : "", g ? " and " : "", s,
                           prev->src.line ? " (see the earlier row)" : "")) {
                 pr_free(idx);
                 return -1;
@@ -204,7 +205,7 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const pee
                           who(row), who_id(row, id), who_sep(row), s,
                           expect == 1 ? "should be" : "follows",
                           (long long)(expect == 1 ? 1 : expect - 1), id, g ? ", kind " : "",
-                          g ? row->v[g] : "")) {
+                          g ? (row->v[g] ? row->v[g] : "(none)") : "")) {
                 pr_free(idx);
                 return -1;
             }

@@ -380,7 +380,7 @@ static void test_syntax_error_is_fatal(void **state)
     assert_string_equal(peerreview_reader_value(rd, 3), "Fine");
     int rc = peerreview_reader_next(rd, d);
     assert_true(rc < 0);
-    assert_int_equal(rc, PEERREVIEW_EDATA);
+    assert_int_equal(rc, PEERREVIEW_EFORMAT);
     const peerreview_problem *p =
         expect_problem(d, PEERREVIEW_P_STRAY_QUOTE, "/items.csv", 3, 4, NULL);
     assert_int_equal(peerreview_problem_offset(p),
@@ -400,7 +400,7 @@ static void test_syntax_error_is_fatal(void **state)
                      ITEMS_HDR "\r\nr1,focus,1,Fine\r\nr1,focus,2,\"open\r\nr1,focus,3,x\r\n");
     rd = open_ok(path, -1, NULL);
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_int_equal(peerreview_reader_next(rd, d), PEERREVIEW_EDATA);
+    assert_int_equal(peerreview_reader_next(rd, d), PEERREVIEW_EFORMAT);
     expect_problem(d, PEERREVIEW_P_UNTERMINATED_QUOTE, "/items.csv", 3, 4, NULL);
     assert_int_equal(peerreview_reader_next(rd, d), 0);
     peerreview_reader_free(rd);
@@ -420,7 +420,7 @@ static void test_max_records(void **state)
     peerreview_diag *d = peerreview_diag_new();
     assert_int_equal(peerreview_reader_next(rd, d), 1);
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_int_equal(peerreview_reader_next(rd, d), PEERREVIEW_EDATA);
+    assert_int_equal(peerreview_reader_next(rd, d), PEERREVIEW_EFORMAT);
     expect_problem(d, PEERREVIEW_P_TOO_MANY_RECORDS, "/items.csv", 4, 0, NULL);
     assert_int_equal(peerreview_reader_next(rd, d), 0);
     peerreview_diag_free(d);

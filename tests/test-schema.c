@@ -348,6 +348,7 @@ static void test_status_strings(void **state)
         {PEERREVIEW_ENOTFOUND, "PEERREVIEW_ENOTFOUND"},
         {PEERREVIEW_EEXIST, "PEERREVIEW_EEXIST"},
         {PEERREVIEW_EUNSUPPORTED, "PEERREVIEW_EUNSUPPORTED"},
+        {PEERREVIEW_EFORMAT, "PEERREVIEW_EFORMAT"},
     };
     assert_int_equal(sizeof st / sizeof st[0], 1 - PEERREVIEW_STATUS_MIN);
     for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {

@@ -1,0 +1,289 @@
+/*
+ * Regression tests for defects found in review, one test each: the name says
+ * what went wrong before the fix.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+#define REV_HDR                                                                                    \
+    "review_id,review_type,review_type_label,stage,parent_review_id,provider,onsite_start,"        \
+    "onsite_end,onsite_mode,report_date,published_date,action_plan_due,"                           \
+    "progress_review_planned,recommendation_count,team_size,people_engaged,meetings_held,"         \
+    "report_url,notes"
+
+static peerreview_dataset *load_sample(void)
+{
+    peerreview_dataset *ds = NULL;
+    assert_int_equal(peerreview_load(SAMPLE_DIR, NULL, NULL, &ds), PEERREVIEW_OK);
+    return ds;
+}
+
+static int load_dir(const char *dir, const peerreview_options *o, peerreview_diag *d)
+{
+    peerreview_dataset *ds = NULL;
+    int rc = peerreview_load(dir, o, d, &ds);
+    peerreview_dataset_free(ds);
+    return rc;
+}
+
+/* An atomic save replaced a file with one of default permissions. */
+static void test_save_keeps_file_mode(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_sample();
+    char *dir = tmp_dir();
+    assert_int_equal(peerreview_save(ds, dir, NULL, NULL), PEERREVIEW_OK);
+    char *reviews = path_join(dir, "reviews.csv");
+    assert_int_equal(chmod(reviews, 0600), 0);
+    assert_int_equal(peerreview_save(ds, dir, NULL, NULL), PEERREVIEW_OK);
+    struct stat st;
+    assert_int_equal(stat(reviews, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(reviews);
+    rm_rf(dir);
+    free(dir);
+    peerreview_dataset_free(ds);
+}
+
+/* Saving over a symbolic link replaced the link with a plain file. */
+static void test_save_follows_symlink(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_sample();
+    char *dir = tmp_dir();
+    char *real = path_join(dir, "real.csv");
+    char *link = path_join(dir, "link.csv");
+    write_file(dir, "real.csv", "old", 3);
+    assert_int_equal(symlink("real.csv", link), 0);
+    assert_int_equal(peerreview_save(ds, link, NULL, NULL), PEERREVIEW_OK);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    size_t len;
+    char *data = read_file(real, &len);
+    assert_true(len > 1000); /* the flat form of the sample, not "old" */
+    assert_int_equal(count_dot_files(dir), 0);
+    free(data);
+    free(real);
+    free(link);
+    rm_rf(dir);
+    free(dir);
+    peerreview_dataset_free(ds);
+}
+
+/* A folder at one target name was found only at rename time, after other
+ * files had been replaced. */
+static void test_folder_at_target_changes_nothing(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_sample();
+    char *dir = tmp_dir();
+    write_file(dir, "reviews.csv", "old reviews", (size_t)-1);
+    char *sources = path_join(dir, "sources.csv");
+    assert_int_equal(mkdir(sources, 0777), 0);
+    peerreview_diag *d = peerreview_diag_new();
+    assert_int_equal(peerreview_save(ds, dir, NULL, d), PEERREVIEW_EIO);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_IO_ERROR, "sources.csv", 0, 0, NULL);
+    assert_non_null(strstr(peerreview_problem_message(p), "a folder"));
+    char *reviews = path_join(dir, "reviews.csv");
+    char *data = read_file(reviews, NULL);
+    assert_string_equal(data, "old reviews");
+    assert_int_equal(count_dot_files(dir), 0);
+    free(data);
+    free(reviews);
+    free(sources);
+    peerreview_diag_free(d);
+    rm_rf(dir);
+    free(dir);
+    peerreview_dataset_free(ds);
+}
+
+/* A CR, then a multi-byte character, then an LF: the LF was taken as the
+ * second half of a CRLF, and every later line number was one short. */
+static void test_lines_after_cr_and_utf8(void **state)
+{
+    (void)state;
+    char *dir;
+    int rc;
+    peerreview_diag *d =
+        load_with_table("reviews.csv",
+                        REV_HDR "\r\n"
+                                "r1,other,,initial,,,2015,,,,,,,,,,,,\"x\r\xc3\xa9\ny\"\r\n"
+                                "r2,other,,initial,,,2015-02-30,,,,,,,,,,,,\r\n",
+                        &rc, &dir);
+    assert_int_equal(rc, PEERREVIEW_EDATA);
+    /* lines: 1 header, 2 r1 "x, 3 é, 4 y", 5 r2 */
+    expect_problem(d, PEERREVIEW_P_BAD_DATE, "reviews.csv", 5, 7, "onsite_start");
+    peerreview_diag_free(d);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Child rows of a reviews.csv record rejected whole were also reported as
+ * foreign-key errors, drowning the real problem. */
+static void test_no_foreign_key_cascade(void **state)
+{
+    (void)state;
+    char *dir = tmp_dir();
+    copy_sample(dir);
+    write_file(dir, "reviews.csv", REV_HDR "\r\nr1,other,,initial,,,2015,,,,,,,,,,,\r\n",
+               (size_t)-1); /* 18 fields */
+    write_file(dir, "items.csv", "review_id,kind,seq,text\r\nr1,focus,1,a\r\nr1,focus,2,b\r\n",
+               (size_t)-1);
+    write_file(dir, "review_councils.csv", "review_id,seq,council_name,authority_type\r\n",
+               (size_t)-1);
+    write_file(dir, "team_members.csv", "review_id,seq\r\n", (size_t)-1);
+    write_file(dir, "considerations.csv", "review_id,seq\r\n", (size_t)-1);
+    write_file(dir, "sources.csv", "review_id,seq,url\r\n", (size_t)-1);
+    peerreview_diag *d = peerreview_diag_new();
+    assert_int_equal(load_dir(dir, NULL, d), PEERREVIEW_EDATA);
+    expect_problem(d, PEERREVIEW_P_MISSING_FIELDS, "reviews.csv", 2, 19, "notes");
+    assert_int_equal(find_code(d, PEERREVIEW_P_FOREIGN_KEY), -1);
+    assert_int_equal(peerreview_diag_errors(d), 1);
+    peerreview_diag_free(d);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* With a cap of 0 the load went on counting errors after the first. */
+static void test_cap_zero_counts_one(void **state)
+{
+    (void)state;
+    char *dir;
+    int rc;
+    peerreview_options *o = peerreview_options_new();
+    assert_int_equal(peerreview_options_set_max_problems(o, 0), PEERREVIEW_OK);
+    dir = tmp_dir();
+    copy_sample(dir);
+    write_file(dir, "reviews.csv",
+               REV_HDR "\r\nr1,bad,,initial,,,2015-13,,,,,,,,,,,,\r\n"
+                       "r2,worse,,initial,,,2015-14,,,,,,,,,,,,\r\n",
+               (size_t)-1);
+    peerreview_diag *d = peerreview_diag_new();
+    rc = load_dir(dir, o, d);
+    assert_int_equal(rc, PEERREVIEW_EDATA);
+    assert_int_equal(peerreview_diag_count(d), 1);
+    assert_int_equal(peerreview_diag_errors(d), 1);
+    peerreview_diag_free(d);
+    peerreview_options_free(o);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* An invalid date also drew a no-date warning. */
+static void test_invalid_date_is_not_no_date(void **state)
+{
+    (void)state;
+    char *dir;
+    int rc;
+    peerreview_diag *d = load_with_table(
+        "reviews.csv", REV_HDR "\r\nr1,other,,initial,,,2015-02-30,,,,,,,,,,,,\r\n", &rc, &dir);
+    assert_int_equal(rc, PEERREVIEW_EDATA);
+    expect_problem(d, PEERREVIEW_P_BAD_DATE, "reviews.csv", 2, 7, "onsite_start");
+    assert_int_equal(find_code(d, PEERREVIEW_P_NO_DATE), -1);
+    peerreview_diag_free(d);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Flat: empty lines in a list cell became empty rows that the export then
+ * refused; an item without a kind was dropped from the flat form silently. */
+static void test_flat_empty_lines_and_kindless_items(void **state)
+{
+    (void)state;
+    char *dir = tmp_dir();
+    write_file(dir, "in.csv",
+               "review_id,review_type,stage,onsite_start,team,focus\r\n"
+               "r1,other,initial,2015,\"Alice\n\nBob\n\n\",\"\nOne\n\nTwo\n\"\r\n",
+               (size_t)-1);
+    char *in = path_join(dir, "in.csv");
+    peerreview_dataset *ds = NULL;
+    peerreview_diag *d = peerreview_diag_new();
+    assert_int_equal(peerreview_load(in, NULL, d, &ds), PEERREVIEW_OK);
+    peerreview_review *r = peerreview_dataset_find(ds, "r1");
+    assert_int_equal(peerreview_review_child_count(r, PEERREVIEW_TEAM_MEMBERS), 2);
+    assert_string_equal(
+        peerreview_row_get(peerreview_review_child(r, PEERREVIEW_TEAM_MEMBERS, 1), "name"), "Bob");
+    assert_int_equal(peerreview_review_child_count(r, PEERREVIEW_ITEMS), 2);
+    char *out = path_join(dir, "out.csv");
+    assert_int_equal(peerreview_save(ds, out, NULL, d), PEERREVIEW_OK);
+
+    /* an item whose kind is unknown has no flat column */
+    peerreview_row *it = NULL;
+    assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &it), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set(it, "text", "kindless", NULL), PEERREVIEW_OK);
+    char *flat = NULL;
+    size_t len;
+    peerreview_diag_clear(d);
+    assert_int_equal(peerreview_render(ds, -1, NULL, d, &flat, &len), PEERREVIEW_EUNSUPPORTED);
+    assert_null(flat);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0, "items.kind");
+    assert_non_null(strstr(peerreview_problem_message(p), "r1"));
+    peerreview_diag_free(d);
+    peerreview_dataset_free(ds);
+    free(in);
+    free(out);
+    rm_rf(dir);
+    free(dir);
+}
+
+/* Flat: offsets of lines in a quoted list cell ignored the opening quote and
+ * the doubled quotes before them. */
+static void test_flat_offsets_in_quoted_cells(void **state)
+{
+    (void)state;
+    static const char text[] = "review_id,review_type,stage,onsite_start,focus\r\n"
+                               "r1,other,initial,2015,\"say \"\"hi\"\"\nbad\"\r\n";
+    char *dir = tmp_dir();
+    write_file(dir, "in.csv", text, (size_t)-1);
+    char *in = path_join(dir, "in.csv");
+    peerreview_dataset *ds = NULL;
+    assert_int_equal(peerreview_load(in, NULL, NULL, &ds), PEERREVIEW_OK);
+    peerreview_dataset_free(ds);
+    /* the same file with a council line that breaks a rule on the cell's 2nd line */
+    static const char text2[] = "review_id,review_type,stage,onsite_start,councils\r\n"
+                                "r1,other,initial,2015,\"E06000001 | \"\"Q\"\" | unitary\n"
+                                "E06000001 | X | county\"\r\n";
+    write_file(dir, "in.csv", text2, (size_t)-1);
+    peerreview_diag *d = peerreview_diag_new();
+    assert_int_equal(peerreview_load(in, NULL, d, &ds), PEERREVIEW_EDATA);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_INCONSISTENT, "in.csv", 3, 5, "authority_type");
+    long long want = (long long)(strstr(text2, "E06000001 | X") - text2);
+    assert_int_equal(peerreview_problem_offset(p), want);
+    peerreview_diag_free(d);
+    free(in);
+    rm_rf(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_save_keeps_file_mode),
+        cmocka_unit_test(test_save_follows_symlink),
+        cmocka_unit_test(test_folder_at_target_changes_nothing),
+        cmocka_unit_test(test_lines_after_cr_and_utf8),
+        cmocka_unit_test(test_no_foreign_key_cascade),
+        cmocka_unit_test(test_cap_zero_counts_one),
+        cmocka_unit_test(test_invalid_date_is_not_no_date),
+        cmocka_unit_test(test_flat_empty_lines_and_kindless_items),
+        cmocka_unit_test(test_flat_offsets_in_quoted_cells),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
