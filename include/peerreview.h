@@ -457,6 +457,16 @@ PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *d
  */
 PEERREVIEW_API uint64_t peerreview_dataset_generation(const peerreview_dataset *ds);
 
+/**
+ * A number that identifies this review object among every review and row the
+ * process has created (never 0, never reused), so that bindings can tell a
+ * handle to a removed review from one to a new review with the same id.
+ */
+PEERREVIEW_API uint64_t peerreview_review_serial(const peerreview_review *review);
+
+/** As peerreview_review_serial, for a child row. */
+PEERREVIEW_API uint64_t peerreview_row_serial(const peerreview_row *row);
+
 /** New empty review not in any dataset (owned), or NULL when out of memory. */
 PEERREVIEW_API peerreview_review *peerreview_review_new(void);
 

@@ -1,6 +1,7 @@
 /* The data model: datasets, reviews and child rows in a compact store. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,19 @@ void pr_arena_splice(pr_arena *dst, pr_arena *src)
 
 /* ---- rows ---- */
 
+/* Serials only ever grow; atomic, so threads with their own datasets agree. */
+static _Atomic uint64_t next_serial = 1;
+
+PEERREVIEW_API uint64_t peerreview_review_serial(const peerreview_review *r)
+{
+    return r ? r->row->serial : 0;
+}
+
+PEERREVIEW_API uint64_t peerreview_row_serial(const peerreview_row *row)
+{
+    return row ? row->serial : 0;
+}
+
 peerreview_row *pr_row_alloc(int table)
 {
     size_t n = pr_tables[table].ncols, size;
@@ -103,6 +117,7 @@ peerreview_row *pr_row_alloc(int table)
         return NULL;
     memset(row, 0, size);
     row->table = (uint8_t)table;
+    row->serial = atomic_fetch_add(&next_serial, 1);
     return row;
 }
 

@@ -371,7 +371,7 @@ PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, c
     pr_sink sink;
     pr_sink_init(&sink, diag, o->max_problems);
     sink.errors_only = 1; /* warnings are for validate; a save reports why it failed */
-    int rc = pr_validate(ds, &sink);
+    int rc = pr_validate(ds, o, &sink);
     if (rc)
         return rc;
     peerreview_form form = o->form;

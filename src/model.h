@@ -39,6 +39,7 @@ typedef struct pr_src {
 
 struct peerreview_row {
     peerreview_review *review;
+    uint64_t serial; /* unique per process, for bindings */
     uint8_t table;
     pr_src src;
     const char *v[]; /* one per column; v[0] of child rows is unused */

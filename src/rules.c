@@ -277,16 +277,38 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds)
     return 0;
 }
 
-int pr_validate(const peerreview_dataset *ds, pr_sink *sink)
+/* A value longer than a load with the same options accepts: it could not come back. */
+static int rule_sizes(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+                      const char *id, size_t max_field)
+{
+    const pr_table *t = &pr_tables[row->table];
+    for (size_t c = 0; c < t->ncols; c++) {
+        size_t len = row->v[c] ? strlen(row->v[c]) : 0;
+        if (len > max_field)
+            REPORT(ERR, PEERREVIEW_P_FIELD_TOO_LONG, row, c, id,
+                   "the value is %zu bytes, over the field size limit of %zu: it could not be "
+                   "loaded back; shorten it or raise the limit",
+                   len, max_field);
+    }
+    return 0;
+}
+
+static int check_row_all(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+                         const char *id, size_t max_field)
+{
+    return rule_sizes(sink, ds, row, id, max_field) || pr_rules_row(sink, ds, row, id, NULL);
+}
+
+int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink)
 {
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
         const char *id = r->row->v[PR_R_REVIEW_ID];
-        if (pr_rules_row(sink, ds, r->row, id, NULL))
+        if (check_row_all(sink, ds, r->row, id, o->max_field_size))
             break;
         for (int t = 1; t < PEERREVIEW_TABLE_COUNT && !sink->stop; t++)
             for (size_t k = 0; k < r->kids[t].n && !sink->stop; k++)
-                if (pr_rules_row(sink, ds, r->kids[t].v[k], id, NULL))
+                if (check_row_all(sink, ds, r->kids[t].v[k], id, o->max_field_size))
                     break;
     }
     if (!sink->stop && pr_rules_dataset(sink, ds))
@@ -304,5 +326,5 @@ PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_da
         return PEERREVIEW_EINVAL;
     pr_sink sink;
     pr_sink_init(&sink, diag, pr_options(opts)->max_problems);
-    return pr_validate(ds, &sink);
+    return pr_validate(ds, pr_options(opts), &sink);
 }

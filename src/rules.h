@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "options.h"
 
 /*
  * Rules of one row on its own: required values, authority type vs GSS code,
@@ -23,7 +24,7 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
 int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds);
 
 /* Every rule over a whole dataset: PEERREVIEW_OK, _EDATA or _ENOMEM. */
-int pr_validate(const peerreview_dataset *ds, pr_sink *sink);
+int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink);
 
 /* Where a problem about column col of a row is, for messages. */
 pr_where pr_row_where(const peerreview_dataset *ds, const peerreview_row *row, size_t col);

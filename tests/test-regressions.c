@@ -272,6 +272,63 @@ static void test_flat_offsets_in_quoted_cells(void **state)
     free(dir);
 }
 
+/* A value longer than the field size limit validated and saved, but its own
+ * file could then not be loaded back. */
+static void test_validate_applies_the_field_limit(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_sample();
+    size_t n = 2 * 1024 * 1024;
+    char *big = malloc(n + 1);
+    memset(big, 'y', n);
+    big[n] = '\0';
+    peerreview_review *r = peerreview_dataset_find(ds, "e10000034-csg-2015-04");
+    assert_int_equal(peerreview_review_set(r, "notes", big, NULL), PEERREVIEW_OK);
+    peerreview_diag *d = peerreview_diag_new();
+    assert_int_equal(peerreview_dataset_validate(ds, NULL, d), PEERREVIEW_EDATA);
+    expect_problem(d, PEERREVIEW_P_FIELD_TOO_LONG, "reviews.csv", 2, 19, "notes");
+    char *dir = tmp_dir();
+    assert_int_equal(peerreview_save(ds, dir, NULL, NULL), PEERREVIEW_EDATA);
+    /* with a limit that lets it load back, it saves and round-trips */
+    peerreview_options *o = peerreview_options_new();
+    assert_int_equal(peerreview_options_set_max_field_size(o, 4 * n), PEERREVIEW_OK);
+    assert_int_equal(peerreview_save(ds, dir, o, NULL), PEERREVIEW_OK);
+    peerreview_dataset *back = NULL;
+    assert_int_equal(peerreview_load(dir, o, NULL, &back), PEERREVIEW_OK);
+    assert_string_equal(
+        peerreview_review_get(peerreview_dataset_find(back, "e10000034-csg-2015-04"), "notes"),
+        big);
+    peerreview_dataset_free(back);
+    peerreview_options_free(o);
+    peerreview_diag_free(d);
+    rm_rf(dir);
+    free(dir);
+    free(big);
+    peerreview_dataset_free(ds);
+}
+
+/* Serial numbers tell a removed review from a new one with the same id. */
+static void test_serials_are_never_reused(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_sample();
+    peerreview_review *r = peerreview_dataset_find(ds, "e10000034-cpc-2012");
+    uint64_t s1 = peerreview_review_serial(r);
+    assert_true(s1 != 0);
+    uint64_t row_serial = peerreview_row_serial(peerreview_review_child(
+        peerreview_dataset_find(ds, "e10000034-csg-2015-04"), PEERREVIEW_ITEMS, 0));
+    assert_true(row_serial != 0 && row_serial != s1);
+    assert_int_equal(peerreview_dataset_remove(ds, "e10000034-cpc-2012"), PEERREVIEW_OK);
+    peerreview_review *n = peerreview_review_new();
+    assert_int_equal(peerreview_review_set(n, "review_id", "e10000034-cpc-2012", NULL),
+                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_dataset_add(ds, n, NULL), PEERREVIEW_OK);
+    assert_true(peerreview_review_serial(peerreview_dataset_find(ds, "e10000034-cpc-2012")) != s1);
+    assert_int_equal(peerreview_review_serial(NULL), 0);
+    assert_int_equal(peerreview_row_serial(NULL), 0);
+    peerreview_dataset_free(ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +341,8 @@ int main(void)
         cmocka_unit_test(test_invalid_date_is_not_no_date),
         cmocka_unit_test(test_flat_empty_lines_and_kindless_items),
         cmocka_unit_test(test_flat_offsets_in_quoted_cells),
+        cmocka_unit_test(test_validate_applies_the_field_limit),
+        cmocka_unit_test(test_serials_are_never_reused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
