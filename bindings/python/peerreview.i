@@ -94,6 +94,24 @@ void _set_error_classes(PyObject *classes)
     $result = SWIG_NewPointerObj(SWIG_as_voidptr(tmp$argnum), $descriptor(peerreview_row *), 0);
 }
 
+/* File paths: str (file system encoding) or bytes, passed to C unchanged. */
+%typemap(in) const char *path (PyObject *encoded = NULL) {
+    if (PyBytes_Check($input)) {
+        $1 = PyBytes_AsString($input);
+    } else if (PyUnicode_Check($input)) {
+        encoded = PyUnicode_EncodeFSDefault($input);
+        if (!encoded)
+            SWIG_fail;
+        $1 = PyBytes_AsString(encoded);
+    } else {
+        PyErr_SetString(PyExc_TypeError, "a path must be str or bytes");
+        SWIG_fail;
+    }
+}
+%typemap(freearg) const char *path {
+    Py_XDECREF(encoded$argnum);
+}
+
 %include "stdint.i"
 %include "typemaps.i"
 %apply int *OUTPUT { int *year, int *month, int *day };

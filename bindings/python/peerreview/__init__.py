@@ -97,6 +97,7 @@ _STATUS_CLASSES = {
     "PEERREVIEW_ENOTFOUND": ("NotFoundError", KeyError),
     "PEERREVIEW_EEXIST": ("ExistsError", KeyError),
     "PEERREVIEW_EUNSUPPORTED": ("UnsupportedError", DataError),
+    "PEERREVIEW_EFORMAT": ("FormatError", DataError),
 }
 
 
@@ -278,46 +279,61 @@ def _to_python(table, name, value):
 
 
 def _path(path):
-    """A path for the C library: str or os.PathLike (bytes decoded), without NUL."""
-    path = os.fsdecode(os.fspath(path))
-    if "\x00" in path:
+    """A path for the C library: str, bytes or os.PathLike, without NUL."""
+    path = os.fsencode(os.fspath(path))  # bytes reach C unchanged, whatever their encoding
+    if b"\x00" in path:
         raise ValueError("embedded null character in path")
     return path
 
 
 def _key(review_id):
-    """A review_id to look up: a str without NUL (C would cut it short)."""
+    """A review_id to look up, as C will see it; KeyError if no review could have it."""
     if not isinstance(review_id, str):
         raise TypeError("reviews are looked up by review_id (str), not %s"
                         % type(review_id).__name__)
-    if "\x00" in review_id:
-        raise KeyError(review_id)
-    return review_id
+    plain = str.__str__(review_id)
+    if "\x00" in plain:
+        raise KeyError(review_id)  # C would cut it short and find another review
+    try:
+        plain.encode("utf-8")
+    except UnicodeEncodeError:
+        raise KeyError(review_id) from None
+    return plain
 
 
 def _to_c(name, value):
+    """The exact text C will store for value (None = unknown), checked.
+
+    Runs before any C pointer is looked up: converting a str or int subclass
+    may run the caller's code, which could change the dataset.
+    """
     if value is None:
         return None
     if isinstance(value, bool):
         raise TypeError("%s: expected str or int, not bool" % name)
     if isinstance(value, int):
-        return str(value)
+        try:
+            return int.__repr__(value)
+        except ValueError:
+            raise InvalidValueError("%s: the number is too large" % name) from None
     if isinstance(value, str):
-        if "\x00" in value:
+        plain = str.__str__(value)  # a plain str, whatever the subclass overrides
+        if "\x00" in plain:
             raise InvalidValueError("%s: the value contains a NUL character, which the "
                                     "format cannot hold" % name)
         try:
-            value.encode("utf-8")
+            plain.encode("utf-8")
         except UnicodeEncodeError as e:
-            raise InvalidValueError("%s: the value is not valid Unicode text (%s)" % (name, e.reason)) \
-                from None
-        return value
+            raise InvalidValueError("%s: the value is not valid Unicode text (%s)"
+                                    % (name, e.reason)) from None
+        return plain or None  # an empty cell means unknown
     raise TypeError("%s: expected str, int or None, not %s" % (name, type(value).__name__))
 
 
-def _set_checked(setter, ptr, name, value):
+def _set_checked(setter, ptr, name, cvalue):
+    """Set an already converted value (see _to_c); a rule it breaks is a ValueError."""
     try:
-        _call(setter, ptr, name, _to_c(name, value))
+        _call(setter, ptr, name, cvalue)
     except DataError as e:
         msgs = "; ".join(p.message for p in e.problems) or str(e)
         err = InvalidValueError("%s: %s" % (name, msgs))
@@ -331,26 +347,31 @@ def _options(options, **fixed):
         raise MemoryError("out of memory")
     merged = dict(options)
     merged.update(fixed)
+    setters = {
+        "max_problems": (int, _c.peerreview_options_set_max_problems),
+        "max_field_size": (int, _c.peerreview_options_set_max_field_size),
+        "max_records": (int, _c.peerreview_options_set_max_records),
+        "ignore_unknown_columns": (bool, _c.peerreview_options_set_ignore_unknown_columns),
+        "spreadsheet_safe": (bool, _c.peerreview_options_set_spreadsheet_safe),
+    }
+    forms = {"auto": _c.PEERREVIEW_FORM_AUTO, "package": _c.PEERREVIEW_FORM_PACKAGE,
+             "flat": _c.PEERREVIEW_FORM_FLAT}
     for key, value in merged.items():
-        if key == "max_problems":
-            _c.peerreview_options_set_max_problems(opts, int(value))
-        elif key == "max_field_size":
-            _c.peerreview_options_set_max_field_size(opts, int(value))
-        elif key == "max_records":
-            _c.peerreview_options_set_max_records(opts, int(value))
-        elif key == "ignore_unknown_columns":
-            _c.peerreview_options_set_ignore_unknown_columns(opts, bool(value))
-        elif key == "spreadsheet_safe":
-            _c.peerreview_options_set_spreadsheet_safe(opts, bool(value))
-        elif key == "form":
-            forms = {"auto": _c.PEERREVIEW_FORM_AUTO, "package": _c.PEERREVIEW_FORM_PACKAGE,
-                     "flat": _c.PEERREVIEW_FORM_FLAT}
+        if key == "form":
             if value not in forms:
                 raise ValueError("form must be 'package', 'flat' or 'auto', not %r" % (value,))
             _c.peerreview_options_set_form(opts, forms[value])
-        else:
-            raise TypeError("unknown option %r (options: max_problems, max_field_size, "
-                            "max_records, ignore_unknown_columns, form)" % key)
+            continue
+        if key not in setters:
+            raise TypeError("unknown option %r (options: %s, form)" % (key, ", ".join(setters)))
+        kind, setter = setters[key]
+        # exact types: "no" must not turn an option on, nor True mean a limit of 1
+        if type(value) is not kind:
+            raise TypeError("option %s takes %s, not %s" % (key, kind.__name__,
+                                                            type(value).__name__))
+        if kind is int and value < 0:
+            raise ValueError("option %s cannot be negative" % key)
+        setter(opts, value)
     return opts
 
 
@@ -401,48 +422,67 @@ class Dataset:
     A dataset may be used from several threads: calls on it are serialised.
     """
 
-    __slots__ = ("_ptr", "_lock", "__weakref__")
+    # _changes counts changes to the set of reviews (add, remove, rename), the
+    # way a dict's iteration notices changes to its keys; edits of a review's
+    # fields or child lists do not count.
+    __slots__ = ("_ptr", "_lock", "_changes", "__weakref__")
 
     def __init__(self):
-        self._ptr = _c.peerreview_dataset_new()
-        if self._ptr is None:
+        ptr = _c.peerreview_dataset_new()
+        if ptr is None:
             raise MemoryError("out of memory")
+        self._init(ptr)
+
+    def _init(self, ptr):
+        self._ptr = ptr
         self._lock = threading.RLock()
+        self._changes = 0
 
     @classmethod
     def _adopt(cls, ptr):
         self = cls.__new__(cls)
-        self._ptr = ptr
-        self._lock = threading.RLock()
+        self._init(ptr)
         return self
 
-    def _generation(self):
-        return _c.peerreview_dataset_generation(self._ptr)
+    def _find_serial(self, serial):
+        """The C review with this serial number, or None (caller holds the lock)."""
+        for i in range(_c.peerreview_dataset_count(self._ptr)):
+            r = _c.peerreview_dataset_review(self._ptr, i)
+            if _c.peerreview_review_serial(r) == serial:
+                return r
+        return None
 
     def __len__(self):
         return _c.peerreview_dataset_count(self._ptr)
 
     def __iter__(self):
-        gen = self._generation()
+        changes = self._changes
         i = 0
         while True:
-            if self._generation() != gen:
-                raise RuntimeError("dataset changed size during iteration")
-            r = _c.peerreview_dataset_review(self._ptr, i)
-            if r is None:
-                return
-            yield Review._bound(self, _c.peerreview_review_value(r, 0))
+            with self._lock:
+                if self._changes != changes:
+                    raise RuntimeError("dataset changed size during iteration")
+                r = _c.peerreview_dataset_review(self._ptr, i)
+                if r is None:
+                    return
+                review = Review._bound(self, r)
+            yield review
             i += 1
 
     def __getitem__(self, review_id):
         review_id = _key(review_id)
-        if _c.peerreview_dataset_find(self._ptr, review_id) is None:
-            raise KeyError(review_id)
-        return Review._bound(self, review_id)
+        with self._lock:
+            r = _c.peerreview_dataset_find(self._ptr, review_id)
+            if r is None:
+                raise KeyError(review_id)
+            return Review._bound(self, r)
 
     def __contains__(self, review_id):
-        return isinstance(review_id, str) and "\x00" not in review_id and \
-            _c.peerreview_dataset_find(self._ptr, review_id) is not None
+        try:
+            review_id = _key(review_id)
+        except (KeyError, TypeError):
+            return False
+        return _c.peerreview_dataset_find(self._ptr, review_id) is not None
 
     def __repr__(self):
         return "<peerreview.Dataset with %d reviews>" % len(self)
@@ -462,6 +502,7 @@ class Dataset:
             _call(_c.peerreview_dataset_add, self._ptr, review._own)
             review._own.thisown = False  # the dataset owns it now
             review._attach(self)
+            self._changes += 1
         return review
 
     def remove(self, review_id):
@@ -471,7 +512,11 @@ class Dataset:
         """
         review_id = _key(review_id)
         with self._lock:
-            _c.peerreview_dataset_remove(self._ptr, review_id)
+            try:
+                _c.peerreview_dataset_remove(self._ptr, review_id)
+            except NotFoundError:  # noqa: F821 - generated above
+                raise NotFoundError("no review with review_id %r" % review_id) from None  # noqa: F821
+            self._changes += 1
 
     def save(self, path, form="package", spreadsheet_safe=False):
         """Save as a package folder (``form="package"``) or one flat CSV file (``"flat"``).
@@ -547,27 +592,35 @@ class Review:
     value (``ValueError`` naming the field if it is invalid). The child lists
     ``councils``, ``team``, ``items``, ``considerations`` and ``sources``
     support ``len``, iteration, indexing, ``append(**fields)`` and ``del``.
+    A review object keeps working while its review is in the dataset (even
+    renamed); once the review is removed it raises ``ReferenceError``.
     """
 
-    __slots__ = ("_ds", "_id", "_own")
+    # A review in a dataset is found by review_id and checked by serial number
+    # on every access, so a handle never reads freed memory, nor a new review
+    # that took the id of a removed one.
+    __slots__ = ("_ds", "_id", "_serial", "_own")
 
     def __init__(self, **fields):
-        object.__setattr__(self, "_ds", None)
-        object.__setattr__(self, "_id", None)
+        for name in fields:
+            if name not in _COLUMNS[0]:
+                raise TypeError("Review() got an unknown field %r" % name)
         own = _c.peerreview_review_new()
         if own is None:
             raise MemoryError("out of memory")
+        object.__setattr__(self, "_ds", None)
+        object.__setattr__(self, "_id", None)
+        object.__setattr__(self, "_serial", _c.peerreview_review_serial(own))
         object.__setattr__(self, "_own", own)
         for name, value in fields.items():
-            if name not in _COLUMNS[0]:
-                raise TypeError("Review() got an unknown field %r" % name)
             setattr(self, name, value)
 
     @classmethod
-    def _bound(cls, ds, review_id):
+    def _bound(cls, ds, ptr):
         self = cls.__new__(cls)
         object.__setattr__(self, "_ds", ds)
-        object.__setattr__(self, "_id", review_id)
+        object.__setattr__(self, "_id", _c.peerreview_review_value(ptr, 0))
+        object.__setattr__(self, "_serial", _c.peerreview_review_serial(ptr))
         object.__setattr__(self, "_own", None)
         return self
 
@@ -576,24 +629,33 @@ class Review:
         object.__setattr__(self, "_ds", ds)
         object.__setattr__(self, "_own", None)
 
+    def _lock(self):
+        return self._ds._lock if self._ds is not None else _NO_LOCK
+
     def _ptr(self):
-        """The C review, looked up afresh each time so that it is never stale."""
+        """The C review, looked up afresh each time (caller holds the lock)."""
         if self._ds is None:
             return self._own
         p = _c.peerreview_dataset_find(self._ds._ptr, self._id)
-        if p is None:
-            raise ReferenceError("review %r is no longer in its dataset" % self._id)
+        if p is None or _c.peerreview_review_serial(p) != self._serial:
+            p = self._ds._find_serial(self._serial)  # renamed through another handle?
+            if p is None:
+                raise ReferenceError("review %r is no longer in its dataset" % self._id)
+            object.__setattr__(self, "_id", _c.peerreview_review_value(p, 0))
         return p
 
     def _get(self, name):
-        return _to_python(0, name, _c.peerreview_review_get(self._ptr(), name))
+        with self._lock():
+            return _to_python(0, name, _c.peerreview_review_get(self._ptr(), name))
 
     def _set(self, name, value):
-        lock = self._ds._lock if self._ds is not None else _NO_LOCK
-        with lock:
-            _set_checked(_c.peerreview_review_set, self._ptr(), name, value)
+        cvalue = _to_c(name, value)  # before any pointer: it may run the caller's code
+        with self._lock():
+            p = self._ptr()
+            _set_checked(_c.peerreview_review_set, p, name, cvalue)
             if name == "review_id" and self._ds is not None:
-                object.__setattr__(self, "_id", value)
+                object.__setattr__(self, "_id", _c.peerreview_review_value(p, 0))
+                self._ds._changes += 1
 
     def __setattr__(self, name, value):
         if name in _LISTS:
@@ -604,13 +666,15 @@ class Review:
 
     def to_dict(self):
         """The review's fields as a dict (child lists not included)."""
-        return {c: self._get(c) for c in _COLUMNS[0]}
+        with self._lock():
+            p = self._ptr()
+            return {c: _to_python(0, c, _c.peerreview_review_value(p, i))
+                    for i, c in enumerate(_COLUMNS[0])}
 
     def __eq__(self, other):
         if not isinstance(other, Review):
             return NotImplemented
-        return _addr(self._ptr()) == _addr(other._ptr()) or (
-            self._ds is not None and self._ds is other._ds and self._id == other._id)
+        return self._serial == other._serial
 
     __hash__ = None
 
@@ -675,7 +739,8 @@ class ChildList:
     """The rows of one child table of a review, in their list order.
 
     ``len``, iteration, ``lst[i]`` (negative indexes and slices too),
-    ``append(**fields)`` and ``del lst[i]`` / ``lst.remove(child)``.
+    ``append(**fields)`` and ``del lst[i]`` / ``lst.remove(child)``. Changing
+    this list while iterating over it raises ``RuntimeError``.
     """
 
     __slots__ = ("_review", "_table")
@@ -684,43 +749,48 @@ class ChildList:
         self._review = review
         self._table = table
 
-    def _lock(self):
-        ds = self._review._ds
-        return ds._lock if ds is not None else _NO_LOCK
-
-    def _generation(self):
-        ds = self._review._ds
-        return ds._generation() if ds is not None else None
+    def _serials(self, rp):
+        t = self._table
+        return [_c.peerreview_row_serial(_c.peerreview_review_child(rp, t, i))
+                for i in range(_c.peerreview_review_child_count(rp, t))]
 
     def __len__(self):
-        return _c.peerreview_review_child_count(self._review._ptr(), self._table)
+        with self._review._lock():
+            return _c.peerreview_review_child_count(self._review._ptr(), self._table)
 
-    def _child(self, i):
-        row = _c.peerreview_review_child(self._review._ptr(), self._table, i)
-        return _CHILD_CLASSES[self._table](self._review, self._table, _key_of(self._table, row))
+    def _child(self, rp, i):
+        row = _c.peerreview_review_child(rp, self._table, i)
+        return _CHILD_CLASSES[self._table](self._review, self._table,
+                                           _c.peerreview_row_serial(row))
 
     def __getitem__(self, index):
-        n = len(self)
-        if isinstance(index, slice):
-            return [self._child(i) for i in range(*index.indices(n))]
-        if not isinstance(index, int):
+        if not isinstance(index, (int, slice)) or isinstance(index, bool):
             raise TypeError("child lists are indexed by int")
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError("%s index out of range" % TABLES[self._table])
-        return self._child(index)
+        with self._review._lock():
+            rp = self._review._ptr()
+            n = _c.peerreview_review_child_count(rp, self._table)
+            if isinstance(index, slice):
+                return [self._child(rp, i) for i in range(*index.indices(n))]
+            if index < 0:
+                index += n
+            if not 0 <= index < n:
+                raise IndexError("%s index out of range" % TABLES[self._table])
+            return self._child(rp, index)
 
     def __iter__(self):
-        gen = self._generation()
-        n = len(self)
-        for i in range(n):
-            if self._generation() != gen or len(self) != n:
-                raise RuntimeError("list changed size during iteration")
-            yield self._child(i)
+        with self._review._lock():
+            snapshot = self._serials(self._review._ptr())
+        for i, serial in enumerate(snapshot):
+            with self._review._lock():
+                if self._serials(self._review._ptr()) != snapshot:
+                    raise RuntimeError("list changed during iteration")
+            yield _CHILD_CLASSES[self._table](self._review, self._table, serial)
 
     def __repr__(self):
-        return "<peerreview.ChildList %s of %d rows>" % (TABLES[self._table], len(self))
+        try:
+            return "<peerreview.ChildList %s of %d rows>" % (TABLES[self._table], len(self))
+        except ReferenceError:
+            return "<peerreview.ChildList %s (review removed)>" % TABLES[self._table]
 
     def append(self, **fields):
         """Add a row with these fields; ``seq`` defaults to the next free number.
@@ -733,53 +803,51 @@ class ChildList:
         for name in fields:
             if name not in _COLUMNS[t] or name == "review_id":
                 raise TypeError("%s rows have no field %r" % (TABLES[t], name))
-        missing = [c for c in _REQUIRED[t] if fields.get(c) in (None, "")]
+        # convert every value before touching C: conversion may run the caller's code
+        cvalues = {name: _to_c(name, value) for name, value in fields.items()}
+        missing = [c for c in _REQUIRED[t] if cvalues.get(c) is None]
         if missing:
             raise InvalidValueError("%s rows need %s" % (TABLES[t], ", ".join(missing)))
-        with self._lock():
+        with self._review._lock():
             rp = self._review._ptr()
             row = _c.peerreview_review_add_child(rp, t)
+            serial = _c.peerreview_row_serial(row)
             try:
-                order = ["kind"] if "kind" in fields else []
-                order += [n for n in fields if n not in ("kind", "seq")]
+                order = ["kind"] if "kind" in cvalues else []
+                order += [n for n in cvalues if n not in ("kind", "seq")]
                 for name in order:
-                    _set_checked(_c.peerreview_row_set, row, name, fields[name])
+                    _set_checked(_c.peerreview_row_set, row, name, cvalues[name])
                 if t == _c.PEERREVIEW_ITEMS:
                     _c.peerreview_row_set(row, "seq", None, None)  # next seq of this kind
-                if "seq" in fields:
-                    key = _key_with(t, row, "seq", fields["seq"])
-                    _check_unique(rp, t, row, key)
-                    _set_checked(_c.peerreview_row_set, row, "seq", fields["seq"])
+                if "seq" in cvalues:
+                    if cvalues["seq"] is None:
+                        raise InvalidValueError("seq: a row needs a seq")
+                    _check_unique(rp, t, serial, _key_with(t, row, "seq", cvalues["seq"]))
+                    _set_checked(_c.peerreview_row_set, row, "seq", cvalues["seq"])
                 else:
-                    _check_unique(rp, t, row, _key_of(t, row))
+                    _check_unique(rp, t, serial, _key_of(t, row))
             except BaseException:
-                _c.peerreview_review_remove_child(rp, t, _c.peerreview_review_child_count(rp, t) - 1)
+                i = _find_serial(rp, t, serial)
+                if i is not None:
+                    _c.peerreview_review_remove_child(rp, t, i)
                 raise
-            return _CHILD_CLASSES[t](self._review, t, _key_of(t, row))
+            return _CHILD_CLASSES[t](self._review, t, serial)
 
     def __delitem__(self, index):
         child = self[index]
-        if isinstance(child, list):
-            for c in child:
-                self.remove(c)
-        else:
-            self.remove(child)
+        for c in child if isinstance(child, list) else [child]:
+            self.remove(c)
 
     def remove(self, child):
         """Remove a row (a :class:`Child` of this list)."""
         if not isinstance(child, Child) or child._table != self._table:
             raise TypeError("remove() takes a row of this list")
-        with self._lock():
+        with self._review._lock():
             rp = self._review._ptr()
-            i = _find_index(rp, self._table, child._key)
+            i = _find_serial(rp, self._table, child._serial)
             if i is None:
                 raise ValueError("that row is not in the list")
             _c.peerreview_review_remove_child(rp, self._table, i)
-
-
-def _addr(ptr):
-    """Address of the C object behind a SWIG proxy (proxies are not unique)."""
-    return int(ptr.this)
 
 
 def _key_of(table, row):
@@ -789,28 +857,28 @@ def _key_of(table, row):
     return (seq,)
 
 
-def _key_with(table, row, name, value):
-    """The row's key if field name were set to value."""
+def _key_with(table, row, name, cvalue):
+    """The row's key if field name were set to the converted value cvalue."""
     key = list(_key_of(table, row))
-    v = None if value is None else str(value)
     if name == "seq":
-        key[-1] = v
+        key[-1] = cvalue
     elif name == "kind" and table == _c.PEERREVIEW_ITEMS:
-        key[0] = v
+        key[0] = cvalue
     return tuple(key)
 
 
-def _find_index(review_ptr, table, key):
+def _find_serial(review_ptr, table, serial):
+    """Index of the row with this serial number in a review's list, or None."""
     for i in range(_c.peerreview_review_child_count(review_ptr, table)):
-        if _key_of(table, _c.peerreview_review_child(review_ptr, table, i)) == key:
+        if _c.peerreview_row_serial(_c.peerreview_review_child(review_ptr, table, i)) == serial:
             return i
     return None
 
 
-def _check_unique(review_ptr, table, row, key):
+def _check_unique(review_ptr, table, serial, key):
     for i in range(_c.peerreview_review_child_count(review_ptr, table)):
         other = _c.peerreview_review_child(review_ptr, table, i)
-        if _addr(other) != _addr(row) and _key_of(table, other) == key:
+        if _c.peerreview_row_serial(other) != serial and _key_of(table, other) == key:
             raise InvalidValueError("%s: a row with %s already exists in this list" % (
                 TABLES[table], ", ".join("%s=%s" % kv for kv in zip(
                     ("kind", "seq") if table == _c.PEERREVIEW_ITEMS else ("seq",), key))))
@@ -819,21 +887,22 @@ def _check_unique(review_ptr, table, row, key):
 class Child:
     """One row of a child list; attributes are its table's columns except review_id.
 
-    The object finds its row by key (seq, and kind for items) each time, so it
-    stays correct when other rows are added or removed, and raises
+    The object finds its row by serial number each time, so it stays correct
+    when other rows are added, removed or renumbered, and raises
     ``ReferenceError`` once its row (or review) is gone.
     """
 
-    __slots__ = ("_review", "_table", "_key")
+    __slots__ = ("_review", "_table", "_serial")
 
-    def __init__(self, review, table, key):
+    def __init__(self, review, table, serial):
         object.__setattr__(self, "_review", review)
         object.__setattr__(self, "_table", table)
-        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_serial", serial)
 
     def _row(self):
+        """(review, row) in C, found afresh (caller holds the lock)."""
         rp = self._review._ptr()
-        i = _find_index(rp, self._table, self._key)
+        i = _find_serial(rp, self._table, self._serial)
         if i is None:
             raise ReferenceError("this %s row is no longer in its review" % TABLES[self._table])
         return rp, _c.peerreview_review_child(rp, self._table, i)
@@ -844,34 +913,39 @@ class Child:
         return TABLES[self._table]
 
     def _get(self, name):
-        return _to_python(self._table, name, _c.peerreview_row_get(self._row()[1], name))
+        with self._review._lock():
+            return _to_python(self._table, name, _c.peerreview_row_get(self._row()[1], name))
 
     def _set(self, name, value):
-        ds = self._review._ds
-        with ds._lock if ds is not None else _NO_LOCK:
+        cvalue = _to_c(name, value)  # before any pointer: it may run the caller's code
+        with self._review._lock():
             rp, row = self._row()
-            newkey = _key_with(self._table, row, name, value)
-            if newkey != self._key:
-                if name == "seq" and value is None:
-                    raise InvalidValueError("seq: a row needs a seq")
-                _check_unique(rp, self._table, row, newkey)
-            _set_checked(_c.peerreview_row_set, row, name, value)
-            object.__setattr__(self, "_key", _key_of(self._table, row))
+            if name == "seq" and cvalue is None:
+                raise InvalidValueError("seq: a row needs a seq")
+            newkey = _key_with(self._table, row, name, cvalue)
+            if newkey != _key_of(self._table, row):
+                _check_unique(rp, self._table, self._serial, newkey)
+            _set_checked(_c.peerreview_row_set, row, name, cvalue)
 
     def to_dict(self):
         """The row's fields (without review_id) as a dict."""
-        return {c: self._get(c) for c in _COLUMNS[self._table] if c != "review_id"}
+        with self._review._lock():
+            row = self._row()[1]
+            return {c: _to_python(self._table, c, _c.peerreview_row_value(row, i))
+                    for i, c in enumerate(_COLUMNS[self._table]) if c != "review_id"}
 
     def __eq__(self, other):
         if not isinstance(other, Child):
             return NotImplemented
-        return (self._table == other._table and self._key == other._key and
-                self._review == other._review)
+        return self._serial == other._serial
 
     __hash__ = None
 
     def __repr__(self):
-        return "<peerreview.Child %s %s>" % (TABLES[self._table], self.to_dict())
+        try:
+            return "<peerreview.%s %s>" % (type(self).__name__, self.to_dict())
+        except ReferenceError:
+            return "<peerreview.%s (removed)>" % type(self).__name__
 
 
 # One Child subclass per child table, its attributes generated from the schema.

@@ -116,7 +116,18 @@ def renamed_review(sample, tmp):
     review.review_id = "renamed-2012"
     assert review.review_id == "renamed-2012"
     assert "renamed-2012" in ds and "e10000034-cpc-2012" not in ds
-    expect(ReferenceError, lambda: other.stage)  # it named the old id
+    # the other handle follows its review under the new id ...
+    assert other.review_id == "renamed-2012" and other.stage == "initial"
+    # ... and a review that takes the old id is a different review
+    ds.add(peerreview.Review(review_id="e10000034-cpc-2012", review_type="other",
+                             stage="initial"))
+    assert other.review_type == "corporate"
+    stale = ds["e10000034-cpc-2012"]
+    ds.remove("e10000034-cpc-2012")
+    expect(ReferenceError, lambda: stale.stage)
+    ds.add(peerreview.Review(review_id="e10000034-cpc-2012", review_type="other",
+                             stage="initial"))
+    expect(ReferenceError, lambda: stale.stage)  # a new review under its id is not it
 
 
 def standalone_review_dropped(sample, tmp):
@@ -141,6 +152,129 @@ CASES = {f.__name__: f for f in [
     review_outlives_dataset, child_outlives_everything, review_removed, child_removed,
     thousands_added, saved_and_reloaded, mutate_while_iterating, renamed_review,
     standalone_review_dropped, dataset_freed_after_add]}
+
+def reentrant_conversion(sample, tmp):
+    """Converting a value runs the caller's code, which removes the review."""
+    ds = peerreview.load(sample)
+    review = ds["e10000034-csg-2015-04"]
+    item = review.items[0]
+
+    class Text(str):
+        def encode(self, *a, **k):
+            if "e10000034-csg-2015-04" in ds:
+                ds.remove("e10000034-csg-2015-04")
+            return str.encode(self, *a, **k)
+
+        def __str__(self):
+            return self.encode().decode()
+
+    class Number(int):
+        def __repr__(self):
+            if "e10000031-cpc-2014-09" in ds:
+                ds.remove("e10000031-cpc-2014-09")
+            return "5"
+
+        __str__ = __repr__
+
+    # values are converted as plain str/int, so the overrides never run (and if
+    # they did, the review would be looked up only afterwards)
+    review.notes = Text("hello")
+    item.text = Text("x")
+    assert "e10000034-csg-2015-04" in ds
+    assert review.notes == "hello" and type(review.notes) is str and item.text == "x"
+    other = ds["e10000031-cpc-2014-09"]
+    other.team_size = Number(7)  # converted as the int 7: the override never runs
+    assert other.team_size == 7
+    ds2 = peerreview.load(sample)
+    r2 = ds2["e07000237-cpc-2025-04"]
+
+    class Sneaky(str):
+        def encode(self, *a, **k):
+            for _ in range(3):
+                r2.items.append(kind="other", text="added meanwhile")
+            return str.encode(self, *a, **k)
+
+    n = len(r2.items)
+    expect(ValueError, lambda: r2.items.append(kind="strength", text=Sneaky("ok"), seq=0))
+    assert len(r2.items) == n  # the failed append removed its own row, not another
+
+
+def threads_read_while_writing(sample, tmp):
+    """One thread reads a review's rows while another replaces that review."""
+    import threading
+    import time
+    sys.setswitchinterval(1e-6)
+    ds = peerreview.load(sample)
+    rid = "e10000034-csg-2015-04"
+    snap = [c.to_dict() for c in ds[rid].items]
+    fields = ds[rid].to_dict()
+    stop = []
+    bad = []
+
+    def reader():
+        while not stop:
+            try:
+                for c in ds[rid].items:
+                    if c.text is None:
+                        bad.append("None text")
+            except (ReferenceError, RuntimeError, KeyError, IndexError):
+                pass
+
+    def writer():
+        while not stop:
+            r = peerreview.Review(**fields)
+            for d in snap:
+                r.items.append(**d)
+            ds.remove(rid)
+            ds.add(r)
+
+    ts = [threading.Thread(target=reader), threading.Thread(target=writer)]
+    for t in ts:
+        t.start()
+    time.sleep(2)
+    stop.append(1)
+    for t in ts:
+        t.join()
+    assert not bad, bad[:3]
+
+
+def edit_children_while_iterating_reviews(sample, tmp):
+    ds = peerreview.load(sample)
+    for review in ds:  # editing child lists does not change the set of reviews
+        review.sources.append(url="https://example.org/%s" % review.review_id)
+        review.notes = "seen"
+    assert len(ds.table("sources")) == 34 + 30
+    review = ds["e10000034-csg-2015-04"]
+    for item in review.items:  # another list may change
+        review.sources.append(url="https://example.org/x%d" % item.seq)
+
+
+def stale_child_alias(sample, tmp):
+    ds = peerreview.load(sample)
+    r = ds["e10000034-csg-2015-04"]
+    item = r.items[0]
+    del r.items[0]
+    r.items.append(kind="focus", text="someone else's row", seq=1)
+    expect(ReferenceError, lambda: setattr(item, "text", "edit through a stale handle"))
+    assert r.items[-1].text == "someone else's row"
+    assert "removed" in repr(item)
+    other = r.items[1]
+    other.seq = 40  # renumbered through one handle ...
+    assert r.items[1].seq == 40 and other.text == r.items[1].text  # ... still found by others
+
+
+def int_review_id(sample, tmp):
+    ds = peerreview.load(sample)
+    r = ds["e10000034-csg-2015-04"]
+    r.review_id = 2015
+    assert r.review_id == "2015" and r.stage == "initial"
+    assert ds["2015"] == r
+
+
+CASES.update({f.__name__: f for f in [
+    reentrant_conversion, threads_read_while_writing, edit_children_while_iterating_reviews,
+    stale_child_alias, int_review_id]})
+
 
 if __name__ == "__main__":
     CASES[sys.argv[1]](sys.argv[2], sys.argv[3])

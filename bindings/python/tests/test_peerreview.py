@@ -310,6 +310,46 @@ class TestEdit(TempDirTest):
         self.assertEqual(len(pandas.DataFrame(items)), 40)
 
 
+class TestEdges(TempDirTest):
+    def test_paths_and_keys_c_cannot_hold(self):
+        probs = peerreview.validate(b"/tmp/no-such-\xff\xfe")
+        self.assertEqual([p.code for p in probs], ["io-error"])
+        with self.assertRaises(peerreview.FileError):
+            peerreview.load(b"/tmp/no-such-\xff\xfe")
+        ds = peerreview.load(SAMPLE)
+        self.assertNotIn("\ud800", ds)
+        self.assertNotIn(5, ds)
+        with self.assertRaises(KeyError):
+            ds["\ud800"]
+        with self.assertRaises(KeyError) as cm:
+            ds.remove("nope")
+        self.assertIn("nope", str(cm.exception))
+
+    def test_options_take_exact_types(self):
+        ds = peerreview.load(SAMPLE)
+        with self.assertRaises(TypeError):
+            ds.save(os.path.join(self.tmp, "f.csv"), form="flat", spreadsheet_safe="no")
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "f.csv")))
+        with self.assertRaises(TypeError):
+            peerreview.load(SAMPLE, max_problems=True)
+        with self.assertRaises(ValueError):
+            peerreview.load(SAMPLE, max_records=-1)
+
+    def test_value_over_the_field_limit_is_refused_on_save(self):
+        ds = peerreview.load(SAMPLE)
+        ds["e10000034-csg-2015-04"].notes = "y" * (2 * 1024 * 1024)
+        self.assertIn("field-too-long", [p.code for p in ds.validate()])
+        with self.assertRaises(peerreview.DataError):
+            ds.save(os.path.join(self.tmp, "pkg"))
+        self.assertEqual(ds.validate(max_field_size=4 * 1024 * 1024), [])
+
+    def test_huge_int_names_the_field(self):
+        r = peerreview.Review()
+        with self.assertRaises(ValueError) as cm:
+            r.team_size = 10 ** 5000
+        self.assertIn("team_size", str(cm.exception))
+
+
 class TestSave(TempDirTest):
     def test_package_fixpoint(self):
         out = os.path.join(self.tmp, "out")
