@@ -62,13 +62,13 @@ PEERREVIEW_API unsigned long peerreview_version_number(void);
 
 /** Return status of every function that can fail. */
 typedef enum peerreview_status {
-    PEERREVIEW_OK = 0,           /**< success */
-    PEERREVIEW_EINVAL = -1,      /**< invalid argument (NULL, bad name, index) */
-    PEERREVIEW_ENOMEM = -2,      /**< out of memory; nothing was changed */
-    PEERREVIEW_EIO = -3,         /**< file system error; see the diag */
-    PEERREVIEW_EDATA = -4,       /**< the data has errors; see the diag */
-    PEERREVIEW_ENOTFOUND = -5,   /**< no such review, row or value */
-    PEERREVIEW_EEXIST = -6,      /**< a review with that review_id exists */
+    PEERREVIEW_OK = 0,            /**< success */
+    PEERREVIEW_EINVAL = -1,       /**< invalid argument (NULL, bad name, index) */
+    PEERREVIEW_ENOMEM = -2,       /**< out of memory; nothing was changed */
+    PEERREVIEW_EIO = -3,          /**< file system error; see the diag */
+    PEERREVIEW_EDATA = -4,        /**< the data has errors; see the diag */
+    PEERREVIEW_ENOTFOUND = -5,    /**< no such review, row or value */
+    PEERREVIEW_EEXIST = -6,       /**< a review with that review_id exists */
     PEERREVIEW_EUNSUPPORTED = -7, /**< the target form cannot hold the data */
     PEERREVIEW_EFORMAT = -8       /**< the file cannot be read on (CSV syntax, a limit) */
 } peerreview_status;
@@ -488,9 +488,12 @@ PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review
 
 /**
  * Set a reviews column (by index); value is copied. NULL or "" makes it
- * unknown. The value is checked with peerreview_check_value first
- * (PEERREVIEW_EDATA with the problem in diag). Changing review_id of a review
- * in a dataset keeps the index right (PEERREVIEW_EEXIST if taken).
+ * unknown. Strings a dataset holds (including replaced values and those of
+ * removed reviews) are freed together with the dataset, so that every string
+ * it returned stays valid until then; a long-lived dataset edited millions
+ * of times grows accordingly (save and load it again to compact it). The value is checked with
+ * peerreview_check_value first (PEERREVIEW_EDATA with the problem in diag). Changing review_id of a
+ * review in a dataset keeps the index right (PEERREVIEW_EEXIST if taken).
  */
 PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *review,
                                                              size_t column, const char *value,
