@@ -60,7 +60,7 @@ struct pr_csvin {
     int rec_done;
     unsigned long blank_lines; /* empty lines skipped so far (rows in a spreadsheet) */
     int field_quoted;          /* the field being read starts with a quote */
-    size_t too_long_col; /* 1-based column of a field over max_field, 0 = none */
+    size_t too_long_col;       /* 1-based column of a field over max_field, 0 = none */
     int oom;
     unsigned long records;
 

@@ -414,8 +414,7 @@ static int load_table(loader *L, const char *dir, int table)
         }
         if (table == PEERREVIEW_REVIEWS) {
             const char *id = row->v[PR_R_REVIEW_ID];
-            if (check_row(L, &h, rec, row, id) == 0 && id &&
-                pr_insert_loaded(ds, r, sink) == 0)
+            if (check_row(L, &h, rec, row, id) == 0 && id && pr_insert_loaded(ds, r, sink) == 0)
                 r = NULL; /* the dataset has it */
             if (r) {
                 r->ds = NULL;
@@ -550,8 +549,8 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     const peerreview_options *o = pr_options(opts);
     pr_sink sink;
     pr_sink_init(&sink, diag, o->max_problems);
-    loader L = {o, &sink, peerreview_dataset_new(), 0, {o->progress, o->progress_ctx, 0, 0},
-                NULL, 0, 0};
+    loader L = {o, &sink, peerreview_dataset_new(), 0, {o->progress, o->progress_ctx, 0, 0}, NULL,
+                0, 0};
     if (!L.ds) {
         pr_report_oom(&sink, path);
         return PEERREVIEW_ENOMEM;

@@ -190,8 +190,8 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const pee
                           "%s%s%sduplicate key: review %s already has a row in %s with %s%s%sseq "
                           "%s%s; renumber one of them",
                           who(row), who_id(row, id), who_sep(row), id, pr_tables[table].file,
-                          g ? "kind " : "", g ? (row->v[g] ? row->v[g] : "(none)") : "", g ? " and " : "", s,
-                          prev->src.line ? " (see the earlier row)" : "")) {
+                          g ? "kind " : "", g ? (row->v[g] ? row->v[g] : "(none)") : "",
+                          g ? " and " : "", s, prev->src.line ? " (see the earlier row)" : "")) {
                 pr_free(idx);
                 return -1;
             }
