@@ -227,19 +227,16 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
             return PEERREVIEW_ENOMEM;
         }
     }
-    pr_record *rec;
-    rc = pr_csvin_next(in, &rec);
-    if (rc == 0)
-        pr_report_empty(sink, path);
     pr_header h;
-    memset(&h, 0, sizeof h);
-    if (rc == 1 && pr_header_read(&h, PEERREVIEW_REVIEWS, rec, path, o, sink, names, nflat)) {
+    rc = pr_header_next(in, &h, PEERREVIEW_REVIEWS, path, o, sink, names, nflat);
+    if (rc == PEERREVIEW_ENOMEM) {
         pr_header_free(&h);
         pr_csvin_free(in);
         return PEERREVIEW_ENOMEM;
     }
-    if (rc == 1 && h.usable) {
-        pr_csvin_keep_fields(in, h.nfields);
+    pr_record *rec;
+    rc = rc == 0 ? 1 : rc;
+    if (rc == 1) {
         size_t n = pr_tables[PEERREVIEW_REVIEWS].ncols;
         ds->src_col[PEERREVIEW_REVIEWS] = pr_calloc(n, sizeof(uint16_t));
         if (!ds->src_col[PEERREVIEW_REVIEWS])
@@ -249,7 +246,7 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     }
     size_t records = 0;
     flatload F = {path, sink, ds, NULL};
-    while (rc == 1 && h.usable && !sink->stop && !sink->oom) {
+    while (rc == 1 && !sink->stop && !sink->oom) {
         rc = pr_next_record(in, path, &records, o->max_records, sink, &rec);
         if (rc != 1)
             break;

@@ -211,6 +211,28 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
     return 0;
 }
 
+int pr_header_next(pr_csvin *in, pr_header *h, int table, const char *file,
+                   const peerreview_options *o, pr_sink *sink, const char *const *extra,
+                   size_t nextra)
+{
+    memset(h, 0, sizeof *h);
+    pr_record *rec;
+    int rc = pr_csvin_next(in, &rec);
+    if (rc == 0) {
+        pr_report_empty(sink, file);
+        return PEERREVIEW_EDATA;
+    }
+    if (rc < 0)
+        return rc;
+    if (pr_header_read(h, table, rec, file, o, sink, extra, nextra))
+        return PEERREVIEW_ENOMEM;
+    if (!h->usable)
+        return PEERREVIEW_EDATA;
+    /* a record wider than the header keeps only the header's fields' data */
+    pr_csvin_keep_fields(in, h->nfields);
+    return 0;
+}
+
 int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
                      peerreview_row *row, pr_sink *sink)
 {
@@ -358,23 +380,19 @@ static int load_table(loader *L, const char *dir, int table)
     }
     ds->src_file[table] = path;
     pr_csvin_set_progress(in, &L->progress);
-    pr_record *rec;
-    rc = pr_csvin_next(in, &rec);
-    if (rc == 0)
-        pr_report_empty(sink, path);
     pr_header h;
-    memset(&h, 0, sizeof h);
-    if (rc == 1) {
-        if (pr_header_read(&h, table, rec, path, L->o, sink, NULL, 0)) {
-            pr_header_free(&h);
-            pr_csvin_free(in);
-            return -1;
-        }
-        ds->src_col[table] = h.col_to_file; /* shared with h; the dataset frees it */
-        pr_csvin_keep_fields(in, h.nfields);
+    rc = pr_header_next(in, &h, table, path, L->o, sink, NULL, 0);
+    if (rc == PEERREVIEW_ENOMEM) {
+        pr_header_free(&h);
+        pr_csvin_free(in);
+        return -1;
     }
+    if (h.col_to_file)
+        ds->src_col[table] = h.col_to_file; /* shared with h; the dataset frees it */
+    pr_record *rec;
+    rc = rc == 0 ? 1 : rc;
     size_t records = 0;
-    while (rc == 1 && h.usable && !sink->stop) {
+    while (rc == 1 && !sink->stop) {
         rc = pr_next_record(in, path, &records, L->o->max_records, sink, &rec);
         if (rc != 1)
             break;

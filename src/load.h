@@ -28,6 +28,16 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
 void pr_header_free(pr_header *h);
 
 /*
+ * Read the header record of in and check it (pr_header_read). 0 when the
+ * rows can be read; PEERREVIEW_EDATA (empty file or header problems,
+ * reported), another negative status for I/O or memory. h is initialised
+ * in every case (free it with pr_header_free).
+ */
+int pr_header_next(pr_csvin *in, pr_header *h, int table, const char *file,
+                   const peerreview_options *o, pr_sink *sink, const char *const *extra,
+                   size_t nextra);
+
+/*
  * Check the fields of a data record that map to table columns and store the
  * valid ones into row (values in arena a). Reports field-count and value
  * problems. Returns 0, 1 if the record is unusable (wrong field count), or -1

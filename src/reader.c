@@ -72,21 +72,11 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
         peerreview_reader_free(rd);
         return rc;
     }
-    pr_record *rec;
-    rc = pr_csvin_next(rd->in, &rec);
-    if (rc == 0) {
-        pr_report_empty(&rd->sink, path);
-        rc = PEERREVIEW_EDATA;
-    } else if (rc == 1) {
-        rc = pr_header_read(&rd->h, table, rec, path, rd->o, &rd->sink, NULL, 0) ? PEERREVIEW_ENOMEM
-             : rd->h.usable                                                      ? 0
-                                                                                 : PEERREVIEW_EDATA;
-    }
+    rc = pr_header_next(rd->in, &rd->h, table, path, rd->o, &rd->sink, NULL, 0);
     if (rc) {
         peerreview_reader_free(rd);
         return rc;
     }
-    pr_csvin_keep_fields(rd->in, rd->h.nfields);
     /* positions of later problems use the file's own column order */
     size_t n = pr_tables[table].ncols;
     rd->ds->src_col[table] = pr_calloc(n, sizeof(uint16_t));
