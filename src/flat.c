@@ -1,9 +1,10 @@
 /*
  * The flat form: one CSV row per review. The review columns come first, then
  * one list column per child table (items: one per kind), derived from the
- * schema table. Each line of a list cell is one child row, in seq order; a
- * child with several fields joins them with " | " in column order (seq and
- * review_id left out), trailing empty fields omitted. See doc/flat-format.md.
+ * schema table. Each non-empty line of a list cell is one child row, in seq
+ * order; a child with several fields joins them with " | " in column order
+ * (seq and review_id left out), trailing empty fields omitted. See
+ * doc/flat-format.md.
  */
 #include "config.h"
 
