@@ -19,8 +19,10 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -896,25 +898,51 @@ static const char *enum_list(int table, const char *column, char *buf, size_t si
     return buf;
 }
 
-/* ASCII lower case of c. */
-static int ascii_lower(int c)
+/* Next code point of s, advancing *s; a byte that starts no UTF-8 sequence is itself. */
+static uint32_t next_code_point(const char **s)
 {
-    return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+    const unsigned char *p = (const unsigned char *)*s;
+    uint32_t c = p[0];
+    size_t n = c >= 0xF0 && c < 0xF8 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    if (c >= 0xF8)
+        n = 0;
+    uint32_t cp = n == 3 ? c & 0x07 : n == 2 ? c & 0x0F : n == 1 ? c & 0x1F : c;
+    for (size_t i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            *s += 1;
+            return c;
+        }
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    *s += n + 1;
+    return cp;
 }
 
-/* 1 if needle (len bytes) occurs in haystack, ignoring ASCII case. */
+/* Lower case of a code point (Unicode-wide in a UTF-8 locale, see main). */
+static uint32_t fold_case(uint32_t c)
+{
+    return c < 0x80 ? (uint32_t)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c)
+                    : (uint32_t)towlower((wint_t)c);
+}
+
+/* 1 if h starts with needle[0..nend), ignoring case. */
+static int starts_with_nocase(const char *h, const char *needle, const char *nend)
+{
+    while (needle < nend) {
+        if (!*h || fold_case(next_code_point(&h)) != fold_case(next_code_point(&needle)))
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 if needle (len bytes) occurs in haystack, ignoring case (Ü matches ü). */
 static int contains_nocase(const char *haystack, const char *needle, size_t len)
 {
     if (len == 0)
         return 1;
-    for (const char *h = haystack; *h; h++) {
-        size_t i = 0;
-        while (i < len && h[i] &&
-               ascii_lower((unsigned char)h[i]) == ascii_lower((unsigned char)needle[i]))
-            i++;
-        if (i == len)
+    for (const char *h = haystack; *h; next_code_point(&h))
+        if (starts_with_nocase(h, needle, needle + len))
             return 1;
-    }
     return 0;
 }
 
@@ -935,10 +963,24 @@ static size_t text_width(const char *s)
 }
 
 /* s then spaces up to width columns. */
+/*
+ * Text for a terminal table: control characters (line breaks, tabs, escape
+ * sequences a file could smuggle in) print as spaces. Returns the width.
+ */
+static size_t print_text(FILE *out, const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        fputc(c < 0x20 || c == 0x7f ? ' ' : c, out);
+        w += (c & 0xC0) != 0x80;
+    }
+    return w;
+}
+
 static void print_padded(FILE *out, const char *s, size_t width)
 {
-    fputs(s, out);
-    for (size_t w = text_width(s); w < width; w++)
+    for (size_t w = print_text(out, s); w < width; w++)
         fputc(' ', out);
 }
 
@@ -1265,19 +1307,22 @@ static int stats_councils(struct stats *st, const peerreview_dataset *ds)
         size_t start = st->nocc;
         for (size_t j = 0; j < rows; j++) {
             const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, j);
-            tally_add(&st->t[T_AUTHORITY], peerreview_row_get(row, "authority_type"));
-            tally_add(&st->t[T_REGION], peerreview_row_get(row, "region_name"));
             struct council_occ o;
             o.gss_code = peerreview_row_get(row, "gss_code");
             o.council_name = peerreview_row_get(row, "council_name");
             o.key = o.gss_code ? o.gss_code : o.council_name;
             o.review = i;
             o.review_id = peerreview_review_get(r, "review_id");
+            size_t k = start;
+            while (o.key && k < st->nocc && strcmp(st->occ[k].key, o.key) != 0)
+                k++;
+            /* a council listed twice in one review counts once everywhere */
+            if (!o.key || k == st->nocc) {
+                tally_add(&st->t[T_AUTHORITY], peerreview_row_get(row, "authority_type"));
+                tally_add(&st->t[T_REGION], peerreview_row_get(row, "region_name"));
+            }
             if (!o.key)
                 continue;
-            size_t k = start;
-            while (k < st->nocc && strcmp(st->occ[k].key, o.key) != 0)
-                k++;
             if (k == st->nocc) /* a council listed twice in one review counts once */
                 st->occ[st->nocc++] = o;
         }
@@ -1398,8 +1443,9 @@ static void print_entry_label(FILE *out, const struct tally_entry *e, size_t wid
         print_padded(out, e->value, width);
         return;
     }
-    fprintf(out, "%s %s", e->value, e->label);
-    for (size_t w = text_width(e->value) + 1 + text_width(e->label); w < width; w++)
+    size_t w = print_text(out, e->value) + 1;
+    fputc(' ', out);
+    for (w += print_text(out, e->label); w < width; w++)
         fputc(' ', out);
 }
 
@@ -1626,17 +1672,6 @@ static int council_names(const peerreview_review *r, struct sbuf *b)
 }
 
 /* A table cell: the text with line breaks and tabs shown as spaces. */
-static void print_cell(FILE *out, const char *s, size_t width)
-{
-    size_t w = 0;
-    for (; *s; s++) {
-        fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, out);
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    }
-    for (; w < width; w++)
-        fputc(' ', out);
-}
-
 #define QUERY_COLUMNS 5
 
 static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
@@ -1651,7 +1686,7 @@ static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 1) {
             for (int c = 0; c < QUERY_COLUMNS; c++)
-                print_cell(out, heads[c], c + 1 < QUERY_COLUMNS ? width[c] + 2 : 0);
+                print_padded(out, heads[c], c + 1 < QUERY_COLUMNS ? width[c] + 2 : 0);
             fputc('\n', out);
         }
         for (size_t i = 0; i < n; i++) {
@@ -1669,7 +1704,7 @@ static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
                 if (pass == 0 && text_width(v) > width[c])
                     width[c] = text_width(v);
                 if (pass == 1)
-                    print_cell(out, v, c + 1 < QUERY_COLUMNS ? width[c] + 2 : 0);
+                    print_padded(out, v, c + 1 < QUERY_COLUMNS ? width[c] + 2 : 0);
             }
             if (pass == 1)
                 fputc('\n', out);
@@ -2414,5 +2449,9 @@ int main(int argc, char **argv)
     if (argc < 1 || !argv[0])
         return EXIT_TROUBLE;
     program_path = argv[0];
+    /* case-insensitive matching of non-ASCII letters (towlower) needs a UTF-8
+       character type; only LC_CTYPE, so numbers and messages stay as they are */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "");
     return close_stdout(run(argc, argv));
 }

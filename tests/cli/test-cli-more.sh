@@ -632,6 +632,39 @@ check "diff with a bad OLD exits 2 (not 1, which means 'different'), problems in
     sh -c '[ "$1" -eq 2 ] && grep -F "$3" "$2" | grep -F "[bad-date]" >/dev/null' \
     sh "$status" "$tmp/err" "$bad/reviews.csv:$line:$col: error: published_date: "
 
+# ---- found in review: letters beyond ASCII, control characters, joint listings ----
+
+uni="$tmp/uni"
+cp -R "$SAMPLE" "$uni"
+chmod -R u+w "$uni"
+# notes of the first review gain non-ASCII words; a council name gains an ESC byte
+awk 'BEGIN { FS = OFS = "," } NR == 3 { $NF = "Über café ÉCOLE" } { print }' "$SAMPLE/reviews.csv" \
+    >"$uni/reviews.csv"
+esc=$(printf '\033')
+sed "s/Warwickshire County Council/Warwick${esc}[31mshire County Council/" \
+    "$SAMPLE/review_councils.csv" >"$uni/review_councils.csv"
+run query --text 'über CAFÉ école' "$uni"
+check "query --text folds case beyond ASCII (über matches Über)" \
+    sh -c '[ "$1" -eq 0 ] && [ "$(grep -c "^e" "$2")" -eq 1 ]' sh "$status" "$tmp/out"
+run query --council 'WARWICK' "$uni"
+check "the table shows a control character in the data as a space" \
+    sh -c '[ "$1" -eq 0 ] && grep -F "Warwick [31mshire" "$2" >/dev/null &&
+           ! grep -q "$(printf "\033")" "$2"' sh "$status" "$tmp/out"
+
+dupc="$tmp/dupc"
+cp -R "$SAMPLE" "$dupc"
+chmod -R u+w "$dupc"
+# the Worcestershire 2015 review lists its council twice (seq 1 and 2)
+awk 'BEGIN { FS = OFS = "," } { print } $1 == "e10000034-csg-2015-04" { $2 = 2; print }' \
+    "$SAMPLE/review_councils.csv" >"$dupc/review_councils.csv"
+run stats --format csv "$SAMPLE"
+cp "$tmp/out" "$tmp/stats-sample.csv"
+run stats --format csv "$dupc"
+check "stats counts a council listed twice in one review once, for authority type too" \
+    sh -c '[ "$1" -eq 0 ] && grep "^authority_type,county," "$2" >"$2.a" &&
+           grep "^authority_type,county," "$3" >"$3.a" && cmp -s "$2.a" "$3.a"' \
+    sh "$status" "$tmp/out" "$tmp/stats-sample.csv"
+
 # ---- standard output errors -----------------------------------------------------
 
 if [ -w /dev/full ]; then
