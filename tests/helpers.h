@@ -100,4 +100,9 @@ void json_free(json_value *v);
 /* Member of an object by name, or NULL. */
 const json_value *json_get(const json_value *obj, const char *key);
 
+/* Load path (options may be NULL); fails the test on any error, printing the problems. */
+peerreview_dataset *load_ok(const char *path, const peerreview_options *o);
+/* Save ds to path; fails the test unless it succeeds with no problem at all. */
+void save_ok(const peerreview_dataset *ds, const char *path, const peerreview_options *o);
+
 #endif

@@ -38,37 +38,6 @@ static void assert_file_bytes(const char *dir, const char *file, const char *exp
     free(p);
 }
 
-static peerreview_dataset *load_ok(const char *path, const peerreview_options *o)
-{
-    peerreview_diag *d = peerreview_diag_new();
-    assert_non_null(d);
-    peerreview_dataset *ds = NULL;
-    int rc = peerreview_load(path, o, d, &ds);
-    if (rc != PEERREVIEW_OK) {
-        fprintf(stderr, "load %s: %s\n", path, peerreview_status_name(rc));
-        dump_diag(d);
-    }
-    assert_int_equal(rc, PEERREVIEW_OK);
-    assert_non_null(ds);
-    assert_int_equal(peerreview_diag_errors(d), 0);
-    peerreview_diag_free(d);
-    return ds;
-}
-
-static void save_ok(const peerreview_dataset *ds, const char *path, const peerreview_options *o)
-{
-    peerreview_diag *d = peerreview_diag_new();
-    assert_non_null(d);
-    int rc = peerreview_save(ds, path, o, d);
-    if (rc != PEERREVIEW_OK) {
-        fprintf(stderr, "save %s: %s\n", path, peerreview_status_name(rc));
-        dump_diag(d);
-    }
-    assert_int_equal(rc, PEERREVIEW_OK);
-    assert_int_equal(peerreview_diag_count(d), 0);
-    peerreview_diag_free(d);
-}
-
 /* ---- the sample is a fixpoint ---- */
 
 static void test_sample_fixpoint(void **state)

@@ -24,13 +24,6 @@
     "progress_review_planned,recommendation_count,team_size,people_engaged,meetings_held,"         \
     "report_url,notes"
 
-static peerreview_dataset *load_sample(void)
-{
-    peerreview_dataset *ds = NULL;
-    assert_int_equal(peerreview_load(SAMPLE_DIR, NULL, NULL, &ds), PEERREVIEW_OK);
-    return ds;
-}
-
 static int load_dir(const char *dir, const peerreview_options *o, peerreview_diag *d)
 {
     peerreview_dataset *ds = NULL;
@@ -43,7 +36,7 @@ static int load_dir(const char *dir, const peerreview_options *o, peerreview_dia
 static void test_save_keeps_file_mode(void **state)
 {
     (void)state;
-    peerreview_dataset *ds = load_sample();
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
     char *dir = tmp_dir();
     assert_int_equal(peerreview_save(ds, dir, NULL, NULL), PEERREVIEW_OK);
     char *reviews = path_join(dir, "reviews.csv");
@@ -62,7 +55,7 @@ static void test_save_keeps_file_mode(void **state)
 static void test_save_follows_symlink(void **state)
 {
     (void)state;
-    peerreview_dataset *ds = load_sample();
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
     char *dir = tmp_dir();
     char *real = path_join(dir, "real.csv");
     char *link = path_join(dir, "link.csv");
@@ -89,7 +82,7 @@ static void test_save_follows_symlink(void **state)
 static void test_folder_at_target_changes_nothing(void **state)
 {
     (void)state;
-    peerreview_dataset *ds = load_sample();
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
     char *dir = tmp_dir();
     write_file(dir, "reviews.csv", "old reviews", (size_t)-1);
     char *sources = path_join(dir, "sources.csv");
@@ -277,7 +270,7 @@ static void test_flat_offsets_in_quoted_cells(void **state)
 static void test_validate_applies_the_field_limit(void **state)
 {
     (void)state;
-    peerreview_dataset *ds = load_sample();
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
     size_t n = 2 * 1024 * 1024;
     char *big = malloc(n + 1);
     memset(big, 'y', n);
@@ -311,7 +304,7 @@ static void test_validate_applies_the_field_limit(void **state)
 static void test_serials_are_never_reused(void **state)
 {
     (void)state;
-    peerreview_dataset *ds = load_sample();
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
     peerreview_review *r = peerreview_dataset_find(ds, "e10000034-cpc-2012");
     uint64_t s1 = peerreview_review_serial(r);
     assert_true(s1 != 0);
