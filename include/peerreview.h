@@ -214,11 +214,16 @@ typedef enum peerreview_code {
     PEERREVIEW_P_OUT_OF_MEMORY,
     PEERREVIEW_P_TOO_MANY_RECORDS,
     PEERREVIEW_P_UNREPRESENTABLE,
-    PEERREVIEW_P_BAD_DESCRIPTOR
+    PEERREVIEW_P_BAD_DESCRIPTOR,
+    PEERREVIEW_P_MISSING_TABLE,  /**< a table file of the package is missing */
+    PEERREVIEW_P_UNKNOWN_FILE,   /**< a .csv in the package folder is not one of its tables */
+    PEERREVIEW_P_EMPTY_COLUMN,   /**< a column with no name and no values (skipped) */
+    PEERREVIEW_P_EMPTY_ROW,      /**< a row of nothing but separators (skipped) */
+    PEERREVIEW_P_WRONG_DELIMITER /**< the file separates values with another character */
 } peerreview_code;
 
 /** Number of problem codes. */
-#define PEERREVIEW_CODE_COUNT 31
+#define PEERREVIEW_CODE_COUNT 36
 
 /** Static kebab-case name of a code ("bad-date"), or NULL if out of range. */
 PEERREVIEW_API const char *peerreview_code_name(int code);
@@ -333,6 +338,29 @@ PEERREVIEW_API peerreview_status peerreview_options_set_form(peerreview_options 
  */
 PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerreview_options *opts,
                                                                          int yes);
+
+/**
+ * Character that separates values in files read (default ','): ';' or '\t'
+ * read the files European Excel and LibreOffice write in many locales. Any
+ * ASCII punctuation character or TAB except '"'; PEERREVIEW_EINVAL otherwise.
+ * Saving always writes commas. A file whose header holds no delimiter but
+ * ';' or TAB gets one wrong-delimiter error saying which option reads it.
+ */
+PEERREVIEW_API peerreview_status peerreview_options_set_delimiter(peerreview_options *opts,
+                                                                  char delimiter);
+
+/**
+ * Character encoding of files read (default UTF-8). NULL, "utf-8" or
+ * "UTF-8" is the default; otherwise an ASCII-compatible single-byte
+ * encoding that iconv knows, such as "windows-1252" (what Excel calls plain
+ * "CSV" in Western Europe) or "iso-8859-1". Values are converted to UTF-8
+ * as they are read; lines, columns and byte offsets in problems still count
+ * the file's own bytes. PEERREVIEW_EINVAL for an unknown, multi-byte or
+ * non-ASCII-compatible encoding (the options are then unchanged),
+ * PEERREVIEW_ENOMEM when out of memory. Saving always writes UTF-8.
+ */
+PEERREVIEW_API peerreview_status peerreview_options_set_encoding(peerreview_options *opts,
+                                                                 const char *encoding);
 
 /** Called while loading with the bytes read so far and the total to read. */
 typedef void (*peerreview_progress_fn)(unsigned long long done, unsigned long long total,

@@ -37,7 +37,8 @@ static const char *const code_names[PEERREVIEW_CODE_COUNT] = {
     "foreign-key",    "inconsistent",     "seq-gap",
     "count-mismatch", "no-date",          "formula-prefix",
     "out-of-memory",  "too-many-records", "unrepresentable",
-    "bad-descriptor"};
+    "bad-descriptor", "missing-table",    "unknown-file",
+    "empty-column",   "empty-row",        "wrong-delimiter"};
 
 static const struct peerreview_problem oom_problem = {
     PEERREVIEW_SEVERITY_ERROR,

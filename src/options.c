@@ -1,6 +1,10 @@
 /* Options, version and status strings. */
 #include "config.h"
 
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
 #include "alloc.h"
 #include "options.h"
 
@@ -13,6 +17,9 @@ static const peerreview_options defaults = {
     0,                    /* spreadsheet_safe */
     NULL,                 /* progress */
     NULL,                 /* progress_ctx */
+    ',',                  /* delimiter */
+    "",                   /* encoding: UTF-8 */
+    {{0}},                /* decode */
 };
 
 const peerreview_options *pr_options(const peerreview_options *opts)
@@ -94,6 +101,90 @@ PEERREVIEW_API peerreview_status peerreview_options_set_progress(peerreview_opti
         return PEERREVIEW_EINVAL;
     o->progress = fn;
     o->progress_ctx = ctx;
+    return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API peerreview_status peerreview_options_set_delimiter(peerreview_options *o,
+                                                                  char delimiter)
+{
+    unsigned char c = (unsigned char)delimiter;
+    if (!o || c == '"' || !(c == '\t' || (c > 0x20 && c < 0x7F)) ||
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+        return PEERREVIEW_EINVAL;
+    o->delimiter = delimiter;
+    return PEERREVIEW_OK;
+}
+
+static int is_utf8_name(const char *e)
+{
+    const char *u = "utf-8";
+    for (; *e && *u; e++, u++) {
+        char c = *e >= 'A' && *e <= 'Z' ? (char)(*e - 'A' + 'a') : *e;
+        if (c != *u)
+            return 0;
+    }
+    return !*e && !*u;
+}
+
+/*
+ * Convert one byte with cd into UTF-8 (at most 3 bytes: every single-byte
+ * encoding maps into the Basic Multilingual Plane). Returns the length, 0 when
+ * the byte has no character in the encoding.
+ */
+static size_t decode_byte(iconv_t cd, unsigned char b, unsigned char *out)
+{
+    char in[1] = {(char)b}, buf[8];
+    char *ip = in, *op = buf;
+    size_t il = 1, ol = sizeof buf;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
+        return 0;
+    size_t n = sizeof buf - ol;
+    if (n == 0 || n > 3)
+        return 0;
+    memcpy(out, buf, n);
+    return n;
+}
+
+PEERREVIEW_API peerreview_status peerreview_options_set_encoding(peerreview_options *o,
+                                                                 const char *encoding)
+{
+    if (!o)
+        return PEERREVIEW_EINVAL;
+    if (!encoding || is_utf8_name(encoding)) {
+        o->encoding[0] = '\0';
+        return PEERREVIEW_OK;
+    }
+    if (strlen(encoding) >= sizeof o->encoding)
+        return PEERREVIEW_EINVAL;
+    iconv_t cd = iconv_open("UTF-8", encoding);
+    if (cd == (iconv_t)-1)
+        return errno == ENOMEM ? PEERREVIEW_ENOMEM : PEERREVIEW_EINVAL;
+    unsigned char decode[128][4];
+    int ok = 1;
+    /* ASCII-compatible: every byte below 0x80 must be itself */
+    for (unsigned b = 1; b < 0x80 && ok; b++) {
+        unsigned char u[4];
+        ok = decode_byte(cd, (unsigned char)b, u) == 1 && u[0] == b;
+    }
+    for (unsigned b = 0x80; b < 0x100 && ok; b++) {
+        unsigned char *d = decode[b - 0x80];
+        memset(d, 0, 4);
+        size_t n = decode_byte(cd, (unsigned char)b, d + 1);
+        /* windows-1252 leaves five bytes undefined; like the WHATWG decoder
+           (what browsers use), read the C1 range as the same code points */
+        if (n == 0 && b < 0xA0) {
+            d[1] = 0xC2;
+            d[2] = (unsigned char)b;
+            n = 2;
+        }
+        d[0] = (unsigned char)n;
+    }
+    iconv_close(cd);
+    if (!ok)
+        return PEERREVIEW_EINVAL;
+    memcpy(o->decode, decode, sizeof decode);
+    memcpy(o->encoding, encoding, strlen(encoding) + 1);
     return PEERREVIEW_OK;
 }
 

@@ -14,6 +14,11 @@ struct peerreview_options {
     int spreadsheet_safe;
     peerreview_progress_fn progress;
     void *progress_ctx;
+    char delimiter;
+    /* a single-byte encoding (encoding[0] == 0: UTF-8): the UTF-8 of the
+       bytes 0x80..0xFF, decode[b - 0x80][0] bytes long (0: no character) */
+    char encoding[32];
+    unsigned char decode[128][4];
 };
 
 /* The options to use: opts, or the defaults when opts is NULL. */

@@ -263,7 +263,7 @@ static int is_kebab(const char *s)
 static void test_code_names(void **state)
 {
     (void)state;
-    assert_int_equal(PEERREVIEW_CODE_COUNT, PEERREVIEW_P_BAD_DESCRIPTOR + 1);
+    assert_int_equal(PEERREVIEW_CODE_COUNT, PEERREVIEW_P_WRONG_DELIMITER + 1);
     for (int c = 0; c < PEERREVIEW_CODE_COUNT; c++) {
         const char *name = peerreview_code_name(c);
         assert_non_null(name);
@@ -323,6 +323,11 @@ static void test_spec_codes(void **state)
         {PEERREVIEW_P_TOO_MANY_RECORDS, "too-many-records"},
         {PEERREVIEW_P_UNREPRESENTABLE, "unrepresentable"},
         {PEERREVIEW_P_BAD_DESCRIPTOR, "bad-descriptor"},
+        {PEERREVIEW_P_MISSING_TABLE, "missing-table"},
+        {PEERREVIEW_P_UNKNOWN_FILE, "unknown-file"},
+        {PEERREVIEW_P_EMPTY_COLUMN, "empty-column"},
+        {PEERREVIEW_P_EMPTY_ROW, "empty-row"},
+        {PEERREVIEW_P_WRONG_DELIMITER, "wrong-delimiter"},
     };
     assert_int_equal(sizeof spec / sizeof spec[0], PEERREVIEW_CODE_COUNT);
     for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
