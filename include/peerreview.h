@@ -541,9 +541,14 @@ PEERREVIEW_API peerreview_row *peerreview_review_child(const peerreview_review *
 
 /**
  * Append an empty row to a child list and return it in *out (borrowed).
- * Its seq is preset to one more than the largest seq in the list (for
- * items: set kind first, then peerreview_row_set(row, "seq", NULL) picks the
- * next seq of that kind).
+ * Its seq is chosen by the library: one more than the largest seq of its
+ * group (for items, of the items with the same kind; a new item has no kind
+ * yet, so it starts among the items without one). As long as the caller has
+ * not set seq itself, setting the row's kind moves it to the next seq of that
+ * kind, so items appended and then given a kind are numbered 1, 2, 3, ...
+ * per kind. Setting seq to a value keeps that value from then on (changing
+ * kind later does not renumber it); setting seq to NULL lets the library
+ * choose again.
  */
 PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *review, int table,
                                                              peerreview_row **out);
@@ -570,7 +575,9 @@ PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const c
 /**
  * Set a row's column by index, checked as peerreview_review_set_value.
  * review_id cannot be set (PEERREVIEW_EINVAL): it is the parent's. Setting
- * seq to NULL assigns the next free seq of the row's group.
+ * seq to NULL assigns the next free seq of the row's group; setting an
+ * item's kind also does, while its seq is one the library chose (see
+ * peerreview_review_add_child).
  */
 PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t column,
                                                           const char *value, peerreview_diag *diag);

@@ -4,6 +4,8 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -11,6 +13,7 @@
 #include "buf.h"
 #include "csvin.h"
 #include "io.h"
+#include "options.h"
 
 #define READ_SIZE  (64 * 1024)
 #define MAX_FIELDS 4096
@@ -35,6 +38,15 @@ struct pr_csvin {
     int eof, done, failed;
     size_t max_field;
 
+    /* dialect */
+    unsigned char delim;
+    int transcode;                /* bytes >= 0x80 are decoded with decode[] */
+    unsigned char decode[128][4]; /* as peerreview_options.decode */
+    char encoding[32];
+    char *raw;      /* bytes as read, when transcoding (buf holds UTF-8) */
+    size_t raw_len; /* bytes in raw (or buf) from the file */
+    uint32_t *map;  /* when transcoding: raw index of every buf byte */
+
     struct csv_parser p;
     int parser_ready;
 
@@ -45,7 +57,9 @@ struct pr_csvin {
     unsigned char utf8_lo, utf8_hi; /* range for the next continuation byte */
     long long utf8_start;           /* offset of the sequence's first byte */
     unsigned long utf8_line;
-    int started; /* first bytes (BOM, UTF-16) checked */
+    unsigned char utf8_bytes[4]; /* the sequence so far, for messages */
+    unsigned utf8_nbytes;
+    int started; /* first bytes (BOM, UTF-16, delimiter) checked */
 
     /* record being built */
     pr_buf data;
@@ -115,6 +129,7 @@ static int init(pr_csvin *c, const char *name, size_t max_field, pr_sink *sink)
     c->max_field = max_field;
     c->line = 1;
     c->rec_pending_start = 1;
+    c->delim = ',';
     c->name = pr_strdup(name);
     c->buf = pr_malloc(READ_SIZE);
     if (!c->name || !c->buf)
@@ -151,9 +166,15 @@ int pr_csvin_open(const char *path, const char *name, size_t max_field, pr_sink 
             return PEERREVIEW_ENOTFOUND;
         pr_where w = PR_WHERE_NONE;
         w.file = name;
+        pr_buf advice = PR_BUF_INIT;
+        if (pr_io_explain(&advice, e, path, 0)) {
+            pr_buf_free(&advice);
+            pr_report_oom(sink, name);
+            return PEERREVIEW_ENOMEM;
+        }
         pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                  "cannot open the file: %s; check the path and that it is a readable file",
-                  strerror(e));
+                  "cannot open the file: %s; %s", strerror(e), pr_buf_str(&advice));
+        pr_buf_free(&advice);
         return PEERREVIEW_EIO;
     }
     *out = c;
@@ -186,6 +207,8 @@ void pr_csvin_free(pr_csvin *c)
         csv_free(&c->p);
     pr_free(c->name);
     pr_free(c->buf);
+    pr_free(c->raw);
+    pr_free(c->map);
     pr_buf_free(&c->data);
     pr_free(c->fields);
     pr_free(c->outf);
@@ -193,6 +216,27 @@ void pr_csvin_free(pr_csvin *c)
         pr_free(c->header[i]);
     pr_free(c->header);
     pr_free(c);
+}
+
+int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o)
+{
+    c->delim = (unsigned char)o->delimiter;
+    csv_set_delim(&c->p, o->delimiter);
+    if (!o->encoding[0])
+        return 0;
+    /* one raw byte becomes at most 3 bytes of UTF-8 */
+    char *nbuf = pr_realloc(c->buf, 3 * READ_SIZE);
+    if (!nbuf)
+        return PEERREVIEW_ENOMEM;
+    c->buf = nbuf;
+    c->raw = pr_malloc(READ_SIZE);
+    c->map = pr_calloc(3 * READ_SIZE + 1, sizeof *c->map);
+    if (!c->raw || !c->map)
+        return PEERREVIEW_ENOMEM;
+    memcpy(c->decode, o->decode, sizeof c->decode);
+    memcpy(c->encoding, o->encoding, sizeof c->encoding);
+    c->transcode = 1;
+    return 0;
 }
 
 void pr_csvin_set_progress(pr_csvin *c, pr_progress *p)
@@ -203,6 +247,12 @@ void pr_csvin_set_progress(pr_csvin *c, pr_progress *p)
 void pr_csvin_keep_fields(pr_csvin *c, size_t n)
 {
     c->keep_fields = n;
+}
+
+/* File offset of buf[i] (i <= buf_len): bytes of the file, not of the UTF-8 read. */
+static long long at(const pr_csvin *c, size_t i)
+{
+    return c->buf_offset + (long long)(c->transcode ? c->map[i] : i);
 }
 
 /* ---- libcsv callbacks: they run at the last byte of the segment fed ---- */
@@ -249,11 +299,82 @@ static void report_encoding(pr_csvin *c, peerreview_code code, unsigned long lin
     pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, code, &w, "%s", msg);
 }
 
+/* Windows-1252's characters for 0x80..0x9F (0: none); 0xA0..0xFF are Latin-1's. */
+static const unsigned short cp1252_c1[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+/* Append byte b as Windows-1252 would show it, in UTF-8; -1 if it has no character. */
+static int add_cp1252(pr_buf *b, unsigned char byte)
+{
+    unsigned cp = byte < 0x80 ? byte : byte < 0xA0 ? cp1252_c1[byte - 0x80] : byte;
+    if (!cp || cp < 0x20)
+        return -1;
+    char u[3];
+    size_t n = 1;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    }
+    return pr_buf_add(b, u, n) ? -2 : 0;
+}
+
+/*
+ * The bytes of a broken sequence, with what they are in Windows-1252 (what
+ * Excel writes as plain "CSV" in Western Europe), and how to fix the file.
+ */
+static void bad_byte(pr_csvin *c, unsigned char byte, long long offset, unsigned long line);
+
 static void bad_utf8(pr_csvin *c, long long offset, unsigned long line)
 {
-    report_encoding(c, PEERREVIEW_P_INVALID_UTF8, line, offset,
-                    "the bytes here are not valid UTF-8; save the file as \"CSV UTF-8\" "
-                    "(in Excel) or re-encode it to UTF-8");
+    if (c->rec_bad)
+        return;
+    if (c->transcode) { /* decoded bytes are UTF-8: this one has no character */
+        bad_byte(c, c->utf8_bytes[0], offset, line);
+        return;
+    }
+    pr_buf m = PR_BUF_INIT, as = PR_BUF_INIT;
+    unsigned n = c->utf8_nbytes ? c->utf8_nbytes : 1;
+    int fail = pr_buf_adds(&m, n == 1 ? "byte" : "bytes");
+    int shown = 1;
+    for (unsigned i = 0; i < n; i++) {
+        fail |= pr_buf_printf(&m, " 0x%02X", c->utf8_bytes[i]);
+        int r = add_cp1252(&as, c->utf8_bytes[i]);
+        fail |= r == -2;
+        shown &= r == 0;
+    }
+    if (shown)
+        fail |= pr_buf_printf(&m, " \xE2\x80\x94 '%s' in Windows-1252", pr_buf_str(&as));
+    fail |= pr_buf_adds(&m, shown ? ": " : " is not valid UTF-8: ");
+    fail |= pr_buf_adds(&m, "the file was saved as plain 'CSV'; re-save as 'CSV UTF-8' in "
+                            "Excel, or choose 'Unicode (UTF-8)' in LibreOffice, or read it with "
+                            "the encoding option (e.g. windows-1252)");
+    if (fail)
+        c->oom = 1;
+    else
+        report_encoding(c, PEERREVIEW_P_INVALID_UTF8, line, offset, pr_buf_str(&m));
+    pr_buf_free(&m);
+    pr_buf_free(&as);
+}
+
+/* A byte the chosen single-byte encoding has no character for. */
+static void bad_byte(pr_csvin *c, unsigned char byte, long long offset, unsigned long line)
+{
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "byte 0x%02X has no character in %s; check the file's encoding and read it with "
+             "the right encoding option",
+             byte, c->encoding);
+    report_encoding(c, PEERREVIEW_P_INVALID_UTF8, line, offset, msg);
 }
 
 /* Check one byte's UTF-8, NUL and line state. */
@@ -263,6 +384,7 @@ static void scan_byte(pr_csvin *c, unsigned char ch, long long off)
     c->prev_cr = 0; /* only a CR directly before an LF makes CRLF one line end */
     if (c->utf8_need) {
         if (ch >= c->utf8_lo && ch <= c->utf8_hi) {
+            c->utf8_bytes[c->utf8_nbytes++ & 3] = ch;
             c->utf8_need--;
             c->utf8_lo = 0x80;
             c->utf8_hi = 0xBF;
@@ -274,6 +396,8 @@ static void scan_byte(pr_csvin *c, unsigned char ch, long long off)
     if (ch >= 0x80) {
         c->utf8_lo = 0x80;
         c->utf8_hi = 0xBF;
+        c->utf8_bytes[0] = ch;
+        c->utf8_nbytes = 1;
         if (ch >= 0xC2 && ch <= 0xDF)
             c->utf8_need = 1;
         else if (ch >= 0xE0 && ch <= 0xEF) {
@@ -312,23 +436,58 @@ static void scan_byte(pr_csvin *c, unsigned char ch, long long off)
     }
 }
 
+/*
+ * Decode the raw bytes into buf as UTF-8, recording where each byte came
+ * from. A byte with no character in the encoding is passed on as it is: a
+ * byte >= 0x80 before ASCII or a lead byte is never valid UTF-8, so the
+ * scanner's UTF-8 check reports it at its position (see bad_utf8).
+ */
+static void transcode(pr_csvin *c)
+{
+    const unsigned char *r = (const unsigned char *)c->raw;
+    unsigned char *o = (unsigned char *)c->buf;
+    size_t k = 0;
+    for (size_t i = 0; i < c->raw_len; i++) {
+        unsigned char b = r[i];
+        if (b < 0x80) {
+            c->map[k] = (uint32_t)i;
+            o[k++] = b;
+            continue;
+        }
+        const unsigned char *d = c->decode[b - 0x80];
+        for (unsigned j = 0; j < d[0]; j++) {
+            c->map[k] = (uint32_t)i;
+            o[k++] = d[1 + j];
+        }
+        if (!d[0]) {
+            c->map[k] = (uint32_t)i;
+            o[k++] = b;
+        }
+    }
+    c->map[k] = (uint32_t)c->raw_len;
+    c->buf_len = k;
+}
+
 static int fill(pr_csvin *c)
 {
-    c->buf_offset += (long long)c->buf_len;
-    c->buf_pos = c->buf_len = 0;
+    c->buf_offset += (long long)c->raw_len;
+    c->buf_pos = c->buf_len = c->raw_len = 0;
+    char *dst = c->transcode ? c->raw : c->buf;
     if (c->mem) {
         size_t n = c->mem_len - c->mem_pos;
         if (n > READ_SIZE)
             n = READ_SIZE;
-        memcpy(c->buf, c->mem + c->mem_pos, n);
+        memcpy(dst, c->mem + c->mem_pos, n);
         c->mem_pos += n;
-        c->buf_len = n;
+        c->buf_len = c->raw_len = n;
         if (n == 0)
             c->eof = 1;
+        if (c->transcode)
+            transcode(c);
         return 0;
     }
     for (;;) {
-        ssize_t n = pr_io_read(c->fd, c->buf, READ_SIZE);
+        ssize_t n = pr_io_read(c->fd, dst, READ_SIZE);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
@@ -339,9 +498,11 @@ static int fill(pr_csvin *c)
                       "read failed after %lld bytes: %s", c->buf_offset, strerror(errno));
             return PEERREVIEW_EIO;
         }
-        c->buf_len = (size_t)n;
+        c->buf_len = c->raw_len = (size_t)n;
         if (n == 0)
             c->eof = 1;
+        if (c->transcode)
+            transcode(c);
         if (c->progress && c->progress->fn && n > 0) {
             c->progress->done += (unsigned long long)n;
             c->progress->fn(c->progress->done, c->progress->total, c->progress->ctx);
@@ -350,26 +511,99 @@ static int fill(pr_csvin *c)
     }
 }
 
-/* First bytes: skip a UTF-8 BOM, refuse UTF-16. */
+/* The start of the file, for problems about the whole file. */
+static pr_where where_start(const pr_csvin *c)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.file = c->name;
+    w.line = 1;
+    w.offset = 0;
+    return w;
+}
+
+static const char *delim_name(unsigned char d)
+{
+    return d == ',' ? "','" : d == ';' ? "';'" : d == '\t' ? "TAB" : NULL;
+}
+
+/*
+ * A header line with no delimiter at all but semicolons or TABs: the file was
+ * saved with another separator (European Excel, LibreOffice in many
+ * locales). Say so once instead of reporting one wrong column.
+ */
+static int check_delimiter(pr_csvin *c, const unsigned char *b, size_t n)
+{
+    size_t count[3] = {0, 0, 0}; /* , ; TAB outside quotes */
+    static const unsigned char seps[3] = {',', ';', '\t'};
+    int quoted = 0;
+    size_t mine = 0;
+    for (size_t i = 0; i < n && (quoted || (b[i] != '\n' && b[i] != '\r')); i++) {
+        if (b[i] == '"')
+            quoted = !quoted;
+        else if (!quoted) {
+            mine += b[i] == c->delim;
+            for (int k = 0; k < 3; k++)
+                count[k] += b[i] == seps[k];
+        }
+    }
+    if (mine)
+        return 0;
+    int best = -1;
+    for (int k = 0; k < 3; k++)
+        if (seps[k] != c->delim && count[k] && (best < 0 || count[k] > count[best]))
+            best = k;
+    if (best < 0)
+        return 0;
+    pr_where w = where_start(c);
+    const char *theirs = delim_name(seps[best]);
+    char ours[8];
+    if (delim_name(c->delim))
+        snprintf(ours, sizeof ours, "%s", delim_name(c->delim));
+    else
+        snprintf(ours, sizeof ours, "'%c'", c->delim);
+    const char *opt = seps[best] == ';' ? "';'" : seps[best] == ',' ? "','" : "tab";
+    if (c->delim == ',')
+        pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_WRONG_DELIMITER, &w,
+                  "this file separates values with %s, not with commas (Excel and LibreOffice "
+                  "do so in many European locales); re-save it as CSV with ',' as the field "
+                  "delimiter (LibreOffice: Save As, tick \"Edit filter settings\"; Excel: save "
+                  "as \"CSV UTF-8 (Comma delimited)\"), or read it with the delimiter option "
+                  "(--delimiter %s)",
+                  theirs, opt);
+    else
+        pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_WRONG_DELIMITER, &w,
+                  "this file separates values with %s, not with the %s the delimiter option "
+                  "asks for; read it with --delimiter %s",
+                  theirs, ours, opt);
+    return PEERREVIEW_EDATA;
+}
+
+/* First bytes: skip a UTF-8 BOM, refuse UTF-16 and a wrong delimiter. */
 static int check_start(pr_csvin *c)
 {
-    const unsigned char *b = (const unsigned char *)c->buf;
-    size_t n = c->buf_len;
+    const unsigned char *b = (const unsigned char *)(c->transcode ? c->raw : c->buf);
+    size_t n = c->raw_len;
     c->started = 1;
     if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) ||
                    (b[0] != 0 && b[1] == 0) || (b[0] == 0 && b[1] != 0))) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = c->name;
-        w.line = 1;
-        w.offset = 0;
+        pr_where w = where_start(c);
         pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_UTF16_FILE, &w,
                   "the file is UTF-16 encoded (as Excel's \"Unicode Text\" saves it); save it "
                   "as \"CSV UTF-8\" instead");
         return PEERREVIEW_EDATA;
     }
-    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+    if (n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF) {
+        if (c->transcode) {
+            pr_where w = where_start(c);
+            pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_INVALID_UTF8, &w,
+                      "the file starts with a UTF-8 byte order mark, so it is UTF-8, not %s; "
+                      "read it without the encoding option",
+                      c->encoding);
+            return PEERREVIEW_EDATA;
+        }
         c->buf_pos = 3;
-    return 0;
+    }
+    return check_delimiter(c, b + c->buf_pos, n - c->buf_pos);
 }
 
 static void reset_record(pr_csvin *c)
@@ -510,7 +744,7 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
         unsigned long seg_line = c->line; /* only a segment's last byte ends a line */
         for (; j < c->buf_len; j++) {
             unsigned char ch = b[j];
-            long long off = c->buf_offset + (long long)j;
+            long long off = at(c, j);
             if (c->rec_pending_start && ch != '\r' && ch != '\n') {
                 c->rec_pending_start = 0;
                 c->rec_line = c->line;
@@ -521,7 +755,7 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
             if (off == c->field_offset)
                 c->field_quoted = ch == '"';
             scan_byte(c, ch, off);
-            if (ch == ',' || ch == '\r' || ch == '\n')
+            if (ch == c->delim || ch == '\r' || ch == '\n')
                 break;
         }
         size_t end = j < c->buf_len ? j + 1 : j;
@@ -529,7 +763,7 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
         size_t fed = csv_parse(&c->p, b + i, end - i, on_field, on_record, c);
         if (fed < end - i) {
             if (csv_error(&c->p) == CSV_EPARSE) {
-                parse_error(c, seg_line, c->buf_offset + (long long)(i + fed), b[i + fed]);
+                parse_error(c, seg_line, at(c, i + fed), b[i + fed]);
                 return fail(c, PEERREVIEW_EDATA);
             }
             c->oom = 1;
@@ -541,7 +775,7 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
         if (c->nfields != fields_before || c->rec_done) {
             /* a field ended at the delimiter: the next one starts after it */
             c->field_line = c->line;
-            c->field_offset = c->buf_offset + (long long)end;
+            c->field_offset = at(c, end);
             c->field_quoted = 0;
         }
         if (c->rec_done) {

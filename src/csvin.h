@@ -53,6 +53,12 @@ int pr_csvin_open_mem(const char *data, size_t len, const char *name, size_t max
  */
 int pr_csvin_next(pr_csvin *c, pr_record **rec);
 
+/*
+ * Read with the options' delimiter and encoding (before the first record).
+ * 0 or PEERREVIEW_ENOMEM.
+ */
+int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o);
+
 /* Progress of a whole load: reported after every read. */
 typedef struct pr_progress {
     peerreview_progress_fn fn;

@@ -620,6 +620,7 @@ PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *
         pr_free(row);
         return PEERREVIEW_ENOMEM;
     }
+    row->seq_auto = 1;
     if (r->ds)
         r->ds->generation++;
     if (out)
@@ -677,14 +678,35 @@ PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, s
         return peerreview_review_set_value(row->review, col, value, diag);
     if (col == 0)
         return PEERREVIEW_EINVAL;
-    if (col == pr_seq_col(row->table) && (!value || !*value))
-        return assign_next_seq(row) ? PEERREVIEW_ENOMEM : PEERREVIEW_OK;
+    size_t seqc = pr_seq_col(row->table);
+    if (col == seqc && (!value || !*value)) {
+        if (assign_next_seq(row))
+            return PEERREVIEW_ENOMEM;
+        row->seq_auto = 1;
+        return PEERREVIEW_OK;
+    }
     int rc = check_and_report(row->table, col, value, diag);
     if (rc)
         return rc;
-    return pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0)
-               ? PEERREVIEW_ENOMEM
-               : PEERREVIEW_OK;
+    size_t g = pr_tables[row->table].group_col;
+    const char *was = g && col == g ? row->v[g] : NULL;
+    if (g && col == g && row->seq_auto && !(was && value && strcmp(was, value) == 0)) {
+        /* a seq the caller never chose follows the group the row ends up in:
+           store the new kind, then take the next seq of that kind */
+        const char *old = row->v[g];
+        if (pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0))
+            return PEERREVIEW_ENOMEM;
+        if (assign_next_seq(row)) {
+            row->v[g] = old;
+            return PEERREVIEW_ENOMEM;
+        }
+        return PEERREVIEW_OK;
+    }
+    if (pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0))
+        return PEERREVIEW_ENOMEM;
+    if (col == seqc)
+        row->seq_auto = 0; /* the caller's own seq stays as given */
+    return PEERREVIEW_OK;
 }
 
 PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column,

@@ -186,8 +186,83 @@ static int jvalue(jr *j)
     return j->p > start ? 0 : -1;
 }
 
-/* Walk the top-level object, keeping name/title/description strings. */
-static int parse_meta(jr *j, peerreview_dataset *ds)
+/* After a member or element: 1 at a comma (skipped), 0 at close (skipped), -1 otherwise. */
+static int jnext(jr *j, char close)
+{
+    ws(j);
+    if (j->p < j->end && (*j->p == ',' || *j->p == close))
+        return *j->p++ == ',' ? 1 : 0;
+    return -1;
+}
+
+/*
+ * The "resources" array at j->p: set bit t of *listed for each resource whose
+ * "path" is table t's file. Anything else in it is skipped.
+ */
+static int parse_resources(jr *j, unsigned *listed)
+{
+    if (j->p >= j->end || *j->p != '[')
+        return jvalue(j);
+    j->p++;
+    ws(j);
+    if (j->p < j->end && *j->p == ']') {
+        j->p++;
+        return 0;
+    }
+    pr_buf key = PR_BUF_INIT, val = PR_BUF_INIT;
+    int r = 0;
+    for (;;) {
+        ws(j);
+        if (j->p < j->end && *j->p == '{') {
+            j->p++;
+            ws(j);
+            int empty = j->p < j->end && *j->p == '}';
+            if (empty)
+                j->p++;
+            while (!empty) {
+                ws(j);
+                pr_buf_reset(&key);
+                if ((r = jstring(j, &key)))
+                    goto out;
+                ws(j);
+                if (j->p >= j->end || *j->p++ != ':') {
+                    r = -1;
+                    goto out;
+                }
+                ws(j);
+                if (strcmp(pr_buf_str(&key), "path") == 0 && j->p < j->end && *j->p == '"') {
+                    pr_buf_reset(&val);
+                    if ((r = jstring(j, &val)))
+                        goto out;
+                    int t = peerreview_table_lookup(pr_buf_str(&val));
+                    if (t >= 0 && strcmp(pr_buf_str(&val), peerreview_table_file(t)) == 0)
+                        *listed |= 1u << t;
+                } else if ((r = jvalue(j)))
+                    goto out;
+                int more = jnext(j, '}');
+                if (more < 0) {
+                    r = -1;
+                    goto out;
+                }
+                if (!more)
+                    break;
+            }
+        } else if ((r = jvalue(j)))
+            goto out;
+        int more = jnext(j, ']');
+        if (more <= 0) {
+            r = more;
+            break;
+        }
+    }
+out:
+    pr_buf_free(&key);
+    pr_buf_free(&val);
+    return r;
+}
+
+/* Walk the top-level object, keeping name/title/description strings and the tables listed. */
+static int parse_meta(jr *j, peerreview_dataset *ds, unsigned *listed)
 {
     ws(j);
     if (j->p >= j->end || *j->p != '{')
@@ -217,7 +292,10 @@ static int parse_meta(jr *j, peerreview_dataset *ds)
             slot = &ds->meta_title;
         else if (strcmp(k, "description") == 0)
             slot = &ds->meta_description;
-        if (slot && j->p < j->end && *j->p == '"') {
+        if (strcmp(k, "resources") == 0) {
+            if ((r = parse_resources(j, listed)))
+                break;
+        } else if (slot && j->p < j->end && *j->p == '"') {
             pr_buf_reset(&val);
             if ((r = jstring(j, &val)))
                 break;
@@ -247,14 +325,18 @@ static int parse_meta(jr *j, peerreview_dataset *ds)
     return r;
 }
 
-int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink)
+int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink, int *found,
+                       unsigned *listed)
 {
     pr_where w = PR_WHERE_NONE;
     w.file = path;
+    *found = 0;
+    *listed = 0;
     int fd = pr_io_open_read(path);
     if (fd < 0) {
         if (errno == ENOENT)
             return 0; /* optional: the CSV files carry the data */
+        *found = 1;
         if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
                       "cannot open the file: %s; check that it is a readable file",
                       strerror(errno)))
@@ -285,9 +367,12 @@ int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink)
         }
     }
     pr_io_close_read(fd);
+    *found = 1;
     if (r == 0) {
         jr j = {b.data, b.data + b.len, 0};
-        r = b.data ? parse_meta(&j, ds) : -1;
+        r = b.data ? parse_meta(&j, ds, listed) : -1;
+        if (r == -1)
+            *listed = 0; /* unreadable: as if it listed nothing */
     }
     pr_buf_free(&b);
     if (r == -2) {

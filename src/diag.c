@@ -203,6 +203,40 @@ void pr_column_letters(unsigned long col, char *buf)
     buf[n] = '\0';
 }
 
+void pr_cell_name(unsigned long col, unsigned long row, char *buf)
+{
+    pr_column_letters(col, buf);
+    snprintf(buf + strlen(buf), 24, "%lu", row);
+}
+
+void pr_ranges_add(pr_ranges *r, unsigned long x)
+{
+    r->count++;
+    if (r->n && (x == r->hi[r->n - 1] + 1 || x == r->hi[r->n - 1]))
+        r->hi[r->n - 1] = x;
+    else if (r->n < PR_RANGES_MAX) {
+        r->lo[r->n] = r->hi[r->n] = x;
+        r->n++;
+    } else
+        r->more++;
+}
+
+int pr_ranges_format(const pr_ranges *r, pr_buf *out)
+{
+    int fail = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (i)
+            fail |= pr_buf_adds(out, ", ");
+        if (r->lo[i] == r->hi[i])
+            fail |= pr_buf_printf(out, "%lu", r->lo[i]);
+        else /* an en dash, as in "lines 4-12" typeset */
+            fail |= pr_buf_printf(out, "%lu\xE2\x80\x93%lu", r->lo[i], r->hi[i]);
+    }
+    if (r->more)
+        fail |= pr_buf_printf(out, ", and %lu more", r->more);
+    return fail ? -1 : 0;
+}
+
 void pr_report_oom(pr_sink *s, const char *file)
 {
     (void)file;

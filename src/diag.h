@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "peerreview.h"
 
 /* Where a problem is; zero / NULL / -1 members mean "not applicable". */
@@ -51,5 +52,24 @@ void pr_report_oom(pr_sink *s, const char *file);
 
 /* Spreadsheet column letters for a 1-based column ("A", "AA"); buf >= 8. */
 void pr_column_letters(unsigned long col, char *buf);
+
+/* Spreadsheet cell name ("F6") of a 1-based column and row; buf >= 32. */
+void pr_cell_name(unsigned long col, unsigned long row, char *buf);
+
+/*
+ * Numbers (lines, rows) in increasing order, kept as at most PR_RANGES_MAX
+ * runs for a message ("4\u201312, 15, 20\u201321, and 9 more").
+ */
+#define PR_RANGES_MAX 8
+typedef struct pr_ranges {
+    unsigned long lo[PR_RANGES_MAX], hi[PR_RANGES_MAX];
+    size_t n;
+    unsigned long count; /* numbers added */
+    unsigned long more;  /* numbers not in a kept run */
+} pr_ranges;
+
+void pr_ranges_add(pr_ranges *r, unsigned long x);
+/* Append the runs as text; 0 or -1 when out of memory. */
+int pr_ranges_format(const pr_ranges *r, pr_buf *out);
 
 #endif

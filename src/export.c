@@ -375,8 +375,23 @@ PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, c
     if (rc)
         return rc;
     peerreview_form form = o->form;
-    if (form == PEERREVIEW_FORM_AUTO)
-        form = pr_path_is_csv(path) ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
+    if (form == PEERREVIEW_FORM_AUTO) {
+        /* as the loader reads it: a .csv name or an existing file is flat */
+        int isdir = pr_io_is_dir(path);
+        form = pr_path_is_csv(path) || isdir == 0 ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
+        int t = peerreview_table_lookup(pr_base_name(path));
+        if (form == PEERREVIEW_FORM_FLAT && t >= 0 &&
+            strcmp(pr_base_name(path), pr_tables[t].file) == 0 && pr_in_package(path)) {
+            /* a flat file written over a package's table would break the package */
+            pr_where w = PR_WHERE_NONE;
+            w.file = path;
+            pr_report(&sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                      "%s is one table of a package; save to the package folder, or choose "
+                      "the flat form explicitly to replace the file (nothing was changed)",
+                      pr_base_name(path));
+            return PEERREVIEW_EINVAL;
+        }
+    }
     pr_outset *set;
     if (pr_outset_new(&set)) {
         pr_report_oom(&sink, path);

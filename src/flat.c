@@ -62,7 +62,7 @@ static size_t line_cols(int table, size_t *cols)
     const pr_table *t = &pr_tables[table];
     size_t n = 0;
     for (size_t c = 1; c < t->ncols; c++)
-        if (c != pr_seq_col(table) && !(table == PEERREVIEW_ITEMS && c == PR_I_KIND))
+        if (pr_flat_line_col(table, c))
             cols[n++] = c;
     return n;
 }
@@ -165,7 +165,7 @@ static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsig
             goto oom;
     }
     pr_buf_free(&msg);
-    if (pr_rules_row(F->sink, F->ds, row, r->row->v[PR_R_REVIEW_ID], reported) ||
+    if (pr_rules_row(F->sink, F->ds, row, r->row->v[PR_R_REVIEW_ID], reported, 0) ||
         pr_review_append(r, table, row)) {
         pr_free(row);
         return -1;
@@ -216,6 +216,12 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     int rc = pr_csvin_open(path, path, o->max_field_size, sink, 0, &in);
     if (rc)
         return rc;
+    if (pr_csvin_set_dialect(in, o)) {
+        pr_csvin_free(in);
+        pr_report_oom(sink, path);
+        return PEERREVIEW_ENOMEM;
+    }
+    ds->loaded_flat = 1;
     if (progress && progress->fn) {
         progress->total = pr_io_file_size(path);
         pr_csvin_set_progress(in, progress);
@@ -247,10 +253,19 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     }
     size_t records = 0;
     flatload F = {path, sink, ds, NULL};
+    /* review_id -> spreadsheet row of rows that could not be read */
+    pr_strmap rejected = PR_STRMAP_INIT;
+    unsigned idf = h.col_to_file ? h.col_to_file[PR_R_REVIEW_ID] : 0;
     while (rc == 1 && !sink->stop && !sink->oom) {
         rc = pr_next_record(in, path, &records, o->max_records, sink, &rec);
         if (rc != 1)
             break;
+        if (rec->bad && idf && idf <= rec->n && rec->f[idf - 1].len &&
+            pr_strmap_put(&rejected, rec->f[idf - 1].p, rec->f[idf - 1].len, rec->number, NULL) <
+                0) {
+            pr_report_oom(sink, path);
+            break;
+        }
         if (rec->bad)
             continue;
         F.rec = rec;
@@ -261,6 +276,9 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
         }
         r->ds = ds;
         int cr = pr_record_to_row(&h, rec, path, &ds->arena, r->row, sink);
+        if (cr == 1 && idf && idf <= rec->n && rec->f[idf - 1].len &&
+            pr_strmap_put(&rejected, rec->f[idf - 1].p, rec->f[idf - 1].len, rec->number, NULL) < 0)
+            cr = -1;
         for (size_t k = 0; cr == 0 && k < nflat; k++) {
             unsigned fcol = h.col_to_file[pr_tables[PEERREVIEW_REVIEWS].ncols + k];
             if (fcol && rec->f[fcol - 1].len && load_cell(&F, r, &fcs[k], fcol, &rec->f[fcol - 1]))
@@ -272,10 +290,10 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
             unsigned f = h.col_to_file[c];
             reported[c] = !r->row->v[c] && f && rec->f[f - 1].len > 0;
         }
-        if (cr == 0 && pr_rules_row(sink, ds, r->row, id, reported))
+        if (cr == 0 && pr_rules_row(sink, ds, r->row, id, reported, 1))
             cr = -1;
         if (cr == 0 && id) {
-            int ir = pr_insert_loaded(ds, r, sink);
+            int ir = pr_insert_loaded(ds, r, sink, &rejected);
             if (ir == 0)
                 r = NULL; /* the dataset has it */
             else if (ir < 0)
@@ -290,10 +308,14 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
             break;
         }
     }
+    if (rc == 0 && !sink->stop)
+        pr_header_finish(&h, path, sink);
     pr_header_free(&h);
     pr_csvin_free(in);
-    if (!sink->stop && !sink->oom && pr_rules_dataset(sink, ds))
+    pr_loadinfo info = {&rejected, rc != 0};
+    if (!sink->stop && !sink->oom && pr_rules_dataset(sink, ds, &info))
         pr_report_oom(sink, path);
+    pr_strmap_free(&rejected);
     return rc == PEERREVIEW_EIO ? PEERREVIEW_EIO : 0;
 }
 

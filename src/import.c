@@ -1,6 +1,7 @@
 /* Import: package folder -> validated dataset, all or nothing. */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -52,16 +53,21 @@ int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr
     return rc;
 }
 
-int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink)
+int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink,
+                     const pr_strmap *rejected)
 {
     const char *id = r->row->v[PR_R_REVIEW_ID];
     const peerreview_review *first = peerreview_dataset_find(ds, id);
-    if (first) {
+    const size_t *rej = !first && rejected ? pr_strmap_get(rejected, id, strlen(id)) : NULL;
+    if (first || rej) {
         pr_where w = pr_row_where(ds, r->row, PR_R_REVIEW_ID);
+        char cell[32];
+        pr_cell_name(pr_src_column(ds, PEERREVIEW_REVIEWS, PR_R_REVIEW_ID),
+                     first ? first->row->src.record : (unsigned long)*rej, cell);
         return pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
-                         "review_id \"%s\" is used again (first on line %lu); every review "
+                         "review_id \"%s\" is used again (first in cell %s); every review "
                          "needs its own id",
-                         id, (unsigned long)first->row->src.line)
+                         id, cell)
                    ? -1
                    : 1;
     }
@@ -121,6 +127,7 @@ void pr_header_free(pr_header *h)
 {
     pr_free(h->file_to_col);
     pr_free(h->col_to_file);
+    pr_free(h->unnamed);
     memset(h, 0, sizeof *h);
 }
 
@@ -135,7 +142,8 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
     h->nfields = rec->n;
     h->file_to_col = pr_calloc(rec->n, sizeof *h->file_to_col);
     h->col_to_file = pr_calloc(ncols, sizeof *h->col_to_file);
-    if (!h->file_to_col || !h->col_to_file) {
+    h->unnamed = pr_calloc(rec->n, 1);
+    if (!h->file_to_col || !h->col_to_file || !h->unnamed) {
         pr_report_oom(sink, file);
         return -1;
     }
@@ -147,6 +155,11 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
             if (strlen(extra[k]) == f->len && memcmp(extra[k], f->p, f->len) == 0)
                 col = (int)(t->ncols + k);
         h->file_to_col[i] = col;
+        if (f->len == 0) {
+            /* a spreadsheet's leftover column, if no row has a value in it */
+            h->unnamed[i] = 1;
+            continue;
+        }
         pr_buf q = PR_BUF_INIT;
         if (pr_buf_quote(&q, f->p, f->len)) {
             pr_report_oom(sink, file);
@@ -166,7 +179,7 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
                 r = pr_report(sink, ERR, PEERREVIEW_P_UNKNOWN_COLUMN, &w,
                               "unknown column %s in %s; remove it, rename it to a column of "
                               "the schema, or ask to ignore unknown columns",
-                              pr_buf_str(&q), t->file);
+                              pr_buf_str(&q), file);
             if (!o->ignore_unknown_columns)
                 h->usable = 0;
         } else if (h->col_to_file[col]) {
@@ -233,10 +246,104 @@ int pr_header_next(pr_csvin *in, pr_header *h, int table, const char *file,
     return 0;
 }
 
-int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
+/* A record of nothing but separators: note it for pr_header_finish. */
+static int empty_record(pr_header *h, const pr_record *rec)
+{
+    for (size_t i = 0; i < rec->n; i++)
+        if (rec->f[i].len)
+            return 0;
+    if (!h->empty_rows.count) {
+        h->empty_line = rec->line;
+        h->empty_record = rec->number;
+        h->empty_offset = rec->offset;
+    }
+    pr_ranges_add(&h->empty_rows, rec->number);
+    return 1;
+}
+
+/* A value in a column whose header is empty: reported once per column. */
+static int unnamed_values(pr_header *h, const pr_record *rec, const char *file, pr_sink *sink)
+{
+    for (size_t i = 0; i < rec->n && i < h->nfields; i++) {
+        if (h->unnamed[i] != 1 || !rec->f[i].len)
+            continue;
+        h->unnamed[i] = 2;
+        char letters[8];
+        pr_column_letters((unsigned long)i + 1, letters);
+        pr_buf q = PR_BUF_INIT;
+        pr_where w = field_where(file, rec, i, NULL);
+        int r = pr_buf_quote(&q, rec->f[i].p, rec->f[i].len) ||
+                pr_report(sink, ERR, PEERREVIEW_P_UNKNOWN_COLUMN, &w,
+                          "column %s has no name in the header but holds %s here; give the "
+                          "column its name in row 1, or delete the column",
+                          letters, pr_buf_str(&q));
+        pr_buf_free(&q);
+        if (r) {
+            pr_report_oom(sink, file);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int pr_header_finish(pr_header *h, const char *file, pr_sink *sink)
+{
+    pr_buf m = PR_BUF_INIT;
+    int fail = 0;
+    if (h->empty_rows.count) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = file;
+        w.line = h->empty_line;
+        w.record = h->empty_record;
+        w.offset = h->empty_offset;
+        fail = pr_ranges_format(&h->empty_rows, &m);
+        if (!fail && h->empty_rows.count == 1)
+            fail = pr_report(sink, WARN, PEERREVIEW_P_EMPTY_ROW, &w,
+                             "row %s holds nothing but separators; it is skipped (delete it to "
+                             "silence this)",
+                             pr_buf_str(&m));
+        else if (!fail)
+            fail = pr_report(sink, WARN, PEERREVIEW_P_EMPTY_ROW, &w,
+                             "%lu rows hold nothing but separators (rows %s); they are skipped "
+                             "(delete them to silence this)",
+                             h->empty_rows.count, pr_buf_str(&m));
+    }
+    pr_buf_reset(&m);
+    size_t n = 0, first = 0;
+    for (size_t i = 0; !fail && h->unnamed && i < h->nfields; i++) {
+        if (h->unnamed[i] != 1)
+            continue;
+        char letters[8];
+        pr_column_letters((unsigned long)i + 1, letters);
+        fail = (n && pr_buf_adds(&m, ", ")) || pr_buf_adds(&m, letters);
+        if (!n++)
+            first = i;
+    }
+    if (!fail && n) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = file;
+        w.line = 1;
+        w.record = 1;
+        w.column = (unsigned long)first + 1;
+        fail = pr_report(sink, WARN, PEERREVIEW_P_EMPTY_COLUMN, &w,
+                         n == 1 ? "column %s has no name and no values; it is skipped (delete "
+                                  "it to silence this)"
+                                : "columns %s have no name and no values; they are skipped "
+                                  "(delete them to silence this)",
+                         pr_buf_str(&m));
+    }
+    pr_buf_free(&m);
+    if (fail)
+        pr_report_oom(sink, file);
+    return fail ? -1 : 0;
+}
+
+int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
                      peerreview_row *row, pr_sink *sink)
 {
     const pr_table *t = &pr_tables[h->table];
+    if (empty_record(h, rec))
+        return 2;
     if (rec->n != h->nfields) {
         pr_where w = PR_WHERE_NONE;
         w.file = file;
@@ -266,6 +373,8 @@ int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file,
         }
         return r ? -1 : 1;
     }
+    if (unnamed_values(h, rec, file, sink))
+        return -1;
     row->src.line = rec->line > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->line;
     row->src.record = rec->number > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->number;
     row->src.offset = (uint64_t)rec->offset;
@@ -305,16 +414,30 @@ int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file,
 
 /* ---- package loading ---- */
 
+/* Child rows of one table that name a review reviews.csv does not have. */
+typedef struct orphan {
+    char *id;
+    pr_where first; /* the first such row's review_id cell */
+    pr_ranges lines;
+} orphan;
+
 typedef struct loader {
     const peerreview_options *o;
     pr_sink *sink;
     peerreview_dataset *ds;
     int io_failed;
     pr_progress progress;
-    /* review_ids of reviews.csv records rejected whole (wrong field count or
-       encoding), so that their child rows are not also foreign-key errors */
-    char **rejected;
-    size_t nrejected, caprejected;
+    /* review_id -> spreadsheet row of reviews.csv rows rejected whole (wrong
+       field count or encoding): they exist, so nothing referring to them is
+       a foreign-key error */
+    pr_strmap rejected;
+    int reviews_partial; /* reviews.csv was not read to its end */
+    int have_descriptor;
+    unsigned listed; /* tables datapackage.json lists, bit per table */
+    /* orphaned rows of the table being read: review_id -> index in orphans */
+    pr_strmap orphan_ids;
+    orphan *orphans;
+    size_t norphans, caporphans;
 } loader;
 
 static void remember_rejected(loader *L, const pr_header *h, const pr_record *rec)
@@ -322,21 +445,8 @@ static void remember_rejected(loader *L, const pr_header *h, const pr_record *re
     unsigned f = h->col_to_file[PR_R_REVIEW_ID];
     if (!f || f > rec->n || rec->f[f - 1].len == 0)
         return;
-    char *id = NULL;
-    if (pr_grow((void **)&L->rejected, &L->caprejected, L->nrejected + 1, sizeof *L->rejected) ||
-        !(id = pr_strndup(rec->f[f - 1].p, rec->f[f - 1].len))) {
+    if (pr_strmap_put(&L->rejected, rec->f[f - 1].p, rec->f[f - 1].len, rec->number, NULL) < 0)
         pr_report_oom(L->sink, NULL);
-        return;
-    }
-    L->rejected[L->nrejected++] = id;
-}
-
-static int was_rejected(const loader *L, const char *id)
-{
-    for (size_t i = 0; i < L->nrejected; i++)
-        if (strcmp(L->rejected[i], id) == 0)
-            return 1;
-    return 0;
 }
 
 /* 1 if the record's field for col was non-empty (so a missing value was already reported). */
@@ -353,7 +463,90 @@ static int check_row(loader *L, const pr_header *h, const pr_record *rec, peerre
     uint8_t reported[PR_MAX_COLS];
     for (size_t c = 0; c < pr_tables[h->table].ncols; c++)
         reported[c] = !row->v[c] && had_value(h, rec, c);
-    return pr_rules_row(L->sink, L->ds, row, id, reported);
+    return pr_rules_row(L->sink, L->ds, row, id, reported, 1);
+}
+
+const char *pr_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Note a child row whose review is not in reviews.csv (reported per review by flush_orphans). */
+static int add_orphan(loader *L, const char *path, const pr_record *rec, unsigned idf)
+{
+    const pr_field *f = &rec->f[idf - 1];
+    size_t *slot;
+    int added = pr_strmap_put(&L->orphan_ids, f->p, f->len, L->norphans, &slot);
+    if (added < 0)
+        return -1;
+    if (added) {
+        char *id = pr_strndup(f->p, f->len);
+        if (!id ||
+            pr_grow((void **)&L->orphans, &L->caporphans, L->norphans + 1, sizeof *L->orphans)) {
+            pr_free(id);
+            return -1;
+        }
+        orphan *o = &L->orphans[L->norphans++];
+        memset(o, 0, sizeof *o);
+        o->id = id;
+        o->first = field_where(path, rec, idf - 1, "review_id");
+    }
+    pr_ranges_add(&L->orphans[*slot].lines, rec->line);
+    return 0;
+}
+
+/* One cause, one problem: one foreign-key error per missing review and table. */
+static void flush_orphans(loader *L, const char *path)
+{
+    pr_buf q = PR_BUF_INIT, lines = PR_BUF_INIT;
+    for (size_t i = 0; i < L->norphans; i++) {
+        orphan *o = &L->orphans[i];
+        pr_buf_reset(&q);
+        pr_buf_reset(&lines);
+        int fail = pr_buf_quote(&q, o->id, strlen(o->id)) || pr_ranges_format(&o->lines, &lines);
+        if (!fail && o->lines.count == 1)
+            fail = pr_report(L->sink, ERR, PEERREVIEW_P_FOREIGN_KEY, &o->first,
+                             "review_id %s is not in reviews.csv; add the review there or "
+                             "correct the id",
+                             pr_buf_str(&q));
+        else if (!fail)
+            fail =
+                pr_report(L->sink, ERR, PEERREVIEW_P_FOREIGN_KEY, &o->first,
+                          "%lu rows refer to review_id %s, which is not in reviews.csv: %s "
+                          "lines %s; add the review there or correct the ids",
+                          o->lines.count, pr_buf_str(&q), pr_base_name(path), pr_buf_str(&lines));
+        if (fail)
+            pr_report_oom(L->sink, path);
+        pr_free(o->id);
+    }
+    pr_buf_free(&q);
+    pr_buf_free(&lines);
+    L->norphans = 0;
+    pr_strmap_free(&L->orphan_ids);
+}
+
+/* A table file that is not there. */
+static void report_missing(loader *L, const char *path, int table)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.file = path;
+    const char *file = pr_tables[table].file;
+    if (table == PEERREVIEW_REVIEWS)
+        pr_report(L->sink, ERR, PEERREVIEW_P_MISSING_TABLE, &w,
+                  "the package has no %s, the table every package needs; check that this is "
+                  "the package folder, or restore the file",
+                  file);
+    else if (L->have_descriptor && (L->listed & (1u << table)))
+        pr_report(L->sink, ERR, PEERREVIEW_P_MISSING_TABLE, &w,
+                  "%s is missing, but datapackage.json lists it; restore the file (a table "
+                  "with no rows is just its header line)",
+                  file);
+    else
+        pr_report(L->sink, WARN, PEERREVIEW_P_MISSING_TABLE, &w,
+                  "%s is missing; it is read as a table with no rows (a saved package always "
+                  "has it)",
+                  file);
 }
 
 static int load_table(loader *L, const char *dir, int table)
@@ -366,15 +559,19 @@ static int load_table(loader *L, const char *dir, int table)
         return -1;
     }
     pr_csvin *in;
-    int rc =
-        pr_csvin_open(path, path, L->o->max_field_size, sink, table != PEERREVIEW_REVIEWS, &in);
-    if (rc == PEERREVIEW_ENOTFOUND) {
-        pr_free(path);
-        return 0; /* a missing child table has no rows */
+    int rc = pr_csvin_open(path, path, L->o->max_field_size, sink, 1, &in);
+    if (rc == 0 && pr_csvin_set_dialect(in, L->o)) {
+        pr_csvin_free(in);
+        rc = PEERREVIEW_ENOMEM;
+        pr_report_oom(sink, path);
     }
     if (rc) {
+        if (rc == PEERREVIEW_ENOTFOUND)
+            report_missing(L, path, table);
         if (rc == PEERREVIEW_EIO)
             L->io_failed = 1;
+        if (table == PEERREVIEW_REVIEWS)
+            L->reviews_partial = 1;
         pr_free(path);
         return rc == PEERREVIEW_ENOMEM ? -1 : 0;
     }
@@ -423,7 +620,8 @@ static int load_table(loader *L, const char *dir, int table)
             if (r) {
                 r->ds = NULL;
                 peerreview_review_free(r);
-                remember_rejected(L, &h, rec);
+                if (cr == 1)
+                    remember_rejected(L, &h, rec);
             } else
                 pr_free(row);
             if (cr < 0)
@@ -432,7 +630,8 @@ static int load_table(loader *L, const char *dir, int table)
         }
         if (table == PEERREVIEW_REVIEWS) {
             const char *id = row->v[PR_R_REVIEW_ID];
-            if (check_row(L, &h, rec, row, id) == 0 && id && pr_insert_loaded(ds, r, sink) == 0)
+            if (check_row(L, &h, rec, row, id) == 0 && id &&
+                pr_insert_loaded(ds, r, sink, &L->rejected) == 0)
                 r = NULL; /* the dataset has it */
             if (r) {
                 r->ds = NULL;
@@ -443,23 +642,19 @@ static int load_table(loader *L, const char *dir, int table)
         /* child row: attach to its review */
         unsigned idf = h.col_to_file[0];
         const char *id = rec->f[idf - 1].p;
-        peerreview_review *parent = rec->f[idf - 1].len ? peerreview_dataset_find(ds, id) : NULL;
+        size_t idlen = rec->f[idf - 1].len;
+        peerreview_review *parent = idlen ? peerreview_dataset_find(ds, id) : NULL;
         if (!parent) {
-            if (!rec->f[idf - 1].len) {
+            if (!idlen) {
                 pr_where w = field_where(path, rec, idf - 1, "review_id");
                 pr_report(sink, ERR, PEERREVIEW_P_MISSING_VALUE, &w,
                           "review_id is required but empty; give the review this row "
                           "belongs to");
-            } else if (pr_check_cell(table, 0, id, rec->f[idf - 1].len, NULL) < 0 &&
-                       !was_rejected(L, id)) {
-                pr_where w = field_where(path, rec, idf - 1, "review_id");
-                pr_buf q = PR_BUF_INIT;
-                pr_buf_quote(&q, id, rec->f[idf - 1].len);
-                pr_report(sink, ERR, PEERREVIEW_P_FOREIGN_KEY, &w,
-                          "review_id %s is not in reviews.csv; add the review there or "
-                          "correct the id",
-                          pr_buf_str(&q));
-                pr_buf_free(&q);
+            } else if (pr_check_cell(table, 0, id, idlen, NULL) < 0 && !L->reviews_partial &&
+                       !pr_strmap_get(&L->rejected, id, idlen) && add_orphan(L, path, rec, idf)) {
+                pr_free(row);
+                pr_report_oom(sink, path);
+                break;
             }
             pr_free(row);
             continue;
@@ -471,6 +666,17 @@ static int load_table(loader *L, const char *dir, int table)
             break;
         }
     }
+    if (rc == 0 && !sink->stop)
+        pr_header_finish(&h, path, sink);
+    else if (table == PEERREVIEW_REVIEWS)
+        L->reviews_partial = 1; /* stopped early: what follows was not seen */
+    if (!sink->stop)
+        flush_orphans(L, path);
+    else
+        for (size_t i = 0; i < L->norphans; i++)
+            pr_free(L->orphans[i].id);
+    L->norphans = 0;
+    pr_strmap_free(&L->orphan_ids);
     if (h.col_to_file == ds->src_col[table])
         h.col_to_file = NULL;
     pr_header_free(&h);
@@ -480,20 +686,114 @@ static int load_table(loader *L, const char *dir, int table)
     return sink->oom ? -1 : 0;
 }
 
+/* Levenshtein distance of two short names, capped at 3. */
+static int distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 40 || lb > 40)
+        return 3;
+    int row[41];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int best = diag + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] > 3 ? 3 : row[lb];
+}
+
+/* Every .csv in the folder that is not one of the tables: unknown-file. */
+static int check_folder(loader *L, const char *dir)
+{
+    char **names;
+    size_t n;
+    if (pr_io_list_dir(dir, &names, &n)) {
+        if (errno != ENOMEM)
+            return 0; /* unreadable folder: the table files say why */
+        pr_report_oom(L->sink, dir);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *name = names[i];
+        size_t len = strlen(name);
+        char lower[256];
+        if (len < 4 || len >= sizeof lower || name[0] == '.')
+            continue;
+        for (size_t k = 0; k <= len; k++)
+            lower[k] = (char)(name[k] >= 'A' && name[k] <= 'Z' ? name[k] - 'A' + 'a' : name[k]);
+        if (strcmp(lower + len - 4, ".csv") != 0)
+            continue;
+        const char *hint = NULL;
+        int exact = 0;
+        for (int t = 0; t < PEERREVIEW_TABLE_COUNT && !exact; t++) {
+            if (strcmp(name, pr_tables[t].file) == 0)
+                exact = 1;
+            else if (!hint && distance(lower, pr_tables[t].file) <= 2)
+                hint = pr_tables[t].file;
+        }
+        if (exact)
+            continue;
+        char *path = pr_path_join(dir, name);
+        if (!path) {
+            pr_report_oom(L->sink, dir);
+            rc = -1;
+            break;
+        }
+        pr_where w = PR_WHERE_NONE;
+        w.file = path;
+        if (hint)
+            rc = pr_report(L->sink, WARN, PEERREVIEW_P_UNKNOWN_FILE, &w,
+                           "%s is not part of this package; did you mean %s? (table file "
+                           "names are exact and lower case)",
+                           name, hint);
+        else
+            rc = pr_report(L->sink, WARN, PEERREVIEW_P_UNKNOWN_FILE, &w,
+                           "%s is not part of this package and is not read (the tables are "
+                           "reviews.csv, review_councils.csv, team_members.csv, items.csv, "
+                           "considerations.csv and sources.csv); move it out of the folder "
+                           "to silence this",
+                           name);
+        pr_free(path);
+    }
+    for (size_t i = 0; i < n; i++)
+        pr_free(names[i]);
+    pr_free(names);
+    return rc;
+}
+
 static int load_package(loader *L, const char *dir)
 {
+    if (pr_io_is_dir(dir) != 1) {
+        pr_where w = PR_WHERE_NONE;
+        w.file = dir;
+        L->io_failed = 1;
+        return pr_report(L->sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
+                         "no such folder; give a package folder or its datapackage.json");
+    }
     char *desc = pr_path_join(dir, "datapackage.json");
     if (!desc) {
         pr_report_oom(L->sink, NULL);
         return -1;
     }
-    int rc = pr_descriptor_read(desc, L->ds, L->sink);
+    int rc = pr_descriptor_read(desc, L->ds, L->sink, &L->have_descriptor, &L->listed);
     pr_free(desc);
     if (rc == PEERREVIEW_EIO) {
         L->io_failed = 1;
         return 0;
     }
-    if (rc < 0)
+    if (rc < 0 || check_folder(L, dir))
         return -1;
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT && L->o->progress; t++) {
         char *path = pr_path_join(dir, pr_tables[t].file);
@@ -507,7 +807,8 @@ static int load_package(loader *L, const char *dir)
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT && !L->sink->stop; t++)
         if (load_table(L, dir, t))
             return -1;
-    if (!L->sink->stop && !L->sink->oom && pr_rules_dataset(L->sink, L->ds))
+    pr_loadinfo info = {&L->rejected, L->reviews_partial};
+    if (!L->sink->stop && !L->sink->oom && pr_rules_dataset(L->sink, L->ds, &info))
         pr_report_oom(L->sink, NULL);
     return 0;
 }
@@ -518,14 +819,28 @@ int pr_path_is_csv(const char *path)
     return n >= 4 && (strcmp(path + n - 4, ".csv") == 0 || strcmp(path + n - 4, ".CSV") == 0);
 }
 
+/* 1 if file exists (as anything but a folder) in dir; -1 when out of memory. */
+static int file_beside(const char *dir, const char *file)
+{
+    char *p = pr_path_join(dir, file);
+    if (!p)
+        return -1;
+    int found = pr_io_is_dir(p) == 0;
+    pr_free(p);
+    return found;
+}
+
 /*
  * The package folder path names, or NULL when it names something else: the
  * folder itself, its datapackage.json, or one of its table files when a
- * datapackage.json stands beside it. *oom is set when memory ran out.
+ * datapackage.json stands beside it (or, with no descriptor, reviews.csv
+ * beside a child table, or a child table beside reviews.csv). *lone is set
+ * for a child table with neither beside it: one table of a package, given
+ * alone. *oom is set when memory ran out.
  */
-static char *package_dir(const char *path, int isdir, int *oom)
+static char *package_dir(const char *path, int isdir, int *lone, int *oom)
 {
-    *oom = 0;
+    *oom = *lone = 0;
     if (isdir == 1) {
         char *d = pr_strdup(path);
         *oom = !d;
@@ -542,19 +857,29 @@ static char *package_dir(const char *path, int isdir, int *oom)
         return dir;
     int t = peerreview_table_lookup(base);
     if (t >= 0 && strcmp(base, pr_tables[t].file) == 0) {
-        char *desc = pr_path_join(dir, "datapackage.json");
-        if (!desc) {
-            pr_free(dir);
+        int found = file_beside(dir, "datapackage.json");
+        /* a reviews.csv alone may well be a flat file someone named so */
+        for (int k = 0; found == 0 && k < PEERREVIEW_TABLE_COUNT; k++)
+            if ((t == PEERREVIEW_REVIEWS) != (k == PEERREVIEW_REVIEWS))
+                found = file_beside(dir, pr_tables[k].file);
+        if (found < 0)
             *oom = 1;
-            return NULL;
-        }
-        int found = pr_io_is_dir(desc) == 0;
-        pr_free(desc);
-        if (found)
+        else if (found)
             return dir;
+        else if (t != PEERREVIEW_REVIEWS)
+            *lone = 1;
     }
     pr_free(dir);
     return NULL;
+}
+
+int pr_in_package(const char *path)
+{
+    const char *base = pr_base_name(path);
+    char *dir = base > path ? pr_strndup(path, (size_t)(base - path)) : pr_strdup(".");
+    int found = dir ? file_beside(dir, "datapackage.json") : 0;
+    pr_free(dir);
+    return found > 0;
 }
 
 PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerreview_options *opts,
@@ -567,22 +892,33 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     const peerreview_options *o = pr_options(opts);
     pr_sink sink;
     pr_sink_init(&sink, diag, o->max_problems);
-    loader L = {o, &sink, peerreview_dataset_new(), 0, {o->progress, o->progress_ctx, 0, 0}, NULL,
-                0, 0};
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.o = o;
+    L.sink = &sink;
+    L.ds = peerreview_dataset_new();
+    L.progress.fn = o->progress;
+    L.progress.ctx = o->progress_ctx;
     if (!L.ds) {
         pr_report_oom(&sink, path);
         return PEERREVIEW_ENOMEM;
     }
-    int isdir = pr_io_is_dir(path), oom;
-    char *dir = o->form == PEERREVIEW_FORM_FLAT ? NULL : package_dir(path, isdir, &oom);
+    int isdir = pr_io_is_dir(path), oom, lone;
+    char *dir = o->form == PEERREVIEW_FORM_FLAT ? NULL : package_dir(path, isdir, &lone, &oom);
+    pr_where w = PR_WHERE_NONE;
+    w.file = path;
     if (o->form != PEERREVIEW_FORM_FLAT && oom) {
         pr_report_oom(&sink, path);
     } else if (dir) {
         load_package(&L, dir);
+    } else if (o->form == PEERREVIEW_FORM_AUTO && lone) {
+        pr_report(&sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
+                  "%s is one table of a package; give the package folder (the folder with "
+                  "reviews.csv and datapackage.json)",
+                  pr_base_name(path));
+        L.io_failed = 1;
     } else if (o->form == PEERREVIEW_FORM_PACKAGE ||
                (o->form == PEERREVIEW_FORM_AUTO && isdir < 0 && !pr_path_is_csv(path))) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = path;
         pr_report(&sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
                   "%s; give a package folder or its datapackage.json",
                   isdir < 0 ? "no such folder" : "not a package folder");
@@ -591,9 +927,8 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
         L.io_failed = 1;
     }
     pr_free(dir);
-    for (size_t i = 0; i < L.nrejected; i++)
-        pr_free(L.rejected[i]);
-    pr_free(L.rejected);
+    pr_strmap_free(&L.rejected);
+    pr_free(L.orphans);
     if (sink.oom || sink.errors) {
         peerreview_dataset_free(L.ds);
         return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;

@@ -1,6 +1,7 @@
 /* File system seam and atomic replacement of a set of files. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -78,6 +79,142 @@ int pr_io_is_dir(const char *path)
     return S_ISDIR(st.st_mode) ? 1 : 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int pr_io_list_dir(const char *dir, char ***names, size_t *n)
+{
+    *names = NULL;
+    *n = 0;
+    if (fault(PR_IO_OPEN_DIR, dir))
+        return -1;
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    char **v = NULL;
+    size_t cnt = 0, cap = 0;
+    struct dirent *e;
+    int fail = 0;
+    while (!fail && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *name = NULL;
+        if (pr_grow((void **)&v, &cap, cnt + 1, sizeof *v) || !(name = pr_strdup(e->d_name)))
+            fail = 1;
+        else
+            v[cnt++] = name;
+    }
+    closedir(d);
+    if (fail) {
+        for (size_t i = 0; i < cnt; i++)
+            pr_free(v[i]);
+        pr_free(v);
+        errno = ENOMEM;
+        return -1;
+    }
+    if (cnt)
+        qsort(v, cnt, sizeof *v, by_name);
+    *names = v;
+    *n = cnt;
+    return 0;
+}
+
+static char *dir_of(const char *path);
+
+/*
+ * The ancestor of path the error is about: for ENOENT the outermost folder
+ * that does not exist; for ENOTDIR the first one that is not a folder.
+ * NULL when none is found (or out of memory).
+ */
+static char *culprit(const char *path, int err)
+{
+    char *p = dir_of(path);
+    char *found = NULL;
+    while (p) {
+        struct stat st;
+        int exists = stat(p, &st) == 0;
+        if (err == ENOENT && !exists) {
+            pr_free(found);
+            found = pr_strdup(p);
+        } else if (err == ENOTDIR && exists && !S_ISDIR(st.st_mode)) {
+            pr_free(found);
+            found = pr_strdup(p);
+        } else if (exists && err == ENOENT) {
+            break;
+        }
+        if (strcmp(p, ".") == 0 || strcmp(p, "/") == 0)
+            break;
+        char *up = dir_of(p);
+        pr_free(p);
+        p = up;
+    }
+    pr_free(p);
+    return found;
+}
+
+int pr_io_explain(pr_buf *msg, int err, const char *path, int writing)
+{
+    char *who = NULL;
+    int r;
+    switch (err) {
+    case EEXIST:
+        r = pr_buf_printf(msg,
+                          "a file named \"%s\" is in the way (a folder is needed there); "
+                          "move or rename it, or save elsewhere",
+                          path);
+        break;
+    case ENOENT:
+        who = culprit(path, ENOENT);
+        if (who && writing)
+            r = pr_buf_printf(msg,
+                              "the folder \"%s\" does not exist; create it first or check "
+                              "the path",
+                              who);
+        else if (who)
+            r = pr_buf_printf(msg, "the folder \"%s\" does not exist; check the path", who);
+        else
+            r = pr_buf_printf(msg, "\"%s\" does not exist; check the path", path);
+        break;
+    case ENOTDIR:
+        who = culprit(path, ENOTDIR);
+        r = pr_buf_printf(msg, "\"%s\" is a file, not a folder; check the path", who ? who : path);
+        break;
+    case EACCES:
+    case EPERM:
+        who = dir_of(path);
+        if (writing)
+            r = pr_buf_printf(msg,
+                              "you may not write there; check the permissions of \"%s\" "
+                              "and of the folder \"%s\", or save elsewhere",
+                              path, who ? who : ".");
+        else
+            r = pr_buf_printf(msg,
+                              "you may not read it; check the permissions of \"%s\" and "
+                              "of its folders",
+                              path);
+        break;
+    case ENOSPC:
+#ifdef EDQUOT
+    case EDQUOT:
+#endif
+        r = pr_buf_adds(msg, "the disk (or your quota) is full; free some space and try again");
+        break;
+    case EROFS:
+        r = pr_buf_adds(msg, "the file system is read-only; save elsewhere");
+        break;
+    case EISDIR:
+        r = pr_buf_printf(msg, "\"%s\" is a folder; give a file", path);
+        break;
+    default:
+        r = pr_buf_adds(msg, writing ? "check the path, free space and permissions"
+                                     : "check the path and that it is a readable file");
+    }
+    pr_free(who);
+    return r ? -1 : 0;
+}
+
 /* ---- atomic file sets ---- */
 
 typedef struct pr_outfile {
@@ -121,11 +258,17 @@ static int io_fail(pr_sink *sink, const char *path, const char *what)
     int e = errno;
     pr_where w = PR_WHERE_NONE;
     w.file = path;
-    if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                  "%s failed: %s; nothing was changed (check free space and permissions)", what,
-                  strerror(e)))
+    pr_buf advice = PR_BUF_INIT;
+    if (pr_io_explain(&advice, e, path, 1)) {
+        pr_buf_free(&advice);
+        pr_report_oom(sink, path);
         return PEERREVIEW_ENOMEM;
-    return PEERREVIEW_EIO;
+    }
+    int r = pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                      "%s failed: %s; %s (nothing was changed)", what, strerror(e),
+                      pr_buf_str(&advice));
+    pr_buf_free(&advice);
+    return r ? PEERREVIEW_ENOMEM : PEERREVIEW_EIO;
 }
 
 static char *dir_of(const char *path)
@@ -162,8 +305,10 @@ int pr_outset_mkdir(pr_outset *s, const char *dir, pr_sink *sink)
     if (pr_io_is_dir(dir) == 1)
         return 0;
     if (fault(PR_IO_MKDIR, dir) || mkdir(dir, 0777) != 0) {
-        if (errno == EEXIST && pr_io_is_dir(dir) == 1)
+        int e = errno;
+        if (e == EEXIST && pr_io_is_dir(dir) == 1)
             return 0;
+        errno = e;
         return io_fail(sink, dir, "creating the folder");
     }
     /* the new folder's own entry must reach the disk too */

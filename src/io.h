@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "diag.h"
 
 typedef enum pr_io_op {
@@ -37,6 +38,20 @@ void pr_io_close_read(int fd);
 unsigned long long pr_io_file_size(const char *path);
 /* 1 if path is a directory, 0 if something else, -1 if absent/unreadable. */
 int pr_io_is_dir(const char *path);
+
+/*
+ * Sorted names of the entries of folder dir, "." and ".." left out (the
+ * caller frees each name and the array). 0, or -1 with errno set.
+ */
+int pr_io_list_dir(const char *dir, char ***names, size_t *n);
+
+/*
+ * Append to msg what error err on path means and how to fix it, following
+ * errno (a file in the way, the missing folder, permissions, space, a
+ * read-only file system, a file where a folder should be). writing: the
+ * operation was creating or replacing path. 0 or -1 when out of memory.
+ */
+int pr_io_explain(pr_buf *msg, int err, const char *path, int writing);
 
 /*
  * A set of files replaced together: each file is written in full to a

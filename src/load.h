@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "model.h"
 #include "options.h"
+#include "strmap.h"
 
 /* Header of one table file mapped onto the schema. */
 typedef struct pr_header {
@@ -15,6 +16,12 @@ typedef struct pr_header {
     int *file_to_col;      /* per file field: schema column, -1 = ignored */
     uint16_t *col_to_file; /* per schema column: 1-based file column, 0 = absent */
     int usable;            /* 0 when the header has errors */
+    /* what spreadsheets leave behind: columns with an empty name (1 = no value
+       seen, 2 = a value was reported) and rows of nothing but separators */
+    uint8_t *unnamed;
+    unsigned long empty_line, empty_record;
+    long long empty_offset;
+    pr_ranges empty_rows;
 } pr_header;
 
 /*
@@ -40,11 +47,19 @@ int pr_header_next(pr_csvin *in, pr_header *h, int table, const char *file,
 /*
  * Check the fields of a data record that map to table columns and store the
  * valid ones into row (values in arena a). Reports field-count and value
- * problems. Returns 0, 1 if the record is unusable (wrong field count), or -1
- * when out of memory.
+ * problems. Returns 0, 1 if the record is unusable (wrong field count), 2 if
+ * it holds nothing but separators (skipped, reported by pr_header_finish),
+ * or -1 when out of memory.
  */
-int pr_record_to_row(const pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
+int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
                      peerreview_row *row, pr_sink *sink);
+
+/*
+ * At the end of a table read to its end: one empty-row warning for the rows
+ * of nothing but separators, one empty-column warning for the unnamed columns
+ * that held no value. 0 or -1 when out of memory.
+ */
+int pr_header_finish(pr_header *h, const char *file, pr_sink *sink);
 
 /* Report that a table file has no header (empty-file). */
 void pr_report_empty(pr_sink *sink, const char *file);
@@ -58,15 +73,22 @@ int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr
 
 /*
  * Add a review read from a file (r->ds set to ds while its values were
- * stored). 0 added; 1 its review_id is taken (reported at its own row; the
- * caller still owns r); -1 out of memory (reported).
+ * stored). 0 added; 1 its review_id is taken, by a review in ds or by a row
+ * in rejected (review_id -> spreadsheet row of a row that could not be read;
+ * may be NULL): reported at its own row, the caller still owns r; -1 out of
+ * memory (reported).
  */
-int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink);
+int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink,
+                     const pr_strmap *rejected);
 
 /* Paths */
 char *pr_path_join(const char *dir, const char *file);
 /* 1 if path ends in .csv (or .CSV): the flat form. */
 int pr_path_is_csv(const char *path);
+/* The last component of path (after the last '/'). */
+const char *pr_base_name(const char *path);
+/* 1 if a datapackage.json stands beside the file path (0 also when out of memory). */
+int pr_in_package(const char *path);
 
 /* Flat form */
 int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
@@ -74,7 +96,12 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
 int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
                    pr_buf *out);
 
-/* Descriptor metadata (datapackage.json): 0, PEERREVIEW_EIO (reported) or -1 (out of memory). */
-int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink);
+/*
+ * Descriptor metadata (datapackage.json): 0, PEERREVIEW_EIO (reported) or -1
+ * (out of memory). *found is set when the file exists; *listed gets bit t set
+ * for every table t whose file a resource's "path" names.
+ */
+int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink, int *found,
+                       unsigned *listed);
 
 #endif

@@ -41,6 +41,7 @@ struct peerreview_row {
     peerreview_review *review;
     uint64_t serial; /* unique per process, for bindings */
     uint8_t table;
+    uint8_t seq_auto; /* seq was chosen by the library: it follows the row's group (kind) */
     pr_src src;
     const char *v[]; /* one per column; v[0] of child rows is unused */
 };
@@ -72,6 +73,7 @@ struct peerreview_dataset {
     /* where the data was loaded from: file name and file column per column */
     char *src_file[PEERREVIEW_TABLE_COUNT];
     uint16_t *src_col[PEERREVIEW_TABLE_COUNT];
+    int loaded_flat; /* loaded from the flat form: formula warnings are about its cells */
     /* descriptor metadata kept for export */
     char *meta_name, *meta_title, *meta_description;
 };

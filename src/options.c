@@ -108,8 +108,8 @@ PEERREVIEW_API peerreview_status peerreview_options_set_delimiter(peerreview_opt
                                                                   char delimiter)
 {
     unsigned char c = (unsigned char)delimiter;
-    if (!o || c == '"' || !(c == '\t' || (c > 0x20 && c < 0x7F)) ||
-        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+    if (!o || c == '"' || !(c == '\t' || (c > 0x20 && c < 0x7F)) || (c >= '0' && c <= '9') ||
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
         return PEERREVIEW_EINVAL;
     o->delimiter = delimiter;
     return PEERREVIEW_OK;

@@ -68,6 +68,10 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
         return PEERREVIEW_ENOMEM;
     }
     int rc = pr_csvin_open(path, path, rd->o->max_field_size, &rd->sink, 0, &rd->in);
+    if (rc == 0 && pr_csvin_set_dialect(rd->in, rd->o)) {
+        pr_report_oom(&rd->sink, path);
+        rc = PEERREVIEW_ENOMEM;
+    }
     if (rc) {
         peerreview_reader_free(rd);
         return rc;
@@ -102,16 +106,27 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
     memset(rd->row->v, 0, ncols * sizeof rd->row->v[0]);
     memset(&rd->row->src, 0, sizeof rd->row->src);
     pr_record *rec;
-    int rc = pr_next_record(rd->in, rd->ds->src_file[rd->table], &rd->records, rd->o->max_records,
+    int rc;
+    do {
+        rc = pr_next_record(rd->in, rd->ds->src_file[rd->table], &rd->records, rd->o->max_records,
                             &rd->sink, &rec);
-    if (rc <= 0) {
-        rd->done = 1;
-        /* the file cannot be read on: not a row to skip */
-        return rc == PEERREVIEW_EDATA ? PEERREVIEW_EFORMAT : rc;
-    }
-    if (rec->bad)
-        return PEERREVIEW_EDATA;
-    rc = pr_record_to_row(&rd->h, rec, rd->ds->src_file[rd->table], &rd->arena, rd->row, &rd->sink);
+        if (rc == 0) {
+            rd->done = 1;
+            /* the end: warnings about skipped rows and columns go with it */
+            return pr_header_finish(&rd->h, rd->ds->src_file[rd->table], &rd->sink)
+                       ? PEERREVIEW_ENOMEM
+                       : 0;
+        }
+        if (rc < 0) {
+            rd->done = 1;
+            /* the file cannot be read on: not a row to skip */
+            return rc == PEERREVIEW_EDATA ? PEERREVIEW_EFORMAT : rc;
+        }
+        if (rec->bad)
+            return PEERREVIEW_EDATA;
+        rc = pr_record_to_row(&rd->h, rec, rd->ds->src_file[rd->table], &rd->arena, rd->row,
+                              &rd->sink);
+    } while (rc == 2); /* a row of nothing but separators */
     if (rc < 0 || rd->sink.oom) {
         rd->done = 1;
         return PEERREVIEW_ENOMEM;
@@ -123,7 +138,7 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
         unsigned f = rd->h.col_to_file[c];
         reported[c] = !rd->row->v[c] && f && rec->f[f - 1].len > 0;
     }
-    if (pr_rules_row(&rd->sink, rd->ds, rd->row, rd->row->v[0], reported)) {
+    if (pr_rules_row(&rd->sink, rd->ds, rd->row, rd->row->v[0], reported, 1)) {
         rd->done = 1;
         return PEERREVIEW_ENOMEM;
     }

@@ -129,7 +129,7 @@ static int rules_council(pr_sink *sink, const peerreview_dataset *ds, const peer
 }
 
 int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
-                 const char *id, const uint8_t *reported)
+                 const char *id, const uint8_t *reported, int formulas)
 {
     const pr_table *t = &pr_tables[row->table];
     for (size_t c = 0; c < t->ncols; c++) {
@@ -143,7 +143,7 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
             REPORT(ERR, PEERREVIEW_P_MISSING_VALUE, row, c, id,
                    "%s is required but empty; fill it in", col->name);
         }
-        if (col->type == PEERREVIEW_TYPE_TEXT && formula_start(row->v[c]))
+        if (formulas && col->type == PEERREVIEW_TYPE_TEXT && formula_start(row->v[c]))
             REPORT(WARN, PEERREVIEW_P_FORMULA_PREFIX, row, c, id,
                    "the text starts with '%c', which a spreadsheet may run as a formula; "
                    "export with the spreadsheet-safe option before opening it in Excel",
@@ -158,6 +158,15 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
     if (row->table == PEERREVIEW_REVIEW_COUNCILS)
         return rules_council(sink, ds, row, id);
     return 0;
+}
+
+/* The spreadsheet cell a row's column came from ("C5"), or "" when not from a file. */
+static void src_cell(const peerreview_dataset *ds, const peerreview_row *row, size_t col, char *buf)
+{
+    buf[0] = '\0';
+    if (row->src.line && row->src.record)
+        pr_cell_name(row->src.column ? row->src.column : pr_src_column(ds, row->table, col),
+                     row->src.record, buf);
 }
 
 static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const peerreview_review *r,
@@ -186,12 +195,15 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const pee
             continue;
         if (prev && pr_row_key_cmp(prev, row) == 0) {
             pr_where w = pr_row_where(ds, row, seqc);
+            char cell[32];
+            src_cell(ds, prev, seqc, cell);
             if (pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
                           "%s%s%sduplicate key: review %s already has a row in %s with %s%s%sseq "
-                          "%s%s; renumber one of them",
+                          "%s%s%s%s; renumber one of them",
                           who(row), who_id(row, id), who_sep(row), id, pr_tables[table].file,
                           g ? "kind " : "", g ? (row->v[g] ? row->v[g] : "(none)") : "",
-                          g ? " and " : "", s, prev->src.line ? " (see the earlier row)" : "")) {
+                          g ? " and " : "", s, cell[0] ? " (first in cell " : "", cell,
+                          cell[0] ? ")" : "")) {
                 pr_free(idx);
                 return -1;
             }
@@ -241,7 +253,61 @@ static int count_rule(pr_sink *sink, const peerreview_dataset *ds, const peerrev
     return 0;
 }
 
-int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds)
+/*
+ * Formula risk in the flat form: a list cell starts with the first line
+ * column of its first row in key order (flat.c writes them so), and only the
+ * start of a cell is run as a formula. Reported as the flat column.
+ */
+static int formula_flat_cells(pr_sink *sink, const peerreview_dataset *ds,
+                              const peerreview_review *r)
+{
+    for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++) {
+        const pr_rowlist *l = &r->kids[t];
+        if (!l->n)
+            continue;
+        size_t *idx = pr_sorted_children(r, t);
+        if (!idx) {
+            pr_report_oom(sink, NULL);
+            return -1;
+        }
+        size_t first = 1, g = pr_tables[t].group_col;
+        while (first < pr_tables[t].ncols && !pr_flat_line_col(t, first))
+            first++;
+        int rc = 0;
+        for (size_t k = 0; k < l->n && !rc; k++) {
+            const peerreview_row *row = l->v[idx[k]];
+            if (k && !(g && l->v[idx[k - 1]]->v[g] != row->v[g]))
+                continue; /* not the first line of its cell */
+            const char *v = row->v[first];
+            if (!formula_start(v))
+                continue;
+            pr_where w = pr_row_where(ds, row, first);
+            w.field = g ? row->v[g] : pr_tables[t].flat_name;
+            if (!w.field)
+                continue;
+            rc = pr_report(sink, WARN, PEERREVIEW_P_FORMULA_PREFIX, &w,
+                           "%s%s%sthe cell starts with '%c', which a spreadsheet may run as a "
+                           "formula; export with the spreadsheet-safe option before opening it "
+                           "in Excel",
+                           who(row), who_id(row, r->row->v[PR_R_REVIEW_ID]), who_sep(row),
+                           v[0] == '\t' || v[0] == '\r' ? ' ' : v[0]);
+        }
+        pr_free(idx);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+/* The file the reviews came from, as messages name it. */
+static const char *reviews_source(const peerreview_dataset *ds)
+{
+    if (ds->loaded_flat && ds->src_file[PEERREVIEW_REVIEWS])
+        return ds->src_file[PEERREVIEW_REVIEWS];
+    return ds->src_file[PEERREVIEW_REVIEWS] ? "reviews.csv" : "the dataset";
+}
+
+int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadinfo *info)
 {
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
@@ -254,11 +320,15 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id, "%s",
                        "parent_review_id names the review itself; give the review it follows "
                        "up");
-            else if (!p)
+            else if (!p && info &&
+                     (info->reviews_partial ||
+                      (info->rejected && pr_strmap_get(info->rejected, parent, strlen(parent))))) {
+                /* the row it names could not be read: reported there */
+            } else if (!p)
                 REPORT(ERR, PEERREVIEW_P_FOREIGN_KEY, row, PR_R_PARENT, id,
-                       "parent_review_id \"%s\" is not a review_id in reviews.csv; add that "
+                       "parent_review_id \"%s\" is not a review_id in %s; add that "
                        "review or correct the id",
-                       parent);
+                       parent, reviews_source(ds));
             else if (p->row->v[PR_R_STAGE] && strcmp(p->row->v[PR_R_STAGE], "initial") != 0)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id,
                        "parent review \"%s\" has stage \"%s\"; a progress review must follow "
@@ -268,6 +338,8 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds)
         for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
             if (rules_children(sink, ds, r, t))
                 return -1;
+        if (ds->loaded_flat && formula_flat_cells(sink, ds, r))
+            return -1;
         if (count_rule(sink, ds, row, "recommendation_count", count_kind(r, "recommendation"),
                        "recommendation items") ||
             count_rule(sink, ds, row, "team_size", r->kids[PEERREVIEW_TEAM_MEMBERS].n,
@@ -296,7 +368,9 @@ static int rule_sizes(pr_sink *sink, const peerreview_dataset *ds, const peerrev
 static int check_row_all(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
                          const char *id, size_t max_field)
 {
-    return rule_sizes(sink, ds, row, id, max_field) || pr_rules_row(sink, ds, row, id, NULL);
+    int formulas = !(ds->loaded_flat && row->table != PEERREVIEW_REVIEWS);
+    return rule_sizes(sink, ds, row, id, max_field) ||
+           pr_rules_row(sink, ds, row, id, NULL, formulas);
 }
 
 int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink)
@@ -311,7 +385,7 @@ int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_si
                 if (check_row_all(sink, ds, r->kids[t].v[k], id, o->max_field_size))
                     break;
     }
-    if (!sink->stop && pr_rules_dataset(sink, ds))
+    if (!sink->stop && pr_rules_dataset(sink, ds, NULL))
         pr_report_oom(sink, NULL);
     if (sink->oom)
         return PEERREVIEW_ENOMEM;

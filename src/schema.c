@@ -225,6 +225,13 @@ size_t pr_seq_col(int table)
     return table == PEERREVIEW_ITEMS ? PR_I_SEQ : PR_C_SEQ;
 }
 
+int pr_flat_line_col(int table, size_t col)
+{
+    return table > PEERREVIEW_REVIEWS && table < PEERREVIEW_TABLE_COUNT && col > 0 &&
+           col < pr_tables[table].ncols && col != pr_seq_col(table) &&
+           col != pr_tables[table].group_col;
+}
+
 int pr_col_index(int table, const char *name, size_t len)
 {
     if (table < 0 || table >= PEERREVIEW_TABLE_COUNT || !name)

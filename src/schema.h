@@ -66,6 +66,12 @@ enum {
 
 /* Index of the seq column of a child table. */
 size_t pr_seq_col(int table);
+/*
+ * 1 if a line of the flat form's list cell carries column col of child table
+ * table: every column but review_id, seq and the group column (items' kind,
+ * which the list column itself names). See doc/flat-format.md.
+ */
+int pr_flat_line_col(int table, size_t col);
 /* Index of name in the table, or -1. */
 int pr_col_index(int table, const char *name, size_t len);
 /* Index of value in a NULL-terminated enum list, or -1. */

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -120,6 +122,30 @@ static long long offset_of(const char *hay, const char *needle)
 /* ---- packages ---- */
 
 /* A temp folder with the sample's datapackage.json and nothing else. */
+/*
+ * The datapackage.json of pkg_dir lists all six tables, so every table is
+ * written as just its header (a table with no rows) for tests to replace; a
+ * missing table is an error of its own (test_missing_table).
+ */
+static void add_missing_tables(const char *dir)
+{
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
+        char *path = path_join(dir, peerreview_table_file(t));
+        struct stat st;
+        if (lstat(path, &st) != 0) {
+            char hdr[1024] = "";
+            for (size_t c = 0; c < peerreview_column_count(t); c++) {
+                if (c)
+                    strcat(hdr, ",");
+                strcat(hdr, peerreview_column_name(t, c));
+            }
+            strcat(hdr, "\r\n");
+            write_file(dir, peerreview_table_file(t), hdr, (size_t)-1);
+        }
+        free(path);
+    }
+}
+
 static char *pkg_dir(void)
 {
     char *dir = tmp_dir();
@@ -130,6 +156,7 @@ static char *pkg_dir(void)
     write_file(dir, "datapackage.json", data, len);
     free(data);
     free(src);
+    add_missing_tables(dir);
     return dir;
 }
 
@@ -315,13 +342,23 @@ static void test_io_error_missing_reviews(void **state)
     (void)state;
     int rc;
     char *dir;
-    /* child tables present, reviews.csv missing */
-    peerreview_diag *d = load_files(NULL, &rc, &dir, "items.csv", ITEMS_HDR "\r\n", NULL);
-    assert_int_equal(rc, PEERREVIEW_EIO);
+    /* child tables present, reviews.csv missing: one missing-table error, and
+       no foreign-key error for each child row (one cause, one problem) */
+    dir = tmp_dir();
+    add_missing_tables(dir);
+    char *reviews = path_join(dir, "reviews.csv");
+    unlink(reviews);
+    free(reviews);
+    write_file(dir, "items.csv",
+               ITEMS_HDR "\r\nx-1,strength,1,A\r\nx-1,strength,2,B\r\ny-2,strength,1,C\r\n",
+               (size_t)-1);
+    peerreview_diag *d = load_dir(dir, NULL, &rc, NULL);
+    assert_int_equal(rc, PEERREVIEW_EDATA);
     const peerreview_problem *p =
-        expect_problem(d, PEERREVIEW_P_IO_ERROR, "/reviews.csv", 0, 0, NULL);
-    check(p, ERROR, 0, ANY_OFFSET, "cannot open", NULL);
+        expect_problem(d, PEERREVIEW_P_MISSING_TABLE, "/reviews.csv", 0, 0, NULL);
+    check(p, ERROR, 0, ANY_OFFSET, "no reviews.csv", NULL);
     assert_int_equal(peerreview_diag_errors(d), 1);
+    assert_int_equal(peerreview_diag_count(d), 1);
     done(d, dir);
 }
 
@@ -1638,6 +1675,24 @@ static void test_reordered_columns(void **state)
     done(d, dir);
 }
 
+/* The sample in a new folder, with one table file renamed (to NULL: removed). */
+static char *sample_renamed(const char *file, const char *to)
+{
+    char *dir = tmp_dir();
+    copy_sample(dir);
+    char *from = path_join(dir, file);
+    if (to) {
+        char *dest = path_join(dir, to);
+        assert_int_equal(rename(from, dest), 0);
+        free(dest);
+    } else {
+        assert_int_equal(remove(from), 0);
+    }
+    free(from);
+    return dir;
+}
+
+/* Issue 7, defect 1: a missing table never loads as an empty one silently. */
 static void test_missing_child_tables(void **state)
 {
     (void)state;
@@ -1646,6 +1701,7 @@ static void test_missing_child_tables(void **state)
     int rc;
     char *dir;
     peerreview_dataset *ds;
+    /* every table there, the child tables with no rows: fine */
     dir = pkg_dir();
     write_file(dir, "reviews.csv", csv, (size_t)-1);
     peerreview_diag *d = load_dir(dir, NULL, &rc, &ds);
@@ -1657,32 +1713,89 @@ static void test_missing_child_tables(void **state)
     peerreview_dataset_free(ds);
     done(d, dir);
 
-    /* the sample without items.csv: everything else loads */
+    /* the sample without items.csv or sources.csv: datapackage.json lists them, so the
+       package is incomplete (it used to load with no items, and a save dropped them) */
+    static const char *const gone[] = {"items.csv", "sources.csv"};
+    for (size_t k = 0; k < 2; k++) {
+        dir = sample_renamed(gone[k], NULL);
+        d = load_dir(dir, NULL, &rc, NULL);
+        assert_int_equal(rc, PEERREVIEW_EDATA);
+        char want[64];
+        snprintf(want, sizeof want, "/%s", gone[k]);
+        const peerreview_problem *p =
+            expect_problem(d, PEERREVIEW_P_MISSING_TABLE, want, 0, 0, NULL);
+        check(p, ERROR, 0, ANY_OFFSET, gone[k], "datapackage.json lists it");
+        assert_int_equal(peerreview_diag_count(d), 1);
+        done(d, dir);
+    }
+
+    /* items.csv renamed Items.csv: the error, and a warning naming the file */
+    dir = sample_renamed("items.csv", "Items.csv");
+    d = load_dir(dir, NULL, &rc, NULL);
+    assert_int_equal(rc, PEERREVIEW_EDATA);
+    expect_problem(d, PEERREVIEW_P_MISSING_TABLE, "/items.csv", 0, 0, NULL);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_UNKNOWN_FILE, "/Items.csv", 0, 0, NULL);
+    check(p, WARNING, 0, ANY_OFFSET,
+          "Items.csv is not part of this package; did you mean items.csv?", NULL);
+    assert_int_equal(peerreview_diag_errors(d), 1);
+    assert_int_equal(peerreview_diag_warnings(d), 1);
+    done(d, dir);
+
+    /* any other .csv: a warning, no guess when nothing is close */
     dir = tmp_dir();
     copy_sample(dir);
-    char *items = path_join(dir, "items.csv");
-    assert_int_equal(remove(items), 0);
-    free(items);
+    write_file(dir, "notes.csv", "a,b\r\n", (size_t)-1);
+    write_file(dir, "item.CSV", "a,b\r\n", (size_t)-1);
+    write_file(dir, "notes.txt", "not a table", (size_t)-1);
+    d = load_dir(dir, NULL, &rc, NULL);
+    assert_int_equal(rc, PEERREVIEW_OK);
+    p = expect_problem(d, PEERREVIEW_P_UNKNOWN_FILE, "/notes.csv", 0, 0, NULL);
+    check(p, WARNING, 0, ANY_OFFSET, "notes.csv is not part of this package", "tables are");
+    p = expect_problem(d, PEERREVIEW_P_UNKNOWN_FILE, "/item.CSV", 0, 0, NULL);
+    check(p, WARNING, 0, ANY_OFFSET, "did you mean items.csv?", NULL);
+    assert_int_equal(peerreview_diag_count(d), 2);
+    done(d, dir);
+
+    /* no datapackage.json: a missing child table is a warning and means no rows */
+    dir = tmp_dir();
+    write_file(dir, "reviews.csv", csv, (size_t)-1);
     d = load_dir(dir, NULL, &rc, &ds);
     assert_int_equal(rc, PEERREVIEW_OK);
-    assert_int_equal(peerreview_diag_count(d), 0);
-    assert_int_equal(peerreview_dataset_count(ds), 30);
-    size_t nitems = 0, nteam = 0;
-    for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
-        nitems += peerreview_review_child_count(peerreview_dataset_review(ds, i), PEERREVIEW_ITEMS);
-        nteam += peerreview_review_child_count(peerreview_dataset_review(ds, i),
-                                               PEERREVIEW_TEAM_MEMBERS);
-    }
-    assert_int_equal(nitems, 0);
-    assert_int_equal(nteam, 25);
+    assert_int_equal(count_code(d, PEERREVIEW_P_MISSING_TABLE), 5);
+    assert_int_equal(peerreview_diag_warnings(d), 5);
+    p = expect_problem(d, PEERREVIEW_P_MISSING_TABLE, "/items.csv", 0, 0, NULL);
+    check(p, WARNING, 0, ANY_OFFSET, "items.csv is missing", "no rows");
+    assert_int_equal(
+        peerreview_review_child_count(peerreview_dataset_review(ds, 0), PEERREVIEW_ITEMS), 0);
     peerreview_dataset_free(ds);
     done(d, dir);
 
-    /* no datapackage.json either: the CSV files carry the data */
+    /* a child table given on its own is one table of a package */
     dir = tmp_dir();
-    write_file(dir, "reviews.csv", csv, (size_t)-1);
-    d = load_dir(dir, NULL, &rc, NULL);
+    write_file(dir, "items.csv", ITEMS_HDR "\r\n", (size_t)-1);
+    char *items = path_join(dir, "items.csv");
+    d = load_dir(items, NULL, &rc, NULL);
+    assert_int_equal(rc, PEERREVIEW_EIO);
+    p = expect_problem(d, PEERREVIEW_P_IO_ERROR, "/items.csv", 0, 0, NULL);
+    check(p, ERROR, 0, ANY_OFFSET, "items.csv is one table of a package; give the package folder",
+          NULL);
+    assert_int_equal(peerreview_diag_count(d), 1);
+    free(items);
+    done(d, dir);
+
+    /* ... but beside reviews.csv it names the package, as beside datapackage.json */
+    dir = tmp_dir();
+    copy_sample(dir);
+    char *desc = path_join(dir, "datapackage.json");
+    assert_int_equal(remove(desc), 0);
+    free(desc);
+    items = path_join(dir, "items.csv");
+    d = load_dir(items, NULL, &rc, &ds);
     assert_int_equal(rc, PEERREVIEW_OK);
+    assert_int_equal(peerreview_dataset_count(ds), 30);
+    peerreview_dataset_free(ds);
+    free(items);
     done(d, dir);
     free(csv);
     free(r1);

@@ -175,11 +175,14 @@ class TestLoad(TempDirTest):
 
     def test_options(self):
         pkg = self.sample_copy()
-        self.patch(pkg, "reviews.csv", b"review_id,", b"extra,review_id,")
-        self.patch(pkg, "reviews.csv", b"\r\ne10000034-csg", b"\r\nx,e10000034-csg")
+        # a bad seq in every review's first focus item: many errors to cap
+        path = os.path.join(pkg, "items.csv")
+        with open(path, "rb") as f:
+            data = f.read()
+        with open(path, "wb") as f:
+            f.write(data.replace(b",focus,1,", b",focus,one,"))
         with self.assertRaises(peerreview.DataError):
             peerreview.load(pkg)
-        # every other row now lacks a field, so unknown columns alone do not save it:
         probs = peerreview.validate(pkg, max_problems=3)
         self.assertEqual(len(probs), 3)
         probs = peerreview.validate(pkg, max_problems=0)
