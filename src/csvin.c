@@ -164,18 +164,7 @@ int pr_csvin_open(const char *path, const char *name, size_t max_field, pr_sink 
         pr_csvin_free(c);
         if (e == ENOENT && missing_ok)
             return PEERREVIEW_ENOTFOUND;
-        pr_where w = PR_WHERE_NONE;
-        w.file = name;
-        pr_buf advice = PR_BUF_INIT;
-        if (pr_io_explain(&advice, e, path, 0)) {
-            pr_buf_free(&advice);
-            pr_report_oom(sink, name);
-            return PEERREVIEW_ENOMEM;
-        }
-        pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                  "cannot open the file: %s; %s", strerror(e), pr_buf_str(&advice));
-        pr_buf_free(&advice);
-        return PEERREVIEW_EIO;
+        return pr_io_report_open(sink, name, path, e);
     }
     *out = c;
     return 0;

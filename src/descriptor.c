@@ -337,11 +337,8 @@ int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink, 
         if (errno == ENOENT)
             return 0; /* optional: the CSV files carry the data */
         *found = 1;
-        if (pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                      "cannot open the file: %s; check that it is a readable file",
-                      strerror(errno)))
-            return -1;
-        return PEERREVIEW_EIO;
+        return pr_io_report_open(sink, path, path, errno) == PEERREVIEW_ENOMEM ? -1
+                                                                               : PEERREVIEW_EIO;
     }
     pr_buf b = PR_BUF_INIT;
     char chunk[8192];

@@ -215,6 +215,22 @@ int pr_io_explain(pr_buf *msg, int err, const char *path, int writing)
     return r ? -1 : 0;
 }
 
+int pr_io_report_open(pr_sink *sink, const char *name, const char *path, int err)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.file = name;
+    pr_buf advice = PR_BUF_INIT;
+    int fail = pr_io_explain(&advice, err, path, 0) ||
+               pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                         "cannot open the file: %s; %s", strerror(err), pr_buf_str(&advice));
+    pr_buf_free(&advice);
+    if (fail) {
+        pr_report_oom(sink, name);
+        return PEERREVIEW_ENOMEM;
+    }
+    return PEERREVIEW_EIO;
+}
+
 /* ---- atomic file sets ---- */
 
 typedef struct pr_outfile {

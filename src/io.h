@@ -54,6 +54,13 @@ int pr_io_list_dir(const char *dir, char ***names, size_t *n);
 int pr_io_explain(pr_buf *msg, int err, const char *path, int writing);
 
 /*
+ * Report that path (called name in problems) could not be opened for
+ * reading with error err, with pr_io_explain's advice. Returns
+ * PEERREVIEW_EIO, or PEERREVIEW_ENOMEM when out of memory.
+ */
+int pr_io_report_open(pr_sink *sink, const char *name, const char *path, int err);
+
+/*
  * A set of files replaced together: each file is written in full to a
  * temporary file beside its target (write, fsync, close checked); commit
  * renames them all over their targets and syncs the folders. On any failure
