@@ -12,7 +12,7 @@ as attributes and five ordered child lists (``councils``, ``team``,
     for item in review.items:
         print(item.kind, item.seq, item.text)
     review.items.append(kind="recommendation", text="Publish the action plan")
-    ds.save("out-package")                           # or form="flat"
+    ds.save("out-package")            # a folder; "out.csv" would be one flat file
 
 Errors are exceptions: :class:`DataError` (with ``.problems``, each a
 :class:`Problem` with file, line, column and field) when the data breaks a rule,
@@ -518,8 +518,14 @@ class Dataset:
                 raise NotFoundError("no review with review_id %r" % review_id) from None  # noqa: F821
             self._changes += 1
 
-    def save(self, path, form="package", spreadsheet_safe=False):
-        """Save as a package folder (``form="package"``) or one flat CSV file (``"flat"``).
+    def save(self, path, form=None, spreadsheet_safe=False):
+        """Save as a package folder or as one flat CSV file.
+
+        With no ``form`` the path chooses, exactly as the C library and the
+        ``peerreview`` command do: a path ending in ``.csv``, or an existing
+        regular file, gets the flat form (so a dataset loaded from a flat
+        file saves back to it); anything else is a package folder, created
+        if absent. ``form="package"`` or ``form="flat"`` forces a form.
 
         Files are replaced atomically: on failure nothing changes. Raises
         :class:`DataError` if the dataset has errors, ``UnsupportedError`` (a
@@ -527,9 +533,11 @@ class Dataset:
         failure. ``spreadsheet_safe=True`` neutralises formula-like text and
         writes a BOM for Excel (lossy). Runs without holding the GIL.
         """
-        if form not in ("package", "flat"):
-            raise ValueError("form must be 'package' or 'flat', not %r" % (form,))
-        opts = _options({}, form=form, spreadsheet_safe=spreadsheet_safe)
+        if form is not None and form not in ("package", "flat"):
+            raise ValueError("form must be None (chosen from the path), 'package' or 'flat', "
+                             "not %r" % (form,))
+        opts = _options({}, form="auto" if form is None else form,
+                        spreadsheet_safe=spreadsheet_safe)
         with self._lock:
             _call(_c.peerreview_save, self._ptr, _path(path), opts)
 

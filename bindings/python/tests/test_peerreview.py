@@ -395,6 +395,54 @@ class TestSave(TempDirTest):
         with self.assertRaises(ValueError):
             ds.save(os.path.join(self.tmp, "x"), form="xml")
 
+    def test_save_without_form_chooses_from_the_path(self):
+        ds = peerreview.load(SAMPLE)
+        for name in ("out.csv", "OUT.CSV"):
+            path = os.path.join(self.tmp, name)
+            ds.save(path)
+            self.assertTrue(os.path.isfile(path), name + " should be one flat file")
+            self.assertTrue(read(path).startswith(b"review_id,"), name)
+            self.assertEqual(len(peerreview.load(path)), 30)
+        pkg = os.path.join(self.tmp, "pkg")
+        ds.save(pkg)
+        self.assertTrue(os.path.isfile(os.path.join(pkg, "datapackage.json")))
+        # a form given still wins over the path
+        forced = os.path.join(self.tmp, "forced.csv")
+        ds.save(forced, form="package")
+        self.assertTrue(os.path.isfile(os.path.join(forced, "reviews.csv")))
+        flat = os.path.join(self.tmp, "flat-without-suffix")
+        ds.save(flat, form="flat")
+        self.assertTrue(os.path.isfile(flat))
+        for bad in ("auto", "csv", ""):
+            with self.assertRaises(ValueError) as cm:
+                ds.save(os.path.join(self.tmp, "bad"), form=bad)
+            self.assertIn("form", str(cm.exception))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "bad")))
+
+    def test_flat_file_saved_back_to_its_own_path(self):
+        flat = os.path.join(self.tmp, "reviews-flat.csv")
+        peerreview.load(SAMPLE).save(flat, form="flat")
+        ds = peerreview.load(flat)
+        ds["e10000034-csg-2015-04"].notes = "edited in Python"
+        ds.save(flat)
+        self.assertTrue(os.path.isfile(flat))
+        self.assertEqual(peerreview.load(flat)["e10000034-csg-2015-04"].notes, "edited in Python")
+
+    # PENDING MERGE: peerreview_save on main learns "an existing regular file is
+    # the flat form" (issue 7). Until that C change is merged the C library
+    # picks a package for this path and the save fails with FileError; once it
+    # is merged this test passes: remove the decorator then.
+    @unittest.expectedFailure
+    def test_existing_file_without_csv_suffix_is_saved_flat(self):
+        flat = os.path.join(self.tmp, "reviews.txt")
+        peerreview.load(SAMPLE).save(flat, form="flat")
+        ds = peerreview.load(flat)  # an existing file that is not a package's is flat
+        self.assertEqual(len(ds), 30)
+        ds["e10000034-csg-2015-04"].notes = "edited in Python"
+        ds.save(flat)
+        self.assertTrue(os.path.isfile(flat))
+        self.assertEqual(peerreview.load(flat)["e10000034-csg-2015-04"].notes, "edited in Python")
+
     def test_spreadsheet_safe(self):
         ds = peerreview.load(SAMPLE)
         ds["e10000034-csg-2015-04"].notes = "=cmd()"
