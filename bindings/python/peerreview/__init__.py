@@ -67,7 +67,10 @@ class Error(Exception):
         self.problems = []
 
     def __str__(self):
-        text = super().__str__()
+        # KeyError.__str__ quotes its argument like a dict key ('already
+        # exists'); these messages are sentences, so print them plainly.
+        # Other bases keep their own form (OSError's "[Errno 2] ...").
+        text = Exception.__str__(self) if isinstance(self, KeyError) else super().__str__()
         errors = [p for p in self.problems if p.severity == "error"]
         if errors:
             text += ": " + str(errors[0])
@@ -114,8 +117,6 @@ def _build_error_classes():
             bases = (Error,) if base is None else (base,) if issubclass(base, Error) else (Error, base)
             doc = "Raised when the C library reports %s (%s)." % (cname, _c.peerreview_strerror(status))
             cls = type(name, bases, {"__doc__": doc, "__module__": __name__})
-            if base is KeyError:
-                cls.__str__ = Error.__str__  # KeyError would repr() the message
         cls.status = cname
         by_status[status] = cls
         globals()[cls.__name__] = cls
@@ -334,6 +335,8 @@ def _set_checked(setter, ptr, name, cvalue):
     """Set an already converted value (see _to_c); a rule it breaks is a ValueError."""
     try:
         _call(setter, ptr, name, cvalue)
+    except ExistsError:  # noqa: F821 - generated above; only review_id is unique
+        raise ExistsError('%s "%s" already exists' % (name, cvalue)) from None  # noqa: F821
     except DataError as e:
         msgs = "; ".join(p.message for p in e.problems) or str(e)
         err = InvalidValueError("%s: %s" % (name, msgs))
@@ -499,7 +502,11 @@ class Dataset:
         if review._ds is not None:
             raise ValueError("review %r already belongs to a dataset" % review._id)
         with self._lock:
-            _call(_c.peerreview_dataset_add, self._ptr, review._own)
+            try:
+                _call(_c.peerreview_dataset_add, self._ptr, review._own)
+            except ExistsError:  # noqa: F821 - generated above
+                raise ExistsError('review_id "%s" already exists'  # noqa: F821
+                                  % _c.peerreview_review_value(review._own, 0)) from None
             review._own.thisown = False  # the dataset owns it now
             review._attach(self)
             self._changes += 1
@@ -515,7 +522,8 @@ class Dataset:
             try:
                 _c.peerreview_dataset_remove(self._ptr, review_id)
             except NotFoundError:  # noqa: F821 - generated above
-                raise NotFoundError("no review with review_id %r" % review_id) from None  # noqa: F821
+                raise NotFoundError('no review with review_id "%s"'  # noqa: F821
+                                    % review_id) from None
             self._changes += 1
 
     def save(self, path, form=None, spreadsheet_safe=False):

@@ -83,6 +83,53 @@ class TestModule(unittest.TestCase):
             self.assertTrue(issubclass(cls, peerreview.Error))
             self.assertEqual(cls.status, peerreview.capi.peerreview_status_name(status))
 
+    def test_exceptions_print_plain_messages(self):
+        problem = peerreview.Problem("error", "duplicate-key", field="review_id",
+                                     message='review_id "x" is already used by another review')
+        for status in range(peerreview.capi.PEERREVIEW_STATUS_MIN, 0):
+            cls = peerreview._ERRORS[status]
+            e = cls("already exists")
+            # never KeyError's quoted form 'already exists'
+            self.assertEqual(str(e), "already exists", cls.__name__)
+            self.assertEqual(repr(e), "%s('already exists')" % cls.__name__)
+            e.problems = [problem]
+            self.assertEqual(str(e), 'already exists: error: review_id: review_id "x" is already '
+                                     'used by another review [duplicate-key]', cls.__name__)
+            self.assertEqual(repr(e), "%s('already exists')" % cls.__name__)
+            self.assertEqual(str(cls()), "", cls.__name__)
+        # the Python bases they had are kept
+        self.assertTrue(issubclass(peerreview.ExistsError, KeyError))
+        self.assertTrue(issubclass(peerreview.NotFoundError, KeyError))
+        self.assertTrue(issubclass(peerreview.InvalidArgumentError, ValueError))
+        self.assertEqual(str(peerreview.FileError(2, "No such file")), "[Errno 2] No such file")
+        e = peerreview.InvalidValueError('team_size: "0" is below the minimum 1')
+        e.problems = [problem]  # the message already says it all
+        self.assertEqual(str(e), 'team_size: "0" is below the minimum 1')
+        self.assertEqual(repr(e), "InvalidValueError('team_size: \"0\" is below the minimum 1')")
+        e = peerreview.DataError("the data has errors")
+        self.assertEqual(str(e), "the data has errors")
+        self.assertEqual(repr(e), "DataError('the data has errors')")
+
+    def test_failing_calls_raise_plain_messages(self):
+        ds = peerreview.load(SAMPLE)
+        with self.assertRaises(peerreview.ExistsError) as cm:
+            ds.add(peerreview.Review(review_id="e10000034-csg-2015-04", review_type="other",
+                                     stage="initial"))
+        self.assertIsInstance(cm.exception, KeyError)
+        self.assertEqual(str(cm.exception), 'review_id "e10000034-csg-2015-04" already exists')
+        review = ds["e10000031-cpc-2014-09"]
+        with self.assertRaises(peerreview.ExistsError) as cm:
+            review.review_id = "e10000034-csg-2015-04"
+        self.assertEqual(str(cm.exception), 'review_id "e10000034-csg-2015-04" already exists')
+        self.assertEqual(review.review_id, "e10000031-cpc-2014-09")
+        with self.assertRaises(peerreview.NotFoundError) as cm:
+            ds.remove("nope")
+        self.assertIsInstance(cm.exception, KeyError)
+        self.assertEqual(str(cm.exception), 'no review with review_id "nope"')
+        with self.assertRaises(peerreview.DataError) as cm:
+            ds.add(peerreview.Review(review_type="other"))
+        self.assertFalse(str(cm.exception).startswith("'"), str(cm.exception))
+
     def test_help_reads_well(self):
         self.assertIn("load", peerreview.__doc__)
         for name in peerreview.__all__:
