@@ -39,7 +39,17 @@ __all__ = [
     "InvalidValueError",
     "TABLES",
     "columns",
-]
+]  # the generated exception and row classes are appended below
+
+
+def __dir__():
+    """Only the public names, so that dir() and tab completion show the API.
+
+    The helpers, the ``capi`` wrapper and the modules imported here stay
+    reachable as attributes; they are just not advertised.
+    """
+    return sorted(__all__ + ["__version__"])
+
 
 __version__ = _c.peerreview_version()
 if __version__ != _c.PEERREVIEW_VERSION:  # pragma: no cover - checked in C at import too

@@ -130,6 +130,29 @@ class TestModule(unittest.TestCase):
             ds.add(peerreview.Review(review_type="other"))
         self.assertFalse(str(cm.exception).startswith("'"), str(cm.exception))
 
+    def test_dir_lists_the_public_names_only(self):
+        import types
+        names = dir(peerreview)
+        self.assertEqual(names, sorted(names))
+        self.assertEqual(set(names), set(peerreview.__all__) | {"__version__"})
+        for hidden in ("capi", "_capi", "_c", "os", "threading", "_options", "_call", "_ERRORS"):
+            self.assertNotIn(hidden, names)
+        # __all__ is complete and correct: every public object defined here, once
+        self.assertEqual(len(peerreview.__all__), len(set(peerreview.__all__)))
+        public = {n for n, v in vars(peerreview).items()
+                  if not n.startswith("_") and not isinstance(v, types.ModuleType)}
+        self.assertEqual(set(peerreview.__all__), public)
+        for name in ("load", "validate", "Dataset", "Review", "Problem", "columns", "TABLES",
+                     "ExistsError", "NotFoundError", "ItemsRow"):
+            self.assertIn(name, peerreview.__all__)
+        namespace = {}
+        exec("from peerreview import *", namespace)
+        self.assertEqual(set(namespace) - {"__builtins__"}, set(peerreview.__all__))
+        # hidden, not gone
+        self.assertTrue(callable(peerreview.capi.peerreview_version))
+        import pydoc
+        self.assertIn("class Dataset", pydoc.render_doc(peerreview, renderer=pydoc.plaintext))
+
     def test_help_reads_well(self):
         self.assertIn("load", peerreview.__doc__)
         for name in peerreview.__all__:
