@@ -430,7 +430,8 @@ class Dataset:
     """An ordered set of reviews indexed by ``review_id``.
 
     ``len(ds)``, ``for review in ds``, ``ds[review_id]``, ``review_id in ds``,
-    :meth:`add`, :meth:`remove`, :meth:`save`, :meth:`validate`, :meth:`table`.
+    :meth:`add`, :meth:`remove`, :meth:`save`, :meth:`validate`, :meth:`table`,
+    :meth:`dataframe` (with pandas).
     Changing the dataset while iterating over it raises ``RuntimeError``.
     A dataset may be used from several threads: calls on it are serialised.
     """
@@ -572,7 +573,8 @@ class Dataset:
         """Rows of one table in export order, as dicts of all its columns.
 
         Child tables include ``review_id``. Empty cells are None, integers are
-        int. Ready for ``pandas.DataFrame(ds.table("items"))``.
+        int. :meth:`dataframe` gives the same rows as a ``pandas.DataFrame``
+        with integer columns typed ``Int64``.
         """
         t = _c.peerreview_table_lookup(name)
         if t < 0:
@@ -593,6 +595,32 @@ class Dataset:
                     rows.append({c: _to_python(t, c, _c.peerreview_row_value(row, k))
                                  for k, c in enumerate(cols)})
         return rows
+
+    def dataframe(self, name):
+        """The rows of :meth:`table` as a ``pandas.DataFrame``.
+
+        Columns come in schema order (an empty table too). Integer columns
+        have pandas' nullable ``Int64`` dtype (``pandas.NA`` when empty); the
+        others hold str, or None when empty (``object`` dtype; dates stay
+        text, keeping their precision). pandas is imported only here and is
+        never required: without it this raises ``ImportError``, and
+        ``table(name)`` gives the same rows as dicts.
+        """
+        t = _c.peerreview_table_lookup(name)
+        if t < 0:
+            raise ValueError("unknown table %r; tables are %s" % (name, ", ".join(TABLES)))
+        try:
+            import pandas
+        except ImportError as e:
+            raise ImportError("Dataset.dataframe() needs pandas, which cannot be imported (%s); "
+                              "Dataset.table() gives the same rows as dicts without pandas"
+                              % e, name="pandas") from None
+        rows = self.table(name)
+        return pandas.DataFrame(
+            {c: pandas.Series([row[c] for row in rows],
+                              dtype="Int64" if c in _INTEGER[t] else object)
+             for c in _COLUMNS[t]},
+            columns=list(_COLUMNS[t]))
 
 
 def _row_key(table, row):

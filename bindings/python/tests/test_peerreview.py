@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 import unittest
+from unittest import mock
 
 import peerreview
 
@@ -378,6 +379,75 @@ class TestEdit(TempDirTest):
         except ImportError:
             return
         self.assertEqual(len(pandas.DataFrame(items)), 40)
+
+
+def integer_columns(table):
+    """The integer columns of a table, as the C schema describes them."""
+    c = peerreview.capi
+    t = c.peerreview_table_lookup(table)
+    return {c.peerreview_column_name(t, i) for i in range(c.peerreview_column_count(t))
+            if c.peerreview_column_type(t, i) == c.PEERREVIEW_TYPE_INTEGER}
+
+
+class TestDataFrame(unittest.TestCase):
+    def pandas(self):
+        try:
+            import pandas
+        except ImportError:
+            self.skipTest("pandas is not installed")
+        return pandas
+
+    def test_without_pandas_points_to_table(self):
+        ds = peerreview.load(SAMPLE)
+        with mock.patch.dict(sys.modules, {"pandas": None}):  # import pandas fails
+            with self.assertRaises(ImportError) as cm:
+                ds.dataframe("items")
+        self.assertIn("pandas", str(cm.exception))
+        self.assertIn("Dataset.table()", str(cm.exception))
+        with self.assertRaises(ValueError):
+            ds.dataframe("nope")
+
+    def test_integer_columns_are_nullable_ints(self):
+        pandas = self.pandas()
+        ds = peerreview.load(SAMPLE)
+        self.assertLessEqual({"team_size", "recommendation_count"}, integer_columns("reviews"))
+        for table in peerreview.TABLES:
+            df = ds.dataframe(table)
+            rows = ds.table(table)
+            self.assertIsInstance(df, pandas.DataFrame)
+            self.assertEqual(list(df.columns), peerreview.columns(table))
+            self.assertEqual(len(df), len(rows))
+            ints = integer_columns(table)
+            for name in df.columns:
+                expected = "Int64" if name in ints else "object"
+                self.assertEqual(str(df[name].dtype), expected, "%s.%s" % (table, name))
+            for i, row in enumerate(rows):
+                for name, value in row.items():
+                    got = df[name].iloc[i]
+                    if value is None:
+                        if name in ints:
+                            self.assertIs(got, pandas.NA, "%s.%s" % (table, name))
+                        else:
+                            self.assertIsNone(got, "%s.%s" % (table, name))
+                    else:
+                        self.assertEqual(got, value, "%s.%s" % (table, name))
+                        if name not in ints:
+                            self.assertIsInstance(got, str)
+        reviews = ds.dataframe("reviews").set_index("review_id")
+        self.assertEqual(reviews.loc["e10000031-cpc-2014-09", "team_size"], 9)
+        self.assertIs(reviews.loc["e10000031-cpc-2014-09", "recommendation_count"], pandas.NA)
+        self.assertEqual(reviews["team_size"].sum(), sum(r.team_size or 0 for r in ds))
+        self.assertEqual(ds.dataframe("items").groupby("kind").size().sum(), 40)
+
+    def test_empty_table_keeps_columns_and_types(self):
+        self.pandas()
+        for table in peerreview.TABLES:
+            df = peerreview.Dataset().dataframe(table)
+            self.assertEqual(len(df), 0)
+            self.assertEqual(list(df.columns), peerreview.columns(table))
+            self.assertEqual({n: str(t) for n, t in df.dtypes.items()},
+                             {n: "Int64" if n in integer_columns(table) else "object"
+                              for n in peerreview.columns(table)})
 
 
 class TestEdges(TempDirTest):
