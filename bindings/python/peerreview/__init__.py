@@ -354,6 +354,30 @@ def _set_checked(setter, ptr, name, cvalue):
         raise err from None
 
 
+# What the C library accepts, said when it refuses an option's value.
+_OPTION_RULES = {
+    "max_field_size": "it takes a number of bytes, at least 1",
+    "max_records": "it takes a number of records, at least 1",
+    "delimiter": "it takes one character: a tab or ASCII punctuation other than '\"', "
+                 "such as ';'",
+    "encoding": "it takes 'utf-8' (the default) or an ASCII-compatible single-byte encoding "
+                "that this system's iconv knows, such as 'windows-1252' or 'iso-8859-1'",
+}
+
+
+def _set_delimiter(opts, value):
+    if len(value) != 1 or not value.isascii():  # C takes one byte
+        raise InvalidArgumentError()  # noqa: F821 - generated above
+    _c.peerreview_options_set_delimiter(opts, value)
+
+
+def _set_encoding(opts, value):
+    # C takes a NUL-terminated ASCII name, and "" would mean the locale's
+    if not value or not value.isascii() or "\x00" in value:
+        raise InvalidArgumentError()  # noqa: F821 - generated above
+    _c.peerreview_options_set_encoding(opts, value)
+
+
 def _options(options, **fixed):
     opts = _c.peerreview_options_new()
     if opts is None:
@@ -366,6 +390,8 @@ def _options(options, **fixed):
         "max_records": (int, _c.peerreview_options_set_max_records),
         "ignore_unknown_columns": (bool, _c.peerreview_options_set_ignore_unknown_columns),
         "spreadsheet_safe": (bool, _c.peerreview_options_set_spreadsheet_safe),
+        "delimiter": (str, _set_delimiter),
+        "encoding": (str, _set_encoding),
     }
     forms = {"auto": _c.PEERREVIEW_FORM_AUTO, "package": _c.PEERREVIEW_FORM_PACKAGE,
              "flat": _c.PEERREVIEW_FORM_FLAT}
@@ -378,13 +404,19 @@ def _options(options, **fixed):
         if key not in setters:
             raise TypeError("unknown option %r (options: %s, form)" % (key, ", ".join(setters)))
         kind, setter = setters[key]
+        if key == "encoding" and value is None:
+            value = "utf-8"  # None is the default, as for open()
         # exact types: "no" must not turn an option on, nor True mean a limit of 1
         if type(value) is not kind:
             raise TypeError("option %s takes %s, not %s" % (key, kind.__name__,
                                                             type(value).__name__))
         if kind is int and value < 0:
             raise ValueError("option %s cannot be negative" % key)
-        setter(opts, value)
+        try:
+            setter(opts, value)
+        except InvalidArgumentError:  # noqa: F821 - generated above
+            raise InvalidArgumentError("option %s cannot be %r; %s" % (  # noqa: F821
+                key, value, _OPTION_RULES.get(key, "the C library refuses it"))) from None
     return opts
 
 
@@ -399,9 +431,16 @@ def load(path, **options):
     Options: ``max_problems`` (default 100; 0 stops at the first error),
     ``max_field_size`` (bytes, default 1 MiB), ``max_records`` (per file),
     ``ignore_unknown_columns`` (default False), ``form`` ("auto", "package" or
-    "flat"). Raises :class:`DataError` listing every problem when the data has
-    errors (warnings do not stop a load), ``FileError`` (an ``OSError``) when
-    a file cannot be read. Runs without holding the GIL.
+    "flat"), ``delimiter`` (one character, default ``","``; ``";"`` or
+    ``"\\t"`` read the files Excel and LibreOffice write in many European
+    locales), ``encoding`` (default ``"utf-8"``; an ASCII-compatible
+    single-byte encoding such as ``"windows-1252"``, what Excel calls plain
+    "CSV" in Western Europe); saving always writes commas and UTF-8. A bad
+    option value raises ``ValueError`` naming the option.
+
+    Raises :class:`DataError` listing every problem when the data has errors
+    (warnings do not stop a load), ``FileError`` (an ``OSError``) when a file
+    cannot be read. Runs without holding the GIL.
     """
     opts = _options(options)
     return Dataset._adopt(_call(_c.peerreview_load, _path(path), opts))

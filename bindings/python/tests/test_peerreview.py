@@ -258,6 +258,72 @@ class TestLoad(TempDirTest):
         with self.assertRaises(TypeError):
             peerreview.load(pkg, bogus=1)
 
+    def test_delimiter_and_encoding_options_are_checked(self):
+        # accepted; the sample is ASCII with commas, so these read it as before
+        self.assertEqual(len(peerreview.load(SAMPLE, delimiter=",", encoding="utf-8")), 30)
+        for encoding in ("windows-1252", "ISO-8859-1", "UTF-8", None):
+            self.assertEqual(len(peerreview.load(SAMPLE, encoding=encoding)), 30, encoding)
+        for delimiter in (";", "\t", "|"):
+            self.assertIsInstance(peerreview.validate(SAMPLE, delimiter=delimiter), list)
+        ds = peerreview.load(SAMPLE)
+        self.assertEqual(ds.validate(delimiter=";", encoding="windows-1252"), [])
+        # refused before any file is read, naming the option
+        bad = [("delimiter", "ab"), ("delimiter", '"'), ("delimiter", ""), ("delimiter", "a"),
+               ("delimiter", "7"), ("delimiter", " "), ("delimiter", "\n"), ("delimiter", "\x00"),
+               ("delimiter", "\u00e9"), ("encoding", "utf-16"), ("encoding", "no-such"),
+               ("encoding", ""), ("encoding", "utf-8\x00junk"), ("encoding", "UCS-4"),
+               ("encoding", "windows-1252\u00e9")]
+        missing = os.path.join(self.tmp, "missing")
+        for option, value in bad:
+            for fn in (peerreview.load, peerreview.validate, ds.validate):
+                args = () if fn == ds.validate else (missing,)
+                with self.assertRaises(ValueError, msg="%s=%r" % (option, value)) as cm:
+                    fn(*args, **{option: value})
+                self.assertIn("option " + option, str(cm.exception))
+                self.assertIn(repr(value), str(cm.exception))
+        for option, value in (("delimiter", 59), ("delimiter", b";"), ("delimiter", None),
+                              ("encoding", b"cp1252"), ("encoding", 1252)):
+            with self.assertRaises(TypeError, msg="%s=%r" % (option, value)) as cm:
+                peerreview.load(SAMPLE, **{option: value})
+            self.assertIn(option, str(cm.exception))
+        # values the C library refuses name their option too
+        for option in ("max_records", "max_field_size"):
+            with self.assertRaises(ValueError) as cm:
+                peerreview.load(SAMPLE, **{option: 0})
+            self.assertIn("option " + option, str(cm.exception))
+
+    # PENDING MERGE: the C readers start honouring the delimiter and encoding
+    # options in a parallel change on main (issue 7). Until it is merged these
+    # loads fail with DataError; once merged they pass: remove the decorators.
+    @unittest.expectedFailure
+    def test_semicolon_separated_flat_file_loads(self):
+        import csv
+        flat = os.path.join(self.tmp, "flat.csv")
+        peerreview.load(SAMPLE).save(flat, form="flat")
+        with open(flat, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        semi = os.path.join(self.tmp, "semicolons.csv")
+        with open(semi, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, delimiter=";").writerows(rows)
+        self.assertTrue(read(semi).startswith(b"review_id;"))
+        ds, expected = peerreview.load(semi, delimiter=";"), peerreview.load(flat)
+        for table in peerreview.TABLES:
+            self.assertEqual(ds.table(table), expected.table(table), table)
+
+    @unittest.expectedFailure
+    def test_windows_1252_file_loads(self):
+        text = "Caf\u00e9 \u2013 \u201cquoted\u201d \u00a35, na\u00efve"
+        ds = peerreview.load(SAMPLE)
+        ds["e10000034-csg-2015-04"].notes = text
+        utf8 = os.path.join(self.tmp, "utf8.csv")
+        ds.save(utf8)
+        cp1252 = os.path.join(self.tmp, "cp1252.csv")
+        with open(cp1252, "wb") as f:
+            f.write(read(utf8).decode("utf-8").encode("cp1252"))
+        back = peerreview.load(cp1252, encoding="windows-1252")
+        self.assertEqual(back["e10000034-csg-2015-04"].notes, text)
+        self.assertEqual(len(back), 30)
+
     def test_validate_never_raises_for_data(self):
         self.assertEqual(peerreview.validate(SAMPLE), [])
         pkg = self.sample_copy()
