@@ -788,6 +788,31 @@ class TestReadmeExample(TempDirTest):
         self.assertIn("30 reviews", text)
         self.assertTrue(os.path.exists(os.path.join(out, "reviews.csv")))
 
+    def test_example_script_saves_to_a_temporary_folder(self):
+        import re
+        script = os.path.join(TOP, "examples", "python", "summarise.py")
+        # with the sample named, then with no arguments at all (the sample is the default)
+        for k, args in enumerate(([SAMPLE], [])):
+            cwd = os.path.join(self.tmp, "cwd-%d" % k)
+            tmpdir = os.path.join(self.tmp, "tmpdir-%d" % k)
+            os.mkdir(cwd)
+            os.mkdir(tmpdir)
+            proc = subprocess.run([sys.executable, script] + args, cwd=cwd,
+                                  env=dict(os.environ, TMPDIR=tmpdir), stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=120)
+            text = proc.stdout.decode("utf-8", "replace")
+            self.assertEqual(proc.returncode, 0, text)
+            self.assertIn("30 reviews", text)
+            self.assertEqual(os.listdir(cwd), [], "the example wrote into the current directory")
+            saved = re.search(r"^saved 24 corporate reviews to (.+)$", text, re.M)
+            self.assertIsNotNone(saved, text)
+            out = saved.group(1)
+            self.assertTrue(out.startswith(tmpdir + os.sep), out)
+            self.assertEqual(len(peerreview.load(out)), 24)
+            # the sample's undated review is counted under a label, not a cut-off word
+            self.assertNotIn("unkn", text)
+            self.assertRegex(text, r"(?m)^  no date +1$")
+
 
 if __name__ == "__main__":
     unittest.main()
