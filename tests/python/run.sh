@@ -28,8 +28,16 @@ cat "$tmp/log"
 # a plain closing line for CI readers
 summary=$(tail -n 5 "$tmp/log" | grep -E '^(OK|FAILED)' || true)
 ran=$(grep -E '^Ran [0-9]+ test' "$tmp/log" | awk '{print $2}')
+count() { echo "$summary" | sed -n "s/.*$1=\([0-9]*\).*/\1/p"; }
+skipped=$(count skipped)
+xfail=$(count 'expected failures')
 case $summary in
-OK*) echo "${ran:-0} passed, 0 failed" ;;
+OK*)
+    line="$((${ran:-0} - ${skipped:-0} - ${xfail:-0})) passed, 0 failed"
+    echo "$line${skipped:+, $skipped skipped}${xfail:+, $xfail expected failures}"
+    # name them: skips say what is missing, expected failures what they wait for
+    grep -E '\.\.\. (skipped|expected failure)' "$tmp/log" | sed 's/^/  /'
+    ;;
 *) echo "python tests failed: $summary" ;;
 esac
 exit $status

@@ -12,7 +12,7 @@ as attributes and five ordered child lists (``councils``, ``team``,
     for item in review.items:
         print(item.kind, item.seq, item.text)
     review.items.append(kind="recommendation", text="Publish the action plan")
-    ds.save("out-package")                           # or form="flat"
+    ds.save("out-package")            # a folder; "out.csv" would be one flat file
 
 Errors are exceptions: :class:`DataError` (with ``.problems``, each a
 :class:`Problem` with file, line, column and field) when the data breaks a rule,
@@ -39,7 +39,17 @@ __all__ = [
     "InvalidValueError",
     "TABLES",
     "columns",
-]
+]  # the generated exception and row classes are appended below
+
+
+def __dir__():
+    """Only the public names, so that dir() and tab completion show the API.
+
+    The helpers, the ``capi`` wrapper and the modules imported here stay
+    reachable as attributes; they are just not advertised.
+    """
+    return sorted(__all__ + ["__version__"])
+
 
 __version__ = _c.peerreview_version()
 if __version__ != _c.PEERREVIEW_VERSION:  # pragma: no cover - checked in C at import too
@@ -67,7 +77,10 @@ class Error(Exception):
         self.problems = []
 
     def __str__(self):
-        text = super().__str__()
+        # KeyError.__str__ quotes its argument like a dict key ('already
+        # exists'); these messages are sentences, so print them plainly.
+        # Other bases keep their own form (OSError's "[Errno 2] ...").
+        text = Exception.__str__(self) if isinstance(self, KeyError) else super().__str__()
         errors = [p for p in self.problems if p.severity == "error"]
         if errors:
             text += ": " + str(errors[0])
@@ -114,8 +127,6 @@ def _build_error_classes():
             bases = (Error,) if base is None else (base,) if issubclass(base, Error) else (Error, base)
             doc = "Raised when the C library reports %s (%s)." % (cname, _c.peerreview_strerror(status))
             cls = type(name, bases, {"__doc__": doc, "__module__": __name__})
-            if base is KeyError:
-                cls.__str__ = Error.__str__  # KeyError would repr() the message
         cls.status = cname
         by_status[status] = cls
         globals()[cls.__name__] = cls
@@ -334,11 +345,37 @@ def _set_checked(setter, ptr, name, cvalue):
     """Set an already converted value (see _to_c); a rule it breaks is a ValueError."""
     try:
         _call(setter, ptr, name, cvalue)
+    except ExistsError:  # noqa: F821 - generated above; only review_id is unique
+        raise ExistsError('%s "%s" already exists' % (name, cvalue)) from None  # noqa: F821
     except DataError as e:
         msgs = "; ".join(p.message for p in e.problems) or str(e)
         err = InvalidValueError("%s: %s" % (name, msgs))
         err.problems = e.problems
         raise err from None
+
+
+# What the C library accepts, said when it refuses an option's value.
+_OPTION_RULES = {
+    "max_field_size": "it takes a number of bytes, at least 1",
+    "max_records": "it takes a number of records, at least 1",
+    "delimiter": "it takes one character: a tab or ASCII punctuation other than '\"', "
+                 "such as ';'",
+    "encoding": "it takes 'utf-8' (the default) or an ASCII-compatible single-byte encoding "
+                "that this system's iconv knows, such as 'windows-1252' or 'iso-8859-1'",
+}
+
+
+def _set_delimiter(opts, value):
+    if len(value) != 1 or not value.isascii():  # C takes one byte
+        raise InvalidArgumentError()  # noqa: F821 - generated above
+    _c.peerreview_options_set_delimiter(opts, value)
+
+
+def _set_encoding(opts, value):
+    # C takes a NUL-terminated ASCII name, and "" would mean the locale's
+    if not value or not value.isascii() or "\x00" in value:
+        raise InvalidArgumentError()  # noqa: F821 - generated above
+    _c.peerreview_options_set_encoding(opts, value)
 
 
 def _options(options, **fixed):
@@ -353,6 +390,8 @@ def _options(options, **fixed):
         "max_records": (int, _c.peerreview_options_set_max_records),
         "ignore_unknown_columns": (bool, _c.peerreview_options_set_ignore_unknown_columns),
         "spreadsheet_safe": (bool, _c.peerreview_options_set_spreadsheet_safe),
+        "delimiter": (str, _set_delimiter),
+        "encoding": (str, _set_encoding),
     }
     forms = {"auto": _c.PEERREVIEW_FORM_AUTO, "package": _c.PEERREVIEW_FORM_PACKAGE,
              "flat": _c.PEERREVIEW_FORM_FLAT}
@@ -365,13 +404,19 @@ def _options(options, **fixed):
         if key not in setters:
             raise TypeError("unknown option %r (options: %s, form)" % (key, ", ".join(setters)))
         kind, setter = setters[key]
+        if key == "encoding" and value is None:
+            value = "utf-8"  # None is the default, as for open()
         # exact types: "no" must not turn an option on, nor True mean a limit of 1
         if type(value) is not kind:
             raise TypeError("option %s takes %s, not %s" % (key, kind.__name__,
                                                             type(value).__name__))
         if kind is int and value < 0:
             raise ValueError("option %s cannot be negative" % key)
-        setter(opts, value)
+        try:
+            setter(opts, value)
+        except InvalidArgumentError:  # noqa: F821 - generated above
+            raise InvalidArgumentError("option %s cannot be %r; %s" % (  # noqa: F821
+                key, value, _OPTION_RULES.get(key, "the C library refuses it"))) from None
     return opts
 
 
@@ -386,9 +431,16 @@ def load(path, **options):
     Options: ``max_problems`` (default 100; 0 stops at the first error),
     ``max_field_size`` (bytes, default 1 MiB), ``max_records`` (per file),
     ``ignore_unknown_columns`` (default False), ``form`` ("auto", "package" or
-    "flat"). Raises :class:`DataError` listing every problem when the data has
-    errors (warnings do not stop a load), ``FileError`` (an ``OSError``) when
-    a file cannot be read. Runs without holding the GIL.
+    "flat"), ``delimiter`` (one character, default ``","``; ``";"`` or
+    ``"\\t"`` read the files Excel and LibreOffice write in many European
+    locales), ``encoding`` (default ``"utf-8"``; an ASCII-compatible
+    single-byte encoding such as ``"windows-1252"``, what Excel calls plain
+    "CSV" in Western Europe); saving always writes commas and UTF-8. A bad
+    option value raises ``ValueError`` naming the option.
+
+    Raises :class:`DataError` listing every problem when the data has errors
+    (warnings do not stop a load), ``FileError`` (an ``OSError``) when a file
+    cannot be read. Runs without holding the GIL.
     """
     opts = _options(options)
     return Dataset._adopt(_call(_c.peerreview_load, _path(path), opts))
@@ -417,7 +469,8 @@ class Dataset:
     """An ordered set of reviews indexed by ``review_id``.
 
     ``len(ds)``, ``for review in ds``, ``ds[review_id]``, ``review_id in ds``,
-    :meth:`add`, :meth:`remove`, :meth:`save`, :meth:`validate`, :meth:`table`.
+    :meth:`add`, :meth:`remove`, :meth:`save`, :meth:`validate`, :meth:`table`,
+    :meth:`dataframe` (with pandas).
     Changing the dataset while iterating over it raises ``RuntimeError``.
     A dataset may be used from several threads: calls on it are serialised.
     """
@@ -499,7 +552,11 @@ class Dataset:
         if review._ds is not None:
             raise ValueError("review %r already belongs to a dataset" % review._id)
         with self._lock:
-            _call(_c.peerreview_dataset_add, self._ptr, review._own)
+            try:
+                _call(_c.peerreview_dataset_add, self._ptr, review._own)
+            except ExistsError:  # noqa: F821 - generated above
+                raise ExistsError('review_id "%s" already exists'  # noqa: F821
+                                  % _c.peerreview_review_value(review._own, 0)) from None
             review._own.thisown = False  # the dataset owns it now
             review._attach(self)
             self._changes += 1
@@ -515,11 +572,18 @@ class Dataset:
             try:
                 _c.peerreview_dataset_remove(self._ptr, review_id)
             except NotFoundError:  # noqa: F821 - generated above
-                raise NotFoundError("no review with review_id %r" % review_id) from None  # noqa: F821
+                raise NotFoundError('no review with review_id "%s"'  # noqa: F821
+                                    % review_id) from None
             self._changes += 1
 
-    def save(self, path, form="package", spreadsheet_safe=False):
-        """Save as a package folder (``form="package"``) or one flat CSV file (``"flat"``).
+    def save(self, path, form=None, spreadsheet_safe=False):
+        """Save as a package folder or as one flat CSV file.
+
+        With no ``form`` the path chooses, exactly as the C library and the
+        ``peerreview`` command do: a path ending in ``.csv``, or an existing
+        regular file, gets the flat form (so a dataset loaded from a flat
+        file saves back to it); anything else is a package folder, created
+        if absent. ``form="package"`` or ``form="flat"`` forces a form.
 
         Files are replaced atomically: on failure nothing changes. Raises
         :class:`DataError` if the dataset has errors, ``UnsupportedError`` (a
@@ -527,9 +591,11 @@ class Dataset:
         failure. ``spreadsheet_safe=True`` neutralises formula-like text and
         writes a BOM for Excel (lossy). Runs without holding the GIL.
         """
-        if form not in ("package", "flat"):
-            raise ValueError("form must be 'package' or 'flat', not %r" % (form,))
-        opts = _options({}, form=form, spreadsheet_safe=spreadsheet_safe)
+        if form is not None and form not in ("package", "flat"):
+            raise ValueError("form must be None (chosen from the path), 'package' or 'flat', "
+                             "not %r" % (form,))
+        opts = _options({}, form="auto" if form is None else form,
+                        spreadsheet_safe=spreadsheet_safe)
         with self._lock:
             _call(_c.peerreview_save, self._ptr, _path(path), opts)
 
@@ -546,7 +612,8 @@ class Dataset:
         """Rows of one table in export order, as dicts of all its columns.
 
         Child tables include ``review_id``. Empty cells are None, integers are
-        int. Ready for ``pandas.DataFrame(ds.table("items"))``.
+        int. :meth:`dataframe` gives the same rows as a ``pandas.DataFrame``
+        with integer columns typed ``Int64``.
         """
         t = _c.peerreview_table_lookup(name)
         if t < 0:
@@ -567,6 +634,32 @@ class Dataset:
                     rows.append({c: _to_python(t, c, _c.peerreview_row_value(row, k))
                                  for k, c in enumerate(cols)})
         return rows
+
+    def dataframe(self, name):
+        """The rows of :meth:`table` as a ``pandas.DataFrame``.
+
+        Columns come in schema order (an empty table too). Integer columns
+        have pandas' nullable ``Int64`` dtype (``pandas.NA`` when empty); the
+        others hold str, or None when empty (``object`` dtype; dates stay
+        text, keeping their precision). pandas is imported only here and is
+        never required: without it this raises ``ImportError``, and
+        ``table(name)`` gives the same rows as dicts.
+        """
+        t = _c.peerreview_table_lookup(name)
+        if t < 0:
+            raise ValueError("unknown table %r; tables are %s" % (name, ", ".join(TABLES)))
+        try:
+            import pandas
+        except ImportError as e:
+            raise ImportError("Dataset.dataframe() needs pandas, which cannot be imported (%s); "
+                              "Dataset.table() gives the same rows as dicts without pandas"
+                              % e, name="pandas") from None
+        rows = self.table(name)
+        return pandas.DataFrame(
+            {c: pandas.Series([row[c] for row in rows],
+                              dtype="Int64" if c in _INTEGER[t] else object)
+             for c in _COLUMNS[t]},
+            columns=list(_COLUMNS[t]))
 
 
 def _row_key(table, row):

@@ -8,6 +8,7 @@ import tempfile
 import threading
 import time
 import unittest
+from unittest import mock
 
 import peerreview
 
@@ -82,6 +83,76 @@ class TestModule(unittest.TestCase):
             cls = peerreview._ERRORS[status]
             self.assertTrue(issubclass(cls, peerreview.Error))
             self.assertEqual(cls.status, peerreview.capi.peerreview_status_name(status))
+
+    def test_exceptions_print_plain_messages(self):
+        problem = peerreview.Problem("error", "duplicate-key", field="review_id",
+                                     message='review_id "x" is already used by another review')
+        for status in range(peerreview.capi.PEERREVIEW_STATUS_MIN, 0):
+            cls = peerreview._ERRORS[status]
+            e = cls("already exists")
+            # never KeyError's quoted form 'already exists'
+            self.assertEqual(str(e), "already exists", cls.__name__)
+            self.assertEqual(repr(e), "%s('already exists')" % cls.__name__)
+            e.problems = [problem]
+            self.assertEqual(str(e), 'already exists: error: review_id: review_id "x" is already '
+                                     'used by another review [duplicate-key]', cls.__name__)
+            self.assertEqual(repr(e), "%s('already exists')" % cls.__name__)
+            self.assertEqual(str(cls()), "", cls.__name__)
+        # the Python bases they had are kept
+        self.assertTrue(issubclass(peerreview.ExistsError, KeyError))
+        self.assertTrue(issubclass(peerreview.NotFoundError, KeyError))
+        self.assertTrue(issubclass(peerreview.InvalidArgumentError, ValueError))
+        self.assertEqual(str(peerreview.FileError(2, "No such file")), "[Errno 2] No such file")
+        e = peerreview.InvalidValueError('team_size: "0" is below the minimum 1')
+        e.problems = [problem]  # the message already says it all
+        self.assertEqual(str(e), 'team_size: "0" is below the minimum 1')
+        self.assertEqual(repr(e), "InvalidValueError('team_size: \"0\" is below the minimum 1')")
+        e = peerreview.DataError("the data has errors")
+        self.assertEqual(str(e), "the data has errors")
+        self.assertEqual(repr(e), "DataError('the data has errors')")
+
+    def test_failing_calls_raise_plain_messages(self):
+        ds = peerreview.load(SAMPLE)
+        with self.assertRaises(peerreview.ExistsError) as cm:
+            ds.add(peerreview.Review(review_id="e10000034-csg-2015-04", review_type="other",
+                                     stage="initial"))
+        self.assertIsInstance(cm.exception, KeyError)
+        self.assertEqual(str(cm.exception), 'review_id "e10000034-csg-2015-04" already exists')
+        review = ds["e10000031-cpc-2014-09"]
+        with self.assertRaises(peerreview.ExistsError) as cm:
+            review.review_id = "e10000034-csg-2015-04"
+        self.assertEqual(str(cm.exception), 'review_id "e10000034-csg-2015-04" already exists')
+        self.assertEqual(review.review_id, "e10000031-cpc-2014-09")
+        with self.assertRaises(peerreview.NotFoundError) as cm:
+            ds.remove("nope")
+        self.assertIsInstance(cm.exception, KeyError)
+        self.assertEqual(str(cm.exception), 'no review with review_id "nope"')
+        with self.assertRaises(peerreview.DataError) as cm:
+            ds.add(peerreview.Review(review_type="other"))
+        self.assertFalse(str(cm.exception).startswith("'"), str(cm.exception))
+
+    def test_dir_lists_the_public_names_only(self):
+        import types
+        names = dir(peerreview)
+        self.assertEqual(names, sorted(names))
+        self.assertEqual(set(names), set(peerreview.__all__) | {"__version__"})
+        for hidden in ("capi", "_capi", "_c", "os", "threading", "_options", "_call", "_ERRORS"):
+            self.assertNotIn(hidden, names)
+        # __all__ is complete and correct: every public object defined here, once
+        self.assertEqual(len(peerreview.__all__), len(set(peerreview.__all__)))
+        public = {n for n, v in vars(peerreview).items()
+                  if not n.startswith("_") and not isinstance(v, types.ModuleType)}
+        self.assertEqual(set(peerreview.__all__), public)
+        for name in ("load", "validate", "Dataset", "Review", "Problem", "columns", "TABLES",
+                     "ExistsError", "NotFoundError", "ItemsRow"):
+            self.assertIn(name, peerreview.__all__)
+        namespace = {}
+        exec("from peerreview import *", namespace)
+        self.assertEqual(set(namespace) - {"__builtins__"}, set(peerreview.__all__))
+        # hidden, not gone
+        self.assertTrue(callable(peerreview.capi.peerreview_version))
+        import pydoc
+        self.assertIn("class Dataset", pydoc.render_doc(peerreview, renderer=pydoc.plaintext))
 
     def test_help_reads_well(self):
         self.assertIn("load", peerreview.__doc__)
@@ -189,6 +260,72 @@ class TestLoad(TempDirTest):
         self.assertEqual(len(probs), 1)
         with self.assertRaises(TypeError):
             peerreview.load(pkg, bogus=1)
+
+    def test_delimiter_and_encoding_options_are_checked(self):
+        # accepted; the sample is ASCII with commas, so these read it as before
+        self.assertEqual(len(peerreview.load(SAMPLE, delimiter=",", encoding="utf-8")), 30)
+        for encoding in ("windows-1252", "ISO-8859-1", "UTF-8", None):
+            self.assertEqual(len(peerreview.load(SAMPLE, encoding=encoding)), 30, encoding)
+        for delimiter in (";", "\t", "|"):
+            self.assertIsInstance(peerreview.validate(SAMPLE, delimiter=delimiter), list)
+        ds = peerreview.load(SAMPLE)
+        self.assertEqual(ds.validate(delimiter=";", encoding="windows-1252"), [])
+        # refused before any file is read, naming the option
+        bad = [("delimiter", "ab"), ("delimiter", '"'), ("delimiter", ""), ("delimiter", "a"),
+               ("delimiter", "7"), ("delimiter", " "), ("delimiter", "\n"), ("delimiter", "\x00"),
+               ("delimiter", "\u00e9"), ("encoding", "utf-16"), ("encoding", "no-such"),
+               ("encoding", ""), ("encoding", "utf-8\x00junk"), ("encoding", "UCS-4"),
+               ("encoding", "windows-1252\u00e9")]
+        missing = os.path.join(self.tmp, "missing")
+        for option, value in bad:
+            for fn in (peerreview.load, peerreview.validate, ds.validate):
+                args = () if fn == ds.validate else (missing,)
+                with self.assertRaises(ValueError, msg="%s=%r" % (option, value)) as cm:
+                    fn(*args, **{option: value})
+                self.assertIn("option " + option, str(cm.exception))
+                self.assertIn(repr(value), str(cm.exception))
+        for option, value in (("delimiter", 59), ("delimiter", b";"), ("delimiter", None),
+                              ("encoding", b"cp1252"), ("encoding", 1252)):
+            with self.assertRaises(TypeError, msg="%s=%r" % (option, value)) as cm:
+                peerreview.load(SAMPLE, **{option: value})
+            self.assertIn(option, str(cm.exception))
+        # values the C library refuses name their option too
+        for option in ("max_records", "max_field_size"):
+            with self.assertRaises(ValueError) as cm:
+                peerreview.load(SAMPLE, **{option: 0})
+            self.assertIn("option " + option, str(cm.exception))
+
+    # PENDING MERGE: the C readers start honouring the delimiter and encoding
+    # options in a parallel change on main (issue 7). Until it is merged these
+    # loads fail with DataError; once merged they pass: remove the decorators.
+    @unittest.expectedFailure
+    def test_semicolon_separated_flat_file_loads(self):
+        import csv
+        flat = os.path.join(self.tmp, "flat.csv")
+        peerreview.load(SAMPLE).save(flat, form="flat")
+        with open(flat, encoding="utf-8", newline="") as f:
+            rows = list(csv.reader(f))
+        semi = os.path.join(self.tmp, "semicolons.csv")
+        with open(semi, "w", encoding="utf-8", newline="") as f:
+            csv.writer(f, delimiter=";").writerows(rows)
+        self.assertTrue(read(semi).startswith(b"review_id;"))
+        ds, expected = peerreview.load(semi, delimiter=";"), peerreview.load(flat)
+        for table in peerreview.TABLES:
+            self.assertEqual(ds.table(table), expected.table(table), table)
+
+    @unittest.expectedFailure
+    def test_windows_1252_file_loads(self):
+        text = "Caf\u00e9 \u2013 \u201cquoted\u201d \u00a35, na\u00efve"
+        ds = peerreview.load(SAMPLE)
+        ds["e10000034-csg-2015-04"].notes = text
+        utf8 = os.path.join(self.tmp, "utf8.csv")
+        ds.save(utf8)
+        cp1252 = os.path.join(self.tmp, "cp1252.csv")
+        with open(cp1252, "wb") as f:
+            f.write(read(utf8).decode("utf-8").encode("cp1252"))
+        back = peerreview.load(cp1252, encoding="windows-1252")
+        self.assertEqual(back["e10000034-csg-2015-04"].notes, text)
+        self.assertEqual(len(back), 30)
 
     def test_validate_never_raises_for_data(self):
         self.assertEqual(peerreview.validate(SAMPLE), [])
@@ -313,6 +450,75 @@ class TestEdit(TempDirTest):
         self.assertEqual(len(pandas.DataFrame(items)), 40)
 
 
+def integer_columns(table):
+    """The integer columns of a table, as the C schema describes them."""
+    c = peerreview.capi
+    t = c.peerreview_table_lookup(table)
+    return {c.peerreview_column_name(t, i) for i in range(c.peerreview_column_count(t))
+            if c.peerreview_column_type(t, i) == c.PEERREVIEW_TYPE_INTEGER}
+
+
+class TestDataFrame(unittest.TestCase):
+    def pandas(self):
+        try:
+            import pandas
+        except ImportError:
+            self.skipTest("pandas is not installed")
+        return pandas
+
+    def test_without_pandas_points_to_table(self):
+        ds = peerreview.load(SAMPLE)
+        with mock.patch.dict(sys.modules, {"pandas": None}):  # import pandas fails
+            with self.assertRaises(ImportError) as cm:
+                ds.dataframe("items")
+        self.assertIn("pandas", str(cm.exception))
+        self.assertIn("Dataset.table()", str(cm.exception))
+        with self.assertRaises(ValueError):
+            ds.dataframe("nope")
+
+    def test_integer_columns_are_nullable_ints(self):
+        pandas = self.pandas()
+        ds = peerreview.load(SAMPLE)
+        self.assertLessEqual({"team_size", "recommendation_count"}, integer_columns("reviews"))
+        for table in peerreview.TABLES:
+            df = ds.dataframe(table)
+            rows = ds.table(table)
+            self.assertIsInstance(df, pandas.DataFrame)
+            self.assertEqual(list(df.columns), peerreview.columns(table))
+            self.assertEqual(len(df), len(rows))
+            ints = integer_columns(table)
+            for name in df.columns:
+                expected = "Int64" if name in ints else "object"
+                self.assertEqual(str(df[name].dtype), expected, "%s.%s" % (table, name))
+            for i, row in enumerate(rows):
+                for name, value in row.items():
+                    got = df[name].iloc[i]
+                    if value is None:
+                        if name in ints:
+                            self.assertIs(got, pandas.NA, "%s.%s" % (table, name))
+                        else:
+                            self.assertIsNone(got, "%s.%s" % (table, name))
+                    else:
+                        self.assertEqual(got, value, "%s.%s" % (table, name))
+                        if name not in ints:
+                            self.assertIsInstance(got, str)
+        reviews = ds.dataframe("reviews").set_index("review_id")
+        self.assertEqual(reviews.loc["e10000031-cpc-2014-09", "team_size"], 9)
+        self.assertIs(reviews.loc["e10000031-cpc-2014-09", "recommendation_count"], pandas.NA)
+        self.assertEqual(reviews["team_size"].sum(), sum(r.team_size or 0 for r in ds))
+        self.assertEqual(ds.dataframe("items").groupby("kind").size().sum(), 40)
+
+    def test_empty_table_keeps_columns_and_types(self):
+        self.pandas()
+        for table in peerreview.TABLES:
+            df = peerreview.Dataset().dataframe(table)
+            self.assertEqual(len(df), 0)
+            self.assertEqual(list(df.columns), peerreview.columns(table))
+            self.assertEqual({n: str(t) for n, t in df.dtypes.items()},
+                             {n: "Int64" if n in integer_columns(table) else "object"
+                              for n in peerreview.columns(table)})
+
+
 class TestEdges(TempDirTest):
     def test_paths_and_keys_c_cannot_hold(self):
         probs = peerreview.validate(b"/tmp/no-such-\xff\xfe")
@@ -397,6 +603,54 @@ class TestSave(TempDirTest):
         ds.save(os.path.join(self.tmp, "pkg"))  # the package form holds it
         with self.assertRaises(ValueError):
             ds.save(os.path.join(self.tmp, "x"), form="xml")
+
+    def test_save_without_form_chooses_from_the_path(self):
+        ds = peerreview.load(SAMPLE)
+        for name in ("out.csv", "OUT.CSV"):
+            path = os.path.join(self.tmp, name)
+            ds.save(path)
+            self.assertTrue(os.path.isfile(path), name + " should be one flat file")
+            self.assertTrue(read(path).startswith(b"review_id,"), name)
+            self.assertEqual(len(peerreview.load(path)), 30)
+        pkg = os.path.join(self.tmp, "pkg")
+        ds.save(pkg)
+        self.assertTrue(os.path.isfile(os.path.join(pkg, "datapackage.json")))
+        # a form given still wins over the path
+        forced = os.path.join(self.tmp, "forced.csv")
+        ds.save(forced, form="package")
+        self.assertTrue(os.path.isfile(os.path.join(forced, "reviews.csv")))
+        flat = os.path.join(self.tmp, "flat-without-suffix")
+        ds.save(flat, form="flat")
+        self.assertTrue(os.path.isfile(flat))
+        for bad in ("auto", "csv", ""):
+            with self.assertRaises(ValueError) as cm:
+                ds.save(os.path.join(self.tmp, "bad"), form=bad)
+            self.assertIn("form", str(cm.exception))
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "bad")))
+
+    def test_flat_file_saved_back_to_its_own_path(self):
+        flat = os.path.join(self.tmp, "reviews-flat.csv")
+        peerreview.load(SAMPLE).save(flat, form="flat")
+        ds = peerreview.load(flat)
+        ds["e10000034-csg-2015-04"].notes = "edited in Python"
+        ds.save(flat)
+        self.assertTrue(os.path.isfile(flat))
+        self.assertEqual(peerreview.load(flat)["e10000034-csg-2015-04"].notes, "edited in Python")
+
+    # PENDING MERGE: peerreview_save on main learns "an existing regular file is
+    # the flat form" (issue 7). Until that C change is merged the C library
+    # picks a package for this path and the save fails with FileError; once it
+    # is merged this test passes: remove the decorator then.
+    @unittest.expectedFailure
+    def test_existing_file_without_csv_suffix_is_saved_flat(self):
+        flat = os.path.join(self.tmp, "reviews.txt")
+        peerreview.load(SAMPLE).save(flat, form="flat")
+        ds = peerreview.load(flat)  # an existing file that is not a package's is flat
+        self.assertEqual(len(ds), 30)
+        ds["e10000034-csg-2015-04"].notes = "edited in Python"
+        ds.save(flat)
+        self.assertTrue(os.path.isfile(flat))
+        self.assertEqual(peerreview.load(flat)["e10000034-csg-2015-04"].notes, "edited in Python")
 
     def test_spreadsheet_safe(self):
         ds = peerreview.load(SAMPLE)
@@ -536,6 +790,31 @@ class TestReadmeExample(TempDirTest):
         self.assertEqual(proc.returncode, 0, text)
         self.assertIn("30 reviews", text)
         self.assertTrue(os.path.exists(os.path.join(out, "reviews.csv")))
+
+    def test_example_script_saves_to_a_temporary_folder(self):
+        import re
+        script = os.path.join(TOP, "examples", "python", "summarise.py")
+        # with the sample named, then with no arguments at all (the sample is the default)
+        for k, args in enumerate(([SAMPLE], [])):
+            cwd = os.path.join(self.tmp, "cwd-%d" % k)
+            tmpdir = os.path.join(self.tmp, "tmpdir-%d" % k)
+            os.mkdir(cwd)
+            os.mkdir(tmpdir)
+            proc = subprocess.run([sys.executable, script] + args, cwd=cwd,
+                                  env=dict(os.environ, TMPDIR=tmpdir), stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=120)
+            text = proc.stdout.decode("utf-8", "replace")
+            self.assertEqual(proc.returncode, 0, text)
+            self.assertIn("30 reviews", text)
+            self.assertEqual(os.listdir(cwd), [], "the example wrote into the current directory")
+            saved = re.search(r"^saved 24 corporate reviews to (.+)$", text, re.M)
+            self.assertIsNotNone(saved, text)
+            out = saved.group(1)
+            self.assertTrue(out.startswith(tmpdir + os.sep), out)
+            self.assertEqual(len(peerreview.load(out)), 24)
+            # the sample's undated review is counted under a label, not a cut-off word
+            self.assertNotIn("unkn", text)
+            self.assertRegex(text, r"(?m)^  no date +1$")
 
 
 if __name__ == "__main__":
