@@ -295,12 +295,18 @@ PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, cha
 /* Options                                                                   */
 /* ------------------------------------------------------------------------ */
 
-/** Form of a dataset on disk. */
+/**
+ * Form of a dataset on disk. PEERREVIEW_FORM_AUTO chooses from the path.
+ * Loading: a folder, a datapackage.json, or a table file of a package (one
+ * beside a datapackage.json, or a child table beside reviews.csv, e.g.
+ * x/items.csv) is the package; a child table file with neither beside it is
+ * refused (io-error: give the package folder); any other file is flat.
+ * Saving: a path ending in .csv (in any case) or naming an existing file is
+ * flat, anything else a package folder; a table file of a package (beside
+ * its datapackage.json) is refused rather than overwritten with the flat form.
+ */
 typedef enum peerreview_form {
-    PEERREVIEW_FORM_AUTO = 0,    /**< a folder, a datapackage.json or a package's table file
-                                      (e.g. x/reviews.csv beside x/datapackage.json) is a
-                                      package; another file is flat; a save target ending
-                                      in .csv is flat */
+    PEERREVIEW_FORM_AUTO = 0,    /**< choose from the path, as above */
     PEERREVIEW_FORM_PACKAGE = 1, /**< folder with six CSV files + datapackage.json */
     PEERREVIEW_FORM_FLAT = 2     /**< one CSV file, one row per review */
 } peerreview_form;
@@ -393,7 +399,11 @@ PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds);
 
 /**
  * Load a dataset from path: a package folder, its datapackage.json, or a
- * flat .csv file (see peerreview_options_set_form). All or nothing: on any
+ * flat .csv file (see peerreview_form). In a package, reviews.csv is
+ * required; a child table datapackage.json lists but whose file is missing
+ * is a missing-table error; with no datapackage.json a missing child table
+ * is a missing-table warning and has no rows; any other .csv in the folder
+ * is an unknown-file warning. All or nothing: on any
  * error *out is NULL, the problems are in diag and the return value is
  * PEERREVIEW_EDATA (bad data), PEERREVIEW_EIO or PEERREVIEW_ENOMEM.
  * Warnings do not stop a load. On success *out is owned by the caller.
@@ -427,7 +437,11 @@ PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_da
  * each file wholly old or wholly new, and the problem says how many were
  * replaced. Refuses a dataset with errors (PEERREVIEW_EDATA) and, for the
  * flat form, values it cannot hold (PEERREVIEW_EUNSUPPORTED, naming review
- * and field).
+ * and field). The form comes from the options, or from the path (see
+ * peerreview_form); with no form, a table file of a package is refused
+ * (PEERREVIEW_EINVAL, with the problem in diag). An I/O failure
+ * (PEERREVIEW_EIO) is one io-error problem whose message says what the
+ * error means for this path and how to fix it.
  */
 PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, const char *path,
                                                  const peerreview_options *opts,

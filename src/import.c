@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -816,7 +817,7 @@ static int load_package(loader *L, const char *dir)
 int pr_path_is_csv(const char *path)
 {
     size_t n = strlen(path);
-    return n >= 4 && (strcmp(path + n - 4, ".csv") == 0 || strcmp(path + n - 4, ".CSV") == 0);
+    return n >= 4 && strcasecmp(path + n - 4, ".csv") == 0;
 }
 
 /* 1 if file exists (as anything but a folder) in dir; -1 when out of memory. */

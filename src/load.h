@@ -83,7 +83,7 @@ int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink
 
 /* Paths */
 char *pr_path_join(const char *dir, const char *file);
-/* 1 if path ends in .csv (or .CSV): the flat form. */
+/* 1 if path ends in .csv in any case (.CSV, .Csv): the flat form. */
 int pr_path_is_csv(const char *path);
 /* The last component of path (after the last '/'). */
 const char *pr_base_name(const char *path);

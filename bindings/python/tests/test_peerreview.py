@@ -295,10 +295,6 @@ class TestLoad(TempDirTest):
                 peerreview.load(SAMPLE, **{option: 0})
             self.assertIn("option " + option, str(cm.exception))
 
-    # PENDING MERGE: the C readers start honouring the delimiter and encoding
-    # options in a parallel change on main (issue 7). Until it is merged these
-    # loads fail with DataError; once merged they pass: remove the decorators.
-    @unittest.expectedFailure
     def test_semicolon_separated_flat_file_loads(self):
         import csv
         flat = os.path.join(self.tmp, "flat.csv")
@@ -313,7 +309,6 @@ class TestLoad(TempDirTest):
         for table in peerreview.TABLES:
             self.assertEqual(ds.table(table), expected.table(table), table)
 
-    @unittest.expectedFailure
     def test_windows_1252_file_loads(self):
         text = "Caf\u00e9 \u2013 \u201cquoted\u201d \u00a35, na\u00efve"
         ds = peerreview.load(SAMPLE)
@@ -637,11 +632,6 @@ class TestSave(TempDirTest):
         self.assertTrue(os.path.isfile(flat))
         self.assertEqual(peerreview.load(flat)["e10000034-csg-2015-04"].notes, "edited in Python")
 
-    # PENDING MERGE: peerreview_save on main learns "an existing regular file is
-    # the flat form" (issue 7). Until that C change is merged the C library
-    # picks a package for this path and the save fails with FileError; once it
-    # is merged this test passes: remove the decorator then.
-    @unittest.expectedFailure
     def test_existing_file_without_csv_suffix_is_saved_flat(self):
         flat = os.path.join(self.tmp, "reviews.txt")
         peerreview.load(SAMPLE).save(flat, form="flat")
