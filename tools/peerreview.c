@@ -153,7 +153,7 @@ struct settings {
 #endif
 
 static void errorf(const char *fmt, ...) PRINTF_LIKE(1, 2);
-static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static int usage_error(const char *command, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* "peerreview: <message>" on stderr. */
 static void errorf(const char *fmt, ...)
@@ -166,15 +166,22 @@ static void errorf(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-/* Report a usage error; returns EXIT_TROUBLE. */
-static int usage_error(const char *fmt, ...)
+/*
+ * Report a usage error of command (NULL: of the global command line) as
+ * "peerreview COMMAND: <message>" and point at that command's help.
+ * Returns EXIT_TROUBLE.
+ */
+static int usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
-    fputs(PROG ": ", stderr);
+    const char *space = command ? " " : "";
+    if (!command)
+        command = "";
+    fprintf(stderr, PROG "%s%s: ", space, command);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nTry '" PROG " --help'.\n", stderr);
+    fprintf(stderr, "\nTry '" PROG "%s%s --help'.\n", space, command);
     return EXIT_TROUBLE;
 }
 
@@ -2143,8 +2150,10 @@ struct command {
     const char *name;
     unsigned options; /* F_* bits accepted */
     int min_args;
-    int max_args;     /* -1: no limit */
-    const char *args; /* what the arguments are, for messages */
+    int max_args;         /* -1: no limit */
+    const char *operand1; /* names of the first two operands, for "missing ..." */
+    const char *operand2;
+    const char *expected; /* what the operands are, for "extra operand" */
     const char *usage;
     int (*run)(const struct settings *s, int argc, char **argv);
     unsigned formats;                  /* FMT() bits accepted by --format */
@@ -2154,16 +2163,17 @@ struct command {
 #define QUERY_OPTIONS (F_COUNCIL | F_TYPE | F_STAGE | F_SINCE | F_UNTIL | F_TEXT)
 
 static const struct command commands[] = {
-    {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_IGNORE_UNKNOWN, 1, -1, "PATH",
-     usage_validate, run_validate, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
+    {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_IGNORE_UNKNOWN, 1, -1, "PATH", NULL,
+     "one or more PATHs", usage_validate, run_validate, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON),
+     FORMAT_TEXT},
     {"convert", F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_IGNORE_UNKNOWN, 2,
-     2, "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
-    {"stats", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 0, 1, "at most one PATH", usage_stats,
-     run_stats, FMT(FORMAT_TABLE) | FMT(FORMAT_JSON) | FMT(FORMAT_CSV), FORMAT_TABLE},
-    {"query", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN | QUERY_OPTIONS, 1, 1, "PATH", usage_query,
-     run_query, FMT(FORMAT_TABLE) | FMT(FORMAT_CSV) | FMT(FORMAT_JSON), FORMAT_TABLE},
-    {"diff", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 2, 2, "OLD and NEW", usage_diff, run_diff,
-     FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
+     2, "IN", "OUT", "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
+    {"stats", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 0, 1, "PATH", NULL, "at most one PATH",
+     usage_stats, run_stats, FMT(FORMAT_TABLE) | FMT(FORMAT_JSON) | FMT(FORMAT_CSV), FORMAT_TABLE},
+    {"query", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN | QUERY_OPTIONS, 1, 1, "PATH", NULL, "one PATH",
+     usage_query, run_query, FMT(FORMAT_TABLE) | FMT(FORMAT_CSV) | FMT(FORMAT_JSON), FORMAT_TABLE},
+    {"diff", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 2, 2, "OLD", "NEW", "OLD and NEW", usage_diff,
+     run_diff, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -2191,7 +2201,7 @@ static int parse_count(const char *text, size_t *out)
 }
 
 /* Apply one option (getopt value c, argument arg). Returns 0 or EXIT_TROUBLE. */
-static int apply_option(struct settings *s, int c, const char *arg, const char *context)
+static int apply_option(struct settings *s, int c, const char *arg, const char *command)
 {
     switch (c) {
     case 'h':
@@ -2231,11 +2241,11 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
             if (w > 0 && (size_t)w < sizeof expected - len)
                 len += (size_t)w;
         }
-        return usage_error("%sinvalid --format '%s' (expected %s)", context, arg, expected);
+        return usage_error(command, "invalid --format '%s' (expected %s)", arg, expected);
     }
     case O_COUNCIL:
         if (!arg[0])
-            return usage_error("%s--council needs a GSS code or a part of a council name", context);
+            return usage_error(command, "--council needs a GSS code or a part of a council name");
         s->council = arg;
         return 0;
     case O_TYPE:
@@ -2243,7 +2253,7 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
         const char *column = c == O_TYPE ? "review_type" : "stage";
         if (!enum_allows(PEERREVIEW_REVIEWS, column, arg)) {
             char list[512];
-            return usage_error("%sinvalid --%s '%s' (expected one of: %s)", context,
+            return usage_error(command, "invalid --%s '%s' (expected one of: %s)",
                                c == O_TYPE ? "type" : "stage", arg,
                                enum_list(PEERREVIEW_REVIEWS, column, list, sizeof list));
         }
@@ -2258,9 +2268,10 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
         struct interval iv;
         const char *name = c == O_SINCE ? "since" : "until";
         if (date_interval(arg, &iv) != 0)
-            return usage_error("%sinvalid --%s '%s' (expected a date YYYY, YYYY-MM or "
+            return usage_error(command,
+                               "invalid --%s '%s' (expected a date YYYY, YYYY-MM or "
                                "YYYY-MM-DD that exists)",
-                               context, name, arg);
+                               name, arg);
         if (c == O_SINCE) {
             s->has_since = 1;
             s->since = iv;
@@ -2274,44 +2285,44 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
     }
     case O_TEXT:
         if (!arg[strspn(arg, word_separators)])
-            return usage_error("%s--text needs at least one word", context);
+            return usage_error(command, "--text needs at least one word");
         s->text = arg;
         return 0;
     case O_MAX_PROBLEMS:
         if (parse_count(arg, &s->max_problems) != 0)
-            return usage_error("%sinvalid --max-problems '%s' (expected a number, 0 or more)",
-                               context, arg);
+            return usage_error(command,
+                               "invalid --max-problems '%s' (expected a number, 0 or more)", arg);
         s->max_problems_set = 1;
         return 0;
     case O_FLAT:
     case O_PACKAGE: {
         peerreview_form form = c == O_FLAT ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
         if (s->form != PEERREVIEW_FORM_AUTO && s->form != form)
-            return usage_error("%s--flat and --package cannot be used together", context);
+            return usage_error(command, "--flat and --package cannot be used together");
         s->form = form;
         return 0;
     }
     default:
-        return usage_error("%sinternal error: unhandled option %d", context, c);
+        return usage_error(command, "internal error: unhandled option %d", c);
     }
 }
 
 /* Report what getopt_long found wrong (c is '?' or ':'). */
-static int getopt_error(int c, int argc, char **argv, const char *context)
+static int getopt_error(int c, int argc, char **argv, const char *command)
 {
     const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
     int is_long = strncmp(arg, "--", 2) == 0;
     int name_len = (int)strcspn(arg, "=");
     if (c == ':') {
         if (!is_long && optopt > 0 && optopt < 256)
-            return usage_error("%soption '-%c' requires an argument", context, optopt);
-        return usage_error("%soption '%s' requires an argument", context, arg);
+            return usage_error(command, "option '-%c' requires an argument", optopt);
+        return usage_error(command, "option '%s' requires an argument", arg);
     }
     if (optopt == 0)
-        return usage_error("%sunknown or ambiguous option '%s'", context, arg);
+        return usage_error(command, "unknown or ambiguous option '%s'", arg);
     if (optopt >= 256 || (is_long && arg[name_len] == '='))
-        return usage_error("%soption '%.*s' does not take an argument", context, name_len, arg);
-    return usage_error("%sunknown option '-%c'", context, optopt);
+        return usage_error(command, "option '%.*s' does not take an argument", name_len, arg);
+    return usage_error(command, "unknown option '-%c'", optopt);
 }
 
 /* Restart getopt for a new argument vector. */
@@ -2329,7 +2340,7 @@ static void getopt_restart(void)
  * "posix" stops at the first non-option (for the global options). On
  * success returns 0 and sets *first to the index of the first argument.
  */
-static int parse_options(int argc, char **argv, unsigned allowed, int posix, const char *context,
+static int parse_options(int argc, char **argv, unsigned allowed, int posix, const char *command,
                          struct settings *s, int *first)
 {
     struct option longopts[OPT_DEF_COUNT + 1];
@@ -2356,8 +2367,8 @@ static int parse_options(int argc, char **argv, unsigned allowed, int posix, con
     getopt_restart();
     int c;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        int rc = (c == '?' || c == ':') ? getopt_error(c, argc, argv, context)
-                                        : apply_option(s, c, optarg, context);
+        int rc = (c == '?' || c == ':') ? getopt_error(c, argc, argv, command)
+                                        : apply_option(s, c, optarg, command);
         if (rc != 0)
             return rc;
     }
@@ -2389,10 +2400,8 @@ static int run_command(const struct command *cmd, int argc, char **argv)
     s.format = cmd->default_format;
     s.form = PEERREVIEW_FORM_AUTO;
 
-    char context[64];
-    snprintf(context, sizeof context, "%s: ", cmd->name);
     int first;
-    int rc = parse_options(argc, argv, cmd->options, 0, context, &s, &first);
+    int rc = parse_options(argc, argv, cmd->options, 0, cmd->name, &s, &first);
     if (rc != 0)
         return rc;
     if (s.help) {
@@ -2400,13 +2409,16 @@ static int run_command(const struct command *cmd, int argc, char **argv)
         return EXIT_OK;
     }
     int n = argc - first;
-    if (n < cmd->min_args)
-        return usage_error("%s: missing %s", cmd->name, cmd->args);
+    if (n < cmd->min_args) { /* name what is missing: "missing OUT", "missing OLD and NEW" */
+        int both = n == 0 && cmd->min_args == 2;
+        return usage_error(cmd->name, "missing %s%s%s", n == 0 ? cmd->operand1 : cmd->operand2,
+                           both ? " and " : "", both ? cmd->operand2 : "");
+    }
     if (cmd->max_args >= 0 && n > cmd->max_args)
-        return usage_error("%s: too many arguments (expected %s)", cmd->name, cmd->args);
+        return usage_error(cmd->name, "extra operand '%s' (expected %s)",
+                           argv[first + cmd->max_args], cmd->expected);
     if (s.has_since && s.has_until && s.since.start > s.until.end)
-        return usage_error("%s: --since %s is after --until %s", cmd->name, s.since_text,
-                           s.until_text);
+        return usage_error(cmd->name, "--since %s is after --until %s", s.since_text, s.until_text);
     return cmd->run(&s, n, argv + first);
 }
 
@@ -2415,7 +2427,7 @@ static int run(int argc, char **argv)
     struct settings s;
     memset(&s, 0, sizeof s);
     int first;
-    int rc = parse_options(argc, argv, F_HELP | F_VERSION, 1, "", &s, &first);
+    int rc = parse_options(argc, argv, F_HELP | F_VERSION, 1, NULL, &s, &first);
     if (rc != 0)
         return rc;
     if (s.help)
@@ -2423,10 +2435,10 @@ static int run(int argc, char **argv)
     if (s.version)
         return print_version();
     if (first >= argc)
-        return usage_error("missing command (validate, convert, stats, query or diff)");
+        return usage_error(NULL, "missing command (validate, convert, stats, query or diff)");
     const struct command *cmd = find_command(argv[first]);
     if (!cmd)
-        return usage_error("unknown command '%s'", argv[first]);
+        return usage_error(NULL, "unknown command '%s'", argv[first]);
     /* the command's own argument vector starts with its name */
     return run_command(cmd, argc - first, argv + first);
 }

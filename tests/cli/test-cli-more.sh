@@ -75,10 +75,18 @@ same_file() {
     return 1
 }
 
-# usage_error ARG...: exit 2, the hint on stderr, nothing on stdout.
+# usage_error ARG...: exit 2, nothing on stdout, and on stderr the message
+# and the hint of the command that was used: "peerreview convert: ..." and
+# "Try 'peerreview convert --help'." (no command: "peerreview: ...", "Try
+# 'peerreview --help'.").
 usage_error() {
+    case ${1:-} in
+    validate | convert | stats | query | diff) cmd=" $1" ;;
+    *) cmd= ;;
+    esac
     run "$@"
-    status_is 2 && err_has "peerreview: " && err_has "Try 'peerreview --help'." && out_empty
+    status_is 2 && out_empty && head -n 1 "$tmp/err" | grep -F -e "peerreview$cmd: " >/dev/null &&
+        [ "$(tail -n 1 "$tmp/err")" = "Try 'peerreview$cmd --help'." ]
 }
 
 # csv_select FILE COLUMN,COLUMN...: the named columns of a CSV file, one

@@ -76,10 +76,18 @@ same_tables() {
     return 0
 }
 
-# usage_error ARG...: exit 2, the hint on stderr, nothing on stdout.
+# usage_error ARG...: exit 2, nothing on stdout, and on stderr the message
+# and the hint of the command that was used: "peerreview convert: ..." and
+# "Try 'peerreview convert --help'." (no command: "peerreview: ...", "Try
+# 'peerreview --help'.").
 usage_error() {
+    case ${1:-} in
+    validate | convert | stats | query | diff) cmd=" $1" ;;
+    *) cmd= ;;
+    esac
     run "$@"
-    status_is 2 && err_has "peerreview: " && err_has "Try 'peerreview --help'." && out_empty
+    status_is 2 && out_empty && head -n 1 "$tmp/err" | grep -F -e "peerreview$cmd: " >/dev/null &&
+        [ "$(tail -n 1 "$tmp/err")" = "Try 'peerreview$cmd --help'." ]
 }
 
 # ---- global options and usage errors --------------------------------------
@@ -116,6 +124,55 @@ check "convert with three arguments is a usage error" usage_error convert "$SAMP
 check "--flat with --package is a usage error" usage_error convert --flat --package "$SAMPLE" "$tmp/x"
 check "convert option on validate is a usage error" usage_error validate --flat "$SAMPLE"
 check "--help=x is a usage error" usage_error validate --help=x
+
+# Every kind of usage error of every command names the command, says what is
+# wrong and points at that command's help (usage_error checks the hint).
+# usage_says MESSAGE ARG...: a usage error whose first line is exactly MESSAGE.
+usage_says() {
+    want=$1
+    shift
+    usage_error "$@" && [ "$(head -n 1 "$tmp/err")" = "$want" ]
+}
+check "validate without PATH: 'missing PATH'" \
+    usage_says "peerreview validate: missing PATH" validate
+check "convert without operands: 'missing IN and OUT'" \
+    usage_says "peerreview convert: missing IN and OUT" convert
+check "convert with IN only: 'missing OUT'" \
+    usage_says "peerreview convert: missing OUT" convert "$SAMPLE"
+check "query without PATH: 'missing PATH'" usage_says "peerreview query: missing PATH" query
+check "diff without operands: 'missing OLD and NEW'" \
+    usage_says "peerreview diff: missing OLD and NEW" diff
+check "diff with OLD only: 'missing NEW'" usage_says "peerreview diff: missing NEW" diff "$SAMPLE"
+check "convert with three operands names the extra one" \
+    usage_says "peerreview convert: extra operand '$tmp/b' (expected IN and OUT)" \
+    convert "$SAMPLE" "$tmp/a" "$tmp/b"
+check "stats with two operands names the extra one" \
+    usage_says "peerreview stats: extra operand 'two' (expected at most one PATH)" stats "$SAMPLE" two
+check "query with two operands names the extra one" \
+    usage_says "peerreview query: extra operand 'two' (expected one PATH)" query "$SAMPLE" two
+check "diff with three operands names the extra one" \
+    usage_says "peerreview diff: extra operand 'three' (expected OLD and NEW)" diff "$SAMPLE" "$SAMPLE" three
+for c in validate convert stats query diff; do
+    check "$c --no-such-option: names the option, hint of $c" usage_error $c --no-such-option
+    check "$c --no-such-option: the message names the option" err_has "'--no-such-option'"
+    check "$c -Z: unknown short option, hint of $c" \
+        usage_says "peerreview $c: unknown option '-Z'" $c -Z
+    check "$c --help=x: option that takes no argument, hint of $c" \
+        usage_says "peerreview $c: option '--help' does not take an argument" $c --help=x
+done
+for c in validate stats query diff; do
+    check "$c --format nonsense: bad option value, hint of $c" usage_error $c --format nonsense "$SAMPLE"
+    check "$c --format nonsense: the message quotes the value" err_has "invalid --format 'nonsense'"
+    check "$c --format without its value, hint of $c" \
+        usage_says "peerreview $c: option '--format' requires an argument" $c "$SAMPLE" --format
+done
+check "convert --flat --package: conflicting options, hint of convert" \
+    usage_says "peerreview convert: --flat and --package cannot be used together" \
+    convert --flat --package "$SAMPLE" "$tmp/x"
+check "query --since after --until, hint of query" \
+    usage_says "peerreview query: --since 2016 is after --until 2015" query --since 2016 --until 2015 "$SAMPLE"
+check "no command: the general hint" usage_says "peerreview: missing command (validate, convert, stats, query or diff)"
+check "unknown command: the general hint" usage_says "peerreview: unknown command 'frobnicate'" frobnicate
 
 # ---- validate: the sample ------------------------------------------------
 
