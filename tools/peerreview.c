@@ -131,6 +131,7 @@ struct settings {
     int spreadsheet_safe;
     /* query filters (NULL or 0: not given) */
     const char *council;
+    char council_gss[16]; /* --council as a GSS code in capitals, or "" for a name */
     const char *type;
     const char *stage;
     int has_since;
@@ -306,7 +307,7 @@ static const char usage_query[] =
     "reviews when none is given), in dataset order.\n"
     "\n"
     "  --council=CODE|NAME       a council the review covers: a GSS code such as\n"
-    "                            E10000034 matches gss_code exactly, anything\n"
+    "                            E10000034 (any case) matches gss_code, anything\n"
     "                            else is a case-insensitive part of council_name\n"
     "  --type=TYPE               review_type, e.g. corporate (see 'man " PROG "')\n"
     "  --stage=STAGE             'initial' or 'progress'\n"
@@ -1580,25 +1581,20 @@ static int run_stats(const struct settings *s, int argc, char **argv)
 /* query                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* 1 if text has the shape of a GSS code: a capital letter and 8 digits. */
-static int looks_like_gss(const char *text)
+/*
+ * 1 if r covers the council of --council: its gss_code when the option is
+ * a GSS code (any case; the data holds them in capitals, as the format
+ * requires), else a part of its council_name, ignoring case.
+ */
+static int council_matches(const peerreview_review *r, const struct settings *s)
 {
-    if (text[0] < 'A' || text[0] > 'Z')
-        return 0;
-    for (int i = 1; i <= 8; i++)
-        if (text[i] < '0' || text[i] > '9')
-            return 0;
-    return text[9] == '\0';
-}
-
-static int council_matches(const peerreview_review *r, const char *council)
-{
-    int by_code = looks_like_gss(council);
+    int by_code = s->council_gss[0] != '\0';
     size_t rows = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
     for (size_t i = 0; i < rows; i++) {
         const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, i);
         const char *v = peerreview_row_get(row, by_code ? "gss_code" : "council_name");
-        if (v && (by_code ? strcmp(v, council) == 0 : contains_nocase(v, council, strlen(council))))
+        if (v && (by_code ? strcmp(v, s->council_gss) == 0
+                          : contains_nocase(v, s->council, strlen(s->council))))
             return 1;
     }
     return 0;
@@ -1655,7 +1651,7 @@ static int review_matches(const peerreview_review *r, const struct settings *s)
 {
     return (!s->type || same_value(peerreview_review_get(r, "review_type"), s->type)) &&
            (!s->stage || same_value(peerreview_review_get(r, "stage"), s->stage)) &&
-           (!s->council || council_matches(r, s->council)) &&
+           (!s->council || council_matches(r, s)) &&
            ((!s->has_since && !s->has_until) || dates_match(r, s)) &&
            (!s->text || text_matches(r, s->text));
 }
@@ -2243,11 +2239,25 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
         }
         return usage_error(command, "invalid --format '%s' (expected %s)", arg, expected);
     }
-    case O_COUNCIL:
+    case O_COUNCIL: {
         if (!arg[0])
             return usage_error(command, "--council needs a GSS code or a part of a council name");
         s->council = arg;
+        /* a GSS code in any case: e10000034 is E10000034 (the library
+           decides what a GSS code is) */
+        size_t n = strlen(arg);
+        int col = peerreview_column_index(PEERREVIEW_REVIEW_COUNCILS, "gss_code");
+        s->council_gss[0] = '\0';
+        if (col >= 0 && n < sizeof s->council_gss) {
+            for (size_t i = 0; i <= n; i++)
+                s->council_gss[i] =
+                    (char)(arg[i] >= 'a' && arg[i] <= 'z' ? arg[i] - 'a' + 'A' : arg[i]);
+            if (peerreview_check_value(PEERREVIEW_REVIEW_COUNCILS, (size_t)col, s->council_gss,
+                                       NULL) != PEERREVIEW_OK)
+                s->council_gss[0] = '\0';
+        }
         return 0;
+    }
     case O_TYPE:
     case O_STAGE: {
         const char *column = c == O_TYPE ? "review_type" : "stage";

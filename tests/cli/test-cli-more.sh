@@ -368,9 +368,18 @@ first_column "$tmp/out" >"$tmp/got"
 check "query --council wORCESTER (name part, any case): $(wc -l <"$tmp/want" | tr -d ' ') reviews" \
     sh -c 'cmp -s "$1" "$2" && [ "$(wc -l <"$1")" -ge 3 ]' sh "$tmp/want" "$tmp/got"
 
-run query --council e07000238 "$SAMPLE"
-check "query --council e07000238 (lower case: not a code, not a name part): nothing" \
-    sh -c '[ "$1" -eq 0 ] && [ "$(wc -l <"$2")" -eq 1 ]' sh "$status" "$tmp/out"
+# Codes compare case-insensitively: e10000034 is E10000034.
+csv_select "$SAMPLE/review_councils.csv" review_id,gss_code | awk -F '\t' '$2 == "E10000034" { print $1 }' >"$tmp/c"
+in_review_order "$tmp/c" >"$tmp/want"
+for code in e10000034 E10000034; do
+    run query --council $code "$SAMPLE"
+    first_column "$tmp/out" >"$tmp/got"
+    check "query --council $code finds the $(wc -l <"$tmp/want" | tr -d ' ') reviews of E10000034" \
+        sh -c '[ "$1" -eq 0 ] && cmp -s "$2" "$3" && [ "$(wc -l <"$2")" -ge 2 ]' sh "$status" "$tmp/want" "$tmp/got"
+done
+run query --council e07000238 --format json "$SAMPLE"
+check "query --council e07000238 (lower case) finds the joint review and the council's own" \
+    sh -c '[ "$1" -eq 0 ] && grep -c "\"gss_code\":\"E07000238\"" "$2" | grep -x 2 >/dev/null' sh "$status" "$tmp/out"
 run query --council E0700023 "$SAMPLE"
 check "query --council E0700023 (part of a code): nothing" \
     sh -c '[ "$1" -eq 0 ] && [ "$(wc -l <"$2")" -eq 1 ]' sh "$status" "$tmp/out"
