@@ -279,10 +279,10 @@ static const char usage_convert[] =
 static const char usage_stats[] =
     "Usage: " PROG " stats [OPTION]... [PATH]\n"
     "\n"
-    "Count the reviews of the dataset PATH by review type, stage, year, and\n"
-    "authority type and region of the councils reviewed; count the items by\n"
-    "kind; list the councils reviewed more than once. Without PATH, use the\n"
-    "sample dataset installed with the package:\n"
+    "Count the reviews of the dataset PATH by review type, stage and year, the\n"
+    "council reviews by authority type and region, and the items by kind; list\n"
+    "the councils reviewed more than once. Without PATH, use the sample\n"
+    "dataset installed with the package:\n"
     "  " SAMPLE_DIR_TEXT "\n"
     "(before 'make install', the one of the build tree).\n"
     "\n"
@@ -294,8 +294,16 @@ static const char usage_stats[] =
     "The year of a review is the year of its first known date among\n"
     "onsite_start, onsite_end, report_date and published_date; reviews with\n"
     "none of them are counted as 'unknown'. Authority types and regions count\n"
-    "councils: a joint review counts once for each council it covers. A council\n"
-    "is identified by its gss_code, or by its council_name when it has none.\n"
+    "council reviews, not councils: a joint review counts once for each council\n"
+    "it covers (a council listed twice in one review, once), so they add up to\n"
+    "the council reviews of the totals. A council is identified by its\n"
+    "gss_code, or by its council_name when it has none.\n"
+    "\n"
+    "Totals: reviews, distinct councils, council reviews and items. JSON keys\n"
+    "and CSV categories: reviews, councils, council_reviews, items, then\n"
+    "review_type, stage, year (reviews), authority_type, region (council\n"
+    "reviews), item_kind (items) and councils_reviewed_more_than_once (reviews\n"
+    "of each such council).\n"
     "\n"
     "Exit status: 0 success, 1 PATH has errors, 2 usage error, I/O error or\n"
     "out of memory.\n";
@@ -1231,7 +1239,8 @@ enum { T_TYPE, T_STAGE, T_YEAR, T_AUTHORITY, T_REGION, T_KIND, T_REPEATED, T_COU
 
 struct stats {
     size_t reviews;
-    size_t councils; /* distinct councils */
+    size_t councils;        /* distinct councils */
+    size_t council_reviews; /* review-council pairs: a joint review counts once per council */
     size_t items;
     struct tally t[T_COUNT];
     struct council_occ *occ;
@@ -1328,6 +1337,7 @@ static int stats_councils(struct stats *st, const peerreview_dataset *ds)
             if (!o.key || k == st->nocc) {
                 tally_add(&st->t[T_AUTHORITY], peerreview_row_get(row, "authority_type"));
                 tally_add(&st->t[T_REGION], peerreview_row_get(row, "region_name"));
+                st->council_reviews++;
             }
             if (!o.key)
                 continue;
@@ -1370,8 +1380,10 @@ static int stats_compute(struct stats *st, const peerreview_dataset *ds)
         {"review_type", "Review type", "reviews"},
         {"stage", "Stage", "reviews"},
         {"year", "Year (first known date)", "reviews"},
-        {"authority_type", "Authority type", "councils"},
-        {"region", "Region", "councils"},
+        /* these count review-council pairs, not councils (see council_reviews) */
+        {"authority_type", "Authority type (a joint review counts once per council)",
+         "council reviews"},
+        {"region", "Region (a joint review counts once per council)", "council reviews"},
         {"item_kind", "Item kind", "items"},
         {"councils_reviewed_more_than_once", "Councils reviewed more than once", "reviews"},
     };
@@ -1480,9 +1492,10 @@ static void print_stats_table(FILE *out, const struct stats *st, const char *pat
                 cw = d;
         }
     }
-    fprintf(out, "%s: %zu %s of %zu %s, %zu %s\n", path, st->reviews,
+    fprintf(out, "%s: %zu %s of %zu %s (%zu council %s), %zu %s\n", path, st->reviews,
             plural(st->reviews, "review", "reviews"), st->councils,
-            plural(st->councils, "council", "councils"), st->items,
+            plural(st->councils, "council", "councils"), st->council_reviews,
+            plural(st->council_reviews, "review", "reviews"), st->items,
             plural(st->items, "item", "items"));
     for (int i = 0; i < T_COUNT; i++) {
         const struct tally *t = &st->t[i];
@@ -1503,8 +1516,10 @@ static void print_stats_json(FILE *out, const struct stats *st, const char *path
 {
     fputs("{\n  \"path\": ", out);
     print_json_string(out, path);
-    fprintf(out, ",\n  \"reviews\": %zu,\n  \"councils\": %zu,\n  \"items\": %zu", st->reviews,
-            st->councils, st->items);
+    fprintf(out,
+            ",\n  \"reviews\": %zu,\n  \"councils\": %zu,\n  \"council_reviews\": %zu,\n"
+            "  \"items\": %zu",
+            st->reviews, st->councils, st->council_reviews, st->items);
     for (int i = 0; i < T_REPEATED; i++) {
         const struct tally *t = &st->t[i];
         fprintf(out, ",\n  \"%s\": {", t->key);
@@ -1538,8 +1553,8 @@ static void print_stats_json(FILE *out, const struct stats *st, const char *path
 static void print_stats_csv(FILE *out, const struct stats *st)
 {
     fputs("category,value,label,count\r\n", out);
-    fprintf(out, "reviews,,,%zu\r\ncouncils,,,%zu\r\nitems,,,%zu\r\n", st->reviews, st->councils,
-            st->items);
+    fprintf(out, "reviews,,,%zu\r\ncouncils,,,%zu\r\ncouncil_reviews,,,%zu\r\nitems,,,%zu\r\n",
+            st->reviews, st->councils, st->council_reviews, st->items);
     for (int i = 0; i < T_COUNT; i++) {
         const struct tally *t = &st->t[i];
         for (size_t j = 0; j < t->n; j++) {

@@ -237,7 +237,7 @@ for pair in authority_type:authority_type region:region_name; do
     csv_select "$SAMPLE/review_councils.csv" "$col" | sort | uniq -c |
         awk '{ n = $1; sub(/^ *[0-9]+ /, ""); print $0 "," n }' >"$tmp/want"
     stat_rows "$cat" | nonzero | sort >"$tmp/got"
-    check "stats: councils per $cat match the sample (joint reviews count each council)" \
+    check "stats: council reviews per $cat match the sample (a joint review counts once per council)" \
         same_file "$tmp/want" "$tmp/got"
 done
 
@@ -257,6 +257,20 @@ check "stats: some council of the sample is reviewed more than once" test -s "$t
 councils=$(csv_select "$SAMPLE/review_councils.csv" gss_code,council_name |
     awk -F '\t' '{ print $1 != "" ? $1 : $2 }' | sort -u | wc -l | tr -d ' ')
 check "stats: councils = $councils distinct" has_line "$tmp/stats.csv" "councils,,,$councils"
+# A joint review counts once per council in the authority_type and region
+# counts: they add up to the review-council pairs (a council listed twice in
+# one review counted once), given as council_reviews, not to the councils.
+council_reviews=$(csv_select "$SAMPLE/review_councils.csv" review_id,gss_code,council_name |
+    awk -F '\t' '{ k = $2 != "" ? $2 : $3; if (!seen[$1 SUBSEP k]++) n++ } END { print n + 0 }')
+check "stats: council_reviews = $council_reviews (review-council pairs)" \
+    has_line "$tmp/stats.csv" "council_reviews,,,$council_reviews"
+check "stats: the sample has a joint review, so council reviews ($council_reviews) > councils ($councils)" \
+    test "$council_reviews" -gt "$councils"
+for cat in authority_type region; do
+    check "stats csv: $cat adds up to council_reviews" \
+        sh -c '[ "$(awk -F, -v c="$2" "\$1 == c { n += \$4 } END { print n + 0 }" "$1")" -eq "$3" ]' \
+        sh "$tmp/stats.csv" $cat "$council_reviews"
+done
 
 run stats "$SAMPLE" --format json
 check "stats --format json exits 0" status_is 0
@@ -276,7 +290,12 @@ assert {(c["gss_code"] or c["council_name"]): c["reviews"] for c in rep} == want
 for c in rep:
     assert len(c["review_ids"]) == c["reviews"] and len(set(c["review_ids"])) == c["reviews"], c
 assert sum(j["review_type"].values()) == j["reviews"]
+assert sum(j["stage"].values()) == j["reviews"]
 assert sum(j["year"].values()) == j["reviews"]
+assert sum(j["authority_type"].values()) == j["council_reviews"], (j["authority_type"], j["council_reviews"])
+assert sum(j["region"].values()) == j["council_reviews"], (j["region"], j["council_reviews"])
+assert sum(j["item_kind"].values()) == j["items"]
+assert j["councils"] < j["council_reviews"], "the sample has a joint review"
 ' "$tmp/stats.json" "$tmp/stats.csv" "$total"
 else
     echo "ok - stats json # SKIP no python3"
@@ -290,6 +309,38 @@ check "stats table: first line names the path and counts $total reviews" \
 check "stats table: headings and an aligned 'corporate  $corporate' line" \
     sh -c 'grep -E "^Review type +reviews$" "$1" >/dev/null && grep -E "^Year \(first known date\) +reviews$" "$1" >/dev/null && grep -E "^  corporate +$2$" "$1" >/dev/null' \
     sh "$tmp/out" "$corporate"
+# Every heading names what its rows count, and they add up to that total of
+# the first line: "P: N reviews of C councils (K council reviews), I items".
+# The councils reviewed more than once are a list, not a partition.
+check "stats table: each heading's rows add up to the first line's total of its unit" awk '
+function flush() {
+    if (head != "" && head !~ /^Councils reviewed more than once /) {
+        blocks++
+        if (!(unit in total) || sum != total[unit]) {
+            print "heading \"" head "\": rows add up to " sum ", total of its unit: " total[unit] >"/dev/stderr"
+            bad = 1
+        }
+    }
+    head = ""
+}
+NR == 1 {
+    if (!match($0, /: [0-9]+ reviews? of [0-9]+ councils? \([0-9]+ council reviews?\), [0-9]+ items?$/)) {
+        print "first line: " $0 >"/dev/stderr"
+        exit 1
+    }
+    t = substr($0, RSTART + 2)
+    gsub(/[^0-9]+/, " ", t)
+    split(t, n, " ")
+    total["reviews"] = n[1]; total["councils"] = n[2]; total["council reviews"] = n[3]; total["items"] = n[4]
+    next
+}
+/^[^ ]/ { flush(); head = $0; unit = $0; sub(/^.*[^ ]  +/, "", unit); sum = 0; next }
+/^  / { sum += $NF }
+END { flush(); if (blocks != 6) print blocks " headings" >"/dev/stderr"; exit bad || blocks != 6 }
+' "$tmp/out"
+check "stats table: authority type and region headings say a joint review counts once per council" \
+    sh -c 'grep -E "^Authority type \(a joint review counts once per council\) +council reviews$" "$1" >/dev/null &&
+           grep -E "^Region \(a joint review counts once per council\) +council reviews$" "$1" >/dev/null' sh "$tmp/out"
 check "stats table: count columns end at the same place" \
     sh -c 'awk "/^  [^ ].* [0-9]+\$/ { print length(\$0) }" "$1" | sort -u | wc -l | grep -x " *1" >/dev/null' \
     sh "$tmp/out"
