@@ -59,8 +59,13 @@ enum {
     F_STAGE = 1u << 11,
     F_SINCE = 1u << 12,
     F_UNTIL = 1u << 13,
-    F_TEXT = 1u << 14
+    F_TEXT = 1u << 14,
+    F_DELIMITER = 1u << 15,
+    F_ENCODING = 1u << 16
 };
+
+/* The options of every command that reads datasets. */
+#define F_INPUT (F_IGNORE_UNKNOWN | F_DELIMITER | F_ENCODING)
 
 /* getopt values of the options without a short form. */
 enum {
@@ -75,7 +80,9 @@ enum {
     O_STAGE,
     O_SINCE,
     O_UNTIL,
-    O_TEXT
+    O_TEXT,
+    O_DELIMITER,
+    O_ENCODING
 };
 
 struct opt_def {
@@ -99,6 +106,8 @@ static const struct opt_def opt_defs[] = {
     {F_SINCE, {"since", required_argument, NULL, O_SINCE}},
     {F_UNTIL, {"until", required_argument, NULL, O_UNTIL}},
     {F_TEXT, {"text", required_argument, NULL, O_TEXT}},
+    {F_DELIMITER, {"delimiter", required_argument, NULL, O_DELIMITER}},
+    {F_ENCODING, {"encoding", required_argument, NULL, O_ENCODING}},
 };
 
 #define OPT_DEF_COUNT (sizeof opt_defs / sizeof opt_defs[0])
@@ -127,6 +136,9 @@ struct settings {
     int max_problems_set;
     size_t max_problems;
     int ignore_unknown;
+    int has_delimiter;    /* --delimiter given */
+    char delimiter;       /* its character, accepted by the library */
+    const char *encoding; /* --encoding, accepted by the library, or NULL */
     peerreview_form form; /* output form of convert */
     int spreadsheet_safe;
     /* query filters (NULL or 0: not given) */
@@ -196,6 +208,14 @@ static int out_of_memory(void)
 /* Usage texts                                                               */
 /* ------------------------------------------------------------------------ */
 
+/* The lines of --delimiter and --encoding in every reading command's help. */
+#define READ_OPTIONS_HELP                                                                          \
+    "  --delimiter=CHAR          read values separated by CHAR instead of ',':\n"                  \
+    "                            ';', ',', a TAB, or the words 'semicolon',\n"                     \
+    "                            'comma' or 'tab' (any punctuation but '\"')\n"                    \
+    "  --encoding=NAME           read files in the encoding NAME instead of\n"                     \
+    "                            UTF-8, e.g. windows-1252 or iso-8859-1\n"
+
 static const char usage_main[] =
     "Usage: " PROG " COMMAND [OPTION]... [ARGUMENT]...\n"
     "       " PROG " --help | --version\n"
@@ -215,7 +235,9 @@ static const char usage_main[] =
     "  -V, --version  print version information and exit\n"
     "\n"
     "A dataset PATH is a package folder, its datapackage.json, or a flat .csv\n"
-    "file. Options may come before or after the arguments; '--' ends them.\n"
+    "file. Every command that reads datasets takes --delimiter and --encoding\n"
+    "for CSV files saved with another separator or in another encoding.\n"
+    "Options may come before or after the arguments; '--' ends them.\n"
     "While reading more than 50 MB, progress is shown on stderr when it is a\n"
     "terminal.\n"
     "\n"
@@ -233,7 +255,7 @@ static const char usage_validate[] =
     "  --max-problems=N          report at most N problems per PATH (default\n"
     "                            100; 0 stops at the first error)\n"
     "  --ignore-unknown-columns  skip columns the format does not know instead\n"
-    "                            of reporting them as errors\n"
+    "                            of reporting them as errors\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "Text output: one line per problem,\n"
@@ -266,12 +288,14 @@ static const char usage_convert[] =
     "  --package                 write OUT as a package folder\n"
     "  --spreadsheet-safe        neutralise formula triggers in text cells and\n"
     "                            write a UTF-8 BOM, for Excel (lossy)\n"
-    "  --ignore-unknown-columns  skip columns of IN the format does not know\n"
+    "  --ignore-unknown-columns  skip columns of IN the format does not know\n" READ_OPTIONS_HELP
     "  -v, --verbose             say what was written (on stderr)\n"
     "  -h, --help                print this help and exit\n"
     "\n"
     "Problems are printed on stderr as FILE:LINE:COLUMN: SEVERITY: FIELD:\n"
-    "MESSAGE [CODE]. Warnings do not stop the conversion.\n"
+    "MESSAGE [CODE]. Warnings do not stop the conversion. OUT is always\n"
+    "written in UTF-8 with ',' between values, whatever --delimiter and\n"
+    "--encoding say about IN.\n"
     "\n"
     "Exit status: 0 converted, 1 IN has errors or OUT's form cannot hold the\n"
     "data, 2 usage error, I/O error or out of memory.\n";
@@ -288,7 +312,7 @@ static const char usage_stats[] =
     "\n"
     "  --format=FORMAT           'table' (default, aligned columns), 'json' or\n"
     "                            'csv' (columns category,value,label,count)\n"
-    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "The year of a review is the year of its first known date among\n"
@@ -325,7 +349,7 @@ static const char usage_query[] =
     "                            texts (case-insensitive)\n"
     "  --format=FORMAT           'table' (default), 'csv' (the flat form) or\n"
     "                            'json' (an array of reviews with their rows)\n"
-    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "DATE is YYYY, YYYY-MM or YYYY-MM-DD and stands for every day it covers, as\n"
@@ -346,10 +370,11 @@ static const char usage_diff[] =
     "Compare two versions of a dataset: reviews added, removed and changed\n"
     "(matched by review_id) and, for each changed review, every field and\n"
     "child row that differs (rows matched by seq, items by kind and seq).\n"
-    "The order of the reviews is not compared.\n"
+    "The order of the reviews is not compared. --delimiter and --encoding\n"
+    "apply to both OLD and NEW.\n"
     "\n"
     "  --format=FORMAT           'text' (default) or 'json'\n"
-    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "Text output: nothing when the datasets are equal, else the reviews\n"
@@ -594,6 +619,9 @@ static peerreview_options *input_options(const struct settings *s, struct progre
     if ((s->max_problems_set &&
          peerreview_options_set_max_problems(opts, s->max_problems) != PEERREVIEW_OK) ||
         peerreview_options_set_ignore_unknown_columns(opts, s->ignore_unknown) != PEERREVIEW_OK ||
+        (s->has_delimiter &&
+         peerreview_options_set_delimiter(opts, s->delimiter) != PEERREVIEW_OK) ||
+        (s->encoding && peerreview_options_set_encoding(opts, s->encoding) != PEERREVIEW_OK) ||
         (pr && isatty(STDERR_FILENO) &&
          peerreview_options_set_progress(opts, progress_show, pr) != PEERREVIEW_OK)) {
         peerreview_options_free(opts);
@@ -2174,17 +2202,17 @@ struct command {
 #define QUERY_OPTIONS (F_COUNCIL | F_TYPE | F_STAGE | F_SINCE | F_UNTIL | F_TEXT)
 
 static const struct command commands[] = {
-    {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_IGNORE_UNKNOWN, 1, -1, "PATH", NULL,
+    {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_INPUT, 1, -1, "PATH", NULL,
      "one or more PATHs", usage_validate, run_validate, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON),
      FORMAT_TEXT},
-    {"convert", F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_IGNORE_UNKNOWN, 2,
-     2, "IN", "OUT", "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
-    {"stats", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 0, 1, "PATH", NULL, "at most one PATH",
-     usage_stats, run_stats, FMT(FORMAT_TABLE) | FMT(FORMAT_JSON) | FMT(FORMAT_CSV), FORMAT_TABLE},
-    {"query", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN | QUERY_OPTIONS, 1, 1, "PATH", NULL, "one PATH",
+    {"convert", F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_INPUT, 2, 2, "IN",
+     "OUT", "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
+    {"stats", F_HELP | F_FORMAT | F_INPUT, 0, 1, "PATH", NULL, "at most one PATH", usage_stats,
+     run_stats, FMT(FORMAT_TABLE) | FMT(FORMAT_JSON) | FMT(FORMAT_CSV), FORMAT_TABLE},
+    {"query", F_HELP | F_FORMAT | F_INPUT | QUERY_OPTIONS, 1, 1, "PATH", NULL, "one PATH",
      usage_query, run_query, FMT(FORMAT_TABLE) | FMT(FORMAT_CSV) | FMT(FORMAT_JSON), FORMAT_TABLE},
-    {"diff", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 2, 2, "OLD", "NEW", "OLD and NEW", usage_diff,
-     run_diff, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
+    {"diff", F_HELP | F_FORMAT | F_INPUT, 2, 2, "OLD", "NEW", "OLD and NEW", usage_diff, run_diff,
+     FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -2209,6 +2237,65 @@ static int parse_count(const char *text, size_t *out)
         return -1;
     *out = (size_t)v;
     return 0;
+}
+
+/*
+ * The character --delimiter names: one character, or one of the words
+ * "tab", "semicolon" and "comma" (any case). 0, or -1 if it names none;
+ * whether the library reads that character is checked by the caller.
+ */
+static int delimiter_char(const char *arg, char *out)
+{
+    static const struct {
+        const char *word;
+        char c;
+    } words[] = {{"tab", '\t'}, {"semicolon", ';'}, {"comma", ','}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *a = arg, *w = words[i].word;
+        while (*a && *w && (*a == *w || *a - 'A' + 'a' == *w)) {
+            a++;
+            w++;
+        }
+        if (!*a && !*w) {
+            *out = words[i].c;
+            return 0;
+        }
+    }
+    if (arg[0] == '\0' || arg[1] != '\0')
+        return -1;
+    *out = arg[0];
+    return 0;
+}
+
+/* text for a message: at most size - 1 bytes, control characters as \xHH. */
+static const char *shown(const char *text, char *buf, size_t size)
+{
+    size_t len = 0;
+    for (; *text && len + 5 < size; text++) {
+        unsigned char c = (unsigned char)*text;
+        if (c < 0x20 || c == 0x7f)
+            len += (size_t)snprintf(buf + len, size - len, "\\x%02x", c);
+        else
+            buf[len++] = (char)c;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+/*
+ * Try --delimiter (delimiter >= 0) or --encoding on a scratch options object,
+ * so that a value the library refuses is a usage error now, before any file
+ * is read. Returns the library's status.
+ */
+static int library_accepts(int delimiter, const char *encoding)
+{
+    peerreview_options *probe = peerreview_options_new();
+    if (!probe)
+        return PEERREVIEW_ENOMEM;
+    int rc = delimiter >= 0 ? peerreview_options_set_delimiter(probe, (char)delimiter)
+                            : peerreview_options_set_encoding(probe, encoding);
+    peerreview_options_free(probe);
+    return rc;
 }
 
 /* Apply one option (getopt value c, argument arg). Returns 0 or EXIT_TROUBLE. */
@@ -2313,6 +2400,36 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
             return usage_error(command, "--text needs at least one word");
         s->text = arg;
         return 0;
+    case O_DELIMITER: {
+        char d, buf[64];
+        int rc = delimiter_char(arg, &d) == 0 ? library_accepts((unsigned char)d, NULL)
+                                              : PEERREVIEW_EINVAL;
+        if (rc == PEERREVIEW_ENOMEM)
+            return out_of_memory();
+        if (rc != PEERREVIEW_OK)
+            return usage_error(command,
+                               "invalid --delimiter '%s' (expected one punctuation character "
+                               "such as ';' or ',', a TAB, or the word 'semicolon', 'comma' "
+                               "or 'tab')",
+                               shown(arg, buf, sizeof buf));
+        s->has_delimiter = 1;
+        s->delimiter = d;
+        return 0;
+    }
+    case O_ENCODING: {
+        char buf[64];
+        int rc = arg[0] ? library_accepts(-1, arg) : PEERREVIEW_EINVAL;
+        if (rc == PEERREVIEW_ENOMEM)
+            return out_of_memory();
+        if (rc != PEERREVIEW_OK)
+            return usage_error(command,
+                               "invalid --encoding '%s' (expected UTF-8 or a single-byte "
+                               "encoding that keeps ASCII, such as windows-1252 or "
+                               "iso-8859-1)",
+                               shown(arg, buf, sizeof buf));
+        s->encoding = arg;
+        return 0;
+    }
     case O_MAX_PROBLEMS:
         if (parse_count(arg, &s->max_problems) != 0)
             return usage_error(command,
