@@ -733,6 +733,54 @@ check "stats counts a council listed twice in one review once, for authority typ
            grep "^authority_type,county," "$3" >"$3.a" && cmp -s "$2.a" "$3.a"' \
     sh "$status" "$tmp/out" "$tmp/stats-sample.csv"
 
+# ---- examples/c/list-reviews: the sample without a PATH ---------------------------
+
+# Like stats without PATH it lists the installed sample (the folder stats
+# --help names), else, before make install, the one of the build tree; with
+# neither it says so (exit 2) naming the folder it looked in.
+run stats --help
+installed=$(sed -n '/installed with the package:$/{n;s/^ *//;p;}' "$tmp/out")
+builddir=${top_builddir:-$here/../..}
+example=$builddir/examples/c/list-reviews
+# lists_sample FILE: FILE lists the sample's review_ids in order, one a line.
+lists_sample() { awk '{ print $1 }' "$1" >"$tmp/ids.got" && same_file "$tmp/all-ids" "$tmp/ids.got"; }
+if [ -x "$example" ] && [ -n "$installed" ]; then
+    (cd "$tmp" && "$example") >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    if [ -f "$installed/reviews.csv" ] || [ -f "$builddir/data/lga-sample/reviews.csv" ]; then
+        check "list-reviews without PATH, run from another folder, lists the $total sample reviews" \
+            sh -c '[ "$1" -eq 0 ] && [ ! -s "$2" ]' sh "$status" "$tmp/err"
+        check "... in the order of reviews.csv" lists_sample "$tmp/out"
+    else
+        check "list-reviews without PATH and no sample: exit 2 naming $installed" \
+            sh -c '[ "$1" -eq 2 ] && grep -F "$3" "$2" >/dev/null' sh "$status" "$tmp/err" "$installed"
+    fi
+    # The program alone, away from the build tree: only the installed sample.
+    if [ -x "$builddir/examples/c/.libs/list-reviews" ]; then
+        mkdir -p "$tmp/elsewhere/bin" && cp "$builddir/examples/c/.libs/list-reviews" "$tmp/elsewhere/bin/"
+        (cd "$tmp" && LD_LIBRARY_PATH="$builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+            "$tmp/elsewhere/bin/list-reviews") >"$tmp/out" 2>"$tmp/err"
+        status=$?
+        if [ -f "$installed/reviews.csv" ]; then
+            check "list-reviews away from the build tree lists the installed sample" \
+                sh -c '[ "$1" -eq 0 ]' sh "$status"
+            check "... the $total reviews" lists_sample "$tmp/out"
+        else
+            check "list-reviews away from the build tree, sample not installed: exit 2, a message naming $installed and 'make install'" \
+                sh -c '[ "$1" -eq 2 ] && [ ! -s "$2" ] && grep -F "$4" "$3" >/dev/null && grep -F "make install" "$3" >/dev/null' \
+                sh "$status" "$tmp/out" "$tmp/err" "$installed"
+        fi
+    else
+        echo "ok - list-reviews away from the build tree # SKIP no .libs/list-reviews"
+    fi
+    "$example" "$SAMPLE" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    check "list-reviews PATH lists that dataset" sh -c '[ "$1" -eq 0 ]' sh "$status"
+    check "... the $total sample reviews" lists_sample "$tmp/out"
+else
+    echo "ok - examples/c/list-reviews # SKIP not built or no sample folder in stats --help"
+fi
+
 # ---- standard output errors -----------------------------------------------------
 
 if [ -w /dev/full ]; then
