@@ -479,6 +479,37 @@ todo_check "a ';'-separated flat file validates with --delimiter ';' and convert
     sh -c 'grep -x "checked 1 path: 0 errors, [0-9]* warnings* (valid)" "$1" >/dev/null && [ "$2" -eq 0 ] && cmp -s "$3" "$4"' \
     sh "$tmp/semicolon.validate" "$status" "$tmp/semicolon-back.csv" "$tmp/flat.csv"
 
+# ---- the manual pages document every problem code and status ------------------
+
+srcdir=${top_srcdir:-$here/../..}
+diag_c=$srcdir/src/diag.c
+header=$srcdir/include/peerreview.h
+if [ -f "$diag_c" ] && [ -f "$header" ] && [ -f "$srcdir/doc/peerreview.1" ]; then
+    # the codes' texts as peerreview_code_name gives them, and the statuses
+    sed -n '/code_names\[PEERREVIEW_CODE_COUNT\]/,/};/p' "$diag_c" | grep -o '"[a-z0-9-]*"' |
+        tr -d '"' >"$tmp/codes"
+    sed -n '/^typedef enum peerreview_status/,/} peerreview_status;/p' "$header" |
+        grep -o 'PEERREVIEW_[A-Z]*' >"$tmp/statuses"
+    count=$(sed -n 's/^#define PEERREVIEW_CODE_COUNT \([0-9]*\).*/\1/p' "$header")
+    [ -n "$count" ] && [ "$(wc -l <"$tmp/codes")" -eq "$count" ] && [ "$(wc -l <"$tmp/statuses")" -ge 9 ] ||
+        { echo "test-cli: cannot read the codes or statuses from the sources" >&2; exit 99; }
+    # undocumented PAGE LIST: the names of LIST (roff writes '-' as '\-') the page does not hold
+    undocumented() {
+        while read -r name; do
+            grep -F -e "$(echo "$name" | sed 's/-/\\-/g')" "$srcdir/doc/$1" >/dev/null || echo "$name"
+        done <"$2" >"$tmp/undocumented"
+        [ ! -s "$tmp/undocumented" ] || { echo "#   not in $1: $(tr '\n' ' ' <"$tmp/undocumented")"; return 1; }
+    }
+    check "peerreview(1) documents all $count problem codes" undocumented peerreview.1 "$tmp/codes"
+    check "libpeerreview(3) documents all $count problem codes" undocumented libpeerreview.3 "$tmp/codes"
+    check "libpeerreview(3) documents every status" undocumented libpeerreview.3 "$tmp/statuses"
+    check "libpeerreview(3) documents the delimiter and encoding options" \
+        sh -c 'grep -F "peerreview_options_set_delimiter" "$1" >/dev/null && grep -F "peerreview_options_set_encoding" "$1" >/dev/null' \
+        sh "$srcdir/doc/libpeerreview.3"
+else
+    echo "ok - manual pages # SKIP no source tree"
+fi
+
 # ---- standard output errors -------------------------------------------------
 
 if [ -w /dev/full ]; then
