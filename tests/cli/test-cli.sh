@@ -377,8 +377,10 @@ on() {
     *) run "$on_c" "$@" "$SAMPLE" ;;
     esac
 }
-# accepted: the last command ran (0 or 1: data errors are not usage errors).
-accepted() { { status_is 0 || status_is 1; } && ! err_has "Try 'peerreview"; }
+# accepted: the last command took the options: no usage error (whose hint
+# is "Try 'peerreview ..."). The data may not load with them: exit 1, or 2
+# for diff, whose 1 means "different".
+accepted() { [ "$status" -le 2 ] && ! err_has "Try 'peerreview"; }
 # refused CMD OPTION: a usage error of CMD naming the option and its help.
 refused() {
     status_is 2 && out_empty && head -n 1 "$tmp/err" | grep -F -e "peerreview $1: invalid $2 '" >/dev/null &&
