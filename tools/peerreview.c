@@ -59,8 +59,13 @@ enum {
     F_STAGE = 1u << 11,
     F_SINCE = 1u << 12,
     F_UNTIL = 1u << 13,
-    F_TEXT = 1u << 14
+    F_TEXT = 1u << 14,
+    F_DELIMITER = 1u << 15,
+    F_ENCODING = 1u << 16
 };
+
+/* The options of every command that reads datasets. */
+#define F_INPUT (F_IGNORE_UNKNOWN | F_DELIMITER | F_ENCODING)
 
 /* getopt values of the options without a short form. */
 enum {
@@ -75,7 +80,9 @@ enum {
     O_STAGE,
     O_SINCE,
     O_UNTIL,
-    O_TEXT
+    O_TEXT,
+    O_DELIMITER,
+    O_ENCODING
 };
 
 struct opt_def {
@@ -99,6 +106,8 @@ static const struct opt_def opt_defs[] = {
     {F_SINCE, {"since", required_argument, NULL, O_SINCE}},
     {F_UNTIL, {"until", required_argument, NULL, O_UNTIL}},
     {F_TEXT, {"text", required_argument, NULL, O_TEXT}},
+    {F_DELIMITER, {"delimiter", required_argument, NULL, O_DELIMITER}},
+    {F_ENCODING, {"encoding", required_argument, NULL, O_ENCODING}},
 };
 
 #define OPT_DEF_COUNT (sizeof opt_defs / sizeof opt_defs[0])
@@ -127,10 +136,14 @@ struct settings {
     int max_problems_set;
     size_t max_problems;
     int ignore_unknown;
+    int has_delimiter;    /* --delimiter given */
+    char delimiter;       /* its character, accepted by the library */
+    const char *encoding; /* --encoding, accepted by the library, or NULL */
     peerreview_form form; /* output form of convert */
     int spreadsheet_safe;
     /* query filters (NULL or 0: not given) */
     const char *council;
+    char council_gss[16]; /* --council as a GSS code in capitals, or "" for a name */
     const char *type;
     const char *stage;
     int has_since;
@@ -153,7 +166,7 @@ struct settings {
 #endif
 
 static void errorf(const char *fmt, ...) PRINTF_LIKE(1, 2);
-static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static int usage_error(const char *command, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 /* "peerreview: <message>" on stderr. */
 static void errorf(const char *fmt, ...)
@@ -166,15 +179,22 @@ static void errorf(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-/* Report a usage error; returns EXIT_TROUBLE. */
-static int usage_error(const char *fmt, ...)
+/*
+ * Report a usage error of command (NULL: of the global command line) as
+ * "peerreview COMMAND: <message>" and point at that command's help.
+ * Returns EXIT_TROUBLE.
+ */
+static int usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
-    fputs(PROG ": ", stderr);
+    const char *space = command ? " " : "";
+    if (!command)
+        command = "";
+    fprintf(stderr, PROG "%s%s: ", space, command);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\nTry '" PROG " --help'.\n", stderr);
+    fprintf(stderr, "\nTry '" PROG "%s%s --help'.\n", space, command);
     return EXIT_TROUBLE;
 }
 
@@ -187,6 +207,14 @@ static int out_of_memory(void)
 /* ------------------------------------------------------------------------ */
 /* Usage texts                                                               */
 /* ------------------------------------------------------------------------ */
+
+/* The lines of --delimiter and --encoding in every reading command's help. */
+#define READ_OPTIONS_HELP                                                                          \
+    "  --delimiter=CHAR          read values separated by CHAR instead of ',':\n"                  \
+    "                            ';', ',', a TAB, or the words 'semicolon',\n"                     \
+    "                            'comma' or 'tab' (any punctuation but '\"')\n"                    \
+    "  --encoding=NAME           read files in the encoding NAME instead of\n"                     \
+    "                            UTF-8, e.g. windows-1252 or iso-8859-1\n"
 
 static const char usage_main[] =
     "Usage: " PROG " COMMAND [OPTION]... [ARGUMENT]...\n"
@@ -207,7 +235,9 @@ static const char usage_main[] =
     "  -V, --version  print version information and exit\n"
     "\n"
     "A dataset PATH is a package folder, its datapackage.json, or a flat .csv\n"
-    "file. Options may come before or after the arguments; '--' ends them.\n"
+    "file. Every command that reads datasets takes --delimiter and --encoding\n"
+    "for CSV files saved with another separator or in another encoding.\n"
+    "Options may come before or after the arguments; '--' ends them.\n"
     "While reading more than 50 MB, progress is shown on stderr when it is a\n"
     "terminal.\n"
     "\n"
@@ -225,7 +255,7 @@ static const char usage_validate[] =
     "  --max-problems=N          report at most N problems per PATH (default\n"
     "                            100; 0 stops at the first error)\n"
     "  --ignore-unknown-columns  skip columns the format does not know instead\n"
-    "                            of reporting them as errors\n"
+    "                            of reporting them as errors\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "Text output: one line per problem,\n"
@@ -258,12 +288,14 @@ static const char usage_convert[] =
     "  --package                 write OUT as a package folder\n"
     "  --spreadsheet-safe        neutralise formula triggers in text cells and\n"
     "                            write a UTF-8 BOM, for Excel (lossy)\n"
-    "  --ignore-unknown-columns  skip columns of IN the format does not know\n"
+    "  --ignore-unknown-columns  skip columns of IN the format does not know\n" READ_OPTIONS_HELP
     "  -v, --verbose             say what was written (on stderr)\n"
     "  -h, --help                print this help and exit\n"
     "\n"
     "Problems are printed on stderr as FILE:LINE:COLUMN: SEVERITY: FIELD:\n"
-    "MESSAGE [CODE]. Warnings do not stop the conversion.\n"
+    "MESSAGE [CODE]. Warnings do not stop the conversion. OUT is always\n"
+    "written in UTF-8 with ',' between values, whatever --delimiter and\n"
+    "--encoding say about IN.\n"
     "\n"
     "Exit status: 0 converted, 1 IN has errors or OUT's form cannot hold the\n"
     "data, 2 usage error, I/O error or out of memory.\n";
@@ -271,23 +303,31 @@ static const char usage_convert[] =
 static const char usage_stats[] =
     "Usage: " PROG " stats [OPTION]... [PATH]\n"
     "\n"
-    "Count the reviews of the dataset PATH by review type, stage, year, and\n"
-    "authority type and region of the councils reviewed; count the items by\n"
-    "kind; list the councils reviewed more than once. Without PATH, use the\n"
-    "sample dataset installed with the package:\n"
+    "Count the reviews of the dataset PATH by review type, stage and year, the\n"
+    "council reviews by authority type and region, and the items by kind; list\n"
+    "the councils reviewed more than once. Without PATH, use the sample\n"
+    "dataset installed with the package:\n"
     "  " SAMPLE_DIR_TEXT "\n"
     "(before 'make install', the one of the build tree).\n"
     "\n"
     "  --format=FORMAT           'table' (default, aligned columns), 'json' or\n"
     "                            'csv' (columns category,value,label,count)\n"
-    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "The year of a review is the year of its first known date among\n"
     "onsite_start, onsite_end, report_date and published_date; reviews with\n"
     "none of them are counted as 'unknown'. Authority types and regions count\n"
-    "councils: a joint review counts once for each council it covers. A council\n"
-    "is identified by its gss_code, or by its council_name when it has none.\n"
+    "council reviews, not councils: a joint review counts once for each council\n"
+    "it covers (a council listed twice in one review, once), so they add up to\n"
+    "the council reviews of the totals. A council is identified by its\n"
+    "gss_code, or by its council_name when it has none.\n"
+    "\n"
+    "Totals: reviews, distinct councils, council reviews and items. JSON keys\n"
+    "and CSV categories: reviews, councils, council_reviews, items, then\n"
+    "review_type, stage, year (reviews), authority_type, region (council\n"
+    "reviews), item_kind (items) and councils_reviewed_more_than_once (reviews\n"
+    "of each such council).\n"
     "\n"
     "Exit status: 0 success, 1 PATH has errors, 2 usage error, I/O error or\n"
     "out of memory.\n";
@@ -299,7 +339,7 @@ static const char usage_query[] =
     "reviews when none is given), in dataset order.\n"
     "\n"
     "  --council=CODE|NAME       a council the review covers: a GSS code such as\n"
-    "                            E10000034 matches gss_code exactly, anything\n"
+    "                            E10000034 (any case) matches gss_code, anything\n"
     "                            else is a case-insensitive part of council_name\n"
     "  --type=TYPE               review_type, e.g. corporate (see 'man " PROG "')\n"
     "  --stage=STAGE             'initial' or 'progress'\n"
@@ -309,7 +349,7 @@ static const char usage_query[] =
     "                            texts (case-insensitive)\n"
     "  --format=FORMAT           'table' (default), 'csv' (the flat form) or\n"
     "                            'json' (an array of reviews with their rows)\n"
-    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "DATE is YYYY, YYYY-MM or YYYY-MM-DD and stands for every day it covers, as\n"
@@ -330,10 +370,11 @@ static const char usage_diff[] =
     "Compare two versions of a dataset: reviews added, removed and changed\n"
     "(matched by review_id) and, for each changed review, every field and\n"
     "child row that differs (rows matched by seq, items by kind and seq).\n"
-    "The order of the reviews is not compared.\n"
+    "The order of the reviews is not compared. --delimiter and --encoding\n"
+    "apply to both OLD and NEW.\n"
     "\n"
     "  --format=FORMAT           'text' (default) or 'json'\n"
-    "  --ignore-unknown-columns  skip columns the format does not know\n"
+    "  --ignore-unknown-columns  skip columns the format does not know\n" READ_OPTIONS_HELP
     "  -h, --help                print this help and exit\n"
     "\n"
     "Text output: nothing when the datasets are equal, else the reviews\n"
@@ -578,6 +619,9 @@ static peerreview_options *input_options(const struct settings *s, struct progre
     if ((s->max_problems_set &&
          peerreview_options_set_max_problems(opts, s->max_problems) != PEERREVIEW_OK) ||
         peerreview_options_set_ignore_unknown_columns(opts, s->ignore_unknown) != PEERREVIEW_OK ||
+        (s->has_delimiter &&
+         peerreview_options_set_delimiter(opts, s->delimiter) != PEERREVIEW_OK) ||
+        (s->encoding && peerreview_options_set_encoding(opts, s->encoding) != PEERREVIEW_OK) ||
         (pr && isatty(STDERR_FILENO) &&
          peerreview_options_set_progress(opts, progress_show, pr) != PEERREVIEW_OK)) {
         peerreview_options_free(opts);
@@ -1223,7 +1267,8 @@ enum { T_TYPE, T_STAGE, T_YEAR, T_AUTHORITY, T_REGION, T_KIND, T_REPEATED, T_COU
 
 struct stats {
     size_t reviews;
-    size_t councils; /* distinct councils */
+    size_t councils;        /* distinct councils */
+    size_t council_reviews; /* review-council pairs: a joint review counts once per council */
     size_t items;
     struct tally t[T_COUNT];
     struct council_occ *occ;
@@ -1320,6 +1365,7 @@ static int stats_councils(struct stats *st, const peerreview_dataset *ds)
             if (!o.key || k == st->nocc) {
                 tally_add(&st->t[T_AUTHORITY], peerreview_row_get(row, "authority_type"));
                 tally_add(&st->t[T_REGION], peerreview_row_get(row, "region_name"));
+                st->council_reviews++;
             }
             if (!o.key)
                 continue;
@@ -1362,8 +1408,10 @@ static int stats_compute(struct stats *st, const peerreview_dataset *ds)
         {"review_type", "Review type", "reviews"},
         {"stage", "Stage", "reviews"},
         {"year", "Year (first known date)", "reviews"},
-        {"authority_type", "Authority type", "councils"},
-        {"region", "Region", "councils"},
+        /* these count review-council pairs, not councils (see council_reviews) */
+        {"authority_type", "Authority type (a joint review counts once per council)",
+         "council reviews"},
+        {"region", "Region (a joint review counts once per council)", "council reviews"},
         {"item_kind", "Item kind", "items"},
         {"councils_reviewed_more_than_once", "Councils reviewed more than once", "reviews"},
     };
@@ -1472,9 +1520,10 @@ static void print_stats_table(FILE *out, const struct stats *st, const char *pat
                 cw = d;
         }
     }
-    fprintf(out, "%s: %zu %s of %zu %s, %zu %s\n", path, st->reviews,
+    fprintf(out, "%s: %zu %s of %zu %s (%zu council %s), %zu %s\n", path, st->reviews,
             plural(st->reviews, "review", "reviews"), st->councils,
-            plural(st->councils, "council", "councils"), st->items,
+            plural(st->councils, "council", "councils"), st->council_reviews,
+            plural(st->council_reviews, "review", "reviews"), st->items,
             plural(st->items, "item", "items"));
     for (int i = 0; i < T_COUNT; i++) {
         const struct tally *t = &st->t[i];
@@ -1495,8 +1544,10 @@ static void print_stats_json(FILE *out, const struct stats *st, const char *path
 {
     fputs("{\n  \"path\": ", out);
     print_json_string(out, path);
-    fprintf(out, ",\n  \"reviews\": %zu,\n  \"councils\": %zu,\n  \"items\": %zu", st->reviews,
-            st->councils, st->items);
+    fprintf(out,
+            ",\n  \"reviews\": %zu,\n  \"councils\": %zu,\n  \"council_reviews\": %zu,\n"
+            "  \"items\": %zu",
+            st->reviews, st->councils, st->council_reviews, st->items);
     for (int i = 0; i < T_REPEATED; i++) {
         const struct tally *t = &st->t[i];
         fprintf(out, ",\n  \"%s\": {", t->key);
@@ -1530,8 +1581,8 @@ static void print_stats_json(FILE *out, const struct stats *st, const char *path
 static void print_stats_csv(FILE *out, const struct stats *st)
 {
     fputs("category,value,label,count\r\n", out);
-    fprintf(out, "reviews,,,%zu\r\ncouncils,,,%zu\r\nitems,,,%zu\r\n", st->reviews, st->councils,
-            st->items);
+    fprintf(out, "reviews,,,%zu\r\ncouncils,,,%zu\r\ncouncil_reviews,,,%zu\r\nitems,,,%zu\r\n",
+            st->reviews, st->councils, st->council_reviews, st->items);
     for (int i = 0; i < T_COUNT; i++) {
         const struct tally *t = &st->t[i];
         for (size_t j = 0; j < t->n; j++) {
@@ -1573,25 +1624,20 @@ static int run_stats(const struct settings *s, int argc, char **argv)
 /* query                                                                     */
 /* ------------------------------------------------------------------------ */
 
-/* 1 if text has the shape of a GSS code: a capital letter and 8 digits. */
-static int looks_like_gss(const char *text)
+/*
+ * 1 if r covers the council of --council: its gss_code when the option is
+ * a GSS code (any case; the data holds them in capitals, as the format
+ * requires), else a part of its council_name, ignoring case.
+ */
+static int council_matches(const peerreview_review *r, const struct settings *s)
 {
-    if (text[0] < 'A' || text[0] > 'Z')
-        return 0;
-    for (int i = 1; i <= 8; i++)
-        if (text[i] < '0' || text[i] > '9')
-            return 0;
-    return text[9] == '\0';
-}
-
-static int council_matches(const peerreview_review *r, const char *council)
-{
-    int by_code = looks_like_gss(council);
+    int by_code = s->council_gss[0] != '\0';
     size_t rows = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
     for (size_t i = 0; i < rows; i++) {
         const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, i);
         const char *v = peerreview_row_get(row, by_code ? "gss_code" : "council_name");
-        if (v && (by_code ? strcmp(v, council) == 0 : contains_nocase(v, council, strlen(council))))
+        if (v && (by_code ? strcmp(v, s->council_gss) == 0
+                          : contains_nocase(v, s->council, strlen(s->council))))
             return 1;
     }
     return 0;
@@ -1648,7 +1694,7 @@ static int review_matches(const peerreview_review *r, const struct settings *s)
 {
     return (!s->type || same_value(peerreview_review_get(r, "review_type"), s->type)) &&
            (!s->stage || same_value(peerreview_review_get(r, "stage"), s->stage)) &&
-           (!s->council || council_matches(r, s->council)) &&
+           (!s->council || council_matches(r, s)) &&
            ((!s->has_since && !s->has_until) || dates_match(r, s)) &&
            (!s->text || text_matches(r, s->text));
 }
@@ -2143,8 +2189,10 @@ struct command {
     const char *name;
     unsigned options; /* F_* bits accepted */
     int min_args;
-    int max_args;     /* -1: no limit */
-    const char *args; /* what the arguments are, for messages */
+    int max_args;         /* -1: no limit */
+    const char *operand1; /* names of the first two operands, for "missing ..." */
+    const char *operand2;
+    const char *expected; /* what the operands are, for "extra operand" */
     const char *usage;
     int (*run)(const struct settings *s, int argc, char **argv);
     unsigned formats;                  /* FMT() bits accepted by --format */
@@ -2154,15 +2202,16 @@ struct command {
 #define QUERY_OPTIONS (F_COUNCIL | F_TYPE | F_STAGE | F_SINCE | F_UNTIL | F_TEXT)
 
 static const struct command commands[] = {
-    {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_IGNORE_UNKNOWN, 1, -1, "PATH",
-     usage_validate, run_validate, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
-    {"convert", F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_IGNORE_UNKNOWN, 2,
-     2, "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
-    {"stats", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 0, 1, "at most one PATH", usage_stats,
+    {"validate", F_HELP | F_FORMAT | F_MAX_PROBLEMS | F_INPUT, 1, -1, "PATH", NULL,
+     "one or more PATHs", usage_validate, run_validate, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON),
+     FORMAT_TEXT},
+    {"convert", F_HELP | F_VERBOSE | F_FLAT | F_PACKAGE | F_SPREADSHEET_SAFE | F_INPUT, 2, 2, "IN",
+     "OUT", "IN and OUT", usage_convert, run_convert, 0, FORMAT_TEXT},
+    {"stats", F_HELP | F_FORMAT | F_INPUT, 0, 1, "PATH", NULL, "at most one PATH", usage_stats,
      run_stats, FMT(FORMAT_TABLE) | FMT(FORMAT_JSON) | FMT(FORMAT_CSV), FORMAT_TABLE},
-    {"query", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN | QUERY_OPTIONS, 1, 1, "PATH", usage_query,
-     run_query, FMT(FORMAT_TABLE) | FMT(FORMAT_CSV) | FMT(FORMAT_JSON), FORMAT_TABLE},
-    {"diff", F_HELP | F_FORMAT | F_IGNORE_UNKNOWN, 2, 2, "OLD and NEW", usage_diff, run_diff,
+    {"query", F_HELP | F_FORMAT | F_INPUT | QUERY_OPTIONS, 1, 1, "PATH", NULL, "one PATH",
+     usage_query, run_query, FMT(FORMAT_TABLE) | FMT(FORMAT_CSV) | FMT(FORMAT_JSON), FORMAT_TABLE},
+    {"diff", F_HELP | F_FORMAT | F_INPUT, 2, 2, "OLD", "NEW", "OLD and NEW", usage_diff, run_diff,
      FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
 };
 
@@ -2190,8 +2239,67 @@ static int parse_count(const char *text, size_t *out)
     return 0;
 }
 
+/*
+ * The character --delimiter names: one character, or one of the words
+ * "tab", "semicolon" and "comma" (any case). 0, or -1 if it names none;
+ * whether the library reads that character is checked by the caller.
+ */
+static int delimiter_char(const char *arg, char *out)
+{
+    static const struct {
+        const char *word;
+        char c;
+    } words[] = {{"tab", '\t'}, {"semicolon", ';'}, {"comma", ','}};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        const char *a = arg, *w = words[i].word;
+        while (*a && *w && (*a == *w || *a - 'A' + 'a' == *w)) {
+            a++;
+            w++;
+        }
+        if (!*a && !*w) {
+            *out = words[i].c;
+            return 0;
+        }
+    }
+    if (arg[0] == '\0' || arg[1] != '\0')
+        return -1;
+    *out = arg[0];
+    return 0;
+}
+
+/* text for a message: at most size - 1 bytes, control characters as \xHH. */
+static const char *shown(const char *text, char *buf, size_t size)
+{
+    size_t len = 0;
+    for (; *text && len + 5 < size; text++) {
+        unsigned char c = (unsigned char)*text;
+        if (c < 0x20 || c == 0x7f)
+            len += (size_t)snprintf(buf + len, size - len, "\\x%02x", c);
+        else
+            buf[len++] = (char)c;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
+/*
+ * Try --delimiter (delimiter >= 0) or --encoding on a scratch options object,
+ * so that a value the library refuses is a usage error now, before any file
+ * is read. Returns the library's status.
+ */
+static int library_accepts(int delimiter, const char *encoding)
+{
+    peerreview_options *probe = peerreview_options_new();
+    if (!probe)
+        return PEERREVIEW_ENOMEM;
+    int rc = delimiter >= 0 ? peerreview_options_set_delimiter(probe, (char)delimiter)
+                            : peerreview_options_set_encoding(probe, encoding);
+    peerreview_options_free(probe);
+    return rc;
+}
+
 /* Apply one option (getopt value c, argument arg). Returns 0 or EXIT_TROUBLE. */
-static int apply_option(struct settings *s, int c, const char *arg, const char *context)
+static int apply_option(struct settings *s, int c, const char *arg, const char *command)
 {
     switch (c) {
     case 'h':
@@ -2231,19 +2339,33 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
             if (w > 0 && (size_t)w < sizeof expected - len)
                 len += (size_t)w;
         }
-        return usage_error("%sinvalid --format '%s' (expected %s)", context, arg, expected);
+        return usage_error(command, "invalid --format '%s' (expected %s)", arg, expected);
     }
-    case O_COUNCIL:
+    case O_COUNCIL: {
         if (!arg[0])
-            return usage_error("%s--council needs a GSS code or a part of a council name", context);
+            return usage_error(command, "--council needs a GSS code or a part of a council name");
         s->council = arg;
+        /* a GSS code in any case: e10000034 is E10000034 (the library
+           decides what a GSS code is) */
+        size_t n = strlen(arg);
+        int col = peerreview_column_index(PEERREVIEW_REVIEW_COUNCILS, "gss_code");
+        s->council_gss[0] = '\0';
+        if (col >= 0 && n < sizeof s->council_gss) {
+            for (size_t i = 0; i <= n; i++)
+                s->council_gss[i] =
+                    (char)(arg[i] >= 'a' && arg[i] <= 'z' ? arg[i] - 'a' + 'A' : arg[i]);
+            if (peerreview_check_value(PEERREVIEW_REVIEW_COUNCILS, (size_t)col, s->council_gss,
+                                       NULL) != PEERREVIEW_OK)
+                s->council_gss[0] = '\0';
+        }
         return 0;
+    }
     case O_TYPE:
     case O_STAGE: {
         const char *column = c == O_TYPE ? "review_type" : "stage";
         if (!enum_allows(PEERREVIEW_REVIEWS, column, arg)) {
             char list[512];
-            return usage_error("%sinvalid --%s '%s' (expected one of: %s)", context,
+            return usage_error(command, "invalid --%s '%s' (expected one of: %s)",
                                c == O_TYPE ? "type" : "stage", arg,
                                enum_list(PEERREVIEW_REVIEWS, column, list, sizeof list));
         }
@@ -2258,9 +2380,10 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
         struct interval iv;
         const char *name = c == O_SINCE ? "since" : "until";
         if (date_interval(arg, &iv) != 0)
-            return usage_error("%sinvalid --%s '%s' (expected a date YYYY, YYYY-MM or "
+            return usage_error(command,
+                               "invalid --%s '%s' (expected a date YYYY, YYYY-MM or "
                                "YYYY-MM-DD that exists)",
-                               context, name, arg);
+                               name, arg);
         if (c == O_SINCE) {
             s->has_since = 1;
             s->since = iv;
@@ -2274,44 +2397,74 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
     }
     case O_TEXT:
         if (!arg[strspn(arg, word_separators)])
-            return usage_error("%s--text needs at least one word", context);
+            return usage_error(command, "--text needs at least one word");
         s->text = arg;
         return 0;
+    case O_DELIMITER: {
+        char d, buf[64];
+        int rc = delimiter_char(arg, &d) == 0 ? library_accepts((unsigned char)d, NULL)
+                                              : PEERREVIEW_EINVAL;
+        if (rc == PEERREVIEW_ENOMEM)
+            return out_of_memory();
+        if (rc != PEERREVIEW_OK)
+            return usage_error(command,
+                               "invalid --delimiter '%s' (expected one punctuation character "
+                               "such as ';' or ',', a TAB, or the word 'semicolon', 'comma' "
+                               "or 'tab')",
+                               shown(arg, buf, sizeof buf));
+        s->has_delimiter = 1;
+        s->delimiter = d;
+        return 0;
+    }
+    case O_ENCODING: {
+        char buf[64];
+        int rc = arg[0] ? library_accepts(-1, arg) : PEERREVIEW_EINVAL;
+        if (rc == PEERREVIEW_ENOMEM)
+            return out_of_memory();
+        if (rc != PEERREVIEW_OK)
+            return usage_error(command,
+                               "invalid --encoding '%s' (expected UTF-8 or a single-byte "
+                               "encoding that keeps ASCII, such as windows-1252 or "
+                               "iso-8859-1)",
+                               shown(arg, buf, sizeof buf));
+        s->encoding = arg;
+        return 0;
+    }
     case O_MAX_PROBLEMS:
         if (parse_count(arg, &s->max_problems) != 0)
-            return usage_error("%sinvalid --max-problems '%s' (expected a number, 0 or more)",
-                               context, arg);
+            return usage_error(command,
+                               "invalid --max-problems '%s' (expected a number, 0 or more)", arg);
         s->max_problems_set = 1;
         return 0;
     case O_FLAT:
     case O_PACKAGE: {
         peerreview_form form = c == O_FLAT ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
         if (s->form != PEERREVIEW_FORM_AUTO && s->form != form)
-            return usage_error("%s--flat and --package cannot be used together", context);
+            return usage_error(command, "--flat and --package cannot be used together");
         s->form = form;
         return 0;
     }
     default:
-        return usage_error("%sinternal error: unhandled option %d", context, c);
+        return usage_error(command, "internal error: unhandled option %d", c);
     }
 }
 
 /* Report what getopt_long found wrong (c is '?' or ':'). */
-static int getopt_error(int c, int argc, char **argv, const char *context)
+static int getopt_error(int c, int argc, char **argv, const char *command)
 {
     const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
     int is_long = strncmp(arg, "--", 2) == 0;
     int name_len = (int)strcspn(arg, "=");
     if (c == ':') {
         if (!is_long && optopt > 0 && optopt < 256)
-            return usage_error("%soption '-%c' requires an argument", context, optopt);
-        return usage_error("%soption '%s' requires an argument", context, arg);
+            return usage_error(command, "option '-%c' requires an argument", optopt);
+        return usage_error(command, "option '%s' requires an argument", arg);
     }
     if (optopt == 0)
-        return usage_error("%sunknown or ambiguous option '%s'", context, arg);
+        return usage_error(command, "unknown or ambiguous option '%s'", arg);
     if (optopt >= 256 || (is_long && arg[name_len] == '='))
-        return usage_error("%soption '%.*s' does not take an argument", context, name_len, arg);
-    return usage_error("%sunknown option '-%c'", context, optopt);
+        return usage_error(command, "option '%.*s' does not take an argument", name_len, arg);
+    return usage_error(command, "unknown option '-%c'", optopt);
 }
 
 /* Restart getopt for a new argument vector. */
@@ -2329,7 +2482,7 @@ static void getopt_restart(void)
  * "posix" stops at the first non-option (for the global options). On
  * success returns 0 and sets *first to the index of the first argument.
  */
-static int parse_options(int argc, char **argv, unsigned allowed, int posix, const char *context,
+static int parse_options(int argc, char **argv, unsigned allowed, int posix, const char *command,
                          struct settings *s, int *first)
 {
     struct option longopts[OPT_DEF_COUNT + 1];
@@ -2356,8 +2509,8 @@ static int parse_options(int argc, char **argv, unsigned allowed, int posix, con
     getopt_restart();
     int c;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-        int rc = (c == '?' || c == ':') ? getopt_error(c, argc, argv, context)
-                                        : apply_option(s, c, optarg, context);
+        int rc = (c == '?' || c == ':') ? getopt_error(c, argc, argv, command)
+                                        : apply_option(s, c, optarg, command);
         if (rc != 0)
             return rc;
     }
@@ -2389,10 +2542,8 @@ static int run_command(const struct command *cmd, int argc, char **argv)
     s.format = cmd->default_format;
     s.form = PEERREVIEW_FORM_AUTO;
 
-    char context[64];
-    snprintf(context, sizeof context, "%s: ", cmd->name);
     int first;
-    int rc = parse_options(argc, argv, cmd->options, 0, context, &s, &first);
+    int rc = parse_options(argc, argv, cmd->options, 0, cmd->name, &s, &first);
     if (rc != 0)
         return rc;
     if (s.help) {
@@ -2400,13 +2551,16 @@ static int run_command(const struct command *cmd, int argc, char **argv)
         return EXIT_OK;
     }
     int n = argc - first;
-    if (n < cmd->min_args)
-        return usage_error("%s: missing %s", cmd->name, cmd->args);
+    if (n < cmd->min_args) { /* name what is missing: "missing OUT", "missing OLD and NEW" */
+        int both = n == 0 && cmd->min_args == 2;
+        return usage_error(cmd->name, "missing %s%s%s", n == 0 ? cmd->operand1 : cmd->operand2,
+                           both ? " and " : "", both ? cmd->operand2 : "");
+    }
     if (cmd->max_args >= 0 && n > cmd->max_args)
-        return usage_error("%s: too many arguments (expected %s)", cmd->name, cmd->args);
+        return usage_error(cmd->name, "extra operand '%s' (expected %s)",
+                           argv[first + cmd->max_args], cmd->expected);
     if (s.has_since && s.has_until && s.since.start > s.until.end)
-        return usage_error("%s: --since %s is after --until %s", cmd->name, s.since_text,
-                           s.until_text);
+        return usage_error(cmd->name, "--since %s is after --until %s", s.since_text, s.until_text);
     return cmd->run(&s, n, argv + first);
 }
 
@@ -2415,7 +2569,7 @@ static int run(int argc, char **argv)
     struct settings s;
     memset(&s, 0, sizeof s);
     int first;
-    int rc = parse_options(argc, argv, F_HELP | F_VERSION, 1, "", &s, &first);
+    int rc = parse_options(argc, argv, F_HELP | F_VERSION, 1, NULL, &s, &first);
     if (rc != 0)
         return rc;
     if (s.help)
@@ -2423,10 +2577,10 @@ static int run(int argc, char **argv)
     if (s.version)
         return print_version();
     if (first >= argc)
-        return usage_error("missing command (validate, convert, stats, query or diff)");
+        return usage_error(NULL, "missing command (validate, convert, stats, query or diff)");
     const struct command *cmd = find_command(argv[first]);
     if (!cmd)
-        return usage_error("unknown command '%s'", argv[first]);
+        return usage_error(NULL, "unknown command '%s'", argv[first]);
     /* the command's own argument vector starts with its name */
     return run_command(cmd, argc - first, argv + first);
 }

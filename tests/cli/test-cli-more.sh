@@ -75,10 +75,18 @@ same_file() {
     return 1
 }
 
-# usage_error ARG...: exit 2, the hint on stderr, nothing on stdout.
+# usage_error ARG...: exit 2, nothing on stdout, and on stderr the message
+# and the hint of the command that was used: "peerreview convert: ..." and
+# "Try 'peerreview convert --help'." (no command: "peerreview: ...", "Try
+# 'peerreview --help'.").
 usage_error() {
+    case ${1:-} in
+    validate | convert | stats | query | diff) cmd=" $1" ;;
+    *) cmd= ;;
+    esac
     run "$@"
-    status_is 2 && err_has "peerreview: " && err_has "Try 'peerreview --help'." && out_empty
+    status_is 2 && out_empty && head -n 1 "$tmp/err" | grep -F -e "peerreview$cmd: " >/dev/null &&
+        [ "$(tail -n 1 "$tmp/err")" = "Try 'peerreview$cmd --help'." ]
 }
 
 # csv_select FILE COLUMN,COLUMN...: the named columns of a CSV file, one
@@ -229,7 +237,7 @@ for pair in authority_type:authority_type region:region_name; do
     csv_select "$SAMPLE/review_councils.csv" "$col" | sort | uniq -c |
         awk '{ n = $1; sub(/^ *[0-9]+ /, ""); print $0 "," n }' >"$tmp/want"
     stat_rows "$cat" | nonzero | sort >"$tmp/got"
-    check "stats: councils per $cat match the sample (joint reviews count each council)" \
+    check "stats: council reviews per $cat match the sample (a joint review counts once per council)" \
         same_file "$tmp/want" "$tmp/got"
 done
 
@@ -249,6 +257,20 @@ check "stats: some council of the sample is reviewed more than once" test -s "$t
 councils=$(csv_select "$SAMPLE/review_councils.csv" gss_code,council_name |
     awk -F '\t' '{ print $1 != "" ? $1 : $2 }' | sort -u | wc -l | tr -d ' ')
 check "stats: councils = $councils distinct" has_line "$tmp/stats.csv" "councils,,,$councils"
+# A joint review counts once per council in the authority_type and region
+# counts: they add up to the review-council pairs (a council listed twice in
+# one review counted once), given as council_reviews, not to the councils.
+council_reviews=$(csv_select "$SAMPLE/review_councils.csv" review_id,gss_code,council_name |
+    awk -F '\t' '{ k = $2 != "" ? $2 : $3; if (!seen[$1 SUBSEP k]++) n++ } END { print n + 0 }')
+check "stats: council_reviews = $council_reviews (review-council pairs)" \
+    has_line "$tmp/stats.csv" "council_reviews,,,$council_reviews"
+check "stats: the sample has a joint review, so council reviews ($council_reviews) > councils ($councils)" \
+    test "$council_reviews" -gt "$councils"
+for cat in authority_type region; do
+    check "stats csv: $cat adds up to council_reviews" \
+        sh -c '[ "$(awk -F, -v c="$2" "\$1 == c { n += \$4 } END { print n + 0 }" "$1")" -eq "$3" ]' \
+        sh "$tmp/stats.csv" $cat "$council_reviews"
+done
 
 run stats "$SAMPLE" --format json
 check "stats --format json exits 0" status_is 0
@@ -268,7 +290,12 @@ assert {(c["gss_code"] or c["council_name"]): c["reviews"] for c in rep} == want
 for c in rep:
     assert len(c["review_ids"]) == c["reviews"] and len(set(c["review_ids"])) == c["reviews"], c
 assert sum(j["review_type"].values()) == j["reviews"]
+assert sum(j["stage"].values()) == j["reviews"]
 assert sum(j["year"].values()) == j["reviews"]
+assert sum(j["authority_type"].values()) == j["council_reviews"], (j["authority_type"], j["council_reviews"])
+assert sum(j["region"].values()) == j["council_reviews"], (j["region"], j["council_reviews"])
+assert sum(j["item_kind"].values()) == j["items"]
+assert j["councils"] < j["council_reviews"], "the sample has a joint review"
 ' "$tmp/stats.json" "$tmp/stats.csv" "$total"
 else
     echo "ok - stats json # SKIP no python3"
@@ -282,6 +309,38 @@ check "stats table: first line names the path and counts $total reviews" \
 check "stats table: headings and an aligned 'corporate  $corporate' line" \
     sh -c 'grep -E "^Review type +reviews$" "$1" >/dev/null && grep -E "^Year \(first known date\) +reviews$" "$1" >/dev/null && grep -E "^  corporate +$2$" "$1" >/dev/null' \
     sh "$tmp/out" "$corporate"
+# Every heading names what its rows count, and they add up to that total of
+# the first line: "P: N reviews of C councils (K council reviews), I items".
+# The councils reviewed more than once are a list, not a partition.
+check "stats table: each heading's rows add up to the first line's total of its unit" awk '
+function flush() {
+    if (head != "" && head !~ /^Councils reviewed more than once /) {
+        blocks++
+        if (!(unit in total) || sum != total[unit]) {
+            print "heading \"" head "\": rows add up to " sum ", total of its unit: " total[unit] >"/dev/stderr"
+            bad = 1
+        }
+    }
+    head = ""
+}
+NR == 1 {
+    if (!match($0, /: [0-9]+ reviews? of [0-9]+ councils? \([0-9]+ council reviews?\), [0-9]+ items?$/)) {
+        print "first line: " $0 >"/dev/stderr"
+        exit 1
+    }
+    t = substr($0, RSTART + 2)
+    gsub(/[^0-9]+/, " ", t)
+    split(t, n, " ")
+    total["reviews"] = n[1]; total["councils"] = n[2]; total["council reviews"] = n[3]; total["items"] = n[4]
+    next
+}
+/^[^ ]/ { flush(); head = $0; unit = $0; sub(/^.*[^ ]  +/, "", unit); sum = 0; next }
+/^  / { sum += $NF }
+END { flush(); if (blocks != 6) print blocks " headings" >"/dev/stderr"; exit bad || blocks != 6 }
+' "$tmp/out"
+check "stats table: authority type and region headings say a joint review counts once per council" \
+    sh -c 'grep -E "^Authority type \(a joint review counts once per council\) +council reviews$" "$1" >/dev/null &&
+           grep -E "^Region \(a joint review counts once per council\) +council reviews$" "$1" >/dev/null' sh "$tmp/out"
 check "stats table: count columns end at the same place" \
     sh -c 'awk "/^  [^ ].* [0-9]+\$/ { print length(\$0) }" "$1" | sort -u | wc -l | grep -x " *1" >/dev/null' \
     sh "$tmp/out"
@@ -360,9 +419,18 @@ first_column "$tmp/out" >"$tmp/got"
 check "query --council wORCESTER (name part, any case): $(wc -l <"$tmp/want" | tr -d ' ') reviews" \
     sh -c 'cmp -s "$1" "$2" && [ "$(wc -l <"$1")" -ge 3 ]' sh "$tmp/want" "$tmp/got"
 
-run query --council e07000238 "$SAMPLE"
-check "query --council e07000238 (lower case: not a code, not a name part): nothing" \
-    sh -c '[ "$1" -eq 0 ] && [ "$(wc -l <"$2")" -eq 1 ]' sh "$status" "$tmp/out"
+# Codes compare case-insensitively: e10000034 is E10000034.
+csv_select "$SAMPLE/review_councils.csv" review_id,gss_code | awk -F '\t' '$2 == "E10000034" { print $1 }' >"$tmp/c"
+in_review_order "$tmp/c" >"$tmp/want"
+for code in e10000034 E10000034; do
+    run query --council $code "$SAMPLE"
+    first_column "$tmp/out" >"$tmp/got"
+    check "query --council $code finds the $(wc -l <"$tmp/want" | tr -d ' ') reviews of E10000034" \
+        sh -c '[ "$1" -eq 0 ] && cmp -s "$2" "$3" && [ "$(wc -l <"$2")" -ge 2 ]' sh "$status" "$tmp/want" "$tmp/got"
+done
+run query --council e07000238 --format json "$SAMPLE"
+check "query --council e07000238 (lower case) finds the joint review and the council's own" \
+    sh -c '[ "$1" -eq 0 ] && grep -c "\"gss_code\":\"E07000238\"" "$2" | grep -x 2 >/dev/null' sh "$status" "$tmp/out"
 run query --council E0700023 "$SAMPLE"
 check "query --council E0700023 (part of a code): nothing" \
     sh -c '[ "$1" -eq 0 ] && [ "$(wc -l <"$2")" -eq 1 ]' sh "$status" "$tmp/out"
@@ -664,6 +732,54 @@ check "stats counts a council listed twice in one review once, for authority typ
     sh -c '[ "$1" -eq 0 ] && grep "^authority_type,county," "$2" >"$2.a" &&
            grep "^authority_type,county," "$3" >"$3.a" && cmp -s "$2.a" "$3.a"' \
     sh "$status" "$tmp/out" "$tmp/stats-sample.csv"
+
+# ---- examples/c/list-reviews: the sample without a PATH ---------------------------
+
+# Like stats without PATH it lists the installed sample (the folder stats
+# --help names), else, before make install, the one of the build tree; with
+# neither it says so (exit 2) naming the folder it looked in.
+run stats --help
+installed=$(sed -n '/installed with the package:$/{n;s/^ *//;p;}' "$tmp/out")
+builddir=${top_builddir:-$here/../..}
+example=$builddir/examples/c/list-reviews
+# lists_sample FILE: FILE lists the sample's review_ids in order, one a line.
+lists_sample() { awk '{ print $1 }' "$1" >"$tmp/ids.got" && same_file "$tmp/all-ids" "$tmp/ids.got"; }
+if [ -x "$example" ] && [ -n "$installed" ]; then
+    (cd "$tmp" && "$example") >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    if [ -f "$installed/reviews.csv" ] || [ -f "$builddir/data/lga-sample/reviews.csv" ]; then
+        check "list-reviews without PATH, run from another folder, lists the $total sample reviews" \
+            sh -c '[ "$1" -eq 0 ] && [ ! -s "$2" ]' sh "$status" "$tmp/err"
+        check "... in the order of reviews.csv" lists_sample "$tmp/out"
+    else
+        check "list-reviews without PATH and no sample: exit 2 naming $installed" \
+            sh -c '[ "$1" -eq 2 ] && grep -F "$3" "$2" >/dev/null' sh "$status" "$tmp/err" "$installed"
+    fi
+    # The program alone, away from the build tree: only the installed sample.
+    if [ -x "$builddir/examples/c/.libs/list-reviews" ]; then
+        mkdir -p "$tmp/elsewhere/bin" && cp "$builddir/examples/c/.libs/list-reviews" "$tmp/elsewhere/bin/"
+        (cd "$tmp" && LD_LIBRARY_PATH="$builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+            "$tmp/elsewhere/bin/list-reviews") >"$tmp/out" 2>"$tmp/err"
+        status=$?
+        if [ -f "$installed/reviews.csv" ]; then
+            check "list-reviews away from the build tree lists the installed sample" \
+                sh -c '[ "$1" -eq 0 ]' sh "$status"
+            check "... the $total reviews" lists_sample "$tmp/out"
+        else
+            check "list-reviews away from the build tree, sample not installed: exit 2, a message naming $installed and 'make install'" \
+                sh -c '[ "$1" -eq 2 ] && [ ! -s "$2" ] && grep -F "$4" "$3" >/dev/null && grep -F "make install" "$3" >/dev/null' \
+                sh "$status" "$tmp/out" "$tmp/err" "$installed"
+        fi
+    else
+        echo "ok - list-reviews away from the build tree # SKIP no .libs/list-reviews"
+    fi
+    "$example" "$SAMPLE" >"$tmp/out" 2>"$tmp/err"
+    status=$?
+    check "list-reviews PATH lists that dataset" sh -c '[ "$1" -eq 0 ]' sh "$status"
+    check "... the $total sample reviews" lists_sample "$tmp/out"
+else
+    echo "ok - examples/c/list-reviews # SKIP not built or no sample folder in stats --help"
+fi
 
 # ---- standard output errors -----------------------------------------------------
 
