@@ -357,11 +357,11 @@ PEERREVIEW_API peerreview_status peerreview_options_set_delimiter(peerreview_opt
 
 /**
  * Character encoding of files read (default UTF-8). NULL, "utf-8" or
- * "UTF-8" is the default; otherwise an ASCII-compatible single-byte
+ * "utf8" in any case is the default; otherwise an ASCII-compatible single-byte
  * encoding that iconv knows, such as "windows-1252" (what Excel calls plain
  * "CSV" in Western Europe) or "iso-8859-1". Values are converted to UTF-8
  * as they are read; lines, columns and byte offsets in problems still count
- * the file's own bytes. PEERREVIEW_EINVAL for an unknown, multi-byte or
+ * the file's own bytes. PEERREVIEW_EINVAL for "", an unknown, multi-byte or
  * non-ASCII-compatible encoding (the options are then unchanged),
  * PEERREVIEW_ENOMEM when out of memory. Saving always writes UTF-8.
  */

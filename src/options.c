@@ -115,12 +115,15 @@ PEERREVIEW_API peerreview_status peerreview_options_set_delimiter(peerreview_opt
     return PEERREVIEW_OK;
 }
 
+/* "utf-8", "UTF8", "Utf-8", ...: the default encoding. */
 static int is_utf8_name(const char *e)
 {
-    const char *u = "utf-8";
-    for (; *e && *u; e++, u++) {
+    const char *u = "utf8";
+    for (; *e && *u; e++) {
         char c = *e >= 'A' && *e <= 'Z' ? (char)(*e - 'A' + 'a') : *e;
-        if (c != *u)
+        if (c == '-' && u[0] == '8' && u[-1] == 'f')
+            continue; /* utf-8 */
+        if (c != *u++)
             return 0;
     }
     return !*e && !*u;
@@ -129,21 +132,30 @@ static int is_utf8_name(const char *e)
 /*
  * Convert one byte with cd into UTF-8 (at most 3 bytes: every single-byte
  * encoding maps into the Basic Multilingual Plane). Returns the length, 0 when
- * the byte has no character in the encoding.
+ * the byte has no character in the encoding, -1 when it starts a multi-byte
+ * sequence (the encoding is not single-byte).
  */
-static size_t decode_byte(iconv_t cd, unsigned char b, unsigned char *out)
+static int decode_byte(iconv_t cd, unsigned char b, unsigned char *out)
 {
     char in[1] = {(char)b}, buf[8];
     char *ip = in, *op = buf;
     size_t il = 1, ol = sizeof buf;
     iconv(cd, NULL, NULL, NULL, NULL);
-    if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0)
+    size_t r = iconv(cd, &ip, &il, &op, &ol);
+    if (r == (size_t)-1 && errno == EINVAL)
+        return -1; /* incomplete: a lead byte */
+    if (r == (size_t)-1 || il != 0)
         return 0;
+    /* a stateful or multi-byte encoding may still hold back output */
+    if (iconv(cd, NULL, NULL, &op, &ol) == (size_t)-1)
+        return -1;
     size_t n = sizeof buf - ol;
-    if (n == 0 || n > 3)
+    if (n == 0)
         return 0;
+    if (n > 3)
+        return -1;
     memcpy(out, buf, n);
-    return n;
+    return (int)n;
 }
 
 PEERREVIEW_API peerreview_status peerreview_options_set_encoding(peerreview_options *o,
@@ -155,7 +167,8 @@ PEERREVIEW_API peerreview_status peerreview_options_set_encoding(peerreview_opti
         o->encoding[0] = '\0';
         return PEERREVIEW_OK;
     }
-    if (strlen(encoding) >= sizeof o->encoding)
+    /* "" would be the locale's encoding to iconv: say which one instead */
+    if (!encoding[0] || strlen(encoding) >= sizeof o->encoding)
         return PEERREVIEW_EINVAL;
     iconv_t cd = iconv_open("UTF-8", encoding);
     if (cd == (iconv_t)-1)
@@ -170,7 +183,11 @@ PEERREVIEW_API peerreview_status peerreview_options_set_encoding(peerreview_opti
     for (unsigned b = 0x80; b < 0x100 && ok; b++) {
         unsigned char *d = decode[b - 0x80];
         memset(d, 0, 4);
-        size_t n = decode_byte(cd, (unsigned char)b, d + 1);
+        int n = decode_byte(cd, (unsigned char)b, d + 1);
+        if (n < 0) {
+            ok = 0;
+            break;
+        }
         /* windows-1252 leaves five bytes undefined; like the WHATWG decoder
            (what browsers use), read the C1 range as the same code points */
         if (n == 0 && b < 0xA0) {

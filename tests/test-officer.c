@@ -622,6 +622,14 @@ static void test_options_refuse_bad_dialects(void **state)
     assert_int_equal(peerreview_options_set_encoding(o, "UTF-16"), PEERREVIEW_EINVAL);
     assert_int_equal(peerreview_options_set_encoding(o, "no-such-encoding"), PEERREVIEW_EINVAL);
     assert_int_equal(peerreview_options_set_encoding(o, "SHIFT_JIS"), PEERREVIEW_EINVAL);
+    assert_int_equal(peerreview_options_set_encoding(o, "GB18030"), PEERREVIEW_EINVAL);
+    assert_int_equal(peerreview_options_set_encoding(o, "BIG5"), PEERREVIEW_EINVAL);
+    assert_int_equal(peerreview_options_set_encoding(o, "UTF-7"), PEERREVIEW_EINVAL);
+    assert_int_equal(peerreview_options_set_encoding(o, ""), PEERREVIEW_EINVAL);
+    assert_int_equal(peerreview_options_set_encoding(o, "utf8"), PEERREVIEW_OK);
+    assert_int_equal(peerreview_options_set_encoding(o, "UTF8"), PEERREVIEW_OK);
+    assert_int_equal(peerreview_options_set_encoding(o, "CP1252"), PEERREVIEW_OK);
+    assert_int_equal(peerreview_options_set_encoding(o, "ISO-8859-15"), PEERREVIEW_OK);
     assert_int_equal(peerreview_options_set_encoding(o, "windows-1252"), PEERREVIEW_OK);
     assert_int_equal(peerreview_options_set_encoding(o, "iso-8859-1"), PEERREVIEW_OK);
     assert_int_equal(peerreview_options_set_encoding(o, "UTF-8"), PEERREVIEW_OK);

@@ -434,21 +434,6 @@ check "validate --delimiter comma --encoding UTF-8: same result as without" \
 run convert --delimiter , --encoding utf-8 "$SAMPLE" "$tmp/defaults-pkg"
 check "convert --delimiter , --encoding utf-8: the sample, unchanged" same_tables "$tmp/defaults-pkg"
 
-# todo_check DESCRIPTION CONDITION...: a check of a change that is not on
-# this branch yet. Until it lands a failure is expected: "not ok ... # TODO",
-# not counted. Once it passes it is counted as a failure that asks for the
-# TODO mark to be removed, turning it into an ordinary check.
-todo_check() {
-    desc=$1
-    shift
-    if "$@"; then
-        not_ok "$desc: marked TODO but passes now" \
-            "make it an ordinary check: todo_check -> check in tests/cli/test-cli.sh"
-    else
-        echo "not ok - $desc # TODO"
-    fi
-}
-
 # The flat form of the sample with ';' between values (a field holding ';'
 # is quoted), the way a spreadsheet in many European locales saves it.
 awk '
@@ -471,13 +456,10 @@ function put(last) {
 [ "$(head -n 1 "$tmp/semicolon.csv" | tr -cd ';' | wc -c)" -gt 10 ] &&
     ! head -n 1 "$tmp/semicolon.csv" | grep -F ',' >/dev/null || exit 99
 
-# EXPECTED TO PASS ONLY AFTER THE MERGE WITH MAIN: the readers honour
-# --delimiter in a parallel change there (this branch only parses the
-# option). Then remove the todo_ of todo_check below.
 run validate --delimiter ';' "$tmp/semicolon.csv"
 cp "$tmp/out" "$tmp/semicolon.validate"
 run convert --delimiter ';' "$tmp/semicolon.csv" "$tmp/semicolon-back.csv"
-todo_check "a ';'-separated flat file validates with --delimiter ';' and converts back to the comma form byte for byte" \
+check "a ';'-separated flat file validates with --delimiter ';' and converts back to the comma form byte for byte" \
     sh -c 'grep -x "checked 1 path: 0 errors, [0-9]* warnings* (valid)" "$1" >/dev/null && [ "$2" -eq 0 ] && cmp -s "$3" "$4"' \
     sh "$tmp/semicolon.validate" "$status" "$tmp/semicolon-back.csv" "$tmp/flat.csv"
 
