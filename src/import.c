@@ -287,30 +287,12 @@ static int unnamed_values(pr_header *h, const pr_record *rec, const char *file, 
     return 0;
 }
 
-int pr_header_finish(pr_header *h, const char *file, pr_sink *sink)
+/* One empty-column warning for the unnamed columns that held no value. */
+static int report_empty_columns(pr_header *h, const char *file, pr_sink *sink)
 {
     pr_buf m = PR_BUF_INIT;
-    int fail = 0;
-    if (h->empty_rows.count) {
-        pr_where w = PR_WHERE_NONE;
-        w.file = file;
-        w.line = h->empty_line;
-        w.record = h->empty_record;
-        w.offset = h->empty_offset;
-        fail = pr_ranges_format(&h->empty_rows, &m);
-        if (!fail && h->empty_rows.count == 1)
-            fail = pr_report(sink, WARN, PEERREVIEW_P_EMPTY_ROW, &w,
-                             "row %s holds nothing but separators; it is skipped (delete it to "
-                             "silence this)",
-                             pr_buf_str(&m));
-        else if (!fail)
-            fail = pr_report(sink, WARN, PEERREVIEW_P_EMPTY_ROW, &w,
-                             "%lu rows hold nothing but separators (rows %s); they are skipped "
-                             "(delete them to silence this)",
-                             h->empty_rows.count, pr_buf_str(&m));
-    }
-    pr_buf_reset(&m);
     size_t n = 0, first = 0;
+    int fail = 0;
     for (size_t i = 0; !fail && h->unnamed && i < h->nfields; i++) {
         if (h->unnamed[i] != 1)
             continue;
@@ -334,9 +316,42 @@ int pr_header_finish(pr_header *h, const char *file, pr_sink *sink)
                          pr_buf_str(&m));
     }
     pr_buf_free(&m);
-    if (fail)
+    return fail;
+}
+
+/* One empty-row warning for the rows of nothing but separators. */
+static int report_empty_rows(pr_header *h, const char *file, pr_sink *sink)
+{
+    if (!h->empty_rows.count)
+        return 0;
+    pr_buf m = PR_BUF_INIT;
+    pr_where w = PR_WHERE_NONE;
+    w.file = file;
+    w.line = h->empty_line;
+    w.record = h->empty_record;
+    w.offset = h->empty_offset;
+    int fail = pr_ranges_format(&h->empty_rows, &m);
+    if (!fail && h->empty_rows.count == 1)
+        fail = pr_report(sink, WARN, PEERREVIEW_P_EMPTY_ROW, &w,
+                         "row %s holds nothing but separators; it is skipped (delete it to "
+                         "silence this)",
+                         pr_buf_str(&m));
+    else if (!fail)
+        fail = pr_report(sink, WARN, PEERREVIEW_P_EMPTY_ROW, &w,
+                         "%lu rows hold nothing but separators (rows %s); they are skipped "
+                         "(delete them to silence this)",
+                         h->empty_rows.count, pr_buf_str(&m));
+    pr_buf_free(&m);
+    return fail;
+}
+
+int pr_header_finish(pr_header *h, const char *file, pr_sink *sink)
+{
+    if (report_empty_columns(h, file, sink) || report_empty_rows(h, file, sink)) {
         pr_report_oom(sink, file);
-    return fail ? -1 : 0;
+        return -1;
+    }
+    return 0;
 }
 
 int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_arena *a,
