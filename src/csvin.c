@@ -317,12 +317,12 @@ static int add_cp1252(pr_buf *b, unsigned char byte)
     return pr_buf_add(b, u, n) ? -2 : 0;
 }
 
+static void bad_byte(pr_csvin *c, unsigned char byte, long long offset, unsigned long line);
+
 /*
  * The bytes of a broken sequence, with what they are in Windows-1252 (what
  * Excel writes as plain "CSV" in Western Europe), and how to fix the file.
  */
-static void bad_byte(pr_csvin *c, unsigned char byte, long long offset, unsigned long line);
-
 static void bad_utf8(pr_csvin *c, long long offset, unsigned long line)
 {
     if (c->rec_bad)
