@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "export.h"
 #include "io.h"
+#include "outset.h"
 #include "load.h"
 #include "options.h"
 #include "rules.h"
@@ -292,7 +293,11 @@ int pr_render_descriptor(const peerreview_dataset *ds, pr_buf *out)
 static int save_package(const peerreview_dataset *ds, const char *dir, const peerreview_options *o,
                         pr_sink *sink, pr_outset *set)
 {
-    int rc = pr_outset_mkdir(set, dir, sink);
+    const char *files[PEERREVIEW_TABLE_COUNT + 1];
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++)
+        files[t] = pr_tables[t].file;
+    files[PEERREVIEW_TABLE_COUNT] = "datapackage.json";
+    int rc = pr_outset_package(set, dir, files, PEERREVIEW_TABLE_COUNT + 1, sink);
     if (rc)
         return rc;
     pr_buf b = PR_BUF_INIT;

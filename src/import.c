@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "io.h"
 #include "load.h"
+#include "pkgtx.h"
 #include "rules.h"
 #include "schema.h"
 #include "value.h"
@@ -454,6 +455,7 @@ typedef struct loader {
     pr_strmap orphan_ids;
     orphan *orphans;
     size_t norphans, caporphans;
+    pr_txread tx; /* the folder's lock, and files to read instead of the tables */
 } loader;
 
 static void remember_rejected(loader *L, const pr_header *h, const pr_record *rec)
@@ -575,7 +577,8 @@ static int load_table(loader *L, const char *dir, int table)
         return -1;
     }
     pr_csvin *in;
-    int rc = pr_csvin_open(path, path, L->o->max_field_size, sink, 1, &in);
+    const char *from = L->tx.from && L->tx.from[table] ? L->tx.from[table] : path;
+    int rc = pr_csvin_open(from, path, L->o->max_field_size, sink, 1, &in);
     if (rc == 0 && pr_csvin_set_dialect(in, L->o)) {
         pr_csvin_free(in);
         rc = PEERREVIEW_ENOMEM;
@@ -798,12 +801,26 @@ static int load_package(loader *L, const char *dir)
         return pr_report(L->sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
                          "no such folder; give a package folder or its datapackage.json");
     }
+    const char *files[PEERREVIEW_TABLE_COUNT + 1];
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++)
+        files[t] = pr_tables[t].file;
+    files[PEERREVIEW_TABLE_COUNT] = "datapackage.json";
+    /* under the folder's shared lock; a save that was interrupted after its
+       commit point is completed first (or read as completed) */
+    int rc = pr_tx_read_begin(&L->tx, dir, files, PEERREVIEW_TABLE_COUNT + 1, L->sink);
+    if (rc) {
+        if (rc == PEERREVIEW_EIO)
+            L->io_failed = 1;
+        return rc == PEERREVIEW_ENOMEM ? -1 : 0;
+    }
     char *desc = pr_path_join(dir, "datapackage.json");
     if (!desc) {
         pr_report_oom(L->sink, NULL);
         return -1;
     }
-    int rc = pr_descriptor_read(desc, L->ds, L->sink, &L->have_descriptor, &L->listed);
+    const char *dfrom = L->tx.from[PEERREVIEW_TABLE_COUNT];
+    rc = pr_descriptor_read(dfrom ? dfrom : desc, desc, L->ds, L->sink, &L->have_descriptor,
+                            &L->listed);
     pr_free(desc);
     if (rc == PEERREVIEW_EIO) {
         L->io_failed = 1;
@@ -910,6 +927,7 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     pr_sink_init(&sink, diag, o->max_problems);
     loader L;
     memset(&L, 0, sizeof L);
+    L.tx.lockfd = -1;
     L.o = o;
     L.sink = &sink;
     L.ds = peerreview_dataset_new();
@@ -943,6 +961,7 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
         L.io_failed = 1;
     }
     pr_free(dir);
+    pr_tx_read_end(&L.tx);
     pr_strmap_free(&L.rejected);
     pr_free(L.orphans);
     if (sink.oom || sink.errors) {

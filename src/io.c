@@ -1,4 +1,4 @@
-/* File system seam and atomic replacement of a set of files. */
+/* The file system seam: every call the library makes, checked, with a fault hook. */
 #include "config.h"
 
 #include <dirent.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,17 +40,27 @@ int pr_io_open_read(const char *path)
     if (fault(PR_IO_OPEN_READ, path))
         return -1;
     int fd;
+    /* O_NONBLOCK: a FIFO with no writer must not block the open */
     do
-        fd = open(path, O_RDONLY | O_CLOEXEC);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     while (fd < 0 && errno == EINTR);
-    if (fd >= 0) {
-        struct stat st;
-        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-            close(fd);
-            errno = EISDIR;
-            return -1;
-        }
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
     }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : PR_ENOTFILE;
+        return -1;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
     return fd;
 }
 
@@ -121,7 +132,24 @@ int pr_io_list_dir(const char *dir, char ***names, size_t *n)
     return 0;
 }
 
-static char *dir_of(const char *path);
+void pr_io_free_names(char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        pr_free(names[i]);
+    pr_free(names);
+}
+
+char *pr_io_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return pr_strdup(".");
+    if (slash == path)
+        return pr_strdup("/");
+    return pr_strndup(path, (size_t)(slash - path));
+}
+
+#define dir_of pr_io_dir_of
 
 /*
  * The ancestor of path the error is about: for ENOENT the outermost folder
@@ -207,6 +235,29 @@ int pr_io_explain(pr_buf *msg, int err, const char *path, int writing)
     case EISDIR:
         r = pr_buf_printf(msg, "\"%s\" is a folder; give a file", path);
         break;
+    case PR_ENOTFILE:
+    case ENXIO: {
+        /* a FIFO, socket or device: say which, it is not read */
+        struct stat st;
+        const char *kind = stat(path, &st) != 0   ? "not a regular file"
+                           : S_ISFIFO(st.st_mode) ? "a named pipe (FIFO)"
+                           : S_ISSOCK(st.st_mode) ? "a socket"
+                           : S_ISCHR(st.st_mode)  ? "a character device"
+                           : S_ISBLK(st.st_mode)  ? "a block device"
+                                                  : "not a regular file";
+        r = pr_buf_printf(msg, "\"%s\" is %s, not a file, and is not read; give a file", path,
+                          kind);
+        break;
+    }
+    case ELOOP:
+        r = pr_buf_printf(msg,
+                          "\"%s\" goes through a loop of symbolic links; point the links at "
+                          "a real file",
+                          path);
+        break;
+    case ENAMETOOLONG:
+        r = pr_buf_adds(msg, "the path is too long; use a shorter one");
+        break;
     default:
         r = pr_buf_adds(msg, writing ? "check the path, free space and permissions"
                                      : "check the path and that it is a readable file");
@@ -222,7 +273,7 @@ int pr_io_report_open(pr_sink *sink, const char *name, const char *path, int err
     pr_buf advice = PR_BUF_INIT;
     int fail = pr_io_explain(&advice, err, path, 0) ||
                pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                         "cannot open the file: %s; %s", strerror(err), pr_buf_str(&advice));
+                         "cannot open the file: %s; %s", pr_io_strerror(err), pr_buf_str(&advice));
     pr_buf_free(&advice);
     if (fail) {
         pr_report_oom(sink, name);
@@ -231,112 +282,41 @@ int pr_io_report_open(pr_sink *sink, const char *name, const char *path, int err
     return PEERREVIEW_EIO;
 }
 
-/* ---- atomic file sets ---- */
-
-typedef struct pr_outfile {
-    char *target;
-    char *temp;
-    int committed;
-} pr_outfile;
-
-struct pr_outset {
-    pr_outfile *v;
-    size_t n, cap;
-    char **dirs; /* folders to sync after the renames */
-    size_t ndirs, capdirs;
-};
-
-int pr_outset_new(pr_outset **out)
+const char *pr_io_strerror(int err)
 {
-    *out = pr_calloc(1, sizeof **out);
-    return *out ? 0 : PEERREVIEW_ENOMEM;
+    return err == PR_ENOTFILE ? "not a regular file" : strerror(err);
 }
 
-void pr_outset_free(pr_outset *s)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->n; i++) {
-        if (!s->v[i].committed && s->v[i].temp)
-            unlink(s->v[i].temp);
-        pr_free(s->v[i].target);
-        pr_free(s->v[i].temp);
-    }
-    for (size_t i = 0; i < s->ndirs; i++)
-        pr_free(s->dirs[i]);
-    pr_free(s->dirs);
-    pr_free(s->v);
-    pr_free(s);
-}
+/* ---- writing ---- */
 
-static int io_fail(pr_sink *sink, const char *path, const char *what)
+int pr_io_mkdir(const char *path)
 {
-    int e = errno;
-    pr_where w = PR_WHERE_NONE;
-    w.file = path;
-    pr_buf advice = PR_BUF_INIT;
-    if (pr_io_explain(&advice, e, path, 1)) {
-        pr_buf_free(&advice);
-        pr_report_oom(sink, path);
-        return PEERREVIEW_ENOMEM;
-    }
-    int r = pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                      "%s failed: %s; %s (nothing was changed)", what, strerror(e),
-                      pr_buf_str(&advice));
-    pr_buf_free(&advice);
-    return r ? PEERREVIEW_ENOMEM : PEERREVIEW_EIO;
-}
-
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return pr_strdup(".");
-    if (slash == path)
-        return pr_strdup("/");
-    return pr_strndup(path, (size_t)(slash - path));
-}
-
-static int remember_dir(pr_outset *s, const char *path)
-{
-    char *d = dir_of(path);
-    if (!d)
+    if (fault(PR_IO_MKDIR, path))
         return -1;
-    for (size_t i = 0; i < s->ndirs; i++) {
-        if (strcmp(s->dirs[i], d) == 0) {
-            pr_free(d);
-            return 0;
-        }
-    }
-    if (pr_grow((void **)&s->dirs, &s->capdirs, s->ndirs + 1, sizeof *s->dirs)) {
-        pr_free(d);
+    return mkdir(path, 0777);
+}
+
+int pr_io_rmdir(const char *path)
+{
+    if (fault(PR_IO_RMDIR, path))
         return -1;
-    }
-    s->dirs[s->ndirs++] = d;
-    return 0;
+    return rmdir(path);
 }
 
-int pr_outset_mkdir(pr_outset *s, const char *dir, pr_sink *sink)
+int pr_io_create(const char *path, mode_t mode)
 {
-    if (pr_io_is_dir(dir) == 1)
-        return 0;
-    if (fault(PR_IO_MKDIR, dir) || mkdir(dir, 0777) != 0) {
-        int e = errno;
-        if (e == EEXIST && pr_io_is_dir(dir) == 1)
-            return 0;
-        errno = e;
-        return io_fail(sink, dir, "creating the folder");
-    }
-    /* the new folder's own entry must reach the disk too */
-    if (remember_dir(s, dir)) {
-        pr_report_oom(sink, dir);
-        return PEERREVIEW_ENOMEM;
-    }
-    return 0;
+    if (fault(PR_IO_OPEN_WRITE, path))
+        return -1;
+    int fd;
+    do
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
+    while (fd < 0 && errno == EINTR);
+    return fd;
 }
 
-static int write_all(int fd, const char *p, size_t len, const char *path)
+int pr_io_write_all(int fd, const void *data, size_t len, const char *path)
 {
+    const char *p = data;
     while (len > 0) {
         size_t chunk = len > (1u << 20) ? (1u << 20) : len;
         if (fault(PR_IO_WRITE, path))
@@ -355,138 +335,84 @@ static int write_all(int fd, const char *p, size_t len, const char *path)
     return 0;
 }
 
-int pr_outset_add(pr_outset *s, const char *path, const void *data, size_t len, pr_sink *sink)
+int pr_io_fsync(int fd, const char *path)
 {
-    /*
-     * The file to replace: a symbolic link is followed (the link stays, its
-     * file gets the new content); anything but a regular file is refused
-     * before a single file is written; an existing file's mode and owner are
-     * kept.
-     */
-    char real[PATH_MAX];
-    struct stat st;
-    int exists = 0;
-    if (lstat(path, &st) == 0) {
-        if (S_ISLNK(st.st_mode)) {
-            if (!realpath(path, real) || stat(real, &st) != 0)
-                return io_fail(sink, path, "following the symbolic link");
-            path = real;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            pr_where w = PR_WHERE_NONE;
-            w.file = path;
-            return pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                             "the target exists and is %s, not a file; move it away or save "
-                             "elsewhere (nothing was changed)",
-                             S_ISDIR(st.st_mode) ? "a folder" : "a special file")
-                       ? PEERREVIEW_ENOMEM
-                       : PEERREVIEW_EIO;
-        }
-        exists = 1;
-    }
-    if (pr_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v) || remember_dir(s, path)) {
-        pr_report_oom(sink, path);
-        return PEERREVIEW_ENOMEM;
-    }
-    pr_outfile *f = &s->v[s->n];
-    memset(f, 0, sizeof *f);
-    f->target = pr_strdup(path);
-    pr_buf tmp = PR_BUF_INIT;
-    char *dir = dir_of(path);
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    if (!f->target || !dir) {
-        pr_free(f->target);
-        pr_free(dir);
-        pr_report_oom(sink, path);
-        return PEERREVIEW_ENOMEM;
-    }
-    s->n++; /* from here on pr_outset_free cleans up */
-    int fd = -1;
-    for (unsigned attempt = 0; attempt < 100 && fd < 0; attempt++) {
-        pr_buf_reset(&tmp);
-        if (pr_buf_printf(&tmp, "%s/.%s.tmp-%ld-%u", dir, base, (long)getpid(), attempt)) {
-            pr_free(dir);
-            pr_buf_free(&tmp);
-            pr_report_oom(sink, path);
-            return PEERREVIEW_ENOMEM;
-        }
-        if (fault(PR_IO_OPEN_WRITE, tmp.data))
-            break;
-        fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd < 0 && errno != EEXIST && errno != EINTR)
-            break;
-    }
-    pr_free(dir);
-    if (fd < 0) {
-        pr_buf_free(&tmp);
-        return io_fail(sink, path, "creating a temporary file beside the target");
-    }
-    f->temp = tmp.data; /* owned now */
-    int rc = 0;
-    if (exists) {
-        /* keep the owner (only root may) or at least the group; else the saver owns it */
-        int kept = fchown(fd, st.st_uid, st.st_gid) == 0 || fchown(fd, (uid_t)-1, st.st_gid) == 0;
-        (void)kept;
-        if (fchmod(fd, st.st_mode & 07777) != 0)
-            rc = io_fail(sink, path, "keeping the file's permissions");
-    }
-    if (!rc && write_all(fd, data, len, path))
-        rc = io_fail(sink, path, "writing");
-    if (!rc && (fault(PR_IO_FSYNC, path) || fsync(fd) != 0))
-        rc = io_fail(sink, path, "syncing to disk");
-    int cerr = fault(PR_IO_CLOSE, path);
-    if (cerr) {
+    if (fault(PR_IO_FSYNC, path))
+        return -1;
+    return fsync(fd);
+}
+
+int pr_io_close(int fd, const char *path)
+{
+    int e = fault(PR_IO_CLOSE, path);
+    if (e) {
         close(fd); /* a simulated failure must not leak the descriptor */
-        errno = cerr;
-    } else if (close(fd) != 0) {
-        cerr = errno;
+        errno = e;
+        return -1;
     }
-    if (cerr && !rc)
-        rc = io_fail(sink, path, "closing");
-    return rc;
+    return close(fd);
 }
 
-/* A failure once some files were replaced: say so, and what still holds. */
-static int commit_fail(pr_sink *sink, const char *path, const char *what, size_t done, size_t total)
+int pr_io_rename(const char *from, const char *to)
 {
+    if (fault(PR_IO_RENAME, to))
+        return -1;
+    return rename(from, to);
+}
+
+int pr_io_unlink(const char *path)
+{
+    if (fault(PR_IO_UNLINK, path))
+        return -1;
+    return unlink(path);
+}
+
+int pr_io_sync_dir(const char *dir)
+{
+    if (fault(PR_IO_OPEN_DIR, dir))
+        return -1;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int bad = fault(PR_IO_FSYNC_DIR, dir) || fsync(fd) != 0;
     int e = errno;
-    pr_where w = PR_WHERE_NONE;
-    w.file = path;
-    int r = done == total
-                ? pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                            "%s failed: %s; every file was replaced, but the change may not "
-                            "survive a power cut",
-                            what, strerror(e))
-                : pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                            "%s failed: %s; %zu of %zu files were already replaced (each file "
-                            "is wholly old or wholly new): save again to finish",
-                            what, strerror(e), done, total);
-    return r ? PEERREVIEW_ENOMEM : PEERREVIEW_EIO;
+    close(fd);
+    errno = e;
+    return bad ? -1 : 0;
 }
 
-int pr_outset_commit(pr_outset *s, pr_sink *sink)
+int pr_io_lock(const char *dir, int exclusive)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        pr_outfile *f = &s->v[i];
-        if (fault(PR_IO_RENAME, f->target) || rename(f->temp, f->target) != 0)
-            return i == 0 ? io_fail(sink, f->target, "replacing the file")
-                          : commit_fail(sink, f->target, "replacing the file", i, s->n);
-        f->committed = 1;
-    }
-    for (size_t i = 0; i < s->ndirs; i++) {
-        int dfd = -1;
-        if (!fault(PR_IO_OPEN_DIR, s->dirs[i]))
-            dfd = open(s->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd < 0)
-            return commit_fail(sink, s->dirs[i], "opening the folder to sync it", s->n, s->n);
-        int bad = fault(PR_IO_FSYNC_DIR, s->dirs[i]) || fsync(dfd) != 0;
+    if (fault(PR_IO_LOCK, dir))
+        return -1;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int r;
+    do
+        r = flock(fd, exclusive ? LOCK_EX : LOCK_SH);
+    while (r != 0 && errno == EINTR);
+    if (r != 0) {
         int e = errno;
-        close(dfd);
-        if (bad) {
-            errno = e;
-            return commit_fail(sink, s->dirs[i], "syncing the folder", s->n, s->n);
-        }
+        close(fd);
+        errno = e;
+        return -1;
     }
-    return 0;
+    return fd;
+}
+
+int pr_io_lock_upgrade(int fd)
+{
+    return flock(fd, LOCK_EX | LOCK_NB);
+}
+
+void pr_io_lock_downgrade(int fd)
+{
+    flock(fd, LOCK_SH);
+}
+
+void pr_io_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing the descriptor releases the lock */
 }

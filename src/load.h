@@ -97,11 +97,11 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
                    pr_buf *out);
 
 /*
- * Descriptor metadata (datapackage.json): 0, PEERREVIEW_EIO (reported) or -1
- * (out of memory). *found is set when the file exists; *listed gets bit t set
- * for every table t whose file a resource's "path" names.
+ * Descriptor metadata (datapackage.json at path, called name in problems):
+ * 0, PEERREVIEW_EIO or PEERREVIEW_EDATA (reported) or -1 (out of memory). *found is set when the
+ * file exists; *listed gets bit t set for every table t whose file a resource's "path" names.
  */
-int pr_descriptor_read(const char *path, peerreview_dataset *ds, pr_sink *sink, int *found,
-                       unsigned *listed);
+int pr_descriptor_read(const char *path, const char *name, peerreview_dataset *ds, pr_sink *sink,
+                       int *found, unsigned *listed);
 
 #endif

@@ -9,6 +9,11 @@
 
 int pr_utf8_valid(const char *str, size_t len)
 {
+    return pr_utf8_prefix(str, len) == len;
+}
+
+size_t pr_utf8_prefix(const char *str, size_t len)
+{
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < len) {
@@ -34,17 +39,17 @@ int pr_utf8_valid(const char *str, size_t len)
             else if (c == 0xF4)
                 hi = 0x8F;
         } else
-            return 0;
+            return i;
         if (len - i - 1 < n)
-            return 0;
+            return i;
         if (s[i + 1] < lo || s[i + 1] > hi)
-            return 0;
+            return i;
         for (size_t k = 2; k <= n; k++)
             if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
+                return i;
         i += n + 1;
     }
-    return 1;
+    return len;
 }
 
 static int is_leap(int y)

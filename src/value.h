@@ -17,6 +17,8 @@ int pr_check_cell(int table, size_t col, const char *s, size_t len, pr_buf *msg)
 
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int pr_utf8_valid(const char *s, size_t len);
+/* Length of the longest valid UTF-8 prefix of s[0..len) (len when all of it is). */
+size_t pr_utf8_prefix(const char *s, size_t len);
 
 /* Strict date parse; precision 1..3 or -1. Fills y/m/d (0 if absent). */
 int pr_date_parse(const char *s, size_t len, int *y, int *m, int *d);
