@@ -282,6 +282,23 @@ int pr_io_report_open(pr_sink *sink, const char *name, const char *path, int err
     return PEERREVIEW_EIO;
 }
 
+int pr_io_report(pr_sink *sink, const char *path, const char *what, int err, const char *after)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.file = path;
+    pr_buf advice = PR_BUF_INIT;
+    int r =
+        pr_io_explain(&advice, err, path, 1) ||
+        pr_report(sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                  "%s failed: %s; %s (%s)", what, pr_io_strerror(err), pr_buf_str(&advice), after);
+    pr_buf_free(&advice);
+    if (r) {
+        pr_report_oom(sink, path);
+        return PEERREVIEW_ENOMEM;
+    }
+    return PEERREVIEW_EIO;
+}
+
 const char *pr_io_strerror(int err)
 {
     return err == PR_ENOTFILE ? "not a regular file" : strerror(err);

@@ -95,6 +95,13 @@ void pr_io_unlock(int fd);
  */
 int pr_io_explain(pr_buf *msg, int err, const char *path, int writing);
 
+/*
+ * Report that what (e.g. "writing") failed on path with error err:
+ * "WHAT failed: STRERROR; ADVICE (AFTER)" as an io-error. Returns
+ * PEERREVIEW_EIO, or PEERREVIEW_ENOMEM when out of memory.
+ */
+int pr_io_report(pr_sink *sink, const char *path, const char *what, int err, const char *after);
+
 /* strerror, and a text for PR_ENOTFILE. */
 const char *pr_io_strerror(int err);
 

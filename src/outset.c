@@ -71,20 +71,7 @@ void pr_outset_free(pr_outset *s)
 /* A failure that changed nothing: what failed, errno's meaning and advice. */
 static int io_fail(pr_sink *sink, const char *path, const char *what)
 {
-    int e = errno;
-    pr_where w = PR_WHERE_NONE;
-    w.file = path;
-    pr_buf advice = PR_BUF_INIT;
-    int r =
-        pr_io_explain(&advice, e, path, 1) ||
-        pr_report(sink, ERR, PEERREVIEW_P_IO_ERROR, &w, "%s failed: %s; %s (nothing was changed)",
-                  what, pr_io_strerror(e), pr_buf_str(&advice));
-    pr_buf_free(&advice);
-    if (r) {
-        pr_report_oom(sink, path);
-        return PEERREVIEW_ENOMEM;
-    }
-    return PEERREVIEW_EIO;
+    return pr_io_report(sink, path, what, errno, "nothing was changed");
 }
 
 /* Lock dir and clean it: a package's (bases) or a flat file's (one base). */
@@ -296,20 +283,9 @@ int pr_outset_commit(pr_outset *s, pr_sink *sink)
             rc = io_fail(sink, s->v[i].target, "replacing the file");
             break;
         }
-        int e = errno;
-        pr_where w = PR_WHERE_NONE;
-        w.file = s->v[i].target;
-        pr_buf advice = PR_BUF_INIT;
-        int r = pr_io_explain(&advice, e, s->v[i].target, 1) ||
-                pr_report(sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
-                          "replacing the file failed: %s; %s. The save is committed: the "
-                          "package reads as the new one, and the next load or save of it "
-                          "puts the remaining files in place",
-                          pr_io_strerror(e), pr_buf_str(&advice));
-        pr_buf_free(&advice);
-        if (r)
-            pr_report_oom(sink, s->v[i].target);
-        rc = r ? PEERREVIEW_ENOMEM : PEERREVIEW_EIO;
+        rc = pr_io_report(sink, s->v[i].target, "replacing the file", errno,
+                          "the save is committed: the package reads as the new one, and the "
+                          "next load or save of it puts the remaining files in place");
     }
     for (size_t i = 0; i < ndirs && !rc; i++) {
         if (pr_io_sync_dir(dirs[i]) == 0)

@@ -211,19 +211,7 @@ int pr_tx_commit(const char *dir, char *const *temps, char *const *targets, size
         return 0;
     }
     pr_free(final);
-    pr_where w = PR_WHERE_NONE;
-    w.file = dir;
-    pr_buf advice = PR_BUF_INIT;
-    int r =
-        pr_io_explain(&advice, e, dir, 1) ||
-        pr_report(sink, ERR, PEERREVIEW_P_IO_ERROR, &w, "%s failed: %s; %s (nothing was changed)",
-                  what, pr_io_strerror(e), pr_buf_str(&advice));
-    pr_buf_free(&advice);
-    if (r) {
-        pr_report_oom(sink, dir);
-        return PEERREVIEW_ENOMEM;
-    }
-    return PEERREVIEW_EIO;
+    return pr_io_report(sink, dir, what, e, "nothing was changed");
 }
 
 int pr_tx_done(const char *dir, const char *record)
@@ -422,20 +410,9 @@ static int is_permission(int e)
 
 static int io_problem(pr_sink *sink, const char *path, const char *what, int e)
 {
-    pr_where w = PR_WHERE_NONE;
-    w.file = path;
-    pr_buf advice = PR_BUF_INIT;
-    int r = pr_io_explain(&advice, e, path, 1) ||
-            pr_report(sink, ERR, PEERREVIEW_P_IO_ERROR, &w,
-                      "%s failed: %s; %s (the last save is committed: its files are kept and "
-                      "the next load or save completes it)",
-                      what, pr_io_strerror(e), pr_buf_str(&advice));
-    pr_buf_free(&advice);
-    if (r) {
-        pr_report_oom(sink, path);
-        return PEERREVIEW_ENOMEM;
-    }
-    return PEERREVIEW_EIO;
+    return pr_io_report(sink, path, what, e,
+                        "the last save is committed: its files are kept and the next load or "
+                        "save completes it");
 }
 
 /*
