@@ -109,6 +109,100 @@ int pr_buf_quote(pr_buf *b, const char *s, size_t len)
     return r;
 }
 
+/*
+ * Length of the character at s (1..4) if it may be shown as it is, 0 if it
+ * must be escaped (with *cp its code point, or -1 for a byte that is not
+ * UTF-8).
+ */
+static size_t printable(const unsigned char *s, size_t len, long *cp)
+{
+    unsigned char c = s[0];
+    *cp = c;
+    if (c < 0x80)
+        return c < 0x20 || c == 0x7F ? 0 : 1;
+    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (!n || n > len) {
+        *cp = -1;
+        return 0;
+    }
+    long v = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = -1;
+            return 0;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    static const long min[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < min[n] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *cp = -1;
+        return 0;
+    }
+    *cp = v;
+    /* C1 controls; bidirectional embeddings, overrides and isolates; line separators */
+    if ((v >= 0x80 && v <= 0x9F) || (v >= 0x202A && v <= 0x202E) || (v >= 0x2066 && v <= 0x2069) ||
+        v == 0x200E || v == 0x200F || v == 0x061C || v == 0x2028 || v == 0x2029)
+        return 0;
+    return n;
+}
+
+int pr_needs_escape(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    long cp;
+    for (size_t i = 0; i < len;) {
+        size_t n = printable(s + i, len - i, &cp);
+        if (!n)
+            return 1;
+        i += n;
+    }
+    return 0;
+}
+
+int pr_escape(const char *str, size_t len, int (*put)(void *ctx, const char *p, size_t n),
+              void *ctx)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    int r = 0;
+    for (size_t i = 0; i < len && !r;) {
+        long cp;
+        size_t n = printable(s + i, len - i, &cp);
+        if (n) {
+            r = put(ctx, (const char *)s + i, n);
+            i += n;
+            continue;
+        }
+        char e[24];
+        if (cp == '\n')
+            strcpy(e, "\\n");
+        else if (cp == '\r')
+            strcpy(e, "\\r");
+        else if (cp == '\t')
+            strcpy(e, "\\t");
+        else if (cp < 0x80)
+            snprintf(e, sizeof e, "\\x%02X", s[i]);
+        else
+            snprintf(e, sizeof e, "\\u%04lX", (unsigned long)cp);
+        r = put(ctx, e, strlen(e));
+        /* past the escaped character (one byte when it is not UTF-8) */
+        i += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    }
+    return r;
+}
+
+static int put_buf(void *ctx, const char *p, size_t n)
+{
+    return pr_buf_add(ctx, p, n);
+}
+
+int pr_buf_escape(pr_buf *b, const char *s, size_t len)
+{
+    return pr_escape(s, len, put_buf, b);
+}
+
 int pr_buf_json(pr_buf *b, const char *s, size_t len)
 {
     int r = pr_buf_addc(b, '"');

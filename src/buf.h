@@ -24,6 +24,18 @@ int pr_buf_printf(pr_buf *b, const char *fmt, ...) __attribute__((format(printf,
 int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Append s as a double-quoted, truncated, escaped quotation for messages. */
 int pr_buf_quote(pr_buf *b, const char *s, size_t len);
+/*
+ * Append s for a one-line diagnostic: control characters (\n, \r, \t,
+ * \xNN), C1 controls and bidirectional formatting characters (\uNNNN) and
+ * bytes that are not UTF-8 (\xNN) are escaped, so that a file name or value
+ * can neither break the line nor make it read as something else.
+ */
+int pr_buf_escape(pr_buf *b, const char *s, size_t len);
+/* The same, passing each piece to put (which returns non-zero to stop). */
+int pr_escape(const char *s, size_t len, int (*put)(void *ctx, const char *p, size_t n), void *ctx);
+/* 1 if pr_buf_escape would change s. */
+int pr_needs_escape(const char *s, size_t len);
+
 /* Append s as a JSON string literal (with quotes). */
 int pr_buf_json(pr_buf *b, const char *s, size_t len);
 void pr_buf_reset(pr_buf *b);

@@ -159,25 +159,57 @@ PEERREVIEW_API const char *peerreview_problem_message(const peerreview_problem *
     return p && p->message ? p->message : "";
 }
 
+/* A bounded writer for peerreview_problem_format: counts what it cannot store. */
+typedef struct fmtout {
+    char *buf;
+    size_t size, len;
+} fmtout;
+
+static int put_out(void *ctx, const char *p, size_t n)
+{
+    fmtout *o = ctx;
+    if (o->len < o->size) {
+        size_t room = o->size - o->len;
+        memcpy(o->buf + o->len, p, n < room ? n : room);
+    }
+    o->len += n;
+    return 0;
+}
+
+static void put_str(fmtout *o, const char *s)
+{
+    put_out(o, s, strlen(s));
+}
+
 PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, char *buf, size_t size)
 {
-    if (!p) {
-        if (buf && size)
-            buf[0] = '\0';
-        return 0;
+    fmtout o = {buf, buf ? size : 0, 0};
+    if (p) {
+        /* a file or field name is escaped: it cannot break the line or forge another */
+        const char *file = p->file && *p->file ? p->file : NULL;
+        if (file) {
+            pr_escape(file, strlen(file), put_out, &o);
+            char pos[48] = "";
+            if (p->line && p->column)
+                snprintf(pos, sizeof pos, ":%lu:%lu", p->line, p->column);
+            else if (p->line)
+                snprintf(pos, sizeof pos, ":%lu", p->line);
+            put_str(&o, pos);
+            put_str(&o, ": ");
+        }
+        put_str(&o, p->severity == PEERREVIEW_SEVERITY_ERROR ? "error: " : "warning: ");
+        if (p->field) {
+            pr_escape(p->field, strlen(p->field), put_out, &o);
+            put_str(&o, ": ");
+        }
+        put_str(&o, peerreview_problem_message(p));
+        put_str(&o, " [");
+        put_str(&o, code_names[p->code]);
+        put_str(&o, "]");
     }
-    char pos[48] = "";
-    if (p->line && p->column)
-        snprintf(pos, sizeof pos, ":%lu:%lu", p->line, p->column);
-    else if (p->line)
-        snprintf(pos, sizeof pos, ":%lu", p->line);
-    const char *file = p->file && *p->file ? p->file : NULL;
-    int r =
-        snprintf(buf, buf ? size : 0, "%s%s%s%s: %s%s%s [%s]", file ? file : "", file ? pos : "",
-                 file ? ": " : "", p->severity == PEERREVIEW_SEVERITY_ERROR ? "error" : "warning",
-                 p->field ? p->field : "", p->field ? ": " : "", peerreview_problem_message(p),
-                 code_names[p->code]);
-    return r < 0 ? 0 : (size_t)r;
+    if (buf && size)
+        buf[o.len < size ? o.len : size - 1] = '\0';
+    return o.len;
 }
 
 /* ---- the sink ---- */
@@ -316,8 +348,13 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
     }
     va_list ap;
     va_start(ap, fmt);
-    fail |= pr_buf_vprintf(&msg, fmt, ap);
+    pr_buf text = PR_BUF_INIT;
+    fail |= pr_buf_vprintf(&text, fmt, ap);
     va_end(ap);
+    /* paths and values inside a message cannot break its line either */
+    if (!fail)
+        fail |= pr_buf_escape(&msg, text.data ? text.data : "", text.len);
+    pr_buf_free(&text);
     if (!fail && pr_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v))
         fail = 1;
     if (fail) {
