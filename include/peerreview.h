@@ -316,7 +316,8 @@ typedef struct peerreview_options peerreview_options;
 
 /**
  * New options with the defaults (owned): max_problems 100, max_field_size
- * 1 MiB, max_records 10 million per file, unknown columns are errors, form
+ * 1 MiB, max_records 1 million (all tables of a package together), unknown
+ * columns are errors, form
  * AUTO, spreadsheet_safe off. NULL when out of memory. Every function taking
  * options accepts NULL for the defaults.
  */
@@ -329,7 +330,13 @@ PEERREVIEW_API peerreview_status peerreview_options_set_max_problems(peerreview_
 /** Reject any field longer than bytes (at least 1) without reading it whole. */
 PEERREVIEW_API peerreview_status peerreview_options_set_max_field_size(peerreview_options *opts,
                                                                        size_t bytes);
-/** Reject a file with more than n data records (at least 1). */
+/**
+ * Stop a load at more than n data records (at least 1): the records of all
+ * the tables of a package count together, a flat file's or a streaming
+ * reader's file on its own. The limit bounds the memory a load takes (about
+ * 150 bytes per record beside its text, so the default of 1 million is about
+ * 150 MB at worst); a too-many-records error says so.
+ */
 PEERREVIEW_API peerreview_status peerreview_options_set_max_records(peerreview_options *opts,
                                                                     size_t n);
 /** Non-zero: skip columns the schema does not know instead of failing. */

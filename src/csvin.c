@@ -17,6 +17,7 @@
 
 #define READ_SIZE  (64 * 1024)
 #define MAX_FIELDS 4096
+#define HEADER_MIN (64 * 1024) /* the header may take this much whatever the field limit */
 
 typedef struct fieldpos {
     size_t off, len;
@@ -660,6 +661,17 @@ static int check_sizes(pr_csvin *c)
                   "the field is longer than the limit of %zu bytes (a quote left open makes "
                   "the rest of the file one field); close the quote or raise the limit",
                   c->max_field);
+        return fail(c, PEERREVIEW_EDATA);
+    }
+    size_t header_max = c->max_field > HEADER_MIN ? c->max_field : HEADER_MIN;
+    if (c->records == 0 && c->data.len + c->p.entry_pos > header_max) {
+        /* the header: column names are short, so a huge first line is the wrong file */
+        pr_where w = where_at(c, c->rec_line, c->rec_offset);
+        w.column = 0;
+        pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_FIELD_TOO_LONG, &w,
+                  "the header row (the column names) is longer than the limit of %zu bytes; "
+                  "is this the right file?",
+                  header_max);
         return fail(c, PEERREVIEW_EDATA);
     }
     if (c->nfields > MAX_FIELDS) {

@@ -257,7 +257,7 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     pr_strmap rejected = PR_STRMAP_INIT;
     unsigned idf = h.col_to_file ? h.col_to_file[PR_R_REVIEW_ID] : 0;
     while (rc == 1 && !sink->stop && !sink->oom) {
-        rc = pr_next_record(in, path, &records, o->max_records, sink, &rec);
+        rc = pr_next_record(in, path, &records, o->max_records, 0, sink, &rec);
         if (rc != 1)
             break;
         if (rec->bad && idf && idf <= rec->n && rec->f[idf - 1].len &&

@@ -39,8 +39,8 @@ void pr_report_empty(pr_sink *sink, const char *file)
               "the file is empty; it needs at least the header row (the column names)");
 }
 
-int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr_sink *sink,
-                   pr_record **rec)
+int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, int package,
+                   pr_sink *sink, pr_record **rec)
 {
     int rc = pr_csvin_next(in, rec);
     if (rc == 1 && ++*count > max) {
@@ -49,7 +49,9 @@ int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr
         w.line = (*rec)->line;
         w.record = (*rec)->number;
         pr_report(sink, ERR, PEERREVIEW_P_TOO_MANY_RECORDS, &w,
-                  "more than %zu records; raise the record limit if the file is right", max);
+                  "more than %zu records%s; stopped here, as the record limit bounds the "
+                  "memory a load takes: raise the limit if the data is right",
+                  max, package ? " in all the package's tables" : "");
         return PEERREVIEW_EDATA;
     }
     return rc;
@@ -455,7 +457,8 @@ typedef struct loader {
     pr_strmap orphan_ids;
     orphan *orphans;
     size_t norphans, caporphans;
-    pr_txread tx; /* the folder's lock, and files to read instead of the tables */
+    pr_txread tx;   /* the folder's lock, and files to read instead of the tables */
+    size_t records; /* data records read so far, all tables */
 } loader;
 
 static void remember_rejected(loader *L, const pr_header *h, const pr_record *rec)
@@ -607,9 +610,9 @@ static int load_table(loader *L, const char *dir, int table)
         ds->src_col[table] = h.col_to_file; /* shared with h; the dataset frees it */
     pr_record *rec;
     rc = rc == 0 ? 1 : rc;
-    size_t records = 0;
     while (rc == 1 && !sink->stop) {
-        rc = pr_next_record(in, path, &records, L->o->max_records, sink, &rec);
+        /* the limit counts the records of every table together */
+        rc = pr_next_record(in, path, &L->records, L->o->max_records, 1, sink, &rec);
         if (rc != 1)
             break;
         if (rec->bad) {
@@ -837,11 +840,14 @@ static int load_package(loader *L, const char *dir)
         L->progress.total += pr_io_file_size(path);
         pr_free(path);
     }
-    for (int t = 0; t < PEERREVIEW_TABLE_COUNT && !L->sink->stop; t++)
+    /* past the record limit nothing more is read: one problem, bounded memory */
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT && !L->sink->stop && L->records <= L->o->max_records;
+         t++)
         if (load_table(L, dir, t))
             return -1;
     pr_loadinfo info = {&L->rejected, L->reviews_partial};
-    if (!L->sink->stop && !L->sink->oom && pr_rules_dataset(L->sink, L->ds, &info))
+    if (!L->sink->stop && !L->sink->oom && L->records <= L->o->max_records &&
+        pr_rules_dataset(L->sink, L->ds, &info))
         pr_report_oom(L->sink, NULL);
     return 0;
 }

@@ -65,11 +65,12 @@ int pr_header_finish(pr_header *h, const char *file, pr_sink *sink);
 void pr_report_empty(pr_sink *sink, const char *file);
 
 /*
- * Next data record as pr_csvin_next, counting it against max; past the limit
- * report too-many-records and return PEERREVIEW_EDATA.
+ * Next data record as pr_csvin_next, counting it against max (*count: of the
+ * whole package when package is set); past the limit report too-many-records
+ * and return PEERREVIEW_EDATA.
  */
-int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, pr_sink *sink,
-                   pr_record **rec);
+int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, int package,
+                   pr_sink *sink, pr_record **rec);
 
 /*
  * Add a review read from a file (r->ds set to ds while its values were

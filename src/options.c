@@ -11,7 +11,7 @@
 static const peerreview_options defaults = {
     100,                  /* max_problems */
     1024 * 1024,          /* max_field_size */
-    10 * 1000 * 1000,     /* max_records */
+    1000 * 1000,          /* max_records: in all the tables of a load together */
     0,                    /* ignore_unknown_columns */
     PEERREVIEW_FORM_AUTO, /* form */
     0,                    /* spreadsheet_safe */

@@ -109,7 +109,7 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
     int rc;
     do {
         rc = pr_next_record(rd->in, rd->ds->src_file[rd->table], &rd->records, rd->o->max_records,
-                            &rd->sink, &rec);
+                            0, &rd->sink, &rec);
         if (rc == 0) {
             rd->done = 1;
             /* the end: warnings about skipped rows and columns go with it */

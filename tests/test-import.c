@@ -1498,7 +1498,7 @@ static void test_too_many_records(void **state)
     done(d, dir);
     free(csv);
 
-    /* the limit is per file: 1 + 2 records in two files */
+    /* the limit counts every table of a package together: 1 + 2 records is over 2 */
     dir = tmp_dir();
     copy_sample(dir);
     write_file(dir, "items.csv",
@@ -1510,7 +1510,10 @@ static void test_too_many_records(void **state)
     write_file(dir, "sources.csv", "review_id,seq,url,description\r\n", (size_t)-1);
     write_file(dir, "considerations.csv", "review_id,seq,date,body,outcome\r\n", (size_t)-1);
     d = load_dir(dir, o, &rc, NULL);
-    assert_int_equal(rc, PEERREVIEW_OK);
+    assert_int_equal(rc, PEERREVIEW_EDATA);
+    p = expect_problem(d, PEERREVIEW_P_TOO_MANY_RECORDS, "/items.csv", 3, 0, NULL);
+    check(p, ERROR, 3, ANY_OFFSET, "more than 2 records in all the package's tables", NULL);
+    assert_int_equal(peerreview_diag_count(d), 1);
     done(d, dir);
     peerreview_options_free(o);
 }
