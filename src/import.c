@@ -812,8 +812,7 @@ static int load_package(loader *L, const char *dir)
        commit point is completed first (or read as completed) */
     int rc = pr_tx_read_begin(&L->tx, dir, files, PEERREVIEW_TABLE_COUNT + 1, L->sink);
     if (rc) {
-        if (rc == PEERREVIEW_EIO)
-            L->io_failed = 1;
+        L->io_failed = rc != PEERREVIEW_ENOMEM; /* the folder, not the data */
         return rc == PEERREVIEW_ENOMEM ? -1 : 0;
     }
     char *desc = pr_path_join(dir, "datapackage.json");
