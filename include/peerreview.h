@@ -436,19 +436,27 @@ PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_da
 
 /**
  * Save a valid dataset as a package folder (created if absent) or a flat
- * file. Every file is first written in full to a temporary file beside its
- * target (each write, fsync and close checked); only then are the files
- * renamed over their targets, and the folder synced. A failure while
- * writing changes no file; no temporary file is left after any failure. A
- * rename failing part way (rare: it needs the folder itself to fail) leaves
- * each file wholly old or wholly new, and the problem says how many were
- * replaced. Refuses a dataset with errors (PEERREVIEW_EDATA) and, for the
- * flat form, values it cannot hold (PEERREVIEW_EUNSUPPORTED, naming review
- * and field). The form comes from the options, or from the path (see
- * peerreview_form); with no form, a table file of a package is refused
- * (PEERREVIEW_EINVAL, with the problem in diag). An I/O failure
- * (PEERREVIEW_EIO) is one io-error problem whose message says what the
- * error means for this path and how to fix it.
+ * file. A package is replaced as a whole: every file is first written in
+ * full under a temporary name beside its target (".items.csv.tmp-PID-N";
+ * each write, fsync and close checked), then a commit record
+ * ".peerreview-commit" listing them is made durable, then the files are
+ * renamed over their targets and the record removed. After a failure or a
+ * kill at any moment, loading the target gives exactly the old dataset or
+ * exactly the new one: the next load or save of the folder completes a
+ * committed save and removes the temporary files of one that was not (both
+ * recognised by those names). Nothing else in the folder is touched. The
+ * folder is locked (flock) while saving; loads wait for it. A failure before
+ * the commit point changes nothing and leaves nothing (not even a folder the
+ * save created). A flat file is written to a temporary file beside it and
+ * renamed. A table file that is a symbolic link is followed (the link stays,
+ * its file gets the content); two targets that are one file are refused.
+ * Refuses a dataset with errors (PEERREVIEW_EDATA) and, for the flat form,
+ * values it cannot hold (PEERREVIEW_EUNSUPPORTED, naming review and field).
+ * The form comes from the options, or from the path (see peerreview_form);
+ * with no form, a table file of a package is refused (PEERREVIEW_EINVAL,
+ * with the problem in diag). An I/O failure (PEERREVIEW_EIO) is one io-error
+ * problem whose message says what the error means for this path, how to fix
+ * it, and whether anything changed. See doc/reliability.md.
  */
 PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, const char *path,
                                                  const peerreview_options *opts,
