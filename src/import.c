@@ -451,6 +451,7 @@ typedef struct loader {
        a foreign-key error */
     pr_strmap rejected;
     int reviews_partial; /* reviews.csv was not read to its end */
+    int reviews_missing; /* there is no reviews.csv */
     int have_descriptor;
     unsigned listed; /* tables datapackage.json lists, bit per table */
     /* orphaned rows of the table being read: review_id -> index in orphans */
@@ -588,8 +589,11 @@ static int load_table(loader *L, const char *dir, int table)
         pr_report_oom(sink, path);
     }
     if (rc) {
-        if (rc == PEERREVIEW_ENOTFOUND)
+        /* without reviews.csv this is hardly a package: that one error says it */
+        if (rc == PEERREVIEW_ENOTFOUND && (table == PEERREVIEW_REVIEWS || !L->reviews_missing))
             report_missing(L, path, table);
+        if (rc == PEERREVIEW_ENOTFOUND && table == PEERREVIEW_REVIEWS)
+            L->reviews_missing = 1;
         if (rc == PEERREVIEW_EIO)
             L->io_failed = 1;
         if (table == PEERREVIEW_REVIEWS)

@@ -172,15 +172,46 @@ struct settings {
 static void errorf(const char *fmt, ...) PRINTF_LIKE(1, 2);
 static int usage_error(const char *command, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
+/*
+ * Print a formatted message on stderr on one line: control characters that
+ * a file name may hold (a line break could fake a second message, an escape
+ * sequence could redraw the terminal) are written as \n, \t or \xNN.
+ */
+static void vprint_line(const char *fmt, va_list ap)
+{
+    char small[512];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    char *text = small;
+    if (n >= (int)sizeof small && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    if (!text)
+        text = small; /* out of memory: the message cut short */
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", stderr);
+        else if (*p == '\t')
+            fputs("\\t", stderr);
+        else if (*p < 0x20 || *p == 0x7F)
+            fprintf(stderr, "\\x%02X", *p);
+        else
+            fputc(*p, stderr);
+    }
+    if (text != small)
+        free(text);
+    fputc('\n', stderr);
+}
+
 /* "peerreview: <message>" on stderr. */
 static void errorf(const char *fmt, ...)
 {
     va_list ap;
     fputs(PROG ": ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vprint_line(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 /*
@@ -196,9 +227,9 @@ static int usage_error(const char *command, const char *fmt, ...)
         command = "";
     fprintf(stderr, PROG "%s%s: ", space, command);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vprint_line(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry '" PROG "%s%s --help'.\n", space, command);
+    fprintf(stderr, "Try '" PROG "%s%s --help'.\n", space, command);
     return EXIT_TROUBLE;
 }
 

@@ -494,6 +494,20 @@ else
     echo "ok - manual pages # SKIP no source tree"
 fi
 
+# ---- a file name cannot forge output lines ---------------------------------------
+
+forged="$tmp/x
+peerreview: convert: all went well"
+mkdir -p "$forged" || exit 99
+run convert "$SAMPLE" "$forged/missing/out"
+check "convert to a path with a line break: exit 2" status_is 2
+check "... the problem and the summary print on two lines, the name escaped" \
+    sh -c '[ "$(wc -l <"$1")" -eq 2 ] && ! grep -x "peerreview: convert: all went well.*" "$1" >/dev/null && grep -F "x\\npeerreview" "$1" >/dev/null' \
+    sh "$tmp/err"
+run validate "$forged"
+check "validate a folder with a line break: its one problem and the summary, two lines" \
+    sh -c '[ "$(wc -l <"$1")" -eq 2 ] && ! grep "^peerreview: convert" "$1" >/dev/null' sh "$tmp/out"
+
 # ---- standard output errors -------------------------------------------------
 
 if [ -w /dev/full ]; then
