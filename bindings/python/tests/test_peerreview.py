@@ -761,6 +761,38 @@ class TestThreads(TempDirTest):
             self.assertIn(len(peerreview.load(os.path.join(self.tmp, "s-%d" % k))), (2000, 2001))
 
 
+class TestUnderLoad(TempDirTest):
+    """Threads saving, editing, reading, dropping and loading at once (thread_cases.py).
+
+    Each case runs in a subprocess: a crash fails only its test, and a
+    deadlock is cut short by the timeout (the case prints its threads'
+    stacks first).
+    """
+
+    def run_case(self, name):
+        import thread_cases
+        try:
+            proc = subprocess.run(
+                [sys.executable, os.path.join(HERE, "thread_cases.py"), name, SAMPLE, self.tmp],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                timeout=thread_cases.DEADLINE + 20)
+        except subprocess.TimeoutExpired as e:
+            self.fail("%s still running after %ds (deadlock?):\n%s" % (
+                name, e.timeout, (e.output or b"").decode("utf-8", "replace")))
+        out = proc.stdout.decode("utf-8", "replace")
+        self.assertEqual(proc.returncode, 0, "%s exited %d:\n%s" % (name, proc.returncode, out))
+        self.assertIn("ok " + name, out)
+
+
+def _add_load_tests():
+    import thread_cases
+    for name in thread_cases.CASES:
+        setattr(TestUnderLoad, "test_" + name, lambda self, n=name: self.run_case(n))
+
+
+_add_load_tests()
+
+
 class TestReadmeExample(TempDirTest):
     def test_readme_python_example_runs(self):
         readme = read(os.path.join(TOP, "README.md")).decode("utf-8")
