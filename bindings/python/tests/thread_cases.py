@@ -432,6 +432,103 @@ def review_removed_under_readers(sample, tmp):
     print("%d removals under a reading thread" % rounds)
 
 
+def standalone_review_two_threads(sample, tmp):
+    """A review not yet in a dataset, edited by two threads at once.
+
+    Such a review used to have no lock: a row one thread was filling in
+    could be freed by the other (a segfault).
+    """
+    sys.setswitchinterval(1e-6)
+    r = peerreview.Review(review_id="solo", review_type="other", stage="initial")
+    done = threading.Event()
+    ops = [0, 0]
+
+    def appender():
+        try:
+            for i in range(1000):
+                r.items.append(kind="focus", text="focus %d" % i)
+                r.notes = "n%d" % i
+                ops[0] += 1
+        finally:
+            done.set()
+
+    def remover():
+        while not done.is_set():
+            if len(r.items):  # only this thread removes: the list cannot empty meanwhile
+                del r.items[-1]
+                ops[1] += 1
+            if len(r.items):
+                assert r.items[0].text.startswith("focus ")
+
+    run_threads(appender, remover)
+    assert len(r.items) == ops[0] - ops[1]
+    assert r.notes == "n999"
+    print("%d rows appended, %d removed" % tuple(ops))
+
+
+def review_added_while_edited(sample, tmp):
+    """A review moves into a dataset (and out again) while another thread edits it.
+
+    An edit in flight when the review joined the dataset used to go on
+    without the dataset's lock, into a review the next remove() freed.
+    """
+    sys.setswitchinterval(1e-6)
+    ds = peerreview.Dataset()
+    box = []
+    done = threading.Event()
+    counts = {"edits": 0, "removed": 0}
+
+    def editor():
+        while not done.is_set():
+            if not box:
+                continue
+            r = box[-1]
+            try:
+                r.items.append(kind="focus", text="edit")
+                r.notes = "edited"
+                counts["edits"] += 1
+            except ReferenceError:  # removed from the dataset meanwhile
+                counts["removed"] += 1
+
+    def adder():
+        try:
+            for i in range(150):
+                r = peerreview.Review(review_id="r%d" % i, review_type="other", stage="initial")
+                box.append(r)
+                time.sleep(0)
+                ds.add(r)
+                if i % 8 == 0:
+                    ds.save(os.path.join(tmp, "added.csv"))  # runs without the GIL
+                ds.remove("r%d" % i)
+        finally:
+            done.set()
+
+    def double_adder():  # two threads add one review: one wins, the other is told why
+        for i in range(150):
+            r = peerreview.Review(review_id="d%d" % i, review_type="other", stage="initial")
+            other = peerreview.Dataset()
+            results = []
+
+            def add(target):
+                try:
+                    target.add(r)
+                    results.append("added")
+                except ValueError as e:
+                    assert "already belongs to a dataset" in str(e), e
+                    results.append("refused")
+            t = threading.Thread(target=add, args=(other if i % 2 else ds,))
+            t.start()
+            add(ds)
+            t.join()
+            assert sorted(results) == ["added", "refused"], results
+            if "d%d" % i in ds:
+                ds.remove("d%d" % i)
+
+    run_threads(editor, adder, double_adder)
+    assert len(ds) == 0
+    print("%(edits)d edits, %(removed)d found their review removed" % counts)
+
+
 # --------------------------------------------------------------------------
 # 4. Many threads loading and validating at once
 # --------------------------------------------------------------------------
@@ -505,7 +602,8 @@ def parallel_load_validate(sample, tmp):
 
 CASES = {f.__name__: f for f in [
     concurrent_saves, saves_race_edits, edit_while_reading, dataset_dropped_under_threads,
-    review_removed_under_readers, parallel_load_validate]}
+    review_removed_under_readers, standalone_review_two_threads, review_added_while_edited,
+    parallel_load_validate]}
 
 if __name__ == "__main__":
     faulthandler.enable()
