@@ -481,6 +481,12 @@ class Dataset:
     __slots__ = ("_ptr", "_lock", "_changes", "__weakref__")
 
     def __init__(self):
+        try:
+            self._ptr
+        except AttributeError:
+            pass
+        else:  # a second __init__ would free the C dataset under other threads' feet
+            raise RuntimeError("a Dataset is initialised once; make a new Dataset()")
         ptr = _c.peerreview_dataset_new()
         if ptr is None:
             raise MemoryError("out of memory")
@@ -705,6 +711,12 @@ class Review:
     __slots__ = ("_ds", "_id", "_serial", "_own", "_own_lock")
 
     def __init__(self, **fields):
+        try:
+            self._serial
+        except AttributeError:
+            pass
+        else:  # a second __init__ would free the C review under other threads' feet
+            raise RuntimeError("a Review is initialised once; make a new Review()")
         for name in fields:
             if name not in _COLUMNS[0]:
                 raise TypeError("Review() got an unknown field %r" % name)

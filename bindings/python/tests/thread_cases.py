@@ -529,6 +529,46 @@ def review_added_while_edited(sample, tmp):
     print("%(edits)d edits, %(removed)d found their review removed" % counts)
 
 
+def reinit_refused(sample, tmp):
+    """Calling __init__ again on a live Dataset or Review is refused.
+
+    It used to replace the C dataset under a thread reading it (a segfault);
+    on a Review it freed the C review of an object still in use.
+    """
+    ds = peerreview.load(sample)
+    done = threading.Event()
+
+    def reader():
+        try:
+            for _ in range(50):
+                assert len(ds.table("items")) == 40
+        finally:
+            done.set()
+
+    def reiniter():
+        refused = 0
+        while not done.is_set():
+            try:
+                ds.__init__()
+            except RuntimeError as e:
+                assert "initialised once" in str(e)
+                refused += 1
+        assert refused
+
+    run_threads(reader, reiniter)
+    r = peerreview.Review(review_id="x", review_type="other", stage="initial")
+    item = r.items.append(kind="focus", text="kept")
+    for target in (r, ds[CSG]):
+        try:
+            target.__init__(review_id="y")
+        except RuntimeError as e:
+            assert "initialised once" in str(e)
+        else:
+            raise AssertionError("Review.__init__ ran twice")
+    assert r.review_id == "x" and item.text == "kept" and len(ds) == 30
+    print("refused")
+
+
 # --------------------------------------------------------------------------
 # 4. Many threads loading and validating at once
 # --------------------------------------------------------------------------
@@ -603,7 +643,7 @@ def parallel_load_validate(sample, tmp):
 CASES = {f.__name__: f for f in [
     concurrent_saves, saves_race_edits, edit_while_reading, dataset_dropped_under_threads,
     review_removed_under_readers, standalone_review_two_threads, review_added_while_edited,
-    parallel_load_validate]}
+    reinit_refused, parallel_load_validate]}
 
 if __name__ == "__main__":
     faulthandler.enable()
