@@ -512,7 +512,8 @@ class Dataset:
         return None
 
     def __len__(self):
-        return _c.peerreview_dataset_count(self._ptr)
+        with self._lock:
+            return _c.peerreview_dataset_count(self._ptr)
 
     def __iter__(self):
         changes = self._changes
@@ -541,7 +542,8 @@ class Dataset:
             review_id = _key(review_id)
         except (KeyError, TypeError):
             return False
-        return _c.peerreview_dataset_find(self._ptr, review_id) is not None
+        with self._lock:
+            return _c.peerreview_dataset_find(self._ptr, review_id) is not None
 
     def __repr__(self):
         return "<peerreview.Dataset with %d reviews>" % len(self)
