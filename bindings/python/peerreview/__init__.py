@@ -472,7 +472,10 @@ class Dataset:
     :meth:`add`, :meth:`remove`, :meth:`save`, :meth:`validate`, :meth:`table`,
     :meth:`dataframe` (with pandas).
     Changing the dataset while iterating over it raises ``RuntimeError``.
-    A dataset may be used from several threads: calls on it are serialised.
+    A dataset may be used from several threads: calls on it are serialised
+    (each sees the dataset before or after another's, never half-way), but a
+    sequence of calls is not atomic: hold a lock of your own around one that
+    must be.
     """
 
     # _changes counts changes to the set of reviews (add, remove, rename), the
