@@ -551,6 +551,12 @@ class Dataset:
     def __repr__(self):
         return "<peerreview.Dataset with %d reviews>" % len(self)
 
+    def __reduce_ex__(self, protocol):
+        # copy.copy would make a second Dataset over the same C dataset, whose
+        # changes the first one's iterations would not notice (skipped rows)
+        raise TypeError("a peerreview.Dataset cannot be copied or pickled; save() it "
+                        "and load() the copy")
+
     def add(self, review):
         """Add a new :class:`Review` (one not yet in a dataset) at the end.
 
@@ -800,6 +806,10 @@ class Review:
         return self._serial == other._serial
 
     __hash__ = None
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a peerreview.Review cannot be copied or pickled; "
+                        "Review(**review.to_dict()) copies its fields")
 
     def __repr__(self):
         try:

@@ -529,6 +529,17 @@ class TestEdges(TempDirTest):
             ds.remove("nope")
         self.assertIn("nope", str(cm.exception))
 
+    def test_datasets_and_reviews_are_not_copied(self):
+        import copy
+        import pickle
+        ds = peerreview.load(SAMPLE)
+        review = peerreview.Review(review_id="new", review_type="other", stage="initial")
+        for obj in (ds, ds["e10000034-cpc-2012"], review):
+            for fn in (copy.copy, copy.deepcopy, pickle.dumps):
+                with self.assertRaises(TypeError) as cm:
+                    fn(obj)
+                self.assertIn("cannot be copied or pickled", str(cm.exception))
+
     def test_options_take_exact_types(self):
         ds = peerreview.load(SAMPLE)
         with self.assertRaises(TypeError):
