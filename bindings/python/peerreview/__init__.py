@@ -472,7 +472,10 @@ class Dataset:
     :meth:`add`, :meth:`remove`, :meth:`save`, :meth:`validate`, :meth:`table`,
     :meth:`dataframe` (with pandas).
     Changing the dataset while iterating over it raises ``RuntimeError``.
-    A dataset may be used from several threads: calls on it are serialised.
+    A dataset may be used from several threads: calls on it are serialised
+    (each sees the dataset before or after another's, never half-way), but a
+    sequence of calls is not atomic: hold a lock of your own around one that
+    must be.
     """
 
     # _changes counts changes to the set of reviews (add, remove, rename), the
@@ -481,6 +484,12 @@ class Dataset:
     __slots__ = ("_ptr", "_lock", "_changes", "__weakref__")
 
     def __init__(self):
+        try:
+            self._ptr
+        except AttributeError:
+            pass
+        else:  # a second __init__ would free the C dataset under other threads' feet
+            raise RuntimeError("a Dataset is initialised once; make a new Dataset()")
         ptr = _c.peerreview_dataset_new()
         if ptr is None:
             raise MemoryError("out of memory")
@@ -506,7 +515,8 @@ class Dataset:
         return None
 
     def __len__(self):
-        return _c.peerreview_dataset_count(self._ptr)
+        with self._lock:
+            return _c.peerreview_dataset_count(self._ptr)
 
     def __iter__(self):
         changes = self._changes
@@ -535,10 +545,17 @@ class Dataset:
             review_id = _key(review_id)
         except (KeyError, TypeError):
             return False
-        return _c.peerreview_dataset_find(self._ptr, review_id) is not None
+        with self._lock:
+            return _c.peerreview_dataset_find(self._ptr, review_id) is not None
 
     def __repr__(self):
         return "<peerreview.Dataset with %d reviews>" % len(self)
+
+    def __reduce_ex__(self, protocol):
+        # copy.copy would make a second Dataset over the same C dataset, whose
+        # changes the first one's iterations would not notice (skipped rows)
+        raise TypeError("a peerreview.Dataset cannot be copied or pickled; save() it "
+                        "and load() the copy")
 
     def add(self, review):
         """Add a new :class:`Review` (one not yet in a dataset) at the end.
@@ -549,9 +566,14 @@ class Dataset:
         """
         if not isinstance(review, Review):
             raise TypeError("add() takes a peerreview.Review")
-        if review._ds is not None:
+        own_lock = review._own_lock  # None for a review that came from a dataset
+        if review._ds is not None or own_lock is None:
             raise ValueError("review %r already belongs to a dataset" % review._id)
-        with self._lock:
+        # the review's own lock, then the dataset's: no thread takes them the
+        # other way round, and a thread editing the review meanwhile finishes first
+        with own_lock, self._lock:
+            if review._ds is not None:  # added by another thread meanwhile
+                raise ValueError("review %r already belongs to a dataset" % review._id)
             try:
                 _call(_c.peerreview_dataset_add, self._ptr, review._own)
             except ExistsError:  # noqa: F821 - generated above
@@ -687,14 +709,25 @@ class Review:
     support ``len``, iteration, indexing, ``append(**fields)`` and ``del``.
     A review object keeps working while its review is in the dataset (even
     renamed); once the review is removed it raises ``ReferenceError``.
+    Like a dataset, a review may be used from several threads, before and
+    after it is added: calls on it are serialised.
     """
 
     # A review in a dataset is found by review_id and checked by serial number
     # on every access, so a handle never reads freed memory, nor a new review
-    # that took the id of a removed one.
-    __slots__ = ("_ds", "_id", "_serial", "_own")
+    # that took the id of a removed one. A review not yet in a dataset (_own
+    # is its C review) has a lock of its own, _own_lock; Dataset.add holds it
+    # while the review moves into the dataset, whose lock guards it from then
+    # on (see _ReviewLock).
+    __slots__ = ("_ds", "_id", "_serial", "_own", "_own_lock")
 
     def __init__(self, **fields):
+        try:
+            self._serial
+        except AttributeError:
+            pass
+        else:  # a second __init__ would free the C review under other threads' feet
+            raise RuntimeError("a Review is initialised once; make a new Review()")
         for name in fields:
             if name not in _COLUMNS[0]:
                 raise TypeError("Review() got an unknown field %r" % name)
@@ -705,6 +738,7 @@ class Review:
         object.__setattr__(self, "_id", None)
         object.__setattr__(self, "_serial", _c.peerreview_review_serial(own))
         object.__setattr__(self, "_own", own)
+        object.__setattr__(self, "_own_lock", threading.RLock())
         for name, value in fields.items():
             setattr(self, name, value)
 
@@ -715,6 +749,7 @@ class Review:
         object.__setattr__(self, "_id", _c.peerreview_review_value(ptr, 0))
         object.__setattr__(self, "_serial", _c.peerreview_review_serial(ptr))
         object.__setattr__(self, "_own", None)
+        object.__setattr__(self, "_own_lock", None)
         return self
 
     def _attach(self, ds):
@@ -723,7 +758,8 @@ class Review:
         object.__setattr__(self, "_own", None)
 
     def _lock(self):
-        return self._ds._lock if self._ds is not None else _NO_LOCK
+        ds = self._ds  # once set, never changes
+        return ds._lock if ds is not None else _ReviewLock(self)
 
     def _ptr(self):
         """The C review, looked up afresh each time (caller holds the lock)."""
@@ -771,6 +807,10 @@ class Review:
 
     __hash__ = None
 
+    def __reduce_ex__(self, protocol):
+        raise TypeError("a peerreview.Review cannot be copied or pickled; "
+                        "Review(**review.to_dict()) copies its fields")
+
     def __repr__(self):
         try:
             return "<peerreview.Review %s>" % (self._get("review_id"),)
@@ -778,15 +818,34 @@ class Review:
             return "<peerreview.Review %s (removed)>" % (self._id,)
 
 
-class _NoLock:
+class _ReviewLock:
+    """``with review._lock():`` holds the lock that guards the review's C data.
+
+    That is its dataset's lock, or its own while it is in none. A review
+    moves into a dataset once (Dataset.add, holding the review's own lock):
+    a thread that waited on the own lock meanwhile finds the dataset's lock
+    in charge when it gets it, and takes that one instead.
+    """
+
+    __slots__ = ("_review", "_held")
+
+    def __init__(self, review):
+        self._review = review
+
     def __enter__(self):
-        return self
+        review = self._review
+        while True:
+            ds = review._ds
+            lock = review._own_lock if ds is None else ds._lock
+            lock.acquire()
+            if review._ds is ds:
+                self._held = lock
+                return self
+            lock.release()
 
     def __exit__(self, *exc):
+        self._held.release()
         return False
-
-
-_NO_LOCK = _NoLock()
 
 
 def _column_property(name, getter, setter, table):

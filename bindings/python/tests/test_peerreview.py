@@ -529,6 +529,17 @@ class TestEdges(TempDirTest):
             ds.remove("nope")
         self.assertIn("nope", str(cm.exception))
 
+    def test_datasets_and_reviews_are_not_copied(self):
+        import copy
+        import pickle
+        ds = peerreview.load(SAMPLE)
+        review = peerreview.Review(review_id="new", review_type="other", stage="initial")
+        for obj in (ds, ds["e10000034-cpc-2012"], review):
+            for fn in (copy.copy, copy.deepcopy, pickle.dumps):
+                with self.assertRaises(TypeError) as cm:
+                    fn(obj)
+                self.assertIn("cannot be copied or pickled", str(cm.exception))
+
     def test_options_take_exact_types(self):
         ds = peerreview.load(SAMPLE)
         with self.assertRaises(TypeError):
@@ -759,6 +770,38 @@ class TestThreads(TempDirTest):
         # every save is a consistent dataset: before or after one add, never half of it
         for k in range(5):
             self.assertIn(len(peerreview.load(os.path.join(self.tmp, "s-%d" % k))), (2000, 2001))
+
+
+class TestUnderLoad(TempDirTest):
+    """Threads saving, editing, reading, dropping and loading at once (thread_cases.py).
+
+    Each case runs in a subprocess: a crash fails only its test, and a
+    deadlock is cut short by the timeout (the case prints its threads'
+    stacks first).
+    """
+
+    def run_case(self, name):
+        import thread_cases
+        try:
+            proc = subprocess.run(
+                [sys.executable, os.path.join(HERE, "thread_cases.py"), name, SAMPLE, self.tmp],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                timeout=thread_cases.DEADLINE + 20)
+        except subprocess.TimeoutExpired as e:
+            self.fail("%s still running after %ds (deadlock?):\n%s" % (
+                name, e.timeout, (e.output or b"").decode("utf-8", "replace")))
+        out = proc.stdout.decode("utf-8", "replace")
+        self.assertEqual(proc.returncode, 0, "%s exited %d:\n%s" % (name, proc.returncode, out))
+        self.assertIn("ok " + name, out)
+
+
+def _add_load_tests():
+    import thread_cases
+    for name in thread_cases.CASES:
+        setattr(TestUnderLoad, "test_" + name, lambda self, n=name: self.run_case(n))
+
+
+_add_load_tests()
 
 
 class TestReadmeExample(TempDirTest):
