@@ -429,7 +429,8 @@ def load(path, **options):
     """Load a dataset from a package folder, its ``datapackage.json`` or a flat ``.csv``.
 
     Options: ``max_problems`` (default 100; 0 stops at the first error),
-    ``max_field_size`` (bytes, default 1 MiB), ``max_records`` (records of all tables together, default 1 million),
+    ``max_field_size`` (bytes, default 1 MiB), ``max_records`` (default 1
+    million, the records of all the tables of a package together),
     ``ignore_unknown_columns`` (default False), ``form`` ("auto", "package" or
     "flat"), ``delimiter`` (one character, default ``","``; ``";"`` or
     ``"\\t"`` read the files Excel and LibreOffice write in many European
