@@ -177,6 +177,7 @@ static int usage_error(const char *command, const char *fmt, ...) PRINTF_LIKE(2,
  * a file name may hold (a line break could fake a second message, an escape
  * sequence could redraw the terminal) are written as \n, \t or \xNN.
  */
+static void vprint_line(const char *fmt, va_list ap) PRINTF_LIKE(1, 0);
 static void vprint_line(const char *fmt, va_list ap)
 {
     char small[512];
