@@ -761,6 +761,10 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
         }
         size_t end = j < c->buf_len ? j + 1 : j;
         size_t fields_before = c->nfields;
+        /* libcsv grows its field buffer by a fixed step: make the steps double,
+           so that a long field costs linear time whatever realloc does */
+        if (c->p.entry_size > c->p.blk_size)
+            csv_set_blk_size(&c->p, c->p.entry_size);
         size_t fed = csv_parse(&c->p, b + i, end - i, on_field, on_record, c);
         if (fed < end - i) {
             if (csv_error(&c->p) == CSV_EPARSE) {

@@ -385,8 +385,15 @@ PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, c
         int isdir = pr_io_is_dir(path);
         form = pr_path_is_csv(path) || isdir == 0 ? PEERREVIEW_FORM_FLAT : PEERREVIEW_FORM_PACKAGE;
         int t = peerreview_table_lookup(pr_base_name(path));
-        if (form == PEERREVIEW_FORM_FLAT && t >= 0 &&
-            strcmp(pr_base_name(path), pr_tables[t].file) == 0 && pr_in_package(path)) {
+        int in_package = form == PEERREVIEW_FORM_FLAT && t >= 0 &&
+                                 strcmp(pr_base_name(path), pr_tables[t].file) == 0
+                             ? pr_in_package(path)
+                             : 0;
+        if (in_package < 0) {
+            pr_report_oom(&sink, path);
+            return PEERREVIEW_ENOMEM;
+        }
+        if (in_package) {
             /* a flat file written over a package's table would break the package */
             pr_where w = PR_WHERE_NONE;
             w.file = path;

@@ -919,9 +919,9 @@ int pr_in_package(const char *path)
 {
     const char *base = pr_base_name(path);
     char *dir = base > path ? pr_strndup(path, (size_t)(base - path)) : pr_strdup(".");
-    int found = dir ? file_beside(dir, "datapackage.json") : 0;
+    int found = dir ? file_beside(dir, "datapackage.json") : -1;
     pr_free(dir);
-    return found > 0;
+    return found;
 }
 
 PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerreview_options *opts,

@@ -88,7 +88,7 @@ char *pr_path_join(const char *dir, const char *file);
 int pr_path_is_csv(const char *path);
 /* The last component of path (after the last '/'). */
 const char *pr_base_name(const char *path);
-/* 1 if a datapackage.json stands beside the file path (0 also when out of memory). */
+/* 1 if a datapackage.json stands beside the file path, 0 if not, -1 when out of memory. */
 int pr_in_package(const char *path);
 
 /* Flat form */
