@@ -311,19 +311,125 @@ static struct {
     char *save_dir, *new_parent, *flat_dir;   /* targets of the saves */
     peerreview_dataset *sample;               /* the sample, loaded */
     peerreview_options *semi_opts, *safe_opts;
+    char *long_text; /* 100 kB, more than any arena chunk holds */
     const char *only;
     int verbose;
     int full; /* the whole sample, not the reduced copy */
 } G;
+
+/* A new review not in any dataset, with review_id id (NULL: none). */
+static peerreview_review *new_review(const char *id)
+{
+    peerreview_review *r = peerreview_review_new();
+    assert_non_null(r);
+    if (id)
+        assert_int_equal(peerreview_review_set(r, "review_id", id, NULL), PEERREVIEW_OK);
+    return r;
+}
 
 static void set_review(peerreview_review *r, const char *col, const char *v)
 {
     assert_int_equal(peerreview_review_set(r, col, v, NULL), PEERREVIEW_OK);
 }
 
+static peerreview_row *add_row(peerreview_review *r, int table)
+{
+    peerreview_row *row = NULL;
+    assert_int_equal(peerreview_review_add_child(r, table, &row), PEERREVIEW_OK);
+    assert_non_null(row);
+    return row;
+}
+
 static void set_row(peerreview_row *row, const char *col, const char *v)
 {
     assert_int_equal(peerreview_row_set(row, col, v, NULL), PEERREVIEW_OK);
+}
+
+/* Give a review values, and rows rows in every child table. */
+static void fill_review(peerreview_review *r, int i, size_t rows)
+{
+    char buf[64];
+    set_review(r, "review_type", i % 3 ? "corporate" : "finance");
+    set_review(r, "stage", "initial");
+    set_review(r, "provider", "LGA");
+    snprintf(buf, sizeof buf, "20%02d-0%d", 10 + i, 1 + i % 9);
+    set_review(r, "onsite_start", buf);
+    set_review(r, "notes",
+               "Caf\xC3\xA9 \xE2\x80\x93 \xC2\xA3"
+               "5, \"quoted\"; =sum");
+    for (size_t k = 0; k < rows; k++) {
+        peerreview_row *row = add_row(r, PEERREVIEW_ITEMS);
+        set_row(row, "kind", k % 2 ? "strength" : "focus");
+        snprintf(buf, sizeof buf, "Item %zu of review %d", k, i);
+        set_row(row, "text", buf);
+        row = add_row(r, PEERREVIEW_REVIEW_COUNCILS);
+        set_row(row, "gss_code", "E10000034");
+        set_row(row, "council_name", "Worcestershire County Council");
+        set_row(row, "authority_type", "county");
+        row = add_row(r, PEERREVIEW_TEAM_MEMBERS);
+        set_row(row, "name", "Zo\xC3\xAB Bront\xC3\xAB");
+        set_row(row, "role", "member_peer");
+        row = add_row(r, PEERREVIEW_CONSIDERATIONS);
+        set_row(row, "date", "2020-06-25");
+        set_row(row, "body", "Cabinet");
+        row = add_row(r, PEERREVIEW_SOURCES);
+        snprintf(buf, sizeof buf, "https://example.org/%d/%zu", i, k);
+        set_row(row, "url", buf);
+    }
+}
+
+/*
+ * The small dataset the edits work on: eight reviews small-0 ... small-7 (so
+ * that the index and the review list are full); small-0 has eight rows in
+ * every child table (full lists too), the others one.
+ */
+static peerreview_dataset *small_dataset(void)
+{
+    peerreview_dataset *ds = peerreview_dataset_new();
+    assert_non_null(ds);
+    for (int i = 0; i < 8; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "small-%d", i);
+        peerreview_review *r = new_review(id);
+        fill_review(r, i, i == 0 ? 8 : 1);
+        assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
+    }
+    return ds;
+}
+
+/*
+ * An edit that stores a short string mostly finds room in a block its arena
+ * already has, and then allocates nothing. exhaust_arena(), called last in
+ * prepare, first stores fillers of the same length (into the provider of a
+ * review sharing the arena) until the edit's own string needs a new block;
+ * the driver counts beforehand (X.probing) how many fillers fit.
+ */
+static struct {
+    int probing; /* count: store fillers until one allocates */
+    int used;    /* prepare filled an arena */
+    long fillers;
+} X;
+
+static void exhaust_arena(peerreview_review *r, size_t len)
+{
+    char v[128];
+    assert_true(len > 0 && len < sizeof v);
+    memset(v, 'p', len);
+    v[len] = '\0';
+    X.used = 1;
+    if (X.probing) {
+        for (X.fillers = 0;; X.fillers++) {
+            arm(0, TRANSIENT);
+            int rc = peerreview_review_set(r, "provider", v, NULL);
+            disarm();
+            assert_int_equal(rc, PEERREVIEW_OK);
+            if (A.count)
+                return;
+            assert_true(X.fillers < 100000);
+        }
+    }
+    for (long i = 0; i < X.fillers; i++)
+        set_review(r, "provider", v);
 }
 
 /* Rewrite a canonical CSV text (commas, UTF-8) with ';' between values. */
@@ -524,6 +630,12 @@ static int setup_fixtures(void **state)
     G.save_dir = path_join(root, "save");
     G.new_parent = path_join(root, "save-new");
     G.flat_dir = path_join(root, "save-flat");
+    size_t n = 100 * 1000;
+    G.long_text = malloc(n + 1);
+    assert_non_null(G.long_text);
+    for (size_t i = 0; i < n; i++)
+        G.long_text[i] = "Long text, \"quoted\"; =1+2 "[i % 26];
+    G.long_text[n] = '\0';
     return 0;
 }
 
@@ -544,6 +656,7 @@ static int teardown_fixtures(void **state)
     free(G.save_dir);
     free(G.new_parent);
     free(G.flat_dir);
+    free(G.long_text);
     if (A.live != 0)
         fprintf(stderr, "BUG: %ld blocks still allocated after freeing everything\n", A.live);
     assert_int_equal(A.live, 0);
@@ -575,10 +688,11 @@ typedef struct fx {
     size_t len;
 } fx;
 
-#define OP_OUT      1u /* the call has an out-pointer (f->out): NULL after a failure */
-#define OP_NODIAG   2u /* the call gets no diag */
-#define OP_OOM_DIAG 4u /* PEERREVIEW_ENOMEM comes with out-of-memory in the diag */
-#define OP_CONST    8u /* the caller's objects must not change even on success */
+#define OP_OUT      1u  /* the call has an out-pointer (f->out): NULL after a failure */
+#define OP_NODIAG   2u  /* the call gets no diag */
+#define OP_OOM_DIAG 4u  /* PEERREVIEW_ENOMEM comes with out-of-memory in the diag */
+#define OP_CONST    8u  /* the caller's objects must not change even on success */
+#define OP_PROBE    16u /* prepare may call exhaust_arena() */
 
 struct op {
     const char *name;
@@ -887,8 +1001,23 @@ static void sweep(op *o)
     size_t ncases = o->ncases ? o->ncases : 1;
     for (size_t k = 0; k < ncases; k++) {
         ref r = {0, NULL, NULL, NULL};
+        X.used = 0;
+        X.fillers = 0;
+        if (o->flags & OP_PROBE) {
+            /* how many fillers exhaust_arena() must store */
+            fx t;
+            memset(&t, 0, sizeof t);
+            t.op = o;
+            t.k = k;
+            X.probing = 1;
+            o->prepare(&t);
+            X.probing = 0;
+            o->release(&t);
+        }
         run(o, k, 0, TRANSIENT, &r, base);
         long total = A.count;
+        if (X.used && total == 0)
+            bad("the arena was filled, but the call allocated nothing");
         for (long n = 1;; n++) {
             int any = run(o, k, n, TRANSIENT, &r, base);
             any |= run(o, k, n, PERSISTENT, &r, base);
@@ -1177,6 +1306,385 @@ static void release_reader_next(fx *f)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Objects the caller creates, edits, options, diagnostics                    */
+/* ------------------------------------------------------------------------ */
+
+static int call_dataset_new(fx *f)
+{
+    f->out = peerreview_dataset_new();
+    return f->out ? PEERREVIEW_OK : PEERREVIEW_ENOMEM;
+}
+
+static int call_review_new(fx *f)
+{
+    f->out = peerreview_review_new();
+    return f->out ? PEERREVIEW_OK : PEERREVIEW_ENOMEM;
+}
+
+static void release_review_out(fx *f)
+{
+    peerreview_review_free(f->out);
+}
+
+static int call_diag_new(fx *f)
+{
+    f->out = peerreview_diag_new();
+    return f->out ? PEERREVIEW_OK : PEERREVIEW_ENOMEM;
+}
+
+static void release_diag_out(fx *f)
+{
+    peerreview_diag_free(f->out);
+}
+
+static int call_options_new(fx *f)
+{
+    f->out = peerreview_options_new();
+    return f->out ? PEERREVIEW_OK : PEERREVIEW_ENOMEM;
+}
+
+static void release_options_out(fx *f)
+{
+    peerreview_options_free(f->out);
+}
+
+/* What an edit made: the dataset, the caller's review and the row it returned. */
+static void result_edit(fx *f, int rc, sb *b)
+{
+    (void)rc;
+    if (f->ds)
+        snap_dataset(b, f->ds, 0, 1);
+    if (f->rev) {
+        sb_adds(b, "the caller's review:\n");
+        snap_review(b, f->rev, 0);
+    }
+    if (f->out && f->out != GARBAGE) {
+        sb_adds(b, "the new row:\n");
+        snap_row(b, f->out, 0);
+    }
+}
+
+static void release_edit(fx *f)
+{
+    peerreview_review_free(f->rev); /* a no-op once it is in a dataset */
+    if (f->own_ds)
+        peerreview_dataset_free(f->ds);
+}
+
+static void prep_small(fx *f)
+{
+    f->ds = small_dataset();
+    f->own_ds = 1;
+}
+
+/* review_set: which review, column, value (NULL: the long text), arena to fill. */
+static const struct {
+    int standalone; /* 1: an empty new review, 2: a filled one, 0: small-2 of the dataset */
+    const char *col, *value;
+    size_t fill; /* exhaust the arena for a string of this length (0: no) */
+} review_cases[] = {
+    {1, "notes", "a short note", 0},
+    {2, "notes", NULL, 0},
+    {0, "notes", NULL, 0},
+    {0, "review_type", "planning", 0},
+    {0, "onsite_start", "2020-13", 0},
+    {0, "notes", "", 0},
+    {0, "recommendation_count", "12", 2},
+    {2, "report_url", "https:/x", 0},
+    {0, "provider", "LGA/PAS", 7},
+    {2, "notes", "a short note", 12},
+};
+static const int review_expect[] = {0, 0, 0, 0, PEERREVIEW_EDATA, 0, 0, PEERREVIEW_EDATA, 0, 0};
+
+static void prep_review_edit(fx *f, int standalone, size_t fill)
+{
+    prep_small(f);
+    if (standalone) {
+        f->rev = new_review(standalone == 2 ? "standalone" : NULL);
+        if (standalone == 2)
+            fill_review(f->rev, 5, 2);
+        f->edit = f->rev;
+    } else {
+        f->edit = peerreview_dataset_review(f->ds, 2);
+    }
+    if (fill)
+        exhaust_arena(standalone ? f->rev : peerreview_dataset_review(f->ds, 7), fill);
+}
+
+static void prep_review_set(fx *f)
+{
+    prep_review_edit(f, review_cases[f->k].standalone, review_cases[f->k].fill);
+}
+
+static int call_review_set(fx *f)
+{
+    const char *v = review_cases[f->k].value;
+    return peerreview_review_set(f->edit, review_cases[f->k].col, v ? v : G.long_text, f->diag);
+}
+
+/* review_set_value on review_id: renames in a dataset keep the index right. */
+static const struct {
+    int standalone;
+    const char *value; /* NULL: an id of 80 characters */
+    size_t fill;
+} id_cases[] = {
+    {0, "small-renamed", 0},  {0, "small-5", 0},  {0, "", 0},         {1, "fresh-id", 0},
+    {0, "Not A Slug", 0},     {0, "small-2", 0},  {2, "other-id", 0}, {0, NULL, 0},
+    {0, "small-renamed", 13}, {2, "other-id", 8}, {0, NULL, 80},
+};
+static const int id_expect[] = {
+    0, PEERREVIEW_EEXIST, PEERREVIEW_EDATA, 0, PEERREVIEW_EDATA, 0, 0, 0, 0, 0, 0};
+static char long_id[81];
+
+static void prep_review_id(fx *f)
+{
+    prep_review_edit(f, id_cases[f->k].standalone, id_cases[f->k].fill);
+}
+
+static int call_review_id(fx *f)
+{
+    const char *v = id_cases[f->k].value;
+    return peerreview_review_set_value(f->edit, 0, v ? v : long_id, f->diag);
+}
+
+/* dataset_add: a new review (with rows) to the small dataset or an empty one. */
+static const char *const add_ids[] = {"small-new", "small-4", NULL, "small-new"};
+static const int add_expect[] = {0, PEERREVIEW_EEXIST, PEERREVIEW_EDATA, 0};
+
+static void prep_dataset_add(fx *f)
+{
+    if (f->k == 3) {
+        f->ds = peerreview_dataset_new();
+        assert_non_null(f->ds);
+        f->own_ds = 1;
+    } else {
+        prep_small(f);
+    }
+    f->rev = new_review(add_ids[f->k]);
+    fill_review(f->rev, 9, 2);
+}
+
+static int call_dataset_add(fx *f)
+{
+    return peerreview_dataset_add(f->ds, f->rev, f->diag);
+}
+
+static const char *const remove_ids[] = {"small-3", "small-0", "nowhere"};
+static const int remove_expect[] = {0, 0, PEERREVIEW_ENOTFOUND};
+
+static int call_dataset_remove(fx *f)
+{
+    return peerreview_dataset_remove(f->ds, remove_ids[f->k]);
+}
+
+/*
+ * add_child: cases 0-4 on small-0 (full lists), 5-9 on an empty new review,
+ * 10 on small-1, 11-15 on small-0 with the dataset's arena full (the new
+ * row's seq is one character).
+ */
+static const int add_child_table[] = {1, 2, 3, 4, 5, 1, 2, 3, 4, 5, PEERREVIEW_ITEMS,
+                                      1, 2, 3, 4, 5};
+
+static void prep_add_child(fx *f)
+{
+    prep_small(f);
+    if (f->k >= 5 && f->k < 10) {
+        f->rev = new_review(NULL);
+        f->edit = f->rev;
+    } else {
+        f->edit = peerreview_dataset_review(f->ds, f->k == 10 ? 1 : 0);
+    }
+    if (f->k > 10)
+        exhaust_arena(peerreview_dataset_review(f->ds, 7), 1);
+}
+
+static int call_add_child(fx *f)
+{
+    peerreview_row *row = f->out;
+    int rc = peerreview_review_add_child(f->edit, add_child_table[f->k], &row);
+    f->out = row;
+    return rc;
+}
+
+static const int remove_child_expect[] = {0, PEERREVIEW_ENOTFOUND};
+
+static int call_remove_child(fx *f)
+{
+    return peerreview_review_remove_child(peerreview_dataset_review(f->ds, 0), PEERREVIEW_ITEMS,
+                                          f->k ? 99 : 2);
+}
+
+/* row_set: the row (of small-0, or appended in prepare), column, value, arena to fill. */
+enum { ROW_OF_SMALL0, ROW_APPENDED, ROW_APPENDED_STANDALONE, ROW_SEQ_SET };
+static const struct {
+    int how;
+    int table;
+    const char *col, *value; /* value NULL: the long text */
+    size_t fill;             /* length of the string the call stores, to fill the arena */
+} row_cases[] = {
+    {ROW_OF_SMALL0, PEERREVIEW_ITEMS, "text", NULL, 0},
+    {ROW_APPENDED, PEERREVIEW_ITEMS, "kind", "recommendation", 0},
+    {ROW_APPENDED_STANDALONE, PEERREVIEW_ITEMS, "kind", "strength", 0},
+    {ROW_SEQ_SET, PEERREVIEW_ITEMS, "seq", "", 0},
+    {ROW_SEQ_SET, PEERREVIEW_SOURCES, "seq", "", 0},
+    {ROW_OF_SMALL0, PEERREVIEW_ITEMS, "seq", "12", 0},
+    {ROW_OF_SMALL0, PEERREVIEW_REVIEW_COUNCILS, "gss_code", "X1", 0},
+    {ROW_OF_SMALL0, PEERREVIEW_REVIEW_COUNCILS, "council_name", NULL, 0},
+    {ROW_OF_SMALL0, PEERREVIEW_CONSIDERATIONS, "date", "2021-02-30", 0},
+    {ROW_OF_SMALL0, PEERREVIEW_TEAM_MEMBERS, "review_id", "small-1", 0},
+    {ROW_APPENDED, PEERREVIEW_ITEMS, "text", "an appended item", 0},
+    {ROW_APPENDED_STANDALONE, PEERREVIEW_SOURCES, "url", "https://example.org/new", 0},
+    {ROW_OF_SMALL0, PEERREVIEW_SOURCES, "description", "Council news release, 2020", 0},
+    /* the same with the arena full: the kind's new seq, the seq, the value */
+    {ROW_APPENDED, PEERREVIEW_ITEMS, "kind", "recommendation", 1},
+    {ROW_APPENDED_STANDALONE, PEERREVIEW_ITEMS, "kind", "strength", 1},
+    {ROW_SEQ_SET, PEERREVIEW_ITEMS, "seq", "", 1},
+    {ROW_SEQ_SET, PEERREVIEW_SOURCES, "seq", "", 1},
+    {ROW_OF_SMALL0, PEERREVIEW_ITEMS, "seq", "12", 2},
+    {ROW_APPENDED, PEERREVIEW_ITEMS, "text", "an appended item", 16},
+    {ROW_APPENDED_STANDALONE, PEERREVIEW_SOURCES, "url", "https://example.org/new", 23},
+    {ROW_OF_SMALL0, PEERREVIEW_SOURCES, "description", "Council news release, 2020", 26},
+};
+static const int row_expect[] = {
+    0, 0, 0, 0, 0, 0, PEERREVIEW_EDATA, 0, PEERREVIEW_EDATA, PEERREVIEW_EINVAL, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0};
+
+static void prep_row_set(fx *f)
+{
+    prep_small(f);
+    int t = row_cases[f->k].table;
+    peerreview_review *r0 = peerreview_dataset_review(f->ds, 0);
+    switch (row_cases[f->k].how) {
+    case ROW_OF_SMALL0:
+        f->row = peerreview_review_child(r0, t, 3);
+        break;
+    case ROW_APPENDED:
+        f->row = add_row(r0, t);
+        break;
+    case ROW_APPENDED_STANDALONE:
+        f->rev = new_review("standalone");
+        fill_review(f->rev, 3, 2);
+        f->row = add_row(f->rev, t);
+        break;
+    default: /* a seq the caller set, to be set to NULL again */
+        f->row = peerreview_review_child(r0, t, 5);
+        set_row(f->row, "seq", "40");
+        break;
+    }
+    if (row_cases[f->k].fill)
+        exhaust_arena(f->rev ? f->rev : peerreview_dataset_review(f->ds, 7), row_cases[f->k].fill);
+}
+
+static int call_row_set(fx *f)
+{
+    const char *v = row_cases[f->k].value;
+    return peerreview_row_set(f->row, row_cases[f->k].col, v ? v : G.long_text, f->diag);
+}
+
+static int call_row_set_value(fx *f)
+{
+    int t = row_cases[f->k].table;
+    int col = peerreview_column_index(t, row_cases[f->k].col);
+    assert_true(col >= 0);
+    const char *v = row_cases[f->k].value;
+    return peerreview_row_set_value(f->row, (size_t)col, v ? v : G.long_text, f->diag);
+}
+
+static void progress(unsigned long long done, unsigned long long total, void *ctx)
+{
+    (void)done;
+    (void)total;
+    (void)ctx;
+}
+
+static const int options_expect[] = {0,
+                                     PEERREVIEW_EINVAL,
+                                     0,
+                                     0,
+                                     PEERREVIEW_EINVAL,
+                                     PEERREVIEW_EINVAL,
+                                     PEERREVIEW_EINVAL,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     0,
+                                     0};
+
+static void prep_options(fx *f)
+{
+    f->opts = peerreview_options_new();
+    assert_non_null(f->opts);
+}
+
+static int call_options(fx *f)
+{
+    peerreview_options *o = f->opts;
+    switch (f->k) {
+    case 0:
+        return peerreview_options_set_delimiter(o, ';');
+    case 1:
+        return peerreview_options_set_delimiter(o, '"');
+    case 2:
+        return peerreview_options_set_encoding(o, "windows-1252");
+    case 3:
+        return peerreview_options_set_encoding(o, "UTF-8");
+    case 4:
+        return peerreview_options_set_encoding(o, "");
+    case 5:
+        return peerreview_options_set_encoding(o, "no-such-charset");
+    case 6:
+        return peerreview_options_set_encoding(o, "UTF-16");
+    case 7:
+        return peerreview_options_set_max_problems(o, 0);
+    case 8:
+        return peerreview_options_set_max_field_size(o, 10);
+    case 9:
+        return peerreview_options_set_max_records(o, 3);
+    case 10:
+        return peerreview_options_set_ignore_unknown_columns(o, 1);
+    case 11:
+        return peerreview_options_set_form(o, PEERREVIEW_FORM_FLAT);
+    case 12:
+        return peerreview_options_set_spreadsheet_safe(o, 1);
+    default:
+        return peerreview_options_set_progress(o, progress, NULL);
+    }
+}
+
+static void release_options(fx *f)
+{
+    peerreview_options_free(f->opts);
+}
+
+/* peerreview_check_value reports into the diag; the diag's getters and clear. */
+static const int diag_expect[] = {PEERREVIEW_EDATA, PEERREVIEW_EDATA, PEERREVIEW_EDATA, 0, 0};
+
+static int call_diag(fx *f)
+{
+    switch (f->k) {
+    case 0:
+        return peerreview_check_value(PEERREVIEW_ITEMS, 1, "bogus-kind", f->diag);
+    case 1:
+        return peerreview_check_value(PEERREVIEW_REVIEWS, 6, "2015-02-30", f->diag);
+    case 2:
+        return peerreview_check_value(PEERREVIEW_SOURCES, 2, G.long_text, f->diag);
+    case 3:
+        return peerreview_check_value(PEERREVIEW_REVIEWS, 1, "corporate", f->diag);
+    default: {
+        /* a diag with problems: read, format and clear it */
+        peerreview_check_value(PEERREVIEW_REVIEW_COUNCILS, 2, "E1", f->diag);
+        char buf[256];
+        for (size_t i = 0; i < peerreview_diag_count(f->diag); i++)
+            peerreview_problem_format(peerreview_diag_get(f->diag, i), buf, sizeof buf);
+        peerreview_diag_clear(f->diag);
+        return peerreview_diag_count(f->diag) == 0 ? PEERREVIEW_OK : PEERREVIEW_EINVAL;
+    }
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* The table of operations                                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -1221,6 +1729,17 @@ static void release_reader_next(fx *f)
         .result = result_reader_next, .failed = failed_reader_next,                                \
         .release = release_reader_next, .flags = OP_OOM_DIAG, .path = p, .opts = o, .table = t     \
     }
+#define NEW(n, c, rel)                                                                             \
+    {                                                                                              \
+        .name = n, .prepare = prep_none, .call = c, .release = rel, .flags = OP_OUT | OP_NODIAG,   \
+        .table = -1                                                                                \
+    }
+#define EDIT(n, prep, c, fl, cases, ex)                                                            \
+    {                                                                                              \
+        .name = n, .prepare = prep, .call = c, .result = result_edit, .release = release_edit,     \
+        .flags = (fl) | OP_PROBE, .ncases = cases, .expect = ex, .table = -1                       \
+    }
+
 static op ops[] = {
     LOAD("load-package", &G.sample_dir, NULL, 0, NULL),
     LOAD("load-package-nodiag", &G.sample_dir, NULL, OP_NODIAG, NULL),
@@ -1257,6 +1776,36 @@ static op ops[] = {
     READER_NEXT("reader-next-sources", PEERREVIEW_SOURCES, NULL, NULL),
     READER_OPEN("reader-open-reviews-options", -1, &G.semi_reviews, &G.semi_opts),
     READER_NEXT("reader-next-reviews-options", -1, &G.semi_reviews, &G.semi_opts),
+    NEW("dataset-new", call_dataset_new, release_dataset),
+    NEW("review-new", call_review_new, release_review_out),
+    NEW("diag-new", call_diag_new, release_diag_out),
+    NEW("options-new", call_options_new, release_options_out),
+    EDIT("review-set", prep_review_set, call_review_set, 0, N(review_cases), review_expect),
+    EDIT("review-set-value-review_id", prep_review_id, call_review_id, 0, N(id_cases), id_expect),
+    EDIT("dataset-add", prep_dataset_add, call_dataset_add, OP_OOM_DIAG, N(add_ids), add_expect),
+    EDIT("dataset-remove", prep_small, call_dataset_remove, OP_NODIAG, N(remove_ids),
+         remove_expect),
+    EDIT("review-add-child", prep_add_child, call_add_child, OP_OUT | OP_NODIAG, N(add_child_table),
+         NULL),
+    EDIT("review-remove-child", prep_small, call_remove_child, OP_NODIAG, 2, remove_child_expect),
+    EDIT("row-set", prep_row_set, call_row_set, 0, N(row_cases), row_expect),
+    EDIT("row-set-value", prep_row_set, call_row_set_value, 0, N(row_cases), row_expect),
+    {.name = "options-set",
+     .prepare = prep_options,
+     .call = call_options,
+     .release = release_options,
+     .flags = OP_NODIAG,
+     .ncases = N(options_expect),
+     .expect = options_expect,
+     .table = -1},
+    {.name = "diag-check-value",
+     .prepare = prep_none,
+     .call = call_diag,
+     .release = release_none,
+     .flags = OP_OOM_DIAG,
+     .ncases = N(diag_expect),
+     .expect = diag_expect,
+     .table = -1},
 };
 
 /* A reader is advanced by every call of peerreview_reader_next up to the end. */
@@ -1299,6 +1848,7 @@ int main(void)
     G.only = getenv("ALLOC_ONLY");
     G.verbose = getenv("ALLOC_VERBOSE") ? atoi(getenv("ALLOC_VERBOSE")) : 0;
     G.full = getenv("ALLOC_FULL") != NULL;
+    memset(long_id, 'x', sizeof long_id - 1);
     /* the saves sync many files: use a RAM file system when there is one */
     struct stat st;
     if (!getenv("TMPDIR") && stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) &&
