@@ -309,8 +309,12 @@ static struct {
     char *table_path[PEERREVIEW_TABLE_COUNT]; /* the sample's table files */
     char *semi_reviews;                       /* semi_dir/reviews.csv */
     char *save_dir, *new_parent, *flat_dir;   /* targets of the saves */
-    peerreview_dataset *sample;               /* the sample, loaded */
-    peerreview_options *semi_opts, *safe_opts;
+    char *bad_dir, *bad_flat;                 /* a package and a flat file with problems */
+    char *bad_reviews, *bad_items, *bad_team, *bad_councils; /* bad_dir's files */
+    peerreview_dataset *sample;                              /* the sample, loaded */
+    peerreview_dataset *invalid; /* the sample with errors and warnings */
+    peerreview_dataset *unflat;  /* the sample with a value the flat form cannot hold */
+    peerreview_options *semi_opts, *safe_opts, *cap_opts;
     char *long_text; /* 100 kB, more than any arena chunk holds */
     const char *only;
     int verbose;
@@ -534,6 +538,131 @@ static int *next_statuses(const char *path, const peerreview_options *o, size_t 
     return v;
 }
 
+/*
+ * Append a record to a CSV file: values by column name (NULL-terminated
+ * name, value pairs; the other columns empty), or with extra a field more
+ * than the header has.
+ */
+static void append_record(const char *path, int extra, ...)
+{
+    size_t len;
+    char *data = read_file(path, &len);
+    assert_non_null(data);
+    size_t hl = strcspn(data, "\r\n");
+    sb line = {0};
+    va_list ap;
+    size_t col = 0;
+    for (size_t i = 0; i <= hl; i++) {
+        if (i < hl && data[i] != ',')
+            continue;
+        /* the column name ends at i */
+        size_t start = i;
+        while (start > 0 && data[start - 1] != ',')
+            start--;
+        const char *value = "";
+        va_start(ap, extra);
+        for (const char *name; (name = va_arg(ap, const char *));) {
+            const char *v = va_arg(ap, const char *);
+            if (strlen(name) == i - start && memcmp(name, data + start, i - start) == 0)
+                value = v;
+        }
+        va_end(ap);
+        if (col++)
+            sb_adds(&line, ",");
+        if (strpbrk(value, ",\"\r\n")) {
+            sb_adds(&line, "\"");
+            for (const char *c = value; *c; c++)
+                sb_add(&line, *c == '"' ? "\"\"" : c, *c == '"' ? 2 : 1);
+            sb_adds(&line, "\"");
+        } else {
+            sb_adds(&line, value);
+        }
+    }
+    if (extra)
+        sb_adds(&line, ",surplus");
+    sb_adds(&line, "\r\n");
+    FILE *f = fopen(path, "ab");
+    assert_non_null(f);
+    assert_int_equal(fwrite(line.s, 1, line.n, f), line.n);
+    assert_int_equal(fclose(f), 0);
+    free(line.s);
+    free(data);
+}
+
+/*
+ * The reduced sample with problems of many kinds, so that loading and
+ * reading report (allocating messages and suggestions): in the package bad
+ * values, a duplicate key, whitespace, formula and no-date warnings, orphan
+ * rows, a seq gap, an empty and a too-long record, a header with a misspelt
+ * and a doubled column, an unknown file, a datapackage.json cut short, a
+ * missing table; in the flat file bad values in cells and in list lines.
+ */
+static void write_bad_copies(const char *root)
+{
+    G.bad_dir = path_join(root, "bad");
+    mkdir_ok(G.bad_dir);
+    for (size_t i = 0; i < 6; i++) {
+        char *src = path_join(G.sample_dir, package_files[i]);
+        size_t len;
+        char *data = read_file(src, &len);
+        assert_non_null(data);
+        if (strcmp(package_files[i], "considerations.csv"))
+            write_file(G.bad_dir, package_files[i], data, len);
+        free(data);
+        free(src);
+    }
+    write_file(G.bad_dir, "extra.csv", "a,b\r\n1,2\r\n", (size_t)-1);
+    write_file(G.bad_dir, "datapackage.json",
+               "{\"name\": \"bad\", \"title\": \"Bad\", \"resources\": [", (size_t)-1);
+    const char *id = peerreview_review_get(peerreview_dataset_review(G.sample, 0), "review_id");
+    G.bad_reviews = path_join(G.bad_dir, "reviews.csv");
+    G.bad_items = path_join(G.bad_dir, "items.csv");
+    G.bad_team = path_join(G.bad_dir, "team_members.csv");
+    char *sources = path_join(G.bad_dir, "sources.csv");
+    append_record(G.bad_reviews, 0, "review_id", "bad-date", "review_type", "corporate", "stage",
+                  "initial", "onsite_start", "2020-13", "team_size", "0", NULL);
+    append_record(G.bad_reviews, 0, "review_id", "bad-enum", "review_type", "corprate", "stage",
+                  "intial", "provider", " LGA ", "notes", "=SUM(A1)", NULL);
+    append_record(G.bad_reviews, 0, "review_id", id, "review_type", "finance", "stage", "initial",
+                  NULL);
+    append_record(G.bad_reviews, 0, "review_id", "orphan-progress", "review_type", "corporate",
+                  "stage", "progress", "parent_review_id", "nowhere", "report_url", "ftp://x",
+                  NULL);
+    /* a header with a misspelt, a doubled and an unnamed column */
+    G.bad_councils = path_join(G.bad_dir, "review_councils.csv");
+    char *councils = NULL;
+    assert_true(asprintf(&councils,
+                         "review_id,seq,gss_code,Council Name ,authority_type,region_gss,"
+                         "region_gss,dfe_la_code,\r\n%s,1,E10000034,X,county,E12000005,"
+                         "E12000005,885,\r\n",
+                         id) > 0);
+    write_file(G.bad_dir, "review_councils.csv", councils, (size_t)-1);
+    free(councils);
+    append_record(G.bad_items, 0, "review_id", "no-such-review", "kind", "focus", "seq", "1",
+                  "text", "an orphan", NULL);
+    append_record(G.bad_items, 0, "review_id", id, "kind", "focus", "seq", "1", "text", "twice",
+                  NULL);
+    append_record(G.bad_items, 0, "review_id", id, "kind", "focsu", "seq", "x", "text", "", NULL);
+    append_record(G.bad_team, 0, NULL);
+    append_record(G.bad_team, 1, "review_id", id, "seq", "9", "name", "Too Many", NULL);
+    append_record(sources, 0, "review_id", id, "seq", "7", "url", "https://example.org/gap", NULL);
+    free(sources);
+
+    G.bad_flat = path_join(root, "bad.csv");
+    size_t len;
+    char *data = read_file(G.sample_flat, &len);
+    assert_non_null(data);
+    write_file(root, "bad.csv", data, len);
+    free(data);
+    append_record(G.bad_flat, 0, "review_id", "flat-bad", "review_type", "corporate", "stage",
+                  "initial", "onsite_start", "2020-02-30", "councils",
+                  "E99000001 | Nowhere Council | shire\r\nE10000034 | | county | | | | extra",
+                  "team", "Jo Walker | chief_peer", "focus", "one\r\n\r\ntwo", "sources",
+                  "not a url | text", NULL);
+    append_record(G.bad_flat, 0, "review_id", id, "review_type", "corporate", "stage", "initial",
+                  "considerations", "2021-13-01 | Cabinet", NULL);
+}
+
 static void count_cases(void);
 static void free_cases(void);
 
@@ -622,10 +751,31 @@ static int setup_fixtures(void **state)
     free(intl_dir);
     free(intl_flat);
 
+    G.cap_opts = peerreview_options_new();
+    assert_non_null(G.cap_opts);
+    assert_int_equal(peerreview_options_set_max_problems(G.cap_opts, 3), PEERREVIEW_OK);
     G.safe_opts = peerreview_options_new();
     assert_non_null(G.safe_opts);
     assert_int_equal(peerreview_options_set_spreadsheet_safe(G.safe_opts, 1), PEERREVIEW_OK);
 
+    /* errors and warnings, so that validating reports (as in test-faults) */
+    G.invalid = load_ok(G.sample_dir, NULL);
+    r = new_review("faulty");
+    set_review(r, "stage", "progress");
+    set_review(r, "parent_review_id", "nowhere");
+    set_review(r, "notes", "=formula");
+    peerreview_row *row = add_row(r, PEERREVIEW_SOURCES);
+    set_row(row, "seq", "3");
+    set_row(row, "url", "https://x.org");
+    assert_int_equal(peerreview_dataset_add(G.invalid, r, NULL), PEERREVIEW_OK);
+
+    write_bad_copies(root);
+    G.unflat = load_ok(G.sample_dir, NULL);
+    r = peerreview_dataset_review(G.unflat, 0);
+    peerreview_row *src = add_row(r, PEERREVIEW_SOURCES);
+    set_row(src, "url", "https://example.org/");
+    set_row(src, "description", "two\nlines");
+    set_row(add_row(r, PEERREVIEW_TEAM_MEMBERS), "name", "A | B");
     count_cases();
     G.save_dir = path_join(root, "save");
     G.new_parent = path_join(root, "save-new");
@@ -643,9 +793,18 @@ static int teardown_fixtures(void **state)
 {
     (void)state;
     peerreview_dataset_free(G.sample);
+    peerreview_dataset_free(G.invalid);
+    peerreview_dataset_free(G.unflat);
+    free(G.bad_dir);
+    free(G.bad_flat);
+    free(G.bad_reviews);
+    free(G.bad_items);
+    free(G.bad_team);
+    free(G.bad_councils);
     free_cases();
     peerreview_options_free(G.semi_opts);
     peerreview_options_free(G.safe_opts);
+    peerreview_options_free(G.cap_opts);
     free(G.sample_dir);
     free(G.sample_flat);
     free(G.semi_dir);
@@ -1101,6 +1260,11 @@ static void prep_sample(fx *f)
     f->ds = G.sample;
 }
 
+static void prep_invalid(fx *f)
+{
+    f->ds = G.invalid;
+}
+
 static int call_validate(fx *f)
 {
     return peerreview_dataset_validate(f->ds, opts_of(f), f->diag);
@@ -1128,6 +1292,17 @@ static void prep_save_package(fx *f)
 
 static char *new_path;
 
+static void prep_save_invalid(fx *f)
+{
+    prep_save_package(f);
+    f->ds = G.invalid;
+}
+
+static void prep_unflat(fx *f)
+{
+    f->ds = G.unflat;
+}
+
 static void prep_save_new(fx *f)
 {
     f->ds = G.sample;
@@ -1151,6 +1326,12 @@ static void prep_save_flat(fx *f)
     free(new_path);
     new_path = path_join(G.flat_dir, "flat.csv");
     f->path = new_path;
+}
+
+static void prep_save_unflat(fx *f)
+{
+    prep_save_flat(f);
+    f->ds = G.unflat;
 }
 
 static int call_save(fx *f)
@@ -1740,20 +1921,29 @@ static int call_diag(fx *f)
         .flags = (fl) | OP_PROBE, .ncases = cases, .expect = ex, .table = -1                       \
     }
 
+static const int edata[] = {PEERREVIEW_EDATA};
+static const int eunsupported[] = {PEERREVIEW_EUNSUPPORTED};
+
 static op ops[] = {
     LOAD("load-package", &G.sample_dir, NULL, 0, NULL),
     LOAD("load-package-nodiag", &G.sample_dir, NULL, OP_NODIAG, NULL),
     LOAD("load-flat", &G.sample_flat, NULL, 0, NULL),
     LOAD("load-package-options", &G.semi_dir, &G.semi_opts, 0, NULL),
     LOAD("load-flat-options", &G.semi_flat, &G.semi_opts, 0, NULL),
+    LOAD("load-package-errors", &G.bad_dir, NULL, 0, edata),
+    LOAD("load-package-errors-max-problems", &G.bad_dir, &G.cap_opts, 0, edata),
+    LOAD("load-flat-errors", &G.bad_flat, NULL, 0, edata),
     VALIDATE_PATH("validate-path", &G.sample_dir, NULL),
     VALIDATE("dataset-validate", prep_sample, NULL),
+    VALIDATE("dataset-validate-errors", prep_invalid, edata),
     SAVE("save-package", prep_save_package, NULL, NULL, 0, NULL),
     SAVE("save-package-nodiag", prep_save_package, NULL, NULL, OP_NODIAG, NULL),
     SAVE("save-package-new-folder", prep_save_new, failed_save_new, NULL, 0, NULL),
     SAVE("save-flat", prep_save_flat, NULL, NULL, 0, NULL),
     SAVE("save-package-spreadsheet-safe", prep_save_package, NULL, &G.safe_opts, 0, NULL),
     SAVE("save-flat-spreadsheet-safe", prep_save_flat, NULL, &G.safe_opts, 0, NULL),
+    SAVE("save-package-invalid", prep_save_invalid, NULL, NULL, 0, edata),
+    SAVE("save-flat-unrepresentable", prep_save_unflat, NULL, NULL, 0, eunsupported),
     RENDER("render-reviews", prep_sample, PEERREVIEW_REVIEWS, NULL, NULL),
     RENDER("render-review_councils", prep_sample, PEERREVIEW_REVIEW_COUNCILS, NULL, NULL),
     RENDER("render-team_members", prep_sample, PEERREVIEW_TEAM_MEMBERS, NULL, NULL),
@@ -1762,6 +1952,7 @@ static op ops[] = {
     RENDER("render-sources", prep_sample, PEERREVIEW_SOURCES, NULL, NULL),
     RENDER("render-flat", prep_sample, -1, NULL, NULL),
     RENDER("render-flat-spreadsheet-safe", prep_sample, -1, &G.safe_opts, NULL),
+    RENDER("render-flat-unrepresentable", prep_unflat, -1, NULL, eunsupported),
     READER_OPEN("reader-open-reviews", PEERREVIEW_REVIEWS, NULL, NULL),
     READER_NEXT("reader-next-reviews", PEERREVIEW_REVIEWS, NULL, NULL),
     READER_OPEN("reader-open-review_councils", PEERREVIEW_REVIEW_COUNCILS, NULL, NULL),
@@ -1776,6 +1967,17 @@ static op ops[] = {
     READER_NEXT("reader-next-sources", PEERREVIEW_SOURCES, NULL, NULL),
     READER_OPEN("reader-open-reviews-options", -1, &G.semi_reviews, &G.semi_opts),
     READER_NEXT("reader-next-reviews-options", -1, &G.semi_reviews, &G.semi_opts),
+    {.name = "reader-open-errors",
+     .prepare = prep_reader_open,
+     .call = call_reader_open,
+     .release = release_reader_open,
+     .flags = OP_OUT,
+     .expect = edata,
+     .path = &G.bad_councils,
+     .table = -1},
+    READER_NEXT("reader-next-reviews-errors", -1, &G.bad_reviews, NULL),
+    READER_NEXT("reader-next-team_members-errors", -1, &G.bad_team, NULL),
+    READER_NEXT("reader-next-items-errors", -1, &G.bad_items, NULL),
     NEW("dataset-new", call_dataset_new, release_dataset),
     NEW("review-new", call_review_new, release_review_out),
     NEW("diag-new", call_diag_new, release_diag_out),
