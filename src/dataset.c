@@ -525,7 +525,7 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
         value = NULL;
     if (col != PR_R_REVIEW_ID || !r->ds)
         return pr_row_store(pr_review_arena(r), r->row, col, value, value ? strlen(value) : 0)
-                   ? PEERREVIEW_ENOMEM
+                   ? pr_diag_oom(diag)
                    : PEERREVIEW_OK;
     /* review_id of a review in a dataset: keep the index right */
     peerreview_dataset *ds = r->ds;
@@ -548,7 +548,7 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
     }
     const char *copy = pr_arena_strndup(&ds->arena, value, strlen(value));
     if (!copy)
-        return PEERREVIEW_ENOMEM;
+        return pr_diag_oom(diag);
     index_del(ds, index_find(ds, old));
     r->row->v[PR_R_REVIEW_ID] = copy;
     index_put(ds->slots, ds->nslots, copy, r);
@@ -681,7 +681,7 @@ PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, s
     size_t seqc = pr_seq_col(row->table);
     if (col == seqc && (!value || !*value)) {
         if (assign_next_seq(row))
-            return PEERREVIEW_ENOMEM;
+            return pr_diag_oom(diag);
         row->seq_auto = 1;
         return PEERREVIEW_OK;
     }
@@ -695,15 +695,15 @@ PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, s
            store the new kind, then take the next seq of that kind */
         const char *old = row->v[g];
         if (pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0))
-            return PEERREVIEW_ENOMEM;
+            return pr_diag_oom(diag);
         if (assign_next_seq(row)) {
             row->v[g] = old;
-            return PEERREVIEW_ENOMEM;
+            return pr_diag_oom(diag);
         }
         return PEERREVIEW_OK;
     }
     if (pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0))
-        return PEERREVIEW_ENOMEM;
+        return pr_diag_oom(diag);
     if (col == seqc)
         row->seq_auto = 0; /* the caller's own seq stays as given */
     return PEERREVIEW_OK;

@@ -281,6 +281,14 @@ void pr_report_oom(pr_sink *s, const char *file)
     }
 }
 
+peerreview_status pr_diag_oom(peerreview_diag *diag)
+{
+    pr_sink sink;
+    pr_sink_init(&sink, diag, 1);
+    pr_report_oom(&sink, NULL);
+    return PEERREVIEW_ENOMEM;
+}
+
 static char *dup_or_null(const char *s, int *fail)
 {
     if (!s)

@@ -50,6 +50,9 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
 /* Record that memory ran out (code out-of-memory). */
 void pr_report_oom(pr_sink *s, const char *file);
 
+/* Record out-of-memory in diag (may be NULL) and return PEERREVIEW_ENOMEM. */
+peerreview_status pr_diag_oom(peerreview_diag *diag);
+
 /* Spreadsheet column letters for a 1-based column ("A", "AA"); buf >= 8. */
 void pr_column_letters(unsigned long col, char *buf);
 

@@ -92,6 +92,11 @@ static int lock_and_clean(pr_outset *s, const char *dir, const char *const *base
 int pr_outset_package(pr_outset *s, const char *dir, const char *const *bases, size_t nbases,
                       pr_sink *sink)
 {
+    s->pkgdir = pr_strdup(dir); /* first: a folder made below is removed on failure */
+    if (!s->pkgdir) {
+        pr_report_oom(sink, dir);
+        return PEERREVIEW_ENOMEM;
+    }
     if (pr_io_is_dir(dir) != 1) {
         if (pr_io_mkdir(dir) != 0) {
             if (errno != EEXIST || pr_io_is_dir(dir) != 1)
@@ -99,11 +104,6 @@ int pr_outset_package(pr_outset *s, const char *dir, const char *const *bases, s
         } else {
             s->created = 1;
         }
-    }
-    s->pkgdir = pr_strdup(dir);
-    if (!s->pkgdir) {
-        pr_report_oom(sink, dir);
-        return PEERREVIEW_ENOMEM;
     }
     return lock_and_clean(s, dir, bases, nbases, sink);
 }

@@ -55,7 +55,7 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
         return PEERREVIEW_EINVAL;
     peerreview_reader *rd = pr_calloc(1, sizeof *rd);
     if (!rd)
-        return PEERREVIEW_ENOMEM;
+        return pr_diag_oom(diag);
     rd->opts = *pr_options(opts);
     rd->o = &rd->opts;
     rd->table = table;
@@ -65,7 +65,7 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
     rd->row = pr_row_alloc(table);
     if (!rd->ds || !rd->row || !(rd->ds->src_file[table] = pr_strdup(path))) {
         peerreview_reader_free(rd);
-        return PEERREVIEW_ENOMEM;
+        return pr_diag_oom(diag);
     }
     int rc = pr_csvin_open(path, path, rd->o->max_field_size, &rd->sink, 0, &rd->in);
     if (rc == 0 && pr_csvin_set_dialect(rd->in, rd->o)) {
@@ -86,7 +86,7 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
     rd->ds->src_col[table] = pr_calloc(n, sizeof(uint16_t));
     if (!rd->ds->src_col[table]) {
         peerreview_reader_free(rd);
-        return PEERREVIEW_ENOMEM;
+        return pr_diag_oom(diag);
     }
     memcpy(rd->ds->src_col[table], rd->h.col_to_file, n * sizeof(uint16_t));
     *out = rd;
