@@ -409,6 +409,9 @@ int pr_io_lock(const char *dir, int exclusive)
     do
         r = flock(fd, exclusive ? LOCK_EX : LOCK_SH);
     while (r != 0 && errno == EINTR);
+    /* a file system without locks: go on unlocked rather than refuse to save */
+    if (r != 0 && (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS))
+        r = 0;
     if (r != 0) {
         int e = errno;
         close(fd);

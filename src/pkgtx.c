@@ -93,12 +93,23 @@ static char *record_path(const char *dir)
 
 /* Paths in the record: a name in the package folder, else absolute; bytes
    that would break a line (space, controls, '%') as %XX. */
+/* 1 if folder a and folder b are the same path, trailing slashes aside. */
+static int same_dir(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    while (la > 1 && a[la - 1] == '/')
+        la--;
+    while (lb > 1 && b[lb - 1] == '/')
+        lb--;
+    return la == lb && memcmp(a, b, la) == 0;
+}
+
 static int put_path(pr_buf *b, const char *dir, const char *path)
 {
     char *d = pr_io_dir_of(path);
     if (!d)
         return -1;
-    const char *p = strcmp(d, dir) == 0 ? base_of(path) : path;
+    const char *p = same_dir(d, dir) ? base_of(path) : path;
     pr_free(d);
     for (; *p; p++) {
         unsigned char c = (unsigned char)*p;
@@ -289,7 +300,7 @@ static int accept_pair(const char *dir, const char *const *bases, size_t nbases,
         char *tdir = pr_io_dir_of(full_target);
         full_temp = strchr(temp, '/') ? pr_strdup(temp) : join(dir, temp);
         char *xdir = full_temp ? pr_io_dir_of(full_temp) : NULL;
-        ok = tdir && xdir && strcmp(tdir, xdir) == 0 &&
+        ok = tdir && xdir && same_dir(tdir, xdir) &&
              pr_tx_is_temp(base_of(full_temp), base_of(full_target));
         pr_free(tdir);
         pr_free(xdir);
@@ -504,7 +515,7 @@ static int remove_leftovers(const char *dir, const char *const *bases, size_t nb
             return PEERREVIEW_ENOMEM;
         }
         const char *one[1] = {base_of(real)};
-        if (strcmp(d, dir) != 0)
+        if (!same_dir(d, dir))
             rc = remove_temps_in(d, one, 1, 0, quiet, sink);
         pr_free(d);
         pr_free(real);

@@ -268,6 +268,46 @@ static void test_leftovers_are_removed_by_name(void **state)
     peerreview_dataset_free(ds);
 }
 
+static int renames;
+static int fail_second_rename(pr_io_op op, const char *path, void *ctx)
+{
+    (void)path;
+    (void)ctx;
+    return op == PR_IO_RENAME && ++renames == 2 ? EIO : 0;
+}
+
+/* A save committed but not finished, through a path with a trailing slash, is completed. */
+static void test_committed_save_completed(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
+    char *dir = tmp_dir();
+    char *pkg = path_join(dir, "pkg/");
+    write_file(dir, "placeholder", "", 0);
+    renames = 0;
+    pr_io_set_fault(fail_second_rename, NULL);
+    peerreview_diag *d = peerreview_diag_new();
+    int rc = peerreview_save(ds, pkg, NULL, d);
+    pr_io_set_fault(NULL, NULL);
+    assert_int_equal(rc, PEERREVIEW_EIO);
+    msg_has(peerreview_diag_get(d, 0), "the save is committed");
+    peerreview_diag_free(d);
+    char *record = path_join(pkg, ".peerreview-commit");
+    assert_int_equal(access(record, F_OK), 0);
+    /* the next load completes it */
+    peerreview_dataset *back = load_ok(pkg, NULL);
+    assert_dataset_equal(ds, back);
+    assert_int_equal(access(record, F_OK), -1);
+    assert_int_equal(count_dot_files(pkg), 0);
+    assert_same_package(SAMPLE_DIR, pkg);
+    peerreview_dataset_free(back);
+    free(record);
+    free(pkg);
+    rm_rf(dir);
+    free(dir);
+    peerreview_dataset_free(ds);
+}
+
 /* A record that names a file outside the package is not obeyed. */
 static void test_foreign_commit_record_refused(void **state)
 {
@@ -401,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_descriptor_text_is_checked),
         cmocka_unit_test(test_failed_save_leaves_no_folder),
         cmocka_unit_test(test_leftovers_are_removed_by_name),
+        cmocka_unit_test(test_committed_save_completed),
         cmocka_unit_test(test_foreign_commit_record_refused),
         cmocka_unit_test(test_fifo_and_devices_refused),
         cmocka_unit_test(test_names_cannot_forge_lines),
