@@ -282,8 +282,10 @@ static void test_committed_save_completed(void **state)
     (void)state;
     peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
     char *dir = tmp_dir();
-    char *pkg = path_join(dir, "pkg/");
-    write_file(dir, "placeholder", "", 0);
+    char cwd[4096];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(dir), 0); /* a relative path, as typed */
+    char *pkg = strdup("pkg/");
     renames = 0;
     pr_io_set_fault(fail_second_rename, NULL);
     peerreview_diag *d = peerreview_diag_new();
@@ -303,6 +305,7 @@ static void test_committed_save_completed(void **state)
     peerreview_dataset_free(back);
     free(record);
     free(pkg);
+    assert_int_equal(chdir(cwd), 0);
     rm_rf(dir);
     free(dir);
     peerreview_dataset_free(ds);
