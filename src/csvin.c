@@ -229,6 +229,11 @@ int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o)
     return 0;
 }
 
+int pr_csvin_transcodes(const pr_csvin *c)
+{
+    return c->transcode;
+}
+
 void pr_csvin_set_progress(pr_csvin *c, pr_progress *p)
 {
     c->progress = p;

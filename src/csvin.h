@@ -59,6 +59,9 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec);
  */
 int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o);
 
+/* 1 if the file is read through a single-byte encoding (one byte per character). */
+int pr_csvin_transcodes(const pr_csvin *c);
+
 /* Progress of a whole load: reported after every read. */
 typedef struct pr_progress {
     peerreview_progress_fn fn;

@@ -106,7 +106,19 @@ typedef struct flatload {
     pr_sink *sink;
     peerreview_dataset *ds;
     const pr_record *rec;
+    int transcoded; /* read through a single-byte encoding: a character was one byte */
 } flatload;
+
+/* Bytes the file spent on text[0..len) as read (decoded to UTF-8 or not). */
+static long long file_bytes(const flatload *F, const char *text, size_t len)
+{
+    if (!F->transcoded)
+        return (long long)len;
+    long long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)text[i] & 0xC0) != 0x80; /* one per character */
+    return n;
+}
 
 static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsigned long fcol,
                      const char *line, size_t len, unsigned long pline, long long off, size_t seq)
@@ -199,7 +211,7 @@ static int load_cell(flatload *F, peerreview_review *r, const flatcol *fc, unsig
         const char *next = e < end ? e + 1 : end;
         for (const char *q = p; f->quoted && q < next; q++)
             off += *q == '"';
-        off += (long long)(next - p);
+        off += file_bytes(F, p, (size_t)(next - p));
         p = next;
         pline++;
     }
@@ -252,7 +264,7 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
             memcpy(ds->src_col[PEERREVIEW_REVIEWS], h.col_to_file, n * sizeof(uint16_t));
     }
     size_t records = 0;
-    flatload F = {path, sink, ds, NULL};
+    flatload F = {path, sink, ds, NULL, pr_csvin_transcodes(in)};
     /* review_id -> spreadsheet row of rows that could not be read */
     pr_strmap rejected = PR_STRMAP_INIT;
     unsigned idf = h.col_to_file ? h.col_to_file[PR_R_REVIEW_ID] : 0;

@@ -704,6 +704,33 @@ static void test_windows_1252_file(void **state)
     cleanup(dir);
 }
 
+/* Offsets in a flat list cell read through an encoding count the file's bytes (found by fuzzing).
+ */
+static void test_windows_1252_list_cell_offsets(void **state)
+{
+    (void)state;
+    char *dir = tmp_dir();
+    char *flat = sample_flat(dir, "flat.csv");
+    patch(dir, "flat.csv",
+          "E10000034 | Worcestershire County Council | county | E12000005 | West Midlands | 885",
+          "\"E10000034 | Worcestershire Caf\xE9\xE9\xE9 Council | county | E12000005 | West "
+          "Midlands | "
+          "885\nX1 | Nowhere\"");
+    peerreview_options *o = peerreview_options_new();
+    assert_int_equal(peerreview_options_set_encoding(o, "windows-1252"), PEERREVIEW_OK);
+    peerreview_diag *d;
+    assert_int_equal(load(flat, o, &d, NULL), PEERREVIEW_EDATA);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_BAD_PATTERN, "flat.csv", 0, 0, NULL);
+    char *data = read_file(flat, NULL);
+    assert_int_equal(peerreview_problem_offset(p), strstr(data, "X1 | Nowhere") - data);
+    free(data);
+    peerreview_diag_free(d);
+    peerreview_options_free(o);
+    free(flat);
+    cleanup(dir);
+}
+
 static void test_spreadsheet_leftovers_are_skipped(void **state)
 {
     (void)state;
@@ -822,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_wrong_delimiter_is_one_clear_error),
         cmocka_unit_test(test_options_refuse_bad_dialects),
         cmocka_unit_test(test_windows_1252_file),
+        cmocka_unit_test(test_windows_1252_list_cell_offsets),
         cmocka_unit_test(test_spreadsheet_leftovers_are_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
