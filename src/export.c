@@ -12,6 +12,7 @@
 #include "options.h"
 #include "rules.h"
 #include "schema.h"
+#include "value.h"
 
 #define UTF8_BOM "\xEF\xBB\xBF"
 
@@ -32,17 +33,12 @@ int pr_csv_field(pr_buf *b, const char *s, size_t len)
     return 0;
 }
 
-static int formula_char(char c)
-{
-    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
-}
-
 int pr_csv_cell(pr_buf *b, const char *s, int is_text, int safe)
 {
     if (!s)
         return 0;
     size_t len = strlen(s);
-    if (safe && is_text && len && formula_char(s[0])) {
+    if (safe && is_text && len && pr_formula_char(s[0])) {
         pr_buf tmp = PR_BUF_INIT;
         int r = pr_buf_addc(&tmp, '\'') || pr_buf_add(&tmp, s, len) ||
                 pr_csv_field(b, tmp.data, tmp.len);

@@ -472,8 +472,23 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
         }
         for (size_t k = 0; k < nflat; k++) {
             pr_buf_reset(&cell);
-            if (render_list(&S, r, &fcs[k], &cell) || pr_buf_addc(out, ',') ||
-                pr_csv_cell(out, cell.data, 1, safe))
+            if (render_list(&S, r, &fcs[k], &cell))
+                goto oom_cell;
+            /* one cell holds every row of the list: it must fit the field limit
+               a load with these options applies, or the file could not come back */
+            size_t len = cell.len + (safe && cell.len && pr_formula_char(cell.data[0]) ? 1 : 0);
+            if (len > o->max_field_size) {
+                pr_where w = PR_WHERE_NONE;
+                w.field = fcs[k].name;
+                S.unrepresentable = 1;
+                if (pr_report(sink, ERR, PEERREVIEW_P_UNREPRESENTABLE, &w,
+                              "review %s: the %s cell would be %zu bytes, over the field size "
+                              "limit of %zu, so the file could not be loaded back; save as a "
+                              "package instead, or raise the limit",
+                              r->row->v[PR_R_REVIEW_ID], fcs[k].name, len, o->max_field_size))
+                    goto oom_cell;
+            }
+            if (pr_buf_addc(out, ',') || pr_csv_cell(out, cell.data, 1, safe))
                 goto oom_cell;
         }
         if (pr_buf_add(out, "\r\n", 2))

@@ -50,8 +50,7 @@ static const char *who_sep(const peerreview_row *row)
 
 static int formula_start(const char *s)
 {
-    return s && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-                 s[0] == '\r');
+    return s && pr_formula_char(s[0]);
 }
 
 static int rules_review(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,

@@ -52,6 +52,11 @@ size_t pr_utf8_prefix(const char *str, size_t len)
     return len;
 }
 
+int pr_formula_char(char c)
+{
+    return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
 static int is_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -29,6 +29,9 @@ int pr_date_parse(const char *s, size_t len, int *y, int *m, int *d);
  */
 int pr_date_interval(const char *s, long *lo, long *hi);
 
+/* 1 if a cell starting with c may run as a formula in a spreadsheet (= + - @ TAB CR). */
+int pr_formula_char(char c);
+
 /* Parse a valid integer value (digits only). 0 or -1 on overflow. */
 int pr_int_parse(const char *s, size_t len, int64_t *out);
 

@@ -311,6 +311,40 @@ static void test_committed_save_completed(void **state)
     peerreview_dataset_free(ds);
 }
 
+/* A flat list cell over the field limit is refused: the file could not be loaded back (fuzzing). */
+static void test_flat_cell_over_field_limit(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
+    /* the longest value of the sample fits; the longest list cell does not */
+    peerreview_options *o = peerreview_options_new();
+    assert_int_equal(peerreview_options_set_max_field_size(o, 700), PEERREVIEW_OK);
+    assert_int_equal(peerreview_dataset_validate(ds, o, NULL), PEERREVIEW_OK);
+    char *dir = tmp_dir();
+    char *flat = path_join(dir, "flat.csv");
+    peerreview_diag *d = peerreview_diag_new();
+    assert_int_equal(peerreview_save(ds, flat, o, d), PEERREVIEW_EUNSUPPORTED);
+    int at = find_code(d, PEERREVIEW_P_UNREPRESENTABLE);
+    assert_true(at >= 0);
+    msg_has(peerreview_diag_get(d, (size_t)at), "over the field size limit of 700");
+    assert_int_equal(access(flat, F_OK), -1);
+    peerreview_diag_free(d);
+    /* the package form holds it, and loads back with the same limit */
+    char *pkg = path_join(dir, "pkg");
+    save_ok(ds, pkg, o);
+    peerreview_dataset *back = load_ok(pkg, o);
+    assert_dataset_equal(ds, back);
+    peerreview_dataset_free(back);
+    /* with the default limit the flat form is fine */
+    save_ok(ds, flat, NULL);
+    free(pkg);
+    free(flat);
+    rm_rf(dir);
+    free(dir);
+    peerreview_options_free(o);
+    peerreview_dataset_free(ds);
+}
+
 /* A record that names a file outside the package is not obeyed. */
 static void test_foreign_commit_record_refused(void **state)
 {
@@ -445,6 +479,7 @@ int main(void)
         cmocka_unit_test(test_failed_save_leaves_no_folder),
         cmocka_unit_test(test_leftovers_are_removed_by_name),
         cmocka_unit_test(test_committed_save_completed),
+        cmocka_unit_test(test_flat_cell_over_field_limit),
         cmocka_unit_test(test_foreign_commit_record_refused),
         cmocka_unit_test(test_fifo_and_devices_refused),
         cmocka_unit_test(test_names_cannot_forge_lines),
