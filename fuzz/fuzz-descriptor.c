@@ -70,7 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (t == PEERREVIEW_REVIEWS || !(sel >> (t - 1) & 1))
             write_header(pkg, t);
     char *desc = fz_join(pkg, "datapackage.json");
-    fz_write(desc, in.p, in.n);
+    fz_write_descriptor(desc, in.p, in.n);
 
     peerreview_options *o = fz_options(sel & 64 ? 4 : 0);
     size_t cap = fz_max_problems(sel & 64 ? 4 : 0);

@@ -316,6 +316,7 @@ def main():
     seed(D, "not-an-object", bytes([0]) + b"[\"resources\"]")
     seed(D, "deep", bytes([0]) + b"{\"x\": " + b"[" * 70 + b"]" * 70 + b"}")
     seed(D, "resources-not-array", bytes([0x40]) + b'{"resources": {"path": "items.csv"}}')
+    # an empty datapackage.json: fuzz/regressions/descriptor/open-empty-datapackage-json
 
     for target in sorted(written):
         print("fuzz/corpus/%s: %d files, %d bytes" % (
