@@ -6,6 +6,9 @@
 #   top_builddir   the configured build tree holding config.h (default: .)
 #   FUZZ_TIME      seconds per target (default 60)
 #   FUZZ_TARGETS   targets to run (default: all of them)
+#   FUZZ_MAX_LEN   the longest input libFuzzer makes (default 8192 bytes:
+#                  a few reviews; longer inputs run slower and seldom reach
+#                  more code)
 #   FUZZ_CC        the compiler (default clang)
 #   FUZZ_FLAGS     more libFuzzer flags, e.g. "-use_value_profile=1"
 #
@@ -22,6 +25,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
 builddir=$(cd "${top_builddir:-.}" && pwd)
 time=${FUZZ_TIME:-60}
+max_len=${FUZZ_MAX_LEN:-8192}
 targets=${FUZZ_TARGETS:-$all_targets}
 cc=${FUZZ_CC:-clang}
 build=$builddir/fuzz/build
@@ -43,6 +47,9 @@ need_tools() {
 case $time in
 '' | *[!0-9]*) die "FUZZ_TIME must be a number of seconds, not '$time'" ;;
 esac
+case $max_len in
+'' | *[!0-9]*) die "FUZZ_MAX_LEN must be a number of bytes, not '$max_len'" ;;
+esac
 for t in $targets; do
     case " $all_targets " in
     *" $t "*) ;;
@@ -58,13 +65,13 @@ command -v "$cc" >/dev/null 2>&1 || need_tools "no $cc found"
 printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
     'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);' \
     'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }' \
-    >"$build/probe.c"
-if ! "$cc" -fsanitize=fuzzer,address,undefined "$build/probe.c" -o "$build/probe" \
-    >"$build/probe.log" 2>&1; then
-    cat "$build/probe.log" >&2
+    >"$build/probe-$$.c"
+if ! "$cc" -fsanitize=fuzzer,address,undefined "$build/probe-$$.c" -o "$build/probe-$$" \
+    >"$build/probe-$$.log" 2>&1; then
+    cat "$build/probe-$$.log" >&2
     need_tools "$cc cannot build a libFuzzer target with ASan and UBSan (see above)"
 fi
-rm -f "$build/probe" "$build/probe.c" "$build/probe.log"
+rm -f "$build/probe-$$" "$build/probe-$$.c" "$build/probe-$$.log"
 
 # ---- libcsv from Debian's source package ----
 "$srcdir/fuzz/get-libcsv.sh" "$build/libcsv" || exit 1
@@ -138,7 +145,7 @@ for t in $targets; do
     log=$build/$t.log
     mkdir -p "$corpus" "$artifacts"
     # shellcheck disable=SC2086
-    (cd "$artifacts" && "$build/fuzz-$t" -max_total_time="$time" -timeout=10 \
+    (cd "$artifacts" && "$build/fuzz-$t" -max_total_time="$time" -max_len="$max_len" -timeout=10 \
         -rss_limit_mb=2048 -malloc_limit_mb=1024 -dict="$srcdir/fuzz/peerreview.dict" \
         -artifact_prefix="$artifacts/" -print_final_stats=1 ${FUZZ_FLAGS:-} \
         "$corpus" "$srcdir/fuzz/corpus/$t") >"$log" 2>&1
