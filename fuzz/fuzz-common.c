@@ -52,14 +52,16 @@ peerreview_options *fz_options(uint8_t bits)
 #endif
     if (bits & 1)
         FZ_CHECK(peerreview_options_set_delimiter(o, ';') == PEERREVIEW_OK);
+    /* windows-1252 decodes every byte; ISO-8859-7 leaves some undefined */
     if (bits & 2)
-        FZ_CHECK(peerreview_options_set_encoding(o, "windows-1252") == PEERREVIEW_OK);
+        FZ_CHECK(peerreview_options_set_encoding(o, bits & 32 ? "ISO-8859-7" : "windows-1252") ==
+                 PEERREVIEW_OK);
     FZ_CHECK(peerreview_options_set_max_problems(o, fz_max_problems(bits)) == PEERREVIEW_OK);
     if (bits & 8)
         FZ_CHECK(peerreview_options_set_max_field_size(o, FZ_SMALL_FIELD) == PEERREVIEW_OK);
     if (bits & 16)
         FZ_CHECK(peerreview_options_set_ignore_unknown_columns(o, 1) == PEERREVIEW_OK);
-    if (bits & 32)
+    if ((bits & 34) == 32)
         FZ_CHECK(peerreview_options_set_max_records(o, FZ_SMALL_RECORDS) == PEERREVIEW_OK);
     return o;
 }
@@ -443,11 +445,12 @@ static void check_loaded_value(int table, size_t col, const char *v)
                 peerreview_table_name(table), peerreview_column_name(table, col), v);
 }
 
-static void check_render(const peerreview_dataset *ds, int table)
+/* A table (or the flat form, -1) renders as UTF-8; spreadsheet-safe, after a BOM. */
+static void check_render(const peerreview_dataset *ds, int table, const peerreview_options *o)
 {
     char *out = NULL;
     size_t len = 1;
-    int rc = peerreview_render(ds, table, NULL, NULL, &out, &len);
+    int rc = peerreview_render(ds, table, o, NULL, &out, &len);
     if (table < 0 && rc == PEERREVIEW_EUNSUPPORTED) {
         FZ_CHECK(out == NULL && len == 0);
         return; /* a value the flat form cannot hold */
@@ -455,6 +458,8 @@ static void check_render(const peerreview_dataset *ds, int table)
     FZ_CHECK(rc == PEERREVIEW_OK);
     FZ_CHECK(out != NULL && out[len] == '\0');
     FZ_CHECK(fz_utf8_valid(out, len));
+    if (o)
+        FZ_CHECK(len >= 3 && memcmp(out, "\xEF\xBB\xBF", 3) == 0);
     peerreview_free(out);
 }
 
@@ -486,8 +491,13 @@ void fz_walk_dataset(const peerreview_dataset *ds)
         }
     }
     FZ_CHECK(peerreview_dataset_review(ds, n) == NULL);
-    for (int t = -1; t < PEERREVIEW_TABLE_COUNT; t++)
-        check_render(ds, t);
+    peerreview_options *safe = must(peerreview_options_new());
+    FZ_CHECK(peerreview_options_set_spreadsheet_safe(safe, 1) == PEERREVIEW_OK);
+    for (int t = -1; t < PEERREVIEW_TABLE_COUNT; t++) {
+        check_render(ds, t, NULL);
+        check_render(ds, t, safe);
+    }
+    peerreview_options_free(safe);
     peerreview_diag *d = must(peerreview_diag_new());
     int rc = peerreview_dataset_validate(ds, NULL, d);
     if (rc != PEERREVIEW_OK || peerreview_diag_errors(d) != 0) {

@@ -41,11 +41,12 @@ uint8_t fz_byte(fz_input *in);
 /*
  * Options from one input byte:
  *   bit 0  delimiter ';' (else ',')
- *   bit 1  encoding "windows-1252" (else the default, UTF-8)
+ *   bit 1  encoding "windows-1252" (else the default, UTF-8); with bit 5,
+ *          "ISO-8859-7" instead, which has bytes with no character
  *   bit 2  max_problems 0 (stop at the first error; else 100)
  *   bit 3  max_field_size FZ_SMALL_FIELD (else 1 MiB)
  *   bit 4  ignore unknown columns
- *   bit 5  max_records FZ_SMALL_RECORDS (else 10 million)
+ *   bit 5  without bit 1: max_records FZ_SMALL_RECORDS (else 10 million)
  * Bits 6 and 7 are left to the target. Never NULL (aborts when out of memory).
  */
 #define FZ_SMALL_FIELD   24

@@ -32,6 +32,7 @@ FOLDER = b"%/"  # FZ_FOLDER
 
 # fuzz.h option bits
 SEMICOLON, CP1252, STOP_FIRST, SMALL_FIELD, IGNORE_UNKNOWN, FEW_RECORDS = 1, 2, 4, 8, 16, 32
+ISO_8859_7 = CP1252 | FEW_RECORDS  # an encoding with bytes that have no character
 
 
 def read_table(name):
@@ -193,6 +194,14 @@ def main():
     seed(P, "path-descriptor", bytes([0x80]) + package(progress, desc))
     seed(P, "path-reviews-csv", bytes([0xC0]) + package(progress, None))
     seed(P, "path-slash", bytes([0x40]) + package(joint, desc))
+    h, rows = three["reviews"]
+    stage, parent = h.index("stage"), h.index("parent_review_id")
+    chain = [r[:] for r in rows]
+    chain[1][stage], chain[1][parent] = "progress", chain[2][0]  # follows a progress review
+    seed(P, "parent-is-progress", bytes([0]) + package(dict(three, reviews=(h, chain)), desc))
+    seed(P, "iso-8859-7", bytes([ISO_8859_7]) + package(
+        with_notes(three, rows[0][0], "\u0391\u0392 \u00a3"), desc, encoding="iso-8859-7")
+        .replace("\u00a3".encode("iso-8859-7"), b"\xae"))  # 0xAE: no character
 
     # ---- flat ----
     F = "flat"
@@ -253,6 +262,16 @@ def main():
     h, rows = safeguarding["items"]
     gap = dict(safeguarding, items=(h, [r for r in rows if r[2] != "2"]))
     seed(T, "seq-gap-to-flat", bytes([0, 2]) + package(gap, desc))
+    h, rows = joint["review_councils"]
+    piped = dict(joint, review_councils=(h, [[v.replace(" Council", " | Council") for v in r]
+                                             for r in rows]))
+    seed(T, "bar-in-council-to-flat", bytes([0, 2]) + package(piped, desc))
+    tiny = {"reviews": (["review_id", "review_type", "stage", "onsite_start"],
+                        [["r1", "corporate", "initial", "2015"]]),
+            "review_councils": (["review_id", "seq", "gss_code", "council_name", "authority_type"],
+                                [["r1", "1", "E06000001", "Aa Council", "unitary"],
+                                 ["r1", "2", "E06000002", "Bb Council", "unitary"]])}
+    seed(T, "small-field-to-package", bytes([SMALL_FIELD, 0]) + package(tiny))
 
     # ---- values: table, column, value ----
     V = "values"
