@@ -378,6 +378,13 @@ void fz_check_diag(const peerreview_diag *d, size_t cap)
         char *line = must(malloc(need + 1));
         FZ_CHECK(peerreview_problem_format(p, line, need + 1) == need);
         FZ_CHECK(strlen(line) == need);
+#ifndef FZ_AVOID_OPEN_FINDINGS
+        /* FILE:LINE:COLUMN: SEVERITY: FIELD: MESSAGE [CODE] is one line (editors and CI
+           read it so); fuzz/regressions/flat/open-field-name-with-line-break: the field
+           is the header's name for the column, line breaks and all */
+        if (strpbrk(line, "\r\n"))
+            fz_fail(__FILE__, __LINE__, "a problem takes more than one line: %s", line);
+#endif
         char small[8];
         FZ_CHECK(peerreview_problem_format(p, small, sizeof small) == need);
         FZ_CHECK(strlen(small) == (need < sizeof small ? need : sizeof small - 1));
