@@ -39,17 +39,9 @@ uint8_t fz_byte(fz_input *in)
     return *in->p++;
 }
 
-#ifdef FZ_AVOID_OPEN_FINDINGS
-/* the last options made read a single-byte encoding (see check_position) */
-static int transcoding;
-#endif
-
 peerreview_options *fz_options(uint8_t bits)
 {
     peerreview_options *o = must(peerreview_options_new());
-#ifdef FZ_AVOID_OPEN_FINDINGS
-    transcoding = (bits & 2) != 0;
-#endif
     if (bits & 1)
         FZ_CHECK(peerreview_options_set_delimiter(o, ';') == PEERREVIEW_OK);
     /* windows-1252 decodes every byte; ISO-8859-7 leaves some undefined */
@@ -184,14 +176,6 @@ void fz_write(const char *path, const void *data, size_t len)
 
 void fz_write_descriptor(const char *path, const void *data, size_t len)
 {
-#ifdef FZ_AVOID_OPEN_FINDINGS
-    /* fuzz/regressions/descriptor/open-empty-datapackage-json: an empty
-       datapackage.json makes pr_descriptor_read compute NULL + 0 (UB) */
-    if (len == 0) {
-        fz_write(path, " ", 1);
-        return;
-    }
-#endif
     fz_write(path, data, len);
 }
 
@@ -302,13 +286,6 @@ static void check_position(const peerreview_problem *p, filecache *fc)
     long long off = peerreview_problem_offset(p);
     if ((!value && !byte) || !file || off < 0)
         return;
-#ifdef FZ_AVOID_OPEN_FINDINGS
-    /* fuzz/regressions/flat/open-windows-1252-list-cell-offset: in a list cell
-       of the flat form read with an encoding, offsets count UTF-8 bytes */
-    const char *field = peerreview_problem_field(p);
-    if (transcoding && field && strchr(field, '.'))
-        return;
-#endif
     size_t len;
     const char *data = cached_file(fc, file, &len);
     if (!data)
@@ -378,13 +355,11 @@ void fz_check_diag(const peerreview_diag *d, size_t cap)
         char *line = must(malloc(need + 1));
         FZ_CHECK(peerreview_problem_format(p, line, need + 1) == need);
         FZ_CHECK(strlen(line) == need);
-#ifndef FZ_AVOID_OPEN_FINDINGS
         /* FILE:LINE:COLUMN: SEVERITY: FIELD: MESSAGE [CODE] is one line (editors and CI
-           read it so); fuzz/regressions/flat/open-field-name-with-line-break: the field
-           is the header's name for the column, line breaks and all */
+           read it so), even when a header names a column with a line break
+           (fuzz/regressions/flat/field-name-with-line-break) */
         if (strpbrk(line, "\r\n"))
             fz_fail(__FILE__, __LINE__, "a problem takes more than one line: %s", line);
-#endif
         char small[8];
         FZ_CHECK(peerreview_problem_format(p, small, sizeof small) == need);
         FZ_CHECK(strlen(small) == (need < sizeof small ? need : sizeof small - 1));

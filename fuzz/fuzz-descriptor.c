@@ -95,13 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *again = save(back, dir, "again", d);
         size_t la, lb;
         char *a = read_descriptor(out, &la), *b = read_descriptor(again, &lb);
-#ifndef FZ_AVOID_OPEN_FINDINGS
-        /* JSON is UTF-8 (RFC 8259): what Frictionless, pandas and R read;
-           fuzz/regressions/descriptor/open-latin-1-name: a name read in another
-           encoding is written back as it is */
+        /* JSON is UTF-8 (RFC 8259): what Frictionless, pandas and R read
+           (fuzz/regressions/descriptor/latin-1-name) */
         if (!fz_utf8_valid(a, la))
             fz_fail(__FILE__, __LINE__, "the saved datapackage.json is not UTF-8:\n%s", a);
-#endif
         if (la != lb || memcmp(a, b, la) != 0) {
             fprintf(stderr, "--- first save:\n%s\n--- second save:\n%s\n", a, b);
             fz_fail(__FILE__, __LINE__, "the descriptor changed in a round trip");

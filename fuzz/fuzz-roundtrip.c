@@ -85,14 +85,7 @@ static peerreview_options *limits(uint8_t bits, int flat_out)
 {
     peerreview_options *o = peerreview_options_new();
     FZ_CHECK(o != NULL);
-#ifdef FZ_AVOID_OPEN_FINDINGS
-    /* fuzz/regressions/roundtrip/open-flat-cell-over-field-limit: a flat save
-       lets a list cell exceed max_field_size, so it cannot be read back */
-    if (flat_out)
-        bits &= (uint8_t)~8;
-#else
-    (void)flat_out;
-#endif
+    (void)flat_out; /* a flat save refuses a cell over the limit (flat-cell-over-field-limit) */
     if (bits & 8)
         FZ_CHECK(peerreview_options_set_max_field_size(o, FZ_SMALL_FIELD) == PEERREVIEW_OK);
     if ((bits & 34) == 32)

@@ -37,8 +37,9 @@ static pr_where where_of(const jr *j, const char *at, const char *file)
     w.file = file;
     w.line = 1;
     const char *line = j->start;
+    /* lines end at LF, CR or CRLF, as in the CSV files */
     for (const char *q = j->start; q < at; q++)
-        if (*q == '\n') {
+        if (*q == '\n' || (*q == '\r' && !(q + 1 < at && q[1] == '\n'))) {
             w.line++;
             line = q + 1;
         }
