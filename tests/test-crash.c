@@ -426,7 +426,9 @@ static void test_sigkill_convert(void **state)
            now() - start, finished, olds, news);
     /* most kills land inside the save; a slow or busy machine may finish a few first */
     assert_true(done - finished >= done / 2);
-    assert_true(olds > 0 && news > 0);
+    /* with enough runs both outcomes occur (a short run, as under valgrind, may see one) */
+    if (done >= 100)
+        assert_true(olds > 0 && news > 0);
     snap_free(&old);
     snap_free(&new);
     free(src);
