@@ -8,6 +8,7 @@
 
 #include "alloc.h"
 #include "diag.h"
+#include "json.h"
 #include "model.h"
 #include "schema.h"
 #include "value.h"
@@ -365,6 +366,7 @@ PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds)
     pr_free(ds->meta_name);
     pr_free(ds->meta_title);
     pr_free(ds->meta_description);
+    pr_json_free(ds->descriptor);
     pr_arena_free(&ds->arena);
     pr_free(ds);
 }

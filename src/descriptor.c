@@ -1,10 +1,11 @@
 /*
  * Reading datapackage.json. The CSV files carry the data and the schema
- * table describes them, so only the descriptor's own metadata (name, title,
- * description) is kept, to be written back on export, and the tables it
- * lists (a listed table's file must exist). The file is checked as strictly
- * as the CSV files: UTF-8, JSON syntax, no NUL in the kept text, strings
- * where strings belong; every problem has its line and column.
+ * table describes them; from the descriptor the library takes the package's
+ * name, title and description, the tables it lists (a listed table's file
+ * must exist), and keeps the whole tree so that a save writes back what the
+ * library does not generate (descriptor-write.c). The file is checked as
+ * strictly as the CSV files: UTF-8, JSON syntax, no NUL in the kept text,
+ * strings where strings belong; every problem has its line and column.
  */
 #include "config.h"
 
@@ -15,380 +16,126 @@
 #include "alloc.h"
 #include "buf.h"
 #include "io.h"
+#include "json.h"
 #include "load.h"
 #include "value.h"
 
 #define DESCRIPTOR_MAX (4 * 1024 * 1024)
 #define DEPTH_MAX      64
 #define ERR            PEERREVIEW_SEVERITY_ERROR
+#define WARN           PEERREVIEW_SEVERITY_WARNING
 
-typedef struct jr {
-    const char *start, *p, *end;
-    int depth;
-    const char *err;    /* what is wrong, once something is */
-    const char *err_at; /* where */
-    int oom;
-} jr;
-
-/* Line and column (1-based, in bytes) of a position in the text. */
-static pr_where where_of(const jr *j, const char *at, const char *file)
+/* Line and column (1-based, in bytes) of a byte offset in the text. */
+static pr_where where_of(const char *text, size_t pos, const char *file)
 {
     pr_where w = PR_WHERE_NONE;
     w.file = file;
     w.line = 1;
-    const char *line = j->start;
+    size_t line = 0;
     /* lines end at LF, CR or CRLF, as in the CSV files */
-    for (const char *q = j->start; q < at; q++)
-        if (*q == '\n' || (*q == '\r' && !(q + 1 < at && q[1] == '\n'))) {
+    for (size_t q = 0; q < pos; q++)
+        if (text[q] == '\n' || (text[q] == '\r' && !(q + 1 < pos && text[q + 1] == '\n'))) {
             w.line++;
             line = q + 1;
         }
-    w.column = (unsigned long)(at - line) + 1;
-    w.offset = (long long)(at - j->start);
+    w.column = (unsigned long)(pos - line) + 1;
+    w.offset = (long long)pos;
     return w;
 }
 
-static int fail(jr *j, const char *at, const char *msg)
-{
-    if (!j->err) {
-        j->err = msg;
-        j->err_at = at;
-    }
-    return -1;
-}
-
-static void ws(jr *j)
-{
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
-        j->p++;
-}
-
-static int hex4(const char *p, unsigned *out)
-{
-    unsigned v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (unsigned)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (unsigned)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (unsigned)(c - 'A' + 10);
-        else
-            return -1;
-    }
-    *out = v;
-    return 0;
-}
-
-static int put_utf8(pr_buf *b, unsigned cp)
-{
-    char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    return pr_buf_add(b, u, n);
-}
-
-/* A string at j->p (at the opening quote), decoded into out (may be NULL). */
-static int jstring(jr *j, pr_buf *out)
-{
-    if (j->p >= j->end || *j->p != '"')
-        return fail(j, j->p, "expected a string in double quotes");
-    j->p++;
-    while (j->p < j->end && *j->p != '"') {
-        unsigned char c = (unsigned char)*j->p;
-        if (c < 0x20)
-            return fail(j, j->p,
-                        "a control character (such as a line break) inside a string; "
-                        "write it as an escape (\\n)");
-        if (c != '\\') {
-            if (out && pr_buf_addc(out, (char)c))
-                j->oom = 1;
-            j->p++;
-            continue;
-        }
-        const char *esc = j->p;
-        if (j->end - j->p < 2)
-            return fail(j, esc, "the string ends inside an escape");
-        char e = j->p[1];
-        j->p += 2;
-        const char *simple = strchr("\"\\/bfnrt", e);
-        if (e && simple) {
-            static const char map[] = "\"\\/\b\f\n\r\t";
-            if (out && pr_buf_addc(out, map[simple - "\"\\/bfnrt"]))
-                j->oom = 1;
-            continue;
-        }
-        unsigned cp, lo;
-        if (e != 'u' || j->end - j->p < 4 || hex4(j->p, &cp))
-            return fail(j, esc,
-                        "an invalid escape; JSON knows \\\" \\\\ \\/ \\b \\f \\n \\r "
-                        "\\t and \\uXXXX");
-        j->p += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (j->end - j->p < 6 || j->p[0] != '\\' || j->p[1] != 'u' || hex4(j->p + 2, &lo) ||
-                lo < 0xDC00 || lo > 0xDFFF)
-                return fail(j, esc, "a \\u escape of half a character (a lone surrogate)");
-            j->p += 6;
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF)
-            return fail(j, esc, "a \\u escape of half a character (a lone surrogate)");
-        if (out && put_utf8(out, cp))
-            j->oom = 1;
-    }
-    if (j->p >= j->end)
-        return fail(j, j->end, "a string is never closed; add the closing quote");
-    j->p++;
-    return j->oom ? -1 : 0;
-}
-
-static int jvalue(jr *j);
-
-/* After a member or element: 1 at a comma, 0 at close (both skipped), -1 otherwise. */
-static int jnext(jr *j, char close)
-{
-    ws(j);
-    if (j->p < j->end && (*j->p == ',' || *j->p == close))
-        return *j->p++ == ',' ? 1 : 0;
-    return fail(j, j->p,
-                close == '}' ? "expected ',' or '}' after an object member"
-                             : "expected ',' or ']' after an array element");
-}
-
-static int jnumber(jr *j)
-{
-    const char *s = j->p;
-    if (j->p < j->end && *j->p == '-')
-        j->p++;
-    const char *d = j->p;
-    while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-        j->p++;
-    if (j->p == d || (*d == '0' && j->p - d > 1))
-        return fail(j, s,
-                    "expected a value (a string, number, object, array, true, false or "
-                    "null)");
-    if (j->p < j->end && *j->p == '.') {
-        j->p++;
-        d = j->p;
-        while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-            j->p++;
-        if (j->p == d)
-            return fail(j, s, "a number needs digits after its '.'");
-    }
-    if (j->p < j->end && (*j->p == 'e' || *j->p == 'E')) {
-        j->p++;
-        if (j->p < j->end && (*j->p == '+' || *j->p == '-'))
-            j->p++;
-        d = j->p;
-        while (j->p < j->end && *j->p >= '0' && *j->p <= '9')
-            j->p++;
-        if (j->p == d)
-            return fail(j, s, "a number needs digits in its exponent");
-    }
-    return 0;
-}
-
-/* An object or array at j->p; each member's key is passed to on_member (objects only). */
-typedef int (*member_fn)(jr *j, const char *key, void *ctx);
-
-static int jcontainer(jr *j, member_fn on_member, void *ctx)
-{
-    const char *open = j->p;
-    char close = *j->p == '{' ? '}' : ']';
-    if (++j->depth > DEPTH_MAX)
-        return fail(j, open, "nested more than 64 levels deep");
-    j->p++;
-    ws(j);
-    if (j->p < j->end && *j->p == close) {
-        j->p++;
-        j->depth--;
-        return 0;
-    }
-    pr_buf key = PR_BUF_INIT;
-    int r = 0;
-    for (;;) {
-        ws(j);
-        if (close == '}') {
-            pr_buf_reset(&key);
-            if ((r = jstring(j, &key)))
-                break;
-            ws(j);
-            if (j->p >= j->end || *j->p != ':') {
-                r = fail(j, j->p, "expected ':' after a member's name");
-                break;
-            }
-            j->p++;
-            ws(j);
-            r = on_member ? on_member(j, pr_buf_str(&key), ctx) : jvalue(j);
-        } else {
-            r = on_member ? on_member(j, NULL, ctx) : jvalue(j);
-        }
-        if (r)
-            break;
-        int more = jnext(j, close);
-        if (more <= 0) {
-            r = more;
-            break;
-        }
-    }
-    pr_buf_free(&key);
-    if (!r)
-        j->depth--;
-    return r;
-}
-
-static int jvalue(jr *j)
-{
-    ws(j);
-    if (j->p >= j->end)
-        return fail(j, j->p, "the text ends where a value is expected");
-    char c = *j->p;
-    if (c == '"')
-        return jstring(j, NULL);
-    if (c == '{' || c == '[')
-        return jcontainer(j, NULL, NULL);
-    static const char *const words[] = {"true", "false", "null"};
-    for (int i = 0; i < 3; i++) {
-        size_t n = strlen(words[i]);
-        if ((size_t)(j->end - j->p) >= n && memcmp(j->p, words[i], n) == 0) {
-            j->p += n;
-            return 0;
-        }
-    }
-    return jnumber(j);
-}
-
-/* ---- what the library keeps ---- */
-
 typedef struct meta {
-    jr *j;
+    const char *text;
     const char *file;
     pr_sink *sink;
-    peerreview_dataset *ds;
-    unsigned *listed;
     int problems; /* errors found in the metadata itself (reported) */
 } meta;
 
-/* A kept text member: a string without NUL, stored in *slot. */
-static int keep_text(meta *m, const char *key, char **slot)
+/* A kept text member: a string without NUL, copied to *slot; else a problem. -1: out of memory. */
+static int keep_text(meta *m, const pr_json *v, char **slot)
 {
-    jr *j = m->j;
-    const char *at = j->p;
-    if (j->p >= j->end || *j->p != '"') {
-        if (jvalue(j))
-            return -1;
-        pr_where w = where_of(j, at, m->file);
-        w.field = key;
+    pr_where w = where_of(m->text, v->pos, m->file);
+    w.field = v->key;
+    if (v->kind != PR_JSON_STRING) {
         m->problems++;
-        return pr_report(m->sink, ERR, PEERREVIEW_P_BAD_DESCRIPTOR, &w,
-                         "\"%s\" must be text in double quotes, or it would be lost when the "
-                         "package is saved; quote it",
-                         key)
-                   ? -1
-                   : 0;
+        pr_report(m->sink, ERR, PEERREVIEW_P_BAD_DESCRIPTOR, &w,
+                  "\"%s\" must be text in double quotes, or it would be lost when the "
+                  "package is saved; quote it",
+                  v->key);
+        return 0;
     }
-    pr_buf val = PR_BUF_INIT;
-    if (jstring(j, &val)) {
-        pr_buf_free(&val);
-        return -1;
-    }
-    if (val.data && memchr(val.data, '\0', val.len)) {
-        pr_where w = where_of(j, at, m->file);
-        w.field = key;
+    if (memchr(v->str, '\0', v->len)) {
         m->problems++;
-        pr_buf_free(&val);
-        return pr_report(m->sink, ERR, PEERREVIEW_P_NUL_BYTE, &w,
-                         "\"%s\" holds a NUL character (\\u0000), which would cut the text "
-                         "short; remove it",
-                         key)
-                   ? -1
-                   : 0;
+        pr_report(m->sink, ERR, PEERREVIEW_P_NUL_BYTE, &w,
+                  "\"%s\" holds a NUL character (\\u0000), which would cut the text "
+                  "short; remove it",
+                  v->key);
+        return 0;
     }
     pr_free(*slot);
-    *slot = pr_strdup(pr_buf_str(&val));
-    pr_buf_free(&val);
-    if (!*slot)
-        j->oom = 1;
+    *slot = pr_strdup(v->str);
     return *slot ? 0 : -1;
 }
 
-/* A member of one resource: "path" names a table file. */
-static int on_resource_member(jr *j, const char *key, void *ctx)
+/* A name other tools accept: the Data Package profile's ^([-a-z0-9._/])+$ */
+static int frictionless_name(const char *s, size_t len)
 {
-    meta *m = ctx;
-    if (strcmp(key, "path") != 0 || j->p >= j->end || *j->p != '"')
-        return jvalue(j);
-    pr_buf val = PR_BUF_INIT;
-    int r = jstring(j, &val);
-    if (!r) {
-        int t = peerreview_table_lookup(pr_buf_str(&val));
-        if (t >= 0 && strcmp(pr_buf_str(&val), peerreview_table_file(t)) == 0)
-            *m->listed |= 1u << t;
+    if (!len)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+              strchr("-._/", s[i]) != NULL) ||
+            !s[i])
+            return 0;
+    return 1;
+}
+
+/* Which of our tables the resources list (by the file each names). */
+static unsigned listed_tables(const pr_json *root)
+{
+    const pr_json *res = pr_json_get(root, "resources");
+    unsigned listed = 0;
+    for (size_t i = 0; res && res->kind == PR_JSON_ARRAY && i < res->n; i++) {
+        const pr_json *path = pr_json_get(res->v[i], "path");
+        if (!path || path->kind != PR_JSON_STRING || memchr(path->str, '\0', path->len))
+            continue;
+        int t = peerreview_table_lookup(path->str);
+        if (t >= 0 && strcmp(path->str, peerreview_table_file(t)) == 0)
+            listed |= 1u << t;
     }
-    pr_buf_free(&val);
-    return r;
+    return listed;
 }
 
-static int on_resource(jr *j, const char *key, void *ctx)
+/* The metadata the dataset keeps. 0, or -1 when out of memory. */
+static int keep(meta *m, const pr_json *root, peerreview_dataset *ds)
 {
-    (void)key;
-    ws(j);
-    if (j->p < j->end && *j->p == '{')
-        return jcontainer(j, on_resource_member, ctx);
-    return jvalue(j);
-}
-
-static int on_top_member(jr *j, const char *key, void *ctx)
-{
-    meta *m = ctx;
-    peerreview_dataset *ds = m->ds;
-    if (strcmp(key, "name") == 0)
-        return keep_text(m, key, &ds->meta_name);
-    if (strcmp(key, "title") == 0)
-        return keep_text(m, key, &ds->meta_title);
-    if (strcmp(key, "description") == 0)
-        return keep_text(m, key, &ds->meta_description);
-    if (strcmp(key, "resources") == 0 && j->p < j->end && *j->p == '[')
-        return jcontainer(j, on_resource, ctx);
-    return jvalue(j);
-}
-
-/* The whole text: one object, UTF-8. 0, or -1 with j->err set (or oom, or problems reported). */
-static int parse(jr *j, meta *m)
-{
-    size_t valid = pr_utf8_prefix(j->start, (size_t)(j->end - j->start));
-    if (j->start + valid != j->end)
-        return fail(j, j->start + valid,
-                    "the file is not valid UTF-8 here; save it as UTF-8 (JSON files must be)");
-    ws(j);
-    if (j->p >= j->end)
-        return fail(j, j->p, "the file is empty; it needs one JSON object, {...}");
-    if (*j->p != '{')
-        return fail(j, j->p, "expected a JSON object, {...}, describing the package");
-    if (jcontainer(j, on_top_member, m))
-        return -1;
-    ws(j);
-    if (j->p != j->end)
-        return fail(j, j->p, "text after the end of the JSON object; remove it");
+    for (size_t i = 0; i < root->n; i++) {
+        const pr_json *v = root->v[i];
+        char **slot = strcmp(v->key, "name") == 0          ? &ds->meta_name
+                      : strcmp(v->key, "title") == 0       ? &ds->meta_title
+                      : strcmp(v->key, "description") == 0 ? &ds->meta_description
+                                                           : NULL;
+        if (v->keylen != strlen(v->key))
+            slot = NULL; /* a key with a NUL in it is none of these */
+        if (slot && keep_text(m, v, slot))
+            return -1;
+    }
+    const pr_json *name = pr_json_get(root, "name");
+    if (name && name->kind == PR_JSON_STRING && !memchr(name->str, '\0', name->len) &&
+        !frictionless_name(name->str, name->len)) {
+        pr_where w = where_of(m->text, name->pos, m->file);
+        w.field = "name";
+        pr_buf q = PR_BUF_INIT;
+        int r = pr_buf_quote(&q, name->str, name->len);
+        if (!r)
+            pr_report(m->sink, WARN, PEERREVIEW_P_BAD_DESCRIPTOR, &w,
+                      "the package name %s is not one other tools accept (Frictionless "
+                      "allows lower-case letters, digits, '-', '.', '_' and '/'); they will "
+                      "reject the package, so rename it, e.g. \"peer-reviews\"",
+                      pr_buf_str(&q));
+        pr_buf_free(&q);
+        if (r)
+            return -1;
+    }
     return 0;
 }
 
@@ -453,25 +200,46 @@ int pr_descriptor_read(const char *path, const char *name, peerreview_dataset *d
                    : PEERREVIEW_EDATA;
     }
     const char *text = b.data ? b.data : "";
-    jr j = {text, text, text + b.len, 0, NULL, NULL, 0};
-    meta m = {&j, name, sink, ds, listed, 0};
-    int rc = parse(&j, &m);
+    size_t len = b.len, first = 0;
+    while (first < len && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r' ||
+                           text[first] == '\n'))
+        first++;
+    pr_json_error jerr;
+    pr_json *root = NULL;
+    if (first < len && text[first] != '{' && pr_utf8_prefix(text, len) == len) {
+        memset(&jerr, 0, sizeof err);
+        jerr.what = "expected a JSON object, {...}, describing the package";
+        jerr.pos = first;
+    } else {
+        root = pr_json_parse(text, len, DEPTH_MAX, &jerr);
+    }
+    meta m = {text, name, sink, 0};
     int status = 0;
-    if (j.oom || sink->oom) {
+    if (jerr.oom || sink->oom) {
         pr_report_oom(sink, name);
         status = -1;
-    } else if (rc && j.err) {
-        *listed = 0; /* unreadable: as if it listed nothing */
-        pr_where at = where_of(&j, j.err_at, name);
-        int utf8 = strstr(j.err, "UTF-8") != NULL;
+    } else if (!root) {
+        /* unreadable: as if it listed nothing */
+        pr_where at = where_of(text, jerr.pos, name);
+        int utf8 = strstr(jerr.what, "UTF-8") != NULL;
         status =
             pr_report(sink, ERR, utf8 ? PEERREVIEW_P_INVALID_UTF8 : PEERREVIEW_P_BAD_DESCRIPTOR,
-                      &at, "%s%s", utf8 ? "" : "not valid JSON: ", j.err)
+                      &at, "%s%s", utf8 ? "" : "not valid JSON: ", jerr.what)
                 ? -1
                 : PEERREVIEW_EDATA;
-    } else if (m.problems) {
-        status = PEERREVIEW_EDATA;
+    } else if (keep(&m, root, ds) || sink->oom) {
+        pr_report_oom(sink, name);
+        status = -1;
+    } else {
+        *listed = listed_tables(root);
+        if (m.problems)
+            status = PEERREVIEW_EDATA;
+        /* the whole tree, so that a save keeps what the library does not generate */
+        pr_json_free(ds->descriptor);
+        ds->descriptor = root;
+        root = NULL;
     }
+    pr_json_free(root);
     pr_buf_free(&b);
     return status;
 }

@@ -17,7 +17,11 @@ int pr_csv_cell(pr_buf *b, const char *s, int is_text, int spreadsheet_safe);
 /* Render one table of the dataset in canonical form. */
 int pr_render_table(const peerreview_dataset *ds, int table, int spreadsheet_safe, pr_buf *out);
 
-/* Render datapackage.json from the schema table. */
-int pr_render_descriptor(const peerreview_dataset *ds, pr_buf *out);
+/*
+ * Render datapackage.json: generated from the schema table, with what the
+ * loaded descriptor held beyond that kept (descriptor-write.c). With
+ * spreadsheet_safe the tables start with a BOM and say so (utf-8-sig).
+ */
+int pr_render_descriptor(const peerreview_dataset *ds, int spreadsheet_safe, pr_buf *out);
 
 #endif

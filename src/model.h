@@ -76,6 +76,7 @@ struct peerreview_dataset {
     int loaded_flat; /* loaded from the flat form: formula warnings are about its cells */
     /* descriptor metadata kept for export */
     char *meta_name, *meta_title, *meta_description;
+    struct pr_json *descriptor; /* datapackage.json as loaded, or NULL (json.h) */
 };
 
 /* Arena that holds the strings of a review. */

@@ -55,7 +55,17 @@ static int match_dfe(const char *s, size_t len)
 static const pr_pattern pat_slug = {
     "^[a-z0-9][a-z0-9-]{0,79}$", match_slug,
     "lower-case letters, digits and hyphens, not starting with a hyphen, at most 80 characters"};
-static const pr_pattern pat_date = {"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$",
+/*
+ * A real calendar date at reduced precision, as pr_date_parse accepts: YYYY
+ * or YYYY-MM; days 1-28 of any month; 29 and 30 of any month but February;
+ * 31 of the long months; February 29 of leap years (proleptic Gregorian:
+ * divisible by 4, centuries only when divisible by 400). Plain groups only,
+ * so that JavaScript, Python and XML Schema regexes all read it alike.
+ */
+#define LEAP_YEAR "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[048]|[2468][048]|[13579][26])00)"
+static const pr_pattern pat_date = {"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]|2[0-8]))?)?"
+                                    "|[0-9]{4}-((0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
+                                    "|" LEAP_YEAR "-02-29)$",
                                     NULL, "YYYY, YYYY-MM or YYYY-MM-DD"};
 static const pr_pattern pat_gss = {
     "^(E(06|07|08|09|10)|W06)[0-9]{6}$", match_gss,
@@ -203,19 +213,18 @@ static const pr_column sources_cols[] = {
 _Static_assert(sizeof(reviews_cols) / sizeof(reviews_cols[0]) <= PR_MAX_COLS, "raise PR_MAX_COLS");
 
 const pr_table pr_tables[PEERREVIEW_TABLE_COUNT] = {
-    {"reviews", "reviews.csv", COLS(reviews_cols), {0}, 1, 1, NULL, 0},
-    {"review_councils", "review_councils.csv", COLS(councils_cols), {0, 1}, 2, 0, "councils", 0},
-    {"team_members", "team_members.csv", COLS(team_cols), {0, 1}, 2, 0, "team", 0},
-    {"items", "items.csv", COLS(items_cols), {0, 1, 2}, 3, 0, NULL, PR_I_KIND},
+    {"reviews", "reviews.csv", COLS(reviews_cols), {0}, 1, NULL, 0},
+    {"review_councils", "review_councils.csv", COLS(councils_cols), {0, 1}, 2, "councils", 0},
+    {"team_members", "team_members.csv", COLS(team_cols), {0, 1}, 2, "team", 0},
+    {"items", "items.csv", COLS(items_cols), {0, 1, 2}, 3, NULL, PR_I_KIND},
     {"considerations",
      "considerations.csv",
      COLS(considerations_cols),
      {0, 1},
      2,
-     0,
      "considerations",
      0},
-    {"sources", "sources.csv", COLS(sources_cols), {0, 1}, 2, 0, "sources", 0},
+    {"sources", "sources.csv", COLS(sources_cols), {0, 1}, 2, "sources", 0},
 };
 
 /* clang-format on */

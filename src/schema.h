@@ -44,7 +44,6 @@ typedef struct pr_table {
     size_t ncols;
     size_t key[3]; /* primary key columns */
     size_t nkey;
-    int write_dialect;     /* the descriptor carries a dialect block */
     const char *flat_name; /* list column in the flat form (child tables) */
     size_t group_col;      /* column that splits rows into seq groups, or 0 */
 } pr_table;

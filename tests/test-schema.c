@@ -10,9 +10,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helpers.h"
+#include <regex.h>
 
-#define DATE_REGEX "^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
+#include "helpers.h"
+#include "value.h"
+
+/* 1 if the descriptor's pattern (a POSIX extended regex as written) matches s. */
+static int regex_matches(const char *pattern, const char *s)
+{
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+        fail_msg("the descriptor pattern %s does not compile", pattern);
+    int m = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    return m;
+}
 
 /* ---- tables ---- */
 
@@ -155,12 +167,16 @@ static peerreview_type descriptor_type(const json_value *field)
     assert_string_equal(type->str, "string");
     if (json_get(cons, "enum"))
         return PEERREVIEW_TYPE_ENUM;
-    const json_value *format = json_get(cons, "format");
+    /* Table Schema puts format on the field, never among the constraints */
+    assert_null(json_get(cons, "format"));
+    const json_value *format = json_get(field, "format");
     if (format && strcmp(format->str, "uri") == 0)
         return PEERREVIEW_TYPE_URL;
     const json_value *pattern = json_get(cons, "pattern");
     if (pattern)
-        return strcmp(pattern->str, DATE_REGEX) == 0 ? PEERREVIEW_TYPE_DATE : PEERREVIEW_TYPE_CODE;
+        return regex_matches(pattern->str, "2016-02-29") && !regex_matches(pattern->str, "a")
+                   ? PEERREVIEW_TYPE_DATE
+                   : PEERREVIEW_TYPE_CODE;
     return PEERREVIEW_TYPE_TEXT;
 }
 
@@ -243,6 +259,91 @@ static void test_descriptor_round_trip(void **state)
     rm_rf(dir);
     free(out);
     free(dir);
+}
+
+/*
+ * Every pattern the saved descriptor gives other tools accepts exactly what
+ * the library accepts: dates over whole centuries of calendar (leap years,
+ * 30-day months, impossible months and days), codes over their neighbours.
+ */
+static void check_agree(regex_t *re, const char *pattern, int table, size_t col, const char *s)
+{
+    int ours = pr_check_cell(table, col, s, strlen(s), NULL) < 0;
+    int theirs = regexec(re, s, 0, NULL, 0) == 0;
+    if (ours != theirs)
+        fail_msg("%s.%s: \"%s\" is %s by the library but %s by the descriptor pattern %s",
+                 peerreview_table_name(table), peerreview_column_name(table, col), s,
+                 ours ? "accepted" : "refused", theirs ? "accepted" : "refused", pattern);
+}
+
+static void test_patterns_agree(void **state)
+{
+    (void)state;
+    json_value *dp = json_parse_file(SAMPLE_DIR "/datapackage.json");
+    const json_value *res = json_get(dp, "resources");
+    size_t checked = 0;
+    for (size_t r = 0; r < res->n; r++) {
+        int t = peerreview_table_lookup(json_get(&res->items[r], "name")->str);
+        const json_value *fields = json_get(json_get(&res->items[r], "schema"), "fields");
+        for (size_t c = 0; c < fields->n; c++) {
+            const json_value *p = json_get(json_get(&fields->items[c], "constraints"), "pattern");
+            if (!p)
+                continue;
+            regex_t re;
+            assert_int_equal(regcomp(&re, p->str, REG_EXTENDED | REG_NOSUB), 0);
+            char s[96];
+            if (peerreview_column_type(t, c) == PEERREVIEW_TYPE_DATE) {
+                /* four centuries around now, every century year, and the edges */
+                for (int y = 0; y <= 9999; y++) {
+                    if (!(y <= 8 || (y >= 1896 && y <= 2104) || y % 100 == 0 || y >= 9996))
+                        continue;
+                    snprintf(s, sizeof s, "%04d", y);
+                    check_agree(&re, p->str, t, c, s);
+                    for (int m = 0; m <= 13; m++) {
+                        snprintf(s, sizeof s, "%04d-%02d", y, m);
+                        check_agree(&re, p->str, t, c, s);
+                        for (int d = 0; d <= 32; d++) {
+                            snprintf(s, sizeof s, "%04d-%02d-%02d", y, m, d);
+                            check_agree(&re, p->str, t, c, s);
+                            checked++;
+                        }
+                    }
+                }
+                static const char *const odd[] = {
+                    "",      "15",    "2015-4",     "2015-04-1", "+2015",        "2015-04-17T00:00",
+                    " 2015", "2015 ", "2015/04/17", "20150417",  "2015-04-17\n", "02015-04-17",
+                    "2015-"};
+                for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+                    check_agree(&re, p->str, t, c, odd[i]);
+            } else {
+                static const char *const codes[] = {"E10000034", "E06000001",
+                                                    "E07000235", "E08000001",
+                                                    "E09000033", "W06000001",
+                                                    "E11000001", "S12000033",
+                                                    "E1000003",  "E100000345",
+                                                    "e10000034", "E12000001",
+                                                    "E12000009", "E12000000",
+                                                    "E12000010", "885",
+                                                    "88",        "8850",
+                                                    "08a",       "000",
+                                                    "a",         "a-b",
+                                                    "-ab",       "ab-",
+                                                    "Ab",        "lb-corp-2015-04",
+                                                    "a_b",       "",
+                                                    " 885",      "E10000034 "};
+                for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+                    check_agree(&re, p->str, t, c, codes[i]);
+                memset(s, 'a', 81); /* the slug's length limit */
+                s[81] = '\0';
+                check_agree(&re, p->str, t, c, s);
+                s[80] = '\0';
+                check_agree(&re, p->str, t, c, s);
+            }
+            regfree(&re);
+        }
+    }
+    assert_true(checked > 100000);
+    json_free(dp);
 }
 
 /* ---- problem codes ---- */
@@ -414,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_items_and_sources_exact),
         cmocka_unit_test(test_schema_matches_descriptor),
         cmocka_unit_test(test_descriptor_round_trip),
+        cmocka_unit_test(test_patterns_agree),
         cmocka_unit_test(test_code_names),
         cmocka_unit_test(test_spec_codes),
         cmocka_unit_test(test_status_strings),
