@@ -214,7 +214,15 @@ int pr_render_descriptor(const peerreview_dataset *ds, int safe, pr_buf *out)
         kstr(&w, "title", ds->meta_title);
     if (ds->meta_description)
         kstr(&w, "description", ds->meta_description);
-    kstr(&w, "profile", "tabular-data-package");
+    /* a Tabular Data Package has only tabular resources: a user's other
+       resource (a PDF, a zip) makes it a plain Data Package */
+    int tabular = 1;
+    for (size_t i = 0; i < nres; i++)
+        if (!(i < sizeof used && used[i]) &&
+            !(pr_json_is(pr_json_get(res->v[i], "profile"), "tabular-data-resource") &&
+              pr_json_get(res->v[i], "schema")))
+            tabular = 0;
+    kstr(&w, "profile", tabular ? "tabular-data-package" : "data-package");
     kept(&w, user, package_ours, 0);
     pr_jw_key(&w, "resources", 9);
     pr_jw_open(&w, '[');

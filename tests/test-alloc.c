@@ -700,6 +700,21 @@ static int setup_fixtures(void **state)
         assert_int_equal(peerreview_dataset_count(ds), N(mini_ids) - 1);
         save_ok(ds, G.sample_dir, NULL);
         peerreview_dataset_free(ds);
+        /* a descriptor of the user's own: a load keeps it, a save merges it */
+        write_file(G.sample_dir, "datapackage.json",
+                   "{\"name\": \"mini\", \"title\": \"Mini\", \"licenses\": [{\"name\": "
+                   "\"OGL-UK-3.0\", \"title\": \"Open Government Licence\"}],\n"
+                   "\"custom\": {\"a\": [1, 2.5e3, true, null, {\"b\": \"\\u00e9\"}]},\n"
+                   "\"resources\": [{\"name\": \"reviews\", \"path\": \"reviews.csv\", "
+                   "\"title\": \"Reviews\", \"schema\": {\"fields\": [{\"name\": \"notes\", "
+                   "\"title\": \"Notes\"}]}},\n"
+                   "{\"name\": \"review_councils\", \"path\": \"review_councils.csv\"},\n"
+                   "{\"name\": \"team_members\", \"path\": \"team_members.csv\"},\n"
+                   "{\"name\": \"items\", \"path\": \"items.csv\"},\n"
+                   "{\"name\": \"considerations\", \"path\": \"considerations.csv\"},\n"
+                   "{\"name\": \"sources\", \"path\": \"sources.csv\"},\n"
+                   "{\"name\": \"photos\", \"path\": \"photos.zip\"}]}\n",
+                   (size_t)-1);
     }
     G.sample = load_ok(G.sample_dir, NULL);
     G.sample_flat = path_join(root, "sample.csv");
