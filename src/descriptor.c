@@ -110,16 +110,20 @@ static int keep(meta *m, const pr_json *root, peerreview_dataset *ds)
 {
     for (size_t i = 0; i < root->n; i++) {
         const pr_json *v = root->v[i];
-        char **slot = strcmp(v->key, "name") == 0          ? &ds->meta_name
-                      : strcmp(v->key, "title") == 0       ? &ds->meta_title
-                      : strcmp(v->key, "description") == 0 ? &ds->meta_description
-                                                           : NULL;
-        if (v->keylen != strlen(v->key))
-            slot = NULL; /* a key with a NUL in it is none of these */
+        static const char *const kept_names[] = {"name", "title", "description", NULL};
+        char **slots[] = {&ds->meta_name, &ds->meta_title, &ds->meta_description};
+        char **slot = NULL;
+        for (int k = 0; kept_names[k]; k++)
+            if (v->keylen == strlen(kept_names[k]) && memcmp(v->key, kept_names[k], v->keylen) == 0)
+                slot = slots[k];
         if (slot && keep_text(m, v, slot))
             return -1;
     }
-    const pr_json *name = pr_json_get(root, "name");
+    /* the name kept is the last one given, as for title and description */
+    const pr_json *name = NULL;
+    for (size_t i = 0; i < root->n; i++)
+        if (root->v[i]->keylen == 4 && memcmp(root->v[i]->key, "name", 4) == 0)
+            name = root->v[i];
     if (name && name->kind == PR_JSON_STRING && !memchr(name->str, '\0', name->len) &&
         !frictionless_name(name->str, name->len)) {
         pr_where w = where_of(m->text, name->pos, m->file);
