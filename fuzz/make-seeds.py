@@ -331,6 +331,18 @@ def main():
         b'"title": "T\\u0000itle", "description": "caf\xc3\xa9 \xe2\x80\x93", '
         b'"resources": [{"path": "reviews.csv"}, {"path": "items.csv", "x": [1, -2.5e3, true, '
         b'false, null, {}]}, 7, "s"], "other": {"nested": [[[]]]}}'))
+    # a user's metadata beside ours, which a save keeps (issue 9)
+    seed(D, "user-metadata", bytes([0]) + json.dumps({
+        "$schema": "https://specs.frictionlessdata.io/schemas/data-package.json",
+        "name": "my-reviews", "title": "Ours", "profile": "data-package",
+        "licenses": [{"name": "OGL-UK-3.0", "title": "Open Government Licence"}],
+        "keywords": ["peer review"], "version": 1.5,
+        "resources": [
+            {"name": "reviews", "path": "reviews.csv", "title": "Reviews", "bytes": 1,
+             "schema": {"uniqueKeys": [["review_id"]],
+                        "fields": [{"name": "notes", "title": "Notes"}, {"name": "ghost"}]}},
+            {"name": "Items", "path": "items.csv", "description": "Findings"},
+            {"name": "photos", "path": "photos.zip"}]}, indent=1).encode())
     seed(D, "not-json", bytes([0]) + b"{\"name\": \"unterminated")
     seed(D, "not-an-object", bytes([0]) + b"[\"resources\"]")
     seed(D, "deep", bytes([0]) + b"{\"x\": " + b"[" * 70 + b"]" * 70 + b"}")
