@@ -90,7 +90,7 @@ static void field(pr_jw *w, const pr_column *c, const pr_json *user)
         kstr(w, "description", c->description);
     kept(w, user, field_ours, c->description != NULL);
     int any = (c->flags & (PR_REQUIRED | PR_UNIQUE | PR_NONEMPTY)) || c->pattern || c->enums ||
-              (c->type == PEERREVIEW_TYPE_INTEGER && (c->min != INT64_MIN || c->max != INT64_MAX));
+              c->type == PEERREVIEW_TYPE_INTEGER;
     if (any) {
         pr_jw_key(w, "constraints", 11);
         pr_jw_open(w, '{');
@@ -109,7 +109,7 @@ static void field(pr_jw *w, const pr_column *c, const pr_json *user)
             snprintf(num, sizeof num, "%lld", (long long)c->min);
             kraw(w, "minimum", num);
         }
-        if (c->type == PEERREVIEW_TYPE_INTEGER && c->max != INT64_MAX) {
+        if (c->type == PEERREVIEW_TYPE_INTEGER) { /* int64, as the library holds them */
             snprintf(num, sizeof num, "%lld", (long long)c->max);
             kraw(w, "maximum", num);
         }

@@ -67,6 +67,18 @@ static const pr_pattern pat_date = {"^([0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|1[0-9]
                                     "|[0-9]{4}-((0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)"
                                     "|" LEAP_YEAR "-02-29)$",
                                     NULL, "YYYY, YYYY-MM or YYYY-MM-DD"};
+/*
+ * An absolute web address as check_url (value.c) accepts it: http or https
+ * in any case, an authority whose host (after any user@) is not empty and
+ * does not start with ':', and no control character, space, DEL, '"', '<',
+ * '>' or '\\' anywhere. The excluded characters are written as themselves
+ * (the descriptor's JSON escapes them), which every regex dialect reads.
+ */
+#define URL_CHAR   "[^\x01- \x7f\"<>\\\\]"
+#define URL_NOT(s) "[^" s "\x01- \x7f\"<>\\\\]"
+static const pr_pattern pat_url = {"^[Hh][Tt][Tt][Pp][Ss]?://(" URL_NOT("/?#") "*@)?" URL_NOT(
+                                       "/?#@:") URL_NOT("/?#@") "*([/?#]" URL_CHAR "*)?$",
+                                   NULL, "an absolute http:// or https:// address"};
 static const pr_pattern pat_gss = {
     "^(E(06|07|08|09|10)|W06)[0-9]{6}$", match_gss,
     "a council GSS code: E06, E07, E08, E09, E10 or W06 followed by 6 digits, e.g. E10000034"};
@@ -136,7 +148,7 @@ const char *const pr_item_kinds[] = {
     }
 #define URL(n, f, d)                                                                               \
     {                                                                                              \
-        n, PEERREVIEW_TYPE_URL, f, NOMIN, NOMAX, NULL, NULL, d                                     \
+        n, PEERREVIEW_TYPE_URL, f, NOMIN, NOMAX, NULL, &pat_url, d                                 \
     }
 #define CHILD_KEY                                                                                  \
     CODE("review_id", PR_REQUIRED | PR_PARENT_FK, &pat_slug, NULL), INT("seq", PR_REQUIRED, 1, NULL)

@@ -315,6 +315,47 @@ static void test_patterns_agree(void **state)
                     "2015-"};
                 for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
                     check_agree(&re, p->str, t, c, odd[i]);
+            } else if (peerreview_column_type(t, c) == PEERREVIEW_TYPE_URL) {
+                static const char *const urls[] = {"https://www.example.gov.uk/a",
+                                                   "http://a",
+                                                   "HTTPS://EXAMPLE.ORG",
+                                                   "hTtP://x.y/z",
+                                                   "https://host:8080/a?b=1#c",
+                                                   "https://user@host/p",
+                                                   "https://u:p@host",
+                                                   "https://a@b@host",
+                                                   "https://host/p@q",
+                                                   "https://a?b",
+                                                   "https://a#b",
+                                                   "https://caf\xc3\xa9.example/\xc3\xbc",
+                                                   "https://x/%20",
+                                                   "https://",
+                                                   "https:///path",
+                                                   "https://user@",
+                                                   "https://@:80",
+                                                   "https://:80",
+                                                   "https://user@:80/",
+                                                   "ftp://x",
+                                                   "mailto:a@b",
+                                                   "javascript:alert(1)",
+                                                   "https://exa mple.org/",
+                                                   "http:/example.org",
+                                                   "https:example.org",
+                                                   "https://x/a\"b",
+                                                   "https://x/<",
+                                                   "https://x/>",
+                                                   "https://x/\\",
+                                                   "https://x/\x7f",
+                                                   "https://x/\t",
+                                                   "https://x\n",
+                                                   " https://x",
+                                                   "https://x ",
+                                                   "",
+                                                   "http",
+                                                   "httpss://x",
+                                                   "https//x"};
+                for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
+                    check_agree(&re, p->str, t, c, urls[i]);
             } else {
                 static const char *const codes[] = {"E10000034", "E06000001",
                                                     "E07000235", "E08000001",
