@@ -201,8 +201,8 @@ static void test_small_exact(void **state)
     static const char expect[] = FLAT_HEADER
         "rev-1,corporate,,initial,,,2019,,,,,,,,,,,,\"two\nlines\","
         "\"E10000034 | Worcestershire County Council | county\n"
-        " | Other, Council | other |  |  | 001\","
-        "\"Jane \"\"JD\"\" Doe\n |  |  |  |  | Org\","
+        "| Other, Council | other |  |  | 001\","
+        "\"Jane \"\"JD\"\" Doe\n|  |  |  |  | Org\","
         "\"focus | 1\nfocus | 2\nfocus | 3\nfocus | 4\nfocus | 6\nfocus | 7\nfocus | 8\n"
         "focus | 9\nfocus | 10\",,,,,focus | 5,,https://a.org/x | desc\r\n";
     size_t len;
