@@ -3,8 +3,9 @@
  * one list column per child table (items: one per kind), derived from the
  * schema table. Each non-empty line of a list cell is one child row, in seq
  * order; a child with several fields joins them with " | " in column order
- * (seq and review_id left out), trailing empty fields omitted. See
- * doc/flat-format.md.
+ * (seq and review_id left out), trailing empty fields omitted, an empty first
+ * field written as a line starting "| ". No cell begins or ends with white
+ * space, which readers such as R's readr trim. See doc/flat-format.md.
  */
 #include "config.h"
 
@@ -469,7 +470,7 @@ static int render_list(flatsave *S, const peerreview_review *r, const flatcol *f
         return -1;
     int64_t expect = 1;
     int rc = 0;
-    const peerreview_row *first = NULL, *last = NULL;
+    const peerreview_row *last = NULL; /* the row of the cell's last line */
     pr_buf line = PR_BUF_INIT;
     for (size_t i = 0; i < l->n && rc >= 0; i++) {
         const peerreview_row *row = l->v[idx[i]];
@@ -491,13 +492,11 @@ static int render_list(flatsave *S, const peerreview_review *r, const flatcol *f
             rc = lr < 0 ? -1 : 1;
         else if ((expect > 2 && pr_buf_addc(cell, '\n')) || pr_buf_add(cell, line.data, line.len))
             rc = -1;
-        if (!first)
-            first = row;
         last = row;
     }
     pr_buf_free(&line);
     pr_free(idx);
-    if (rc || !cell->len)
+    if (rc || !cell->len || !last)
         return rc < 0 ? -1 : 0;
     /* the cell must not begin or end with white space: the first line begins
        with its first field (an empty one is written "| "), the last ends with
@@ -506,13 +505,13 @@ static int render_list(flatsave *S, const peerreview_review *r, const flatcol *f
     size_t ncols = line_cols(fc->table, cols);
     char field[96];
     char c = edge_ws(S, cell->data, cell->len, 1, 0);
-    if (c && first) {
+    if (c) {
         snprintf(field, sizeof field, "%s.%s", fc->name, pr_tables[fc->table].cols[cols[0]].name);
         if (unrep_ws(S, r, field, fc->name, 0, c))
             return -1;
     }
     c = edge_ws(S, cell->data, cell->len, 1, 1);
-    if (c && last) {
+    if (c) {
         size_t k = ncols;
         while (k > 1 && !last->v[cols[k - 1]])
             k--;
@@ -547,10 +546,11 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
         const peerreview_review *r = ds->v[i];
         for (size_t c = 0; c < t->ncols; c++) {
             const char *v = r->row->v[c];
+            size_t len = v ? strlen(v) : 0;
             int text = t->cols[c].type == PEERREVIEW_TYPE_TEXT;
             /* no cell begins or ends with white space (non-text columns never hold it) */
-            for (int at_end = 0; v && at_end < 2; at_end++) {
-                char ws = edge_ws(&S, v, strlen(v), text, at_end);
+            for (int at_end = 0; at_end < 2; at_end++) {
+                char ws = edge_ws(&S, v, len, text, at_end);
                 if (ws && unrep_ws(&S, r, t->cols[c].name, NULL, at_end, ws))
                     goto oom_cell;
             }
