@@ -3,8 +3,9 @@
  * one list column per child table (items: one per kind), derived from the
  * schema table. Each non-empty line of a list cell is one child row, in seq
  * order; a child with several fields joins them with " | " in column order
- * (seq and review_id left out), trailing empty fields omitted. See
- * doc/flat-format.md.
+ * (seq and review_id left out), trailing empty fields omitted, an empty first
+ * field written as a line starting "| ". No cell begins or ends with white
+ * space, which readers such as R's readr trim. See doc/flat-format.md.
  */
 #include "config.h"
 
@@ -71,6 +72,11 @@ static size_t line_cols(int table, size_t *cols)
  * Split a line into at most n parts at " | " (the last part takes the rest).
  * Returns the number of parts; more than n means the last part itself holds a
  * separator.
+ *
+ * A line of several fields that begins with "| " has an empty first field: it
+ * reads as if it began with " | ". The export writes an empty first field that
+ * way (a cell must not begin with a space), and it is also what a reader that
+ * trims cells (R's readr) leaves of the old packing " | ...".
  */
 static size_t split_line(const char *p, size_t len, size_t n, const char **part, size_t *plen)
 {
@@ -80,6 +86,12 @@ static size_t split_line(const char *p, size_t len, size_t n, const char **part,
         part[0] = p;
         plen[0] = len;
         return 1;
+    }
+    if (len >= SEPLEN - 1 && memcmp(p, SEP + 1, SEPLEN - 1) == 0) {
+        part[0] = p;
+        plen[0] = 0;
+        k = 1;
+        p += SEPLEN - 1;
     }
     for (;;) {
         const char *s = p;
@@ -336,8 +348,48 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
 typedef struct flatsave {
     const peerreview_dataset *ds;
     pr_sink *sink;
+    int safe; /* spreadsheet-safe: formula-trigger text gets a leading ' */
     int unrepresentable;
 } flatsave;
+
+static int is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * The white space a cell written from s[0..len) (pr_csv_cell) begins with
+ * (at_end 0) or ends with (at_end 1), or 0. The check is on the cell as
+ * written: spreadsheet-safe export puts a ' before text starting with TAB or CR.
+ */
+static char edge_ws(const flatsave *S, const char *s, size_t len, int is_text, int at_end)
+{
+    if (!len)
+        return 0;
+    if (at_end)
+        return is_ws(s[len - 1]) ? s[len - 1] : 0;
+    if (S->safe && is_text && pr_formula_char(s[0]))
+        return 0;
+    return is_ws(s[0]) ? s[0] : 0;
+}
+
+/* A cell would begin or end with white space c: a trimming reader would change it. */
+static int unrep_ws(flatsave *S, const peerreview_review *r, const char *field, const char *cell,
+                    int at_end, char c)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.field = field;
+    S->unrepresentable = 1;
+    const char *what = c == ' ' ? "space" : c == '\t' ? "tab" : "line break";
+    return pr_report(S->sink, ERR, PEERREVIEW_P_UNREPRESENTABLE, &w,
+                     "review %s: the value %s with a %s%s%s%s, which the flat form cannot hold: "
+                     "readers such as R's readr trim white space at the edges of a cell by "
+                     "default, so the value would change; remove the %s, or save as a package "
+                     "instead",
+                     r->row->v[PR_R_REVIEW_ID], at_end ? "ends" : "begins", what,
+                     cell ? (at_end ? " and would end the " : " and would begin the ") : "",
+                     cell ? cell : "", cell ? " cell" : "", what);
+}
 
 static int unrep(flatsave *S, const peerreview_review *r, const flatcol *fc, size_t col,
                  const char *why)
@@ -370,6 +422,13 @@ static int render_line(flatsave *S, const peerreview_review *r, const flatcol *f
         size_t len = v ? strlen(v) : 0;
         if (v && (memchr(v, '\n', len) || memchr(v, '\r', len)))
             return unrep(S, r, fc, cols[k], "the value has a line break") ? -1 : 1;
+        /* a first field the reader would take for an empty one and a separator */
+        if (ncols > 1 && k == 0 && v && v[0] == '|' && (len == 1 ? last > 1 : v[1] == ' '))
+            return unrep(S, r, fc, cols[k],
+                         "the line would begin with \"| \", which the flat form reads as an "
+                         "empty first field")
+                       ? -1
+                       : 1;
         /* a separator inside, or a | that would join one at an edge */
         if (ncols > 1 && v &&
             (strstr(v, SEP) || (k > 0 && len >= 2 && v[0] == '|' && v[1] == ' ') ||
@@ -380,7 +439,9 @@ static int render_line(flatsave *S, const peerreview_review *r, const flatcol *f
                          "a space")
                        ? -1
                        : 1;
-        if ((k && pr_buf_adds(line, SEP)) || (v && pr_buf_add(line, v, len)))
+        /* an empty first field: "| x", not " | x", so the cell does not begin with a space */
+        if ((k && pr_buf_adds(line, k == 1 && !row->v[cols[0]] ? SEP + 1 : SEP)) ||
+            (v && pr_buf_add(line, v, len)))
             return -1;
     }
     /* the line must split back into exactly these values */
@@ -409,6 +470,7 @@ static int render_list(flatsave *S, const peerreview_review *r, const flatcol *f
         return -1;
     int64_t expect = 1;
     int rc = 0;
+    const peerreview_row *last = NULL; /* the row of the cell's last line */
     pr_buf line = PR_BUF_INIT;
     for (size_t i = 0; i < l->n && rc >= 0; i++) {
         const peerreview_row *row = l->v[idx[i]];
@@ -430,10 +492,35 @@ static int render_list(flatsave *S, const peerreview_review *r, const flatcol *f
             rc = lr < 0 ? -1 : 1;
         else if ((expect > 2 && pr_buf_addc(cell, '\n')) || pr_buf_add(cell, line.data, line.len))
             rc = -1;
+        last = row;
     }
     pr_buf_free(&line);
     pr_free(idx);
-    return rc < 0 ? -1 : 0;
+    if (rc || !cell->len || !last)
+        return rc < 0 ? -1 : 0;
+    /* the cell must not begin or end with white space: the first line begins
+       with its first field (an empty one is written "| "), the last ends with
+       its last non-empty field */
+    size_t cols[PR_MAX_COLS];
+    size_t ncols = line_cols(fc->table, cols);
+    char field[96];
+    char c = edge_ws(S, cell->data, cell->len, 1, 0);
+    if (c) {
+        snprintf(field, sizeof field, "%s.%s", fc->name, pr_tables[fc->table].cols[cols[0]].name);
+        if (unrep_ws(S, r, field, fc->name, 0, c))
+            return -1;
+    }
+    c = edge_ws(S, cell->data, cell->len, 1, 1);
+    if (c) {
+        size_t k = ncols;
+        while (k > 1 && !last->v[cols[k - 1]])
+            k--;
+        snprintf(field, sizeof field, "%s.%s", fc->name,
+                 pr_tables[fc->table].cols[cols[k - 1]].name);
+        if (unrep_ws(S, r, field, fc->name, 1, c))
+            return -1;
+    }
+    return 0;
 }
 
 int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
@@ -443,8 +530,8 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
     const char *names[NFLAT];
     size_t nflat = flat_columns(fcs, names);
     const pr_table *t = &pr_tables[PEERREVIEW_REVIEWS];
-    flatsave S = {ds, sink, 0};
     int safe = o->spreadsheet_safe;
+    flatsave S = {ds, sink, safe, 0};
     if (safe && pr_buf_adds(out, "\xEF\xBB\xBF"))
         goto oom;
     for (size_t c = 0; c < t->ncols + nflat; c++) {
@@ -457,10 +544,19 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
     pr_buf cell = PR_BUF_INIT;
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
-        for (size_t c = 0; c < t->ncols; c++)
-            if ((c && pr_buf_addc(out, ',')) ||
-                pr_csv_cell(out, r->row->v[c], t->cols[c].type == PEERREVIEW_TYPE_TEXT, safe))
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *v = r->row->v[c];
+            size_t len = v ? strlen(v) : 0;
+            int text = t->cols[c].type == PEERREVIEW_TYPE_TEXT;
+            /* no cell begins or ends with white space (non-text columns never hold it) */
+            for (int at_end = 0; at_end < 2; at_end++) {
+                char ws = edge_ws(&S, v, len, text, at_end);
+                if (ws && unrep_ws(&S, r, t->cols[c].name, NULL, at_end, ws))
+                    goto oom_cell;
+            }
+            if ((c && pr_buf_addc(out, ',')) || pr_csv_cell(out, v, text, safe))
                 goto oom_cell;
+        }
         /* an item without a kind has no column to go in */
         static const flatcol items = {"items", PEERREVIEW_ITEMS, NULL};
         for (size_t k = 0; k < r->kids[PEERREVIEW_ITEMS].n; k++) {

@@ -786,6 +786,88 @@ static void rt_children(uint64_t *s, peerreview_review *r, int flat)
     (void)order;
 }
 
+/* v without white space at the start (lead) and/or end (trail), "x" if nothing
+   is left; NULL when v has none there (caller frees). */
+static char *rt_trimmed(const char *v, int lead, int trail)
+{
+    size_t a = 0, b = strlen(v), len = b;
+    while (lead && a < b && strchr(" \t\r\n", v[a]))
+        a++;
+    while (trail && b > a && strchr(" \t\r\n", v[b - 1]))
+        b--;
+    if (a == 0 && b == len)
+        return NULL;
+    if (a == b)
+        return strdup("x");
+    char *t = malloc(b - a + 1);
+    assert_non_null(t);
+    memcpy(t, v + a, b - a);
+    t[b - a] = '\0';
+    return t;
+}
+
+static int rt_line_col(const char *name)
+{
+    return strcmp(name, "review_id") != 0 && strcmp(name, "seq") != 0 && strcmp(name, "kind") != 0;
+}
+
+/*
+ * A flat cell never begins or ends with white space (a trimming reader would
+ * change it): trim the review's text values, the first field of the first line
+ * of each list cell and the last non-empty field of its last line. Values
+ * inside a cell keep their spaces. No random numbers are drawn, so flat and
+ * package datasets of one seed differ only here.
+ */
+static void rt_flat_edges(peerreview_review *r)
+{
+    for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++) {
+        const char *name = peerreview_column_name(PEERREVIEW_REVIEWS, c);
+        const char *v = peerreview_review_get(r, name);
+        char *t = v && peerreview_column_type(PEERREVIEW_REVIEWS, c) == PEERREVIEW_TYPE_TEXT
+                      ? rt_trimmed(v, 1, 1)
+                      : NULL;
+        if (t)
+            rt_set_review(r, name, t);
+        free(t);
+    }
+    for (int table = 1; table < PEERREVIEW_TABLE_COUNT; table++) {
+        size_t n = peerreview_review_child_count(r, table), ncols = peerreview_column_count(table);
+        for (size_t i = 0; i < n; i++) {
+            peerreview_row *row = peerreview_review_child(r, table, i);
+            const char *kind = table == PEERREVIEW_ITEMS ? peerreview_row_get(row, "kind") : NULL;
+            /* rows of its cell (items: of its kind), numbered 1..count */
+            size_t count = 0;
+            for (size_t j = 0; j < n; j++) {
+                const char *k =
+                    kind ? peerreview_row_get(peerreview_review_child(r, table, j), "kind") : NULL;
+                count += !kind || (k && strcmp(k, kind) == 0);
+            }
+            const char *seq = peerreview_row_get(row, "seq");
+            assert_non_null(seq);
+            unsigned long q = strtoul(seq, NULL, 10);
+            const char *firstcol = NULL, *lastcol = NULL;
+            for (size_t c = 0; c < ncols; c++) {
+                const char *name = peerreview_column_name(table, c);
+                if (!rt_line_col(name))
+                    continue;
+                if (!firstcol)
+                    firstcol = name;
+                if (peerreview_row_get(row, name))
+                    lastcol = name;
+            }
+            for (int end = 0; end < 2; end++) {
+                const char *name = end ? lastcol : firstcol;
+                if ((end ? q != count : q != 1) || !name || !peerreview_row_get(row, name))
+                    continue;
+                char *t = rt_trimmed(peerreview_row_get(row, name), !end, end);
+                if (t)
+                    rt_set_row(row, name, t);
+                free(t);
+            }
+        }
+    }
+}
+
 peerreview_dataset *random_dataset(uint64_t *s, int flat, int big)
 {
     static unsigned serial;
@@ -886,6 +968,8 @@ peerreview_dataset *random_dataset(uint64_t *s, int flat, int big)
             rt_set_row(row, "text", t);
             free(t);
         }
+        if (flat)
+            rt_flat_edges(r);
         assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
     }
     return ds;

@@ -61,7 +61,8 @@ uint64_t rng_next(uint64_t *state);
  * A random valid dataset (0..8 reviews) with awkward text (quotes, commas, CR,
  * LF, CRLF, spaces, non-ASCII, formula triggers) and random child rows added in
  * random order. flat: only what the flat form can hold (no line breaks or '|'
- * in child values, seq 1..n, no child row with every field empty). big: the
+ * in child values, seq 1..n, no child row with every field empty, no white
+ * space at the start or end of a flat cell; spaces inside stay). big: the
  * first review (if any) gets a 100 kB notes value and a 100 kB item text.
  */
 peerreview_dataset *random_dataset(uint64_t *rng, int flat, int big);

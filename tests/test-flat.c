@@ -105,13 +105,20 @@ static void test_random_flat(void **state)
     char *b = path_join(tmp, "b.csv");
     char *pkg = path_join(tmp, "pkg");
     char *pkg2 = path_join(tmp, "pkg2");
-    size_t rows = 0;
+    size_t rows = 0, bar_lines = 0, inner_lead = 0, inner_trail = 0;
     for (int i = 0; i < ROUNDS; i++) {
         peerreview_dataset *ds = random_dataset(&rng, 1, i == 5);
         for (size_t k = 0; k < peerreview_dataset_count(ds); k++)
             for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
                 rows += peerreview_review_child_count(peerreview_dataset_review(ds, k), t);
         save_ok(ds, a, NULL);
+        char *text = read_file(a, NULL);
+        assert_non_null(text);
+        /* an empty first field ("| "), and spaces at the edges of lines inside a cell */
+        bar_lines += strstr(text, "\n| ") != NULL;
+        inner_lead += strstr(text, "\n ") != NULL;
+        inner_trail += strstr(text, " \n") != NULL;
+        free(text);
         peerreview_dataset *back = load_ok(a, NULL);
         assert_dataset_equal(ds, back);
         save_ok(back, b, NULL);
@@ -126,6 +133,7 @@ static void test_random_flat(void **state)
         rm_rf(pkg2);
     }
     assert_true(rows > 100);
+    assert_true(bar_lines > 5 && inner_lead > 5 && inner_trail > 5);
     rm_rf(tmp);
     free(pkg2);
     free(pkg);
@@ -201,8 +209,8 @@ static void test_small_exact(void **state)
     static const char expect[] = FLAT_HEADER
         "rev-1,corporate,,initial,,,2019,,,,,,,,,,,,\"two\nlines\","
         "\"E10000034 | Worcestershire County Council | county\n"
-        " | Other, Council | other |  |  | 001\","
-        "\"Jane \"\"JD\"\" Doe\n |  |  |  |  | Org\","
+        "| Other, Council | other |  |  | 001\","
+        "\"Jane \"\"JD\"\" Doe\n|  |  |  |  | Org\","
         "\"focus | 1\nfocus | 2\nfocus | 3\nfocus | 4\nfocus | 6\nfocus | 7\nfocus | 8\n"
         "focus | 9\nfocus | 10\",,,,,focus | 5,,https://a.org/x | desc\r\n";
     size_t len;
@@ -308,6 +316,219 @@ static void test_unrepresentable(void **state)
     r = peerreview_dataset_find(ds, "rev-1");
     child(r, TM);
     expect_unrepresentable(ds, "rev-1", "team.name");
+    peerreview_dataset_free(ds);
+}
+
+/* ---- no cell begins or ends with white space (issue 9: R's readr trims it) ---- */
+
+/* The flat file ds saves to (with spreadsheet-safe export if safe), as text. */
+static char *flat_text(const peerreview_dataset *ds, int safe)
+{
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "out.csv");
+    peerreview_options *o = peerreview_options_new();
+    assert_non_null(o);
+    assert_int_equal(peerreview_options_set_spreadsheet_safe(o, safe), PEERREVIEW_OK);
+    save_ok(ds, flat, o);
+    char *text = read_file(flat, NULL);
+    assert_non_null(text);
+    peerreview_options_free(o);
+    rm_rf(tmp);
+    free(flat);
+    free(tmp);
+    return text;
+}
+
+/* Save ds as flat: refused, naming review_id and field, with a message that says why. */
+static void expect_edge_ws(peerreview_dataset *ds, const char *field, const char *what)
+{
+    expect_unrepresentable(ds, "rev-1", field);
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "out.csv");
+    peerreview_diag *d = peerreview_diag_new();
+    assert_non_null(d);
+    assert_int_equal(peerreview_save(ds, flat, NULL, d), PEERREVIEW_EUNSUPPORTED);
+    const peerreview_problem *p =
+        expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0, field);
+    const char *msg = peerreview_problem_message(p);
+    assert_non_null(strstr(msg, what));
+    assert_non_null(strstr(msg, "readr"));
+    assert_non_null(strstr(msg, "save as a package"));
+    assert_int_equal(peerreview_diag_errors(d), 1);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(flat);
+    free(tmp);
+}
+
+static void test_edge_whitespace_refused(void **state)
+{
+    (void)state;
+    /* a reviews text value */
+    static const struct {
+        const char *col, *value, *what;
+    } scalar[] = {
+        {"notes", " two\nlines", "begins with a space"},
+        {"notes", "two\nlines ", "ends with a space"},
+        {"notes", "\ntwo lines", "begins with a line break"},
+        {"notes", "two lines\r\n", "ends with a line break"},
+        {"provider", "\tLGA", "begins with a tab"},
+        {"review_type_label", "Corporate\t", "ends with a tab"},
+    };
+    for (size_t i = 0; i < sizeof scalar / sizeof scalar[0]; i++) {
+        peerreview_dataset *ds = small_dataset();
+        rset(peerreview_dataset_find(ds, "rev-1"), scalar[i].col, scalar[i].value);
+        expect_edge_ws(ds, scalar[i].col, scalar[i].what);
+        peerreview_dataset_free(ds);
+    }
+
+    /* list cells: the first field of the first line, the last of the last line */
+    static const struct {
+        int table;
+        size_t row;
+        const char *col, *value, *field, *what;
+    } list[] = {
+        {IT, 0, "text", " focus | 1", "focus.text", "begins with a space"},
+        {IT, 9, "text", "focus | 10 ", "focus.text", "ends with a space"},
+        {IT, 4, "text", "\tfocus | 5", "other.text", "begins with a tab"}, /* the only other */
+        {TM, 0, "name", " Jane", "team.name", "begins with a space"},
+        {TM, 1, "organisation", "Org ", "team.organisation", "ends with a space"},
+        {PEERREVIEW_SOURCES, 0, "description", "desc\t", "sources.description", "ends with a tab"},
+    };
+    for (size_t i = 0; i < sizeof list / sizeof list[0]; i++) {
+        peerreview_dataset *ds = small_dataset();
+        peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+        cset(peerreview_review_child(r, list[i].table, list[i].row), list[i].col, list[i].value);
+        expect_edge_ws(ds, list[i].field, list[i].what);
+        peerreview_dataset_free(ds);
+    }
+
+    /* the last line ends with its last non-empty field, not the last column */
+    peerreview_dataset *ds = small_dataset();
+    peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+    peerreview_row *t = peerreview_review_child(r, TM, 1);
+    cset(t, "organisation", NULL);
+    cset(t, "job_title", "Director ");
+    expect_edge_ws(ds, "team.job_title", "ends with a space");
+    peerreview_dataset_free(ds);
+}
+
+/* White space inside a cell is kept: at the edges of values, but not of the cell. */
+static void test_inner_whitespace_kept(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = small_dataset();
+    peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+    rset(r, "notes", "two \n lines");
+    cset(peerreview_review_child(r, IT, 2), "text", " focus 3 ");   /* a middle line */
+    cset(peerreview_review_child(r, TM, 0), "name", "Jane ");       /* ends the first line */
+    cset(peerreview_review_child(r, TM, 1), "job_title", " Boss "); /* inside the last line */
+    /* the first line of councils starts with an empty field, then a space */
+    peerreview_row *c = peerreview_review_child(r, RC, 0);
+    cset(c, "gss_code", NULL);
+    cset(c, "authority_type", "other");
+    cset(c, "council_name", " Worcestershire ");
+    char *text = flat_text(ds, 0);
+    assert_non_null(strstr(text, ",\"two \n lines\","));
+    assert_non_null(strstr(text, ",\"|  Worcestershire  | other\n| Other, Council | other |  |  | "
+                                 "001\",\"Jane \n|  |  |  |  Boss  | Org\","));
+    assert_non_null(strstr(text, "\nfocus | 2\n focus 3 \nfocus | 4\n"));
+    free(text);
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "out.csv");
+    save_ok(ds, flat, NULL);
+    peerreview_dataset *back = load_ok(flat, NULL);
+    assert_dataset_equal(ds, back);
+    peerreview_dataset_free(back);
+    rm_rf(tmp);
+    free(flat);
+    free(tmp);
+    peerreview_dataset_free(ds);
+}
+
+/*
+ * Spreadsheet-safe export puts a ' before text that starts with TAB (or CR):
+ * the cell as written then begins with ', not white space, so it is allowed.
+ * A space is no formula trigger, and the end of a cell is never changed.
+ */
+static void test_edge_whitespace_spreadsheet_safe(void **state)
+{
+    (void)state;
+    peerreview_dataset *ds = small_dataset();
+    peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+    rset(r, "provider", "\tLGA");
+    cset(peerreview_review_child(r, IT, 0), "text", "\tfocus 1");
+    expect_unrepresentable(ds, "rev-1", "provider");
+    char *text = flat_text(ds, 1);
+    assert_non_null(strstr(text, ",initial,,'\tLGA,2019,"));
+    assert_non_null(strstr(text, ",\"'\tfocus 1\nfocus | 2\n"));
+    free(text);
+    /* a space still begins the cell; a TAB still ends it */
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "out.csv");
+    peerreview_options *o = peerreview_options_new();
+    assert_non_null(o);
+    assert_int_equal(peerreview_options_set_spreadsheet_safe(o, 1), PEERREVIEW_OK);
+    static const char *const bad[][2] = {
+        {" LGA", "provider"}, {"LGA\t", "provider"}, {"\t", "provider"}};
+    for (size_t i = 0; i < 3; i++) {
+        rset(r, "provider", bad[i][0]);
+        peerreview_diag *d = peerreview_diag_new();
+        assert_non_null(d);
+        assert_int_equal(peerreview_save(ds, flat, o, d), PEERREVIEW_EUNSUPPORTED);
+        expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0, bad[i][1]);
+        assert_int_equal(peerreview_diag_errors(d), 1);
+        assert_false(exists(flat));
+        peerreview_diag_free(d);
+    }
+    rset(r, "provider", NULL);
+    cset(peerreview_review_child(r, IT, 0), "text", " focus 1");
+    peerreview_diag *d = peerreview_diag_new();
+    assert_non_null(d);
+    assert_int_equal(peerreview_save(ds, flat, o, d), PEERREVIEW_EUNSUPPORTED);
+    expect_problem(d, PEERREVIEW_P_UNREPRESENTABLE, NULL, 0, 0, "focus.text");
+    peerreview_diag_free(d);
+    peerreview_options_free(o);
+    rm_rf(tmp);
+    free(flat);
+    free(tmp);
+    peerreview_dataset_free(ds);
+}
+
+/* A first field that begins with "| " would read back as an empty one: refused. */
+static void test_first_field_bar(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"| Jane", "| ", "|"};
+    for (size_t i = 0; i < 3; i++) {
+        peerreview_dataset *ds = small_dataset();
+        peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+        peerreview_row *t = peerreview_review_child(r, TM, 1); /* the last line */
+        cset(t, "name", bad[i]);
+        cset(t, "role", "member_peer");
+        expect_unrepresentable(ds, "rev-1", "team.name");
+        peerreview_dataset_free(ds);
+    }
+    /* what is fine: "|" alone, "|x", and items (one field: a line is its text) */
+    peerreview_dataset *ds = small_dataset();
+    peerreview_review *r = peerreview_dataset_find(ds, "rev-1");
+    cset(peerreview_review_child(r, TM, 0), "name", "|x");
+    peerreview_row *t = peerreview_review_child(r, TM, 1);
+    cset(t, "organisation", NULL);
+    cset(t, "name", "|");
+    cset(peerreview_review_child(r, IT, 0), "text", "| focus 1");
+    char *text = flat_text(ds, 0);
+    assert_non_null(strstr(text, ",\"|x\n|\",\"| focus 1\nfocus | 2\n"));
+    free(text);
+    char *tmp = tmp_dir();
+    char *flat = path_join(tmp, "out.csv");
+    save_ok(ds, flat, NULL);
+    peerreview_dataset *back = load_ok(flat, NULL);
+    assert_dataset_equal(ds, back);
+    peerreview_dataset_free(back);
+    rm_rf(tmp);
+    free(flat);
+    free(tmp);
     peerreview_dataset_free(ds);
 }
 
@@ -470,6 +691,104 @@ static void test_import_trailing_omitted(void **state)
     free(tmp);
 }
 
+static void assert_team(const peerreview_row *t, const char *const *want)
+{
+    static const char *const cols[] = {"name",         "role",      "role_label",
+                                       "member_party", "job_title", "organisation"};
+    for (size_t k = 0; k < 6; k++) {
+        const char *v = peerreview_row_get(t, cols[k]);
+        if (!want[k])
+            assert_null(v);
+        else {
+            assert_non_null(v);
+            assert_string_equal(v, want[k]);
+        }
+    }
+}
+
+/*
+ * An empty first field: the new packing "| x", the old " | x", and the old
+ * after a trimming reader (R's readr) removed the space at the start of the
+ * cell, which is "| x" again.
+ */
+static void test_import_packings(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "review_id,review_type,stage,team,councils,considerations,focus\r\n"
+        /* new */
+        "rev-1,corporate,initial,\"| officer_peer |  |  | Director\nJo | member_peer\n"
+        "|  |  |  |  | Org\",\"| Council One | county\",| Decided,| not split\r\n"
+        /* old */
+        "rev-2,corporate,initial,\" | officer_peer |  |  | Director\nJo | member_peer\n"
+        " |  |  |  |  | Org\",\" | Council One | county\", | Decided,| not split\r\n"
+        /* old, trimmed by readr (the team cell of issue 9, first line) */
+        "rev-3,corporate,initial,\"|  |  |  |  | Brighton & Hove City Council\n"
+        " |  |  |  |  | Org\",\"| Council One | county\",| Decided,| not split\r\n"
+        /* a first field with a | but no space after it is a value */
+        "rev-4,corporate,initial,\"|x | member_peer\n|\",,,\r\n";
+    char *tmp;
+    peerreview_diag *d = load_flat_text(text, PEERREVIEW_OK, &tmp);
+    assert_int_equal(peerreview_diag_errors(d), 0);
+    char *path = path_join(tmp, "in.csv");
+    peerreview_dataset *ds = NULL;
+    assert_int_equal(peerreview_load(path, NULL, NULL, &ds), PEERREVIEW_OK);
+    static const char *const officer[] = {NULL, "officer_peer", NULL, NULL, "Director", NULL};
+    static const char *const jo[] = {"Jo", "member_peer", NULL, NULL, NULL, NULL};
+    static const char *const org[] = {NULL, NULL, NULL, NULL, NULL, "Org"};
+    static const char *const bh[] = {NULL, NULL, NULL, NULL, NULL, "Brighton & Hove City Council"};
+    for (int i = 1; i <= 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "rev-%d", i);
+        peerreview_review *r = peerreview_dataset_find(ds, id);
+        assert_non_null(r);
+        if (i < 3) {
+            assert_int_equal(peerreview_review_child_count(r, TM), 3);
+            assert_team(peerreview_review_child(r, TM, 0), officer);
+            assert_team(peerreview_review_child(r, TM, 1), jo);
+            assert_team(peerreview_review_child(r, TM, 2), org);
+        } else {
+            assert_int_equal(peerreview_review_child_count(r, TM), 2);
+            assert_team(peerreview_review_child(r, TM, 0), bh);
+            assert_team(peerreview_review_child(r, TM, 1), org);
+        }
+        peerreview_row *c = peerreview_review_child(r, RC, 0);
+        assert_null(peerreview_row_get(c, "gss_code"));
+        assert_string_equal(peerreview_row_get(c, "council_name"), "Council One");
+        assert_string_equal(peerreview_row_get(c, "authority_type"), "county");
+        peerreview_row *k = peerreview_review_child(r, PEERREVIEW_CONSIDERATIONS, 0);
+        assert_null(peerreview_row_get(k, "date"));
+        assert_string_equal(peerreview_row_get(k, "body"), "Decided");
+        assert_null(peerreview_row_get(k, "outcome"));
+        /* items have one field: "| " is text */
+        assert_string_equal(peerreview_row_get(peerreview_review_child(r, IT, 0), "text"),
+                            "| not split");
+    }
+    peerreview_review *r = peerreview_dataset_find(ds, "rev-4");
+    static const char *const barx[] = {"|x", "member_peer", NULL, NULL, NULL, NULL};
+    static const char *const bar[] = {"|", NULL, NULL, NULL, NULL, NULL};
+    assert_team(peerreview_review_child(r, TM, 0), barx);
+    assert_team(peerreview_review_child(r, TM, 1), bar);
+    /* the old and trimmed files are written back in the new packing */
+    char *out = path_join(tmp, "out.csv");
+    save_ok(ds, out, NULL);
+    char *back = read_file(out, NULL);
+    assert_non_null(back);
+    assert_non_null(strstr(back, "\r\nrev-2,corporate,,initial,,,,,,,,,,,,,,,,"
+                                 "| Council One | county,"
+                                 "\"| officer_peer |  |  | Director\nJo | member_peer\n"
+                                 "|  |  |  |  | Org\",| not split,,,,,,| Decided,\r\n"));
+    assert_non_null(strstr(back, ",\"|  |  |  |  | Brighton & Hove City Council\n"
+                                 "|  |  |  |  | Org\","));
+    free(back);
+    free(out);
+    peerreview_dataset_free(ds);
+    free(path);
+    peerreview_diag_free(d);
+    rm_rf(tmp);
+    free(tmp);
+}
+
 /* A failed flat load leaves nothing behind and an unknown list column is an error. */
 static void test_import_unknown_column(void **state)
 {
@@ -491,6 +810,11 @@ int main(void)
         cmocka_unit_test(test_random_flat),
         cmocka_unit_test(test_small_exact),
         cmocka_unit_test(test_unrepresentable),
+        cmocka_unit_test(test_edge_whitespace_refused),
+        cmocka_unit_test(test_inner_whitespace_kept),
+        cmocka_unit_test(test_edge_whitespace_spreadsheet_safe),
+        cmocka_unit_test(test_first_field_bar),
+        cmocka_unit_test(test_import_packings),
         cmocka_unit_test(test_import_bad_list_value),
         cmocka_unit_test(test_import_too_many_fields),
         cmocka_unit_test(test_import_trailing_omitted),

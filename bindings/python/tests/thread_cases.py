@@ -66,7 +66,7 @@ def grow(ds, n):
     for i in range(n):
         r = peerreview.Review(review_id="gen-%04d" % i, review_type="corporate",
                               stage="initial", onsite_start="2020-%02d" % (i % 12 + 1),
-                              notes="generated review %d, " % i * 5)
+                              notes=", ".join(["generated review %d" % i] * 5))
         r.councils.append(gss_code="E10000034", authority_type="county",
                           council_name="Council %d" % i)
         for k in range(3):
