@@ -9,6 +9,8 @@
  *                                            package or flat file: OUTDIR/TABLE.tsv
  *   make-package --cells CSV OUT             the cells of a CSV file, as libcsv
  *                                            reads it strictly (header included)
+ *   make-package --probes OUT                values near each column's rules and
+ *                                            whether the library accepts them
  *
  * OPTIONS: --reviews N (default 200); --awkward: the test suite's random_dataset()
  * values (edge spaces, "NA"-like text, lone CR, formula triggers, integers up to
@@ -29,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -726,6 +729,79 @@ static void dump_cells(const char *in, const char *out)
     free(text);
 }
 
+/*
+ * --probes: values around each checked column's rules, with the library's
+ * verdict (peerreview_check_value), so that other tools' readings of the
+ * descriptor can be held to the same rules. One line per probe: table,
+ * column, hex of the value, 1 (accepted) or 0 (rejected), TAB-separated.
+ */
+static const char *const date_probes[] = {
+    "2015",       "2015-04",    "2015-04-30", "2015-02-28", "2016-02-29", "2000-02-29",
+    "2015-02-29", "1900-02-29", "2015-02-30", "2015-04-31", "2015-06-31", "2015-13",
+    "2015-00",    "2015-01-00", "2015-01-32", "2015-1-5",   "15",         "20150",
+    "2015-04-30T10:00",         " 2015",      "2015 ",      "2015/04",    "9999-12-31"};
+static const char *const integer_probes[] = {"0",   "1",   "42",  "+3",  "03",  "-1",
+                                             "1.0", "1e3", " 3",  "3 ",  "1,000",
+                                             "9007199254740991"};
+static const char *const code_probes[] = {
+    "E10000034", "e10000034", "E1000003", "E100000345", "e10000034-cpc-2012", "-cpc",
+    "a b",       "ABC",       "abc",      "885",        "85",                 "0885",
+    "E12000005", "E12000010", "W06000001"};
+
+static void probe(FILE *f, int t, size_t c, const char *v)
+{
+    peerreview_diag *d = peerreview_diag_new();
+    int rc = peerreview_check_value(t, c, v, d);
+    if (rc != PEERREVIEW_OK && rc != PEERREVIEW_EDATA)
+        die("check_value %s.%s: %s", peerreview_table_name(t), peerreview_column_name(t, c),
+            peerreview_status_name(rc));
+    peerreview_diag_free(d);
+    fprintf(f, "%s\t%s\t", peerreview_table_name(t), peerreview_column_name(t, c));
+    put_hex(f, v, strlen(v));
+    fprintf(f, "\t%d\n", rc == PEERREVIEW_OK);
+}
+
+static void probes(const char *out)
+{
+    FILE *f = open_out(out);
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++)
+        for (size_t c = 0; c < peerreview_column_count(t); c++) {
+            const char *const *v = NULL;
+            size_t n = 0;
+            switch (peerreview_column_type(t, c)) {
+            case PEERREVIEW_TYPE_DATE:
+                v = date_probes, n = sizeof date_probes / sizeof *v;
+                break;
+            case PEERREVIEW_TYPE_INTEGER:
+                v = integer_probes, n = sizeof integer_probes / sizeof *v;
+                break;
+            case PEERREVIEW_TYPE_CODE:
+                v = code_probes, n = sizeof code_probes / sizeof *v;
+                break;
+            case PEERREVIEW_TYPE_ENUM:
+                for (size_t i = 0; i < peerreview_column_enum_count(t, c); i++) {
+                    const char *e = peerreview_column_enum_value(t, c, i);
+                    char buf[128];
+                    probe(f, t, c, e);
+                    snprintf(buf, sizeof buf, "%s ", e);
+                    probe(f, t, c, buf);
+                    snprintf(buf, sizeof buf, "%c%s",
+                             islower((unsigned char)e[0]) ? toupper((unsigned char)e[0])
+                                                          : tolower((unsigned char)e[0]),
+                             e + 1);
+                    probe(f, t, c, buf);
+                }
+                probe(f, t, c, "unknown_value");
+                break;
+            default:
+                break;
+            }
+            for (size_t i = 0; i < n; i++)
+                probe(f, t, c, v[i]);
+        }
+    close_out(f, out);
+}
+
 /* ---- main ---- */
 
 static void save_checked(const peerreview_dataset *ds, const char *path, int flat)
@@ -751,7 +827,8 @@ static void usage(void)
 {
     fputs("usage: make-package [--reviews N] [--awkward] [--max-int N] [--flat] SEED PATH\n"
           "       make-package --dump PATH OUTDIR\n"
-          "       make-package --cells CSV OUT\n",
+          "       make-package --cells CSV OUT\n"
+          "       make-package --probes OUT\n",
           stderr);
     exit(2);
 }
@@ -764,6 +841,10 @@ int main(int argc, char **argv)
     int i = 1;
     if (argc == 4 && strcmp(argv[1], "--dump") == 0) {
         dump(argv[2], argv[3]);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "--probes") == 0) {
+        probes(argv[2]);
         return 0;
     }
     if (argc == 4 && strcmp(argv[1], "--cells") == 0) {
