@@ -13,9 +13,9 @@
  *                                            whether the library accepts them
  *
  * OPTIONS: --reviews N (default 200); --awkward: the test suite's random_dataset()
- * values (edge spaces, "NA"-like text, lone CR, formula triggers, integers up to
- * 2^63-1) instead of realistic ones; --max-int N: no integer above N (2^53-1
- * for readers that hold numbers as doubles).
+ * values (edge spaces, lone CR, formula triggers, integers up to 2^63-1), with
+ * "NA", "null", "010" and the like here and there, instead of realistic ones; --max-int N: no
+ * integer above N (2^53-1 for readers that hold numbers as doubles).
  *
  * The realistic data is what a council or the LGA would record: real-looking
  * https URLs, text with commas, quotes, apostrophes, line breaks and
@@ -572,6 +572,44 @@ static peerreview_dataset *awkward(uint64_t *s, size_t n, int flat)
     return ds;
 }
 
+/*
+ * Text that readers take for something else at their defaults: NA markers
+ * (readr's "NA", pandas' "NA", "N/A", "null", "nan", ...), booleans, numbers
+ * with leading zeros or exponents. Set on about one review in four (and its
+ * first child rows), in columns that take any text.
+ */
+static void sprinkle(uint64_t *s, peerreview_dataset *ds)
+{
+    static const char *const tricky[] = {"NA",  "N/A",  "n/a",  "null",    "NULL", "nan",
+                                         "NaN", "#N/A", "None", "<NA>",    "TRUE", "false",
+                                         "010", "1e3",  "1,5",  "2015-04", "007"};
+    static const struct {
+        int table;
+        const char *col;
+    } where[] = {{PEERREVIEW_REVIEWS, "review_type_label"},
+                 {PEERREVIEW_REVIEWS, "provider"},
+                 {PEERREVIEW_REVIEWS, "notes"},
+                 {PEERREVIEW_TEAM_MEMBERS, "name"},
+                 {PEERREVIEW_TEAM_MEMBERS, "member_party"},
+                 {PEERREVIEW_ITEMS, "text"},
+                 {PEERREVIEW_CONSIDERATIONS, "outcome"},
+                 {PEERREVIEW_SOURCES, "description"}};
+    for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
+        if (below(s, 4))
+            continue;
+        peerreview_review *r = peerreview_dataset_review(ds, i);
+        for (size_t k = 0; k < sizeof where / sizeof where[0]; k++) {
+            if (below(s, 2))
+                continue;
+            const char *v = PICK(s, tricky);
+            if (where[k].table == PEERREVIEW_REVIEWS)
+                set_review(r, where[k].col, v);
+            else if (peerreview_review_child_count(r, where[k].table))
+                set_row(peerreview_review_child(r, where[k].table, 0), where[k].col, v);
+        }
+    }
+}
+
 static void cap_integers(peerreview_dataset *ds, unsigned long long max)
 {
     char buf[32];
@@ -736,17 +774,17 @@ static void dump_cells(const char *in, const char *out)
  * column, hex of the value, 1 (accepted) or 0 (rejected), TAB-separated.
  */
 static const char *const date_probes[] = {
-    "2015",       "2015-04",    "2015-04-30", "2015-02-28", "2016-02-29", "2000-02-29",
-    "2015-02-29", "1900-02-29", "2015-02-30", "2015-04-31", "2015-06-31", "2015-13",
-    "2015-00",    "2015-01-00", "2015-01-32", "2015-1-5",   "15",         "20150",
-    "2015-04-30T10:00",         " 2015",      "2015 ",      "2015/04",    "9999-12-31"};
-static const char *const integer_probes[] = {"0",   "1",   "42",  "+3",  "03",  "-1",
-                                             "1.0", "1e3", " 3",  "3 ",  "1,000",
-                                             "9007199254740991"};
+    "2015",       "2015-04",    "2015-04-30", "2015-02-28",       "2016-02-29",
+    "2000-02-29", "2015-02-29", "1900-02-29", "2015-02-30",       "2015-04-31",
+    "2015-06-31", "2015-13",    "2015-00",    "2015-01-00",       "2015-01-32",
+    "2015-1-5",   "15",         "20150",      "2015-04-30T10:00", " 2015",
+    "2015 ",      "2015/04",    "9999-12-31"};
+static const char *const integer_probes[] = {"0",   "1",   "42", "+3", "03",    "-1",
+                                             "1.0", "1e3", " 3", "3 ", "1,000", "9007199254740991"};
 static const char *const code_probes[] = {
-    "E10000034", "e10000034", "E1000003", "E100000345", "e10000034-cpc-2012", "-cpc",
-    "a b",       "ABC",       "abc",      "885",        "85",                 "0885",
-    "E12000005", "E12000010", "W06000001"};
+    "E10000034", "e10000034", "E1000003",  "E100000345", "e10000034-cpc-2012",
+    "-cpc",      "a b",       "ABC",       "abc",        "885",
+    "85",        "0885",      "E12000005", "E12000010",  "W06000001"};
 
 static void probe(FILE *f, int t, size_t c, const char *v)
 {
@@ -871,6 +909,8 @@ int main(int argc, char **argv)
     if (!s)
         s = 1;
     peerreview_dataset *ds = awk ? awkward(&s, n, flat) : realistic(&s, n, flat);
+    if (awk)
+        sprinkle(&s, ds);
     if (max_int)
         cap_integers(ds, max_int);
     save_checked(ds, argv[i + 1], flat);
