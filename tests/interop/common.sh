@@ -48,12 +48,12 @@ passed=0
 failed=0
 ok() {
     passed=$((passed + 1))
-    echo "ok - $1"
+    printf 'ok - %s\n' "$1"
 }
 # not_ok DESCRIPTION [FILE...]: the files' first lines are shown as comments
 not_ok() {
     failed=$((failed + 1))
-    echo "not ok - $1"
+    printf 'not ok - %s\n' "$1"
     shift
     for f in "$@"; do
         [ -s "$f" ] && sed 's/^/#   /' "$f" | head -n "${SHOW_LINES:-40}"

@@ -726,7 +726,7 @@ static void dump(const char *in, const char *dir)
     peerreview_dataset_free(ds);
 }
 
-/* --cells: libcsv, strict, every record as it is */
+/* --cells: libcsv, strict, every record as it is (nothing trimmed) */
 typedef struct cells {
     FILE *f;
     int first; /* no field yet on this line */
@@ -749,6 +749,13 @@ static void record_cb(int ch, void *data)
     c->first = 1;
 }
 
+/* libcsv trims spaces and tabs at both ends of unquoted fields unless told otherwise */
+static int no_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
 static void dump_cells(const char *in, const char *out)
 {
     size_t len = 0;
@@ -758,6 +765,7 @@ static void dump_cells(const char *in, const char *out)
     struct csv_parser p;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
         die("csv_init");
+    csv_set_space_func(&p, no_space);
     cells c = {open_out(out), 1};
     if (csv_parse(&p, text, len, cell_cb, record_cb, &c) != len ||
         csv_fini(&p, cell_cb, record_cb, &c) != 0)
