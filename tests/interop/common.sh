@@ -55,8 +55,8 @@ not_ok() {
     failed=$((failed + 1))
     printf 'not ok - %s\n' "$1"
     shift
-    for f in "$@"; do
-        [ -s "$f" ] && sed 's/^/#   /' "$f" | head -n "${SHOW_LINES:-40}"
+    for not_ok_f in "$@"; do
+        [ -s "$not_ok_f" ] && sed 's/^/#   /' "$not_ok_f" | head -n "${SHOW_LINES:-40}"
     done
     return 0
 }
@@ -102,8 +102,8 @@ same_package() {
         { echo "the library does not load $2:"; cat "$tmp/convert.out"; } >"$tmp/diff.out"
         return 1
     }
-    for f in reviews review_councils team_members items considerations sources; do
-        cmp -s "$tmp/canon-a/$f.csv" "$tmp/canon-b/$f.csv" || {
+    for same_t in reviews review_councils team_members items considerations sources; do
+        cmp -s "$tmp/canon-a/$same_t.csv" "$tmp/canon-b/$same_t.csv" || {
             "$PEERREVIEW" diff "$tmp/canon-a" "$tmp/canon-b" >"$tmp/diff.out" 2>&1
             return 1
         }

@@ -240,6 +240,9 @@ static const char *const months[] = {"January",   "February", "March",    "April
                                      "May",       "June",     "July",     "August",
                                      "September", "October",  "November", "December"};
 
+/* --lf: paragraphs end with LF only (spreadsheets store CR LF in a cell as LF) */
+static int lf_only;
+
 /* One to max sentences; paragraphs (LF or CRLF) only when lines is set. */
 static char *prose(uint64_t *s, unsigned max, int lines)
 {
@@ -247,7 +250,7 @@ static char *prose(uint64_t *s, unsigned max, int lines)
     unsigned n = 1 + below(s, max);
     for (unsigned i = 0; i < n; i++) {
         if (i)
-            s_adds(&b, !lines || below(s, 3) ? ". " : below(s, 2) ? ".\n" : ".\r\n\r\n");
+            s_adds(&b, !lines || below(s, 3) ? ". " : lf_only || below(s, 2) ? ".\n" : ".\r\n\r\n");
         s_adds(&b, PICK(s, sentences));
     }
     if (below(s, 2))
@@ -871,7 +874,7 @@ static void save_checked(const peerreview_dataset *ds, const char *path, int fla
 
 static void usage(void)
 {
-    fputs("usage: make-package [--reviews N] [--awkward] [--max-int N] [--flat] SEED PATH\n"
+    fputs("usage: make-package [--reviews N] [--awkward] [--max-int N] [--lf] [--flat] SEED PATH\n"
           "       make-package --dump PATH OUTDIR\n"
           "       make-package --cells CSV OUT\n"
           "       make-package --probes OUT\n",
@@ -902,6 +905,8 @@ int main(int argc, char **argv)
             flat = 1;
         else if (strcmp(argv[i], "--awkward") == 0)
             awk = 1;
+        else if (strcmp(argv[i], "--lf") == 0)
+            lf_only = 1;
         else if (strcmp(argv[i], "--reviews") == 0 && i + 1 < argc)
             n = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--max-int") == 0 && i + 1 < argc)
