@@ -14,8 +14,9 @@
  *
  * OPTIONS: --reviews N (default 200); --awkward: the test suite's random_dataset()
  * values (edge spaces, lone CR, formula triggers, integers up to 2^63-1), with
- * "NA", "null", "010" and the like here and there, instead of realistic ones; --max-int N: no
- * integer above N (2^53-1 for readers that hold numbers as doubles).
+ * "NA", "null", "010" and the like here and there, instead of realistic ones;
+ * --max-int N: no integer above N (2^53-1 for readers that hold numbers as
+ * doubles); --lf: line breaks in realistic text are LF only, never CR LF.
  *
  * The realistic data is what a council or the LGA would record: real-looking
  * https URLs, text with commas, quotes, apostrophes, line breaks and
