@@ -20,9 +20,13 @@
 //    is not supported by type "string"");
 // 6. with --probes FILE (make-package --probes), datapackage-js accepts exactly
 //    the values the library accepts (field.castValue with constraints): not
-//    looser ("2015-02-30", "+3") and not stricter. Only a 29 February of a
-//    year that is not a leap year may pass (a note: a pattern can tell leap
-//    years, but the issue asks for impossible months and days).
+//    looser ("2015-02-30", "2015-02-29", "+3") and not stricter.
+// With --ltrim-known (a package with values that start with a space or TAB),
+// differences and failing rows that datapackage-js's dropping of leading
+// spaces explains are counted apart (a known defect of datapackage-js 1.1.10:
+// tableschema-js parses with ltrim: true and the dialect cannot turn it off),
+// and the same files are read again by tableschema-js with ltrim: false, where
+// nothing may differ.
 // With --bom (a spreadsheet-safe package, whose CSV files start with a BOM and
 // whose text is changed on purpose), 1 and 2 count, plus: the declared
 // encoding says what the bytes are; reading it is reported, not counted.
@@ -37,22 +41,29 @@ let [nodeModules, name, dir, ...opts] = process.argv.slice(2)
 let bom = false
 let dumpDir = null
 let probesFile = null
+let ltrimKnown = false
 for (let i = 0; i < opts.length; i++) {
   if (opts[i] === '--bom') bom = true
   else if (opts[i] === '--dump') dumpDir = opts[++i]
   else if (opts[i] === '--probes') probesFile = opts[++i]
+  else if (opts[i] === '--ltrim-known') ltrimKnown = true
   else dir = undefined
 }
 if (!dir) {
-  console.error('usage: node datapackage-js.js NODE_MODULES NAME DIR [--dump DIR] [--bom] [--probes FILE]')
+  console.error(
+    'usage: node datapackage-js.js NODE_MODULES NAME DIR [--dump DIR] [--bom] [--probes FILE] [--ltrim-known]'
+  )
   process.exit(2)
 }
 const { Package, Profile } = require(path.join(nodeModules, 'datapackage'))
 
 const MAX_SHOWN = 8
+const leadingWs = (s) => /^[ \t]/.test(s)
+const ltrimmed = (s) => s.replace(/^[ \t]+/, '')
 let errors = 0 // datapackage-js said no
 let differences = 0 // datapackage-js read a value other than the library holds
 let rowsRead = 0
+let known = 0 // --ltrim-known: what datapackage-js's dropped leading spaces explain
 const shown = {}
 function report(kind, what, message) {
   if (kind === 'error') errors++
@@ -132,7 +143,6 @@ async function main() {
   // 6. the descriptor's rules against the library's, value by value
   if (probesFile) {
     const lines = fs.readFileSync(probesFile, 'latin1').split('\n').filter((l) => l)
-    let leapNotes = 0
     for (const line of lines) {
       const [table, column, hex, verdict] = line.split('\t')
       const value = Buffer.from(hex, 'hex').toString('utf8')
@@ -150,19 +160,12 @@ async function main() {
       }
       const lib = verdict === '1'
       if (js === lib) continue
-      const m = /^(\d{4})-02-29$/.exec(value)
-      if (js && m) {
-        leapNotes++
-        continue
-      }
       report(
         'error',
         `rules of ${table}.${column}`,
         `${show(value)}: the library ${lib ? 'accepts' : 'rejects'} it, datapackage-js ${js ? 'accepts' : 'rejects'} it`
       )
     }
-    if (leapNotes)
-      console.log(`# note: ${leapNotes} probes: 29 February of a year that is not a leap year passes the descriptor`)
     console.log(`# ${lines.length} probe values checked against the descriptor's rules`)
   }
 
@@ -217,11 +220,18 @@ async function main() {
     const related = await read('with relations', { relations: true, forceCast: true })
     if (!cast || !uncast || !related) continue
     rowsRead += cast.length
+    // --ltrim-known: a row holding a value that starts with a space or TAB may
+    // fail because datapackage-js dropped them (a constraint on what is left)
+    const trimHit = (i) => ltrimKnown && expected && expected[i] && expected[i].some(leadingWs)
     cast.forEach((row, i) => {
-      if (row instanceof Error) report('error', what, `row ${i + 2}: ${errorText(row)}`)
+      if (!(row instanceof Error)) return
+      if (trimHit(i)) known++
+      else report('error', what, `row ${i + 2}: ${errorText(row)}`)
     })
     related.forEach((row, i) => {
-      if (row instanceof Error) report('error', `${what} relations`, `row ${i + 2}: ${errorText(row)}`)
+      if (!(row instanceof Error)) return
+      if (trimHit(i)) known++
+      else report('error', `${what} relations`, `row ${i + 2}: ${errorText(row)}`)
     })
     if (!expected) continue
     if (JSON.stringify(res.headers) !== JSON.stringify(header))
@@ -234,7 +244,9 @@ async function main() {
       const got = uncast[i] || []
       for (let c = 0; c < want.length; c++) {
         const col = (fields[c] && fields[c].name) || `column ${c + 1}`
-        if ((got[c] === undefined ? '' : got[c]) !== want[c])
+        const text = got[c] === undefined ? '' : got[c]
+        if (text !== want[c] && ltrimKnown && text === ltrimmed(want[c])) known++
+        else if (text !== want[c])
           report(
             'difference',
             `${what}.${col} text`,
@@ -248,7 +260,8 @@ async function main() {
         if (want[c] === '') same = v === null
         else if (type === 'integer') same = typeof v === 'number' && BigInt(v) === BigInt(want[c])
         else same = v === want[c]
-        if (!same)
+        if (!same && ltrimKnown && leadingWs(want[c]) && v === (ltrimmed(want[c]) || null)) known++
+        else if (!same)
           report(
             'difference',
             `${what}.${col} cast (${type})`,
@@ -257,9 +270,40 @@ async function main() {
       }
     }
   }
+  if (ltrimKnown && dumpDir) {
+    // the same files read by tableschema-js (the parser under datapackage-js)
+    // with the dialect's skipInitialSpace: false honoured: nothing may differ
+    const { Table } = require(path.join(nodeModules, 'tableschema'))
+    for (const res of pkg.resources) {
+      const what = `${res.name} (tableschema-js, ltrim off)`
+      const expected = readDump(path.join(dumpDir, `${res.name}.tsv`))
+      expected.shift()
+      const file = path.join(dir, res.descriptor.path)
+      const options = { schema: res.descriptor.schema, delimiter: ',', ltrim: false }
+      const uncast = await (await Table.load(file, options)).read({ cast: false })
+      const cast = await (await Table.load(file, options)).read({ cast: true, forceCast: true })
+      if (uncast.length !== expected.length)
+        report('difference', what, `${uncast.length} rows read, the library holds ${expected.length}`)
+      cast.forEach((row, i) => {
+        if (row instanceof Error) report('error', what, `row ${i + 2}: ${errorText(row)}`)
+      })
+      uncast.forEach((row, i) => {
+        const want = expected[i] || []
+        for (let c = 0; c < want.length; c++)
+          if ((row[c] === undefined ? '' : row[c]) !== want[c])
+            report('difference', what, `row ${i + 2}: read ${show(row[c])}, library holds ${show(want[c])}`)
+      })
+    }
+    console.log(
+      `# note: ${known} values and rows differ only because datapackage-js drops spaces and TABs ` +
+        `at the start of a value (it ignores the dialect's skipInitialSpace: false); tableschema-js ` +
+        `with ltrim off reads every value as the library holds it`
+    )
+  }
   console.log(
     `${name}: ${pkg.resources.length} resources, ${rowsRead} rows read, ${errors} errors, ` +
-      `${differences} values differing from the library`
+      `${differences} values differing from the library` +
+      (ltrimKnown ? `, ${known} explained by datapackage-js dropping leading spaces` : '')
   )
 }
 
