@@ -87,7 +87,7 @@ static size_t split_line(const char *p, size_t len, size_t n, const char **part,
         plen[0] = len;
         return 1;
     }
-    if (len >= SEPLEN - 1 && memcmp(p, SEP + 1, SEPLEN - 1) == 0) {
+    if (len >= SEPLEN - 1 && memcmp(p, &SEP[1], SEPLEN - 1) == 0) {
         part[0] = p;
         plen[0] = 0;
         k = 1;
@@ -440,7 +440,7 @@ static int render_line(flatsave *S, const peerreview_review *r, const flatcol *f
                        ? -1
                        : 1;
         /* an empty first field: "| x", not " | x", so the cell does not begin with a space */
-        if ((k && pr_buf_adds(line, k == 1 && !row->v[cols[0]] ? SEP + 1 : SEP)) ||
+        if ((k && pr_buf_adds(line, k == 1 && !row->v[cols[0]] ? &SEP[1] : SEP)) ||
             (v && pr_buf_add(line, v, len)))
             return -1;
     }
