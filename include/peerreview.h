@@ -19,9 +19,15 @@
  *    row and review handles stay valid until that row or review is removed
  *    or its owner freed.
  *  - Thread safety: distinct objects may be used from distinct threads at the
- *    same time. One object must not be used from two threads at once without
- *    the caller's locking. peerreview_set_allocator() is process-global and
- *    must be called before any other function.
+ *    same time. A function that takes an object as `const` only reads it, so
+ *    any number of threads may call such functions on one object at once
+ *    (read a dataset, its reviews and rows, validate, render or save it, read
+ *    a diag, share one options object), as long as no thread changes that
+ *    object, or the dataset it belongs to, meanwhile. A call that changes an
+ *    object (takes it non-const, including the diag a call reports into)
+ *    needs the caller's locking against every other call on it. Static data
+ *    (schema, names, version) may be read from any thread at any time.
+ *    peerreview_set_allocator() is process-global: see its comment.
  */
 #ifndef PEERREVIEW_H
 #define PEERREVIEW_H
@@ -60,7 +66,25 @@ PEERREVIEW_API const char *peerreview_version(void);
 /** Runtime version as PEERREVIEW_VERSION_NUMBER would encode it. */
 PEERREVIEW_API unsigned long peerreview_version_number(void);
 
-/** Return status of every function that can fail. */
+/*
+ * Compatibility rule (the Python bindings apply it at import, and so should
+ * every program or binding that checks): code built against this header runs
+ * with a library of the same major version and a minor version at least this
+ * header's, whatever the patch level, i.e.
+ *
+ *     (peerreview_version_number() >> 16) == PEERREVIEW_VERSION_MAJOR &&
+ *     ((peerreview_version_number() >> 8) & 0xFF) >= PEERREVIEW_VERSION_MINOR
+ *
+ * Within a major version functions, types and enum values are only added,
+ * never changed or removed, so a newer minor keeps working with old callers.
+ */
+
+/**
+ * Return status of every function that can fail. Values are only ever
+ * appended (a new status takes the next negative number); none is renumbered
+ * or removed. A newer library may return a status this header does not name:
+ * treat any negative value as a failure (peerreview_strerror describes it).
+ */
 typedef enum peerreview_status {
     PEERREVIEW_OK = 0,            /**< success */
     PEERREVIEW_EINVAL = -1,       /**< invalid argument (NULL, bad name, index) */
@@ -70,11 +94,22 @@ typedef enum peerreview_status {
     PEERREVIEW_ENOTFOUND = -5,    /**< no such review, row or value */
     PEERREVIEW_EEXIST = -6,       /**< a review with that review_id exists */
     PEERREVIEW_EUNSUPPORTED = -7, /**< the target form cannot hold the data */
-    PEERREVIEW_EFORMAT = -8       /**< the file cannot be read on (CSV syntax, a limit) */
+    PEERREVIEW_EFORMAT = -8,      /**< the file cannot be read on (CSV syntax, a limit) */
+    PEERREVIEW_ECANCELED = -9     /**< the progress callback stopped it; nothing was kept */
 } peerreview_status;
 
-/** Smallest (most negative) status value; for bindings that map statuses. */
-#define PEERREVIEW_STATUS_MIN (-8) /* = PEERREVIEW_EFORMAT */
+/**
+ * Smallest (most negative) status value of this header only: a newer library
+ * may have more. Use peerreview_status_min() at run time.
+ */
+#define PEERREVIEW_STATUS_MIN (-9) /* = PEERREVIEW_ECANCELED */
+
+/**
+ * Smallest (most negative) status value the running library can return
+ * (PEERREVIEW_STATUS_MIN of the header it was built with); every value from
+ * it to PEERREVIEW_OK is a status. For bindings that map statuses.
+ */
+PEERREVIEW_API int peerreview_status_min(void);
 
 /** Static English text for a status ("out of memory"); never NULL. */
 PEERREVIEW_API const char *peerreview_strerror(int status);
@@ -84,9 +119,17 @@ PEERREVIEW_API const char *peerreview_status_name(int status);
 
 /**
  * Replace the allocator used for every allocation the library makes
- * (its CSV parser's included). Process-global: call it before any other
- * function, or not at all. Any argument NULL restores the C library's
+ * (its CSV parser's included). Any argument NULL restores the C library's
  * malloc/realloc/free. realloc_fn(NULL, n) must behave as malloc(n).
+ *
+ * Process-global, and allowed only while the library holds no memory: before
+ * any other call, or once every object the library returned (datasets,
+ * reviews, diags, options, readers, strings from peerreview_render) has been
+ * freed, and while no other thread is calling the library. The library
+ * counts the blocks it holds; a call made while it holds any is ignored (the
+ * allocator stays as it was), so that no block is ever freed by an allocator
+ * that did not allocate it. Once set, the allocator is read (never written)
+ * by every call, safely from any number of threads.
  */
 PEERREVIEW_API void peerreview_set_allocator(void *(*malloc_fn)(size_t),
                                              void *(*realloc_fn)(void *, size_t),
@@ -99,7 +142,11 @@ typedef struct peerreview_diag peerreview_diag;
 /* The schema (read-only data describing every table and column)             */
 /* ------------------------------------------------------------------------ */
 
-/** The six tables of format version 1, in package order. */
+/**
+ * The six tables of format version 1, in package order. Values are only ever
+ * appended (a later format may add tables after these); none is renumbered
+ * or removed.
+ */
 typedef enum peerreview_table {
     PEERREVIEW_REVIEWS = 0,
     PEERREVIEW_REVIEW_COUNCILS = 1,
@@ -109,10 +156,14 @@ typedef enum peerreview_table {
     PEERREVIEW_SOURCES = 5
 } peerreview_table;
 
-/** Number of tables (one more than the last peerreview_table). */
+/**
+ * Number of tables of this header only (one more than the last
+ * peerreview_table): a newer library may have more. Use
+ * peerreview_table_count() at run time.
+ */
 #define PEERREVIEW_TABLE_COUNT 6
 
-/** Value types of SPEC §2. */
+/** Value types of SPEC §2. Values are only ever appended. */
 typedef enum peerreview_type {
     PEERREVIEW_TYPE_TEXT = 0,    /**< any UTF-8 without NUL, byte-exact */
     PEERREVIEW_TYPE_DATE = 1,    /**< YYYY, YYYY-MM or YYYY-MM-DD */
@@ -121,6 +172,22 @@ typedef enum peerreview_type {
     PEERREVIEW_TYPE_CODE = 4,    /**< matches a pattern */
     PEERREVIEW_TYPE_URL = 5      /**< absolute http or https URL */
 } peerreview_type;
+
+/*
+ * Every function below without a schema argument describes the format this
+ * library writes, PEERREVIEW_FORMAT_VERSION: it is the peerreview_schema_*
+ * function of the same name applied to
+ * peerreview_schema_for_format(PEERREVIEW_FORMAT_VERSION).
+ *
+ * Stability of the schema: a later format version only appends; tables are
+ * only ever appended to the list of tables, and columns only ever appended to
+ * a table, so the table numbers and column indexes of a format version never
+ * change, in any release. Names, types and allowed values of a format
+ * version's columns never change either.
+ */
+
+/** Number of tables of the format this library writes (6 for format 1). */
+PEERREVIEW_API size_t peerreview_table_count(void);
 
 /** Static name of a table ("review_councils"), or NULL if out of range. */
 PEERREVIEW_API const char *peerreview_table_name(int table);
@@ -156,6 +223,67 @@ PEERREVIEW_API size_t peerreview_column_enum_count(int table, size_t column);
 PEERREVIEW_API const char *peerreview_column_enum_value(int table, size_t column, size_t i);
 
 /**
+ * The schema of one format version: its tables and their columns. Opaque and
+ * static (never freed); a pointer stays valid for the life of the process and
+ * may be shared between threads. The functions below take it first; given
+ * NULL they return what they return for an out-of-range table.
+ */
+typedef struct peerreview_schema peerreview_schema;
+
+/**
+ * Schema of format version format (static), or NULL when this library does
+ * not know that version (today it knows 1 = PEERREVIEW_FORMAT_VERSION).
+ */
+PEERREVIEW_API const peerreview_schema *peerreview_schema_for_format(int format);
+
+/** Format version a schema describes, or 0 for NULL. */
+PEERREVIEW_API int peerreview_schema_format(const peerreview_schema *schema);
+
+/** Number of tables of a schema (0 for NULL). Tables are numbered 0 .. count - 1. */
+PEERREVIEW_API size_t peerreview_schema_table_count(const peerreview_schema *schema);
+
+/** Static name of a table of a schema, or NULL if out of range. */
+PEERREVIEW_API const char *peerreview_schema_table_name(const peerreview_schema *schema, int table);
+
+/** Static file name of a table of a schema in a package ("items.csv"), or NULL. */
+PEERREVIEW_API const char *peerreview_schema_table_file(const peerreview_schema *schema, int table);
+
+/** Table number for a table name or file name in a schema, or -1 if unknown. */
+PEERREVIEW_API int peerreview_schema_table_lookup(const peerreview_schema *schema,
+                                                  const char *name);
+
+/** Number of columns of a table of a schema (0 if out of range). */
+PEERREVIEW_API size_t peerreview_schema_column_count(const peerreview_schema *schema, int table);
+
+/** Static column name, or NULL if out of range. Columns are in CSV order. */
+PEERREVIEW_API const char *peerreview_schema_column_name(const peerreview_schema *schema, int table,
+                                                         size_t column);
+
+/** Index of a column by exact name, or -1 if the table has no such column. */
+PEERREVIEW_API int peerreview_schema_column_index(const peerreview_schema *schema, int table,
+                                                  const char *name);
+
+/** Value type of a column (PEERREVIEW_TYPE_TEXT if out of range). */
+PEERREVIEW_API peerreview_type peerreview_schema_column_type(const peerreview_schema *schema,
+                                                             int table, size_t column);
+
+/** 1 if the column must not be empty, else 0 (also when out of range). */
+PEERREVIEW_API int peerreview_schema_column_required(const peerreview_schema *schema, int table,
+                                                     size_t column);
+
+/** Static one-line description of a column, or NULL. */
+PEERREVIEW_API const char *peerreview_schema_column_description(const peerreview_schema *schema,
+                                                                int table, size_t column);
+
+/** Number of allowed values of an enum column (0 for other types or out of range). */
+PEERREVIEW_API size_t peerreview_schema_column_enum_count(const peerreview_schema *schema,
+                                                          int table, size_t column);
+
+/** Static allowed value number i of an enum column, or NULL. */
+PEERREVIEW_API const char *peerreview_schema_column_enum_value(const peerreview_schema *schema,
+                                                               int table, size_t column, size_t i);
+
+/**
  * Check one value against a column's value rules (type, bounds, enum,
  * pattern; not "required" and not the cross-field rules). NULL or "" is
  * always valid (unknown). Returns PEERREVIEW_OK or PEERREVIEW_EDATA (with a
@@ -176,13 +304,18 @@ PEERREVIEW_API int peerreview_parse_date(const char *text, int *year, int *month
 /* Diagnostics                                                               */
 /* ------------------------------------------------------------------------ */
 
-/** Severity of a problem. */
+/** Severity of a problem. Values are only ever appended. */
 typedef enum peerreview_severity {
     PEERREVIEW_SEVERITY_WARNING = 1,
     PEERREVIEW_SEVERITY_ERROR = 2
 } peerreview_severity;
 
-/** Stable problem codes (SPEC §4); see peerreview_code_name for the text. */
+/**
+ * Stable problem codes (SPEC §4); see peerreview_code_name for the text.
+ * Values are only ever appended (a new code takes the next number); none is
+ * renumbered or removed. A newer library may report a code this header does
+ * not name: peerreview_code_name still names it.
+ */
 typedef enum peerreview_code {
     PEERREVIEW_P_IO_ERROR = 0,
     PEERREVIEW_P_EMPTY_FILE,
@@ -215,15 +348,23 @@ typedef enum peerreview_code {
     PEERREVIEW_P_TOO_MANY_RECORDS,
     PEERREVIEW_P_UNREPRESENTABLE,
     PEERREVIEW_P_BAD_DESCRIPTOR,
-    PEERREVIEW_P_MISSING_TABLE,  /**< a table file of the package is missing */
-    PEERREVIEW_P_UNKNOWN_FILE,   /**< a .csv in the package folder is not one of its tables */
-    PEERREVIEW_P_EMPTY_COLUMN,   /**< a column with no name and no values (skipped) */
-    PEERREVIEW_P_EMPTY_ROW,      /**< a row of nothing but separators (skipped) */
-    PEERREVIEW_P_WRONG_DELIMITER /**< the file separates values with another character */
+    PEERREVIEW_P_MISSING_TABLE,   /**< a table file of the package is missing */
+    PEERREVIEW_P_UNKNOWN_FILE,    /**< a .csv in the package folder is not one of its tables */
+    PEERREVIEW_P_EMPTY_COLUMN,    /**< a column with no name and no values (skipped) */
+    PEERREVIEW_P_EMPTY_ROW,       /**< a row of nothing but separators (skipped) */
+    PEERREVIEW_P_WRONG_DELIMITER, /**< the file separates values with another character */
+    PEERREVIEW_P_NEWER_FORMAT     /**< written in a format version newer than this library's */
 } peerreview_code;
 
-/** Number of problem codes. */
-#define PEERREVIEW_CODE_COUNT 36
+/**
+ * Number of problem codes of this header only: a newer library may have
+ * more, so do not size arrays indexed by codes a library returns with it. Use
+ * peerreview_code_count() at run time.
+ */
+#define PEERREVIEW_CODE_COUNT 37
+
+/** Number of problem codes the running library has; codes are 0 .. count - 1. */
+PEERREVIEW_API size_t peerreview_code_count(void);
 
 /** Static kebab-case name of a code ("bad-date"), or NULL if out of range. */
 PEERREVIEW_API const char *peerreview_code_name(int code);
@@ -304,6 +445,7 @@ PEERREVIEW_API size_t peerreview_problem_format(const peerreview_problem *p, cha
  * Saving: a path ending in .csv (in any case) or naming an existing file is
  * flat, anything else a package folder; a table file of a package (beside
  * its datapackage.json) is refused rather than overwritten with the flat form.
+ * Values are only ever appended.
  */
 typedef enum peerreview_form {
     PEERREVIEW_FORM_AUTO = 0,    /**< choose from the path, as above */
@@ -375,13 +517,33 @@ PEERREVIEW_API peerreview_status peerreview_options_set_delimiter(peerreview_opt
 PEERREVIEW_API peerreview_status peerreview_options_set_encoding(peerreview_options *opts,
                                                                  const char *encoding);
 
-/** Called while loading with the bytes read so far and the total to read. */
+/**
+ * Called while loading with the bytes read so far and the total to read
+ * (the sizes of the files, as they were when the load began). Return 0 to go
+ * on, non-zero to cancel the load.
+ */
+typedef int (*peerreview_progress_cb)(unsigned long long done, unsigned long long total, void *ctx);
+
+/**
+ * Call cb (NULL: nobody) about every 64 KiB read by peerreview_load and
+ * peerreview_validate_path, on the calling thread; ctx is passed through.
+ * When cb returns non-zero the operation stops reading at once and fails
+ * with PEERREVIEW_ECANCELED: nothing was loaded (*out is NULL, everything
+ * read so far is freed) and no problem is added for the cancel itself; the
+ * diag holds only what was found before it. Replaces a callback set with
+ * peerreview_options_set_progress. PEERREVIEW_EINVAL if opts is NULL.
+ */
+PEERREVIEW_API peerreview_status peerreview_options_set_progress_cb(peerreview_options *opts,
+                                                                    peerreview_progress_cb cb,
+                                                                    void *ctx);
+
+/** The callback of peerreview_options_set_progress: cannot cancel. */
 typedef void (*peerreview_progress_fn)(unsigned long long done, unsigned long long total,
                                        void *ctx);
 
 /**
- * Call fn (NULL: nobody) about every 64 KiB read by peerreview_load and
- * peerreview_validate_path, on the calling thread; ctx is passed through.
+ * As peerreview_options_set_progress_cb with a callback that never cancels.
+ * Deprecated: use peerreview_options_set_progress_cb.
  */
 PEERREVIEW_API peerreview_status peerreview_options_set_progress(peerreview_options *opts,
                                                                  peerreview_progress_fn fn,
@@ -513,6 +675,15 @@ PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *d
  * review_id changes; lets bindings detect stale handles and iterators.
  */
 PEERREVIEW_API uint64_t peerreview_dataset_generation(const peerreview_dataset *ds);
+
+/**
+ * Format version the dataset was loaded from (a package's
+ * "peerreview:format", a flat file's format mark; 1 when the file has none);
+ * PEERREVIEW_FORMAT_VERSION for a dataset made with peerreview_dataset_new;
+ * 0 for NULL. peerreview_schema_for_format gives its schema. A save always
+ * writes PEERREVIEW_FORMAT_VERSION.
+ */
+PEERREVIEW_API int peerreview_dataset_format(const peerreview_dataset *ds);
 
 /**
  * A number that identifies this review object among every review and row the

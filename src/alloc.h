@@ -7,6 +7,8 @@
 void *pr_malloc(size_t n);
 void *pr_realloc(void *p, size_t n);
 void pr_free(void *p);
+/* Blocks allocated through the functions above and not yet freed. */
+size_t pr_alloc_live(void);
 /* Zeroed allocation of n * size bytes; NULL on overflow. */
 void *pr_calloc(size_t n, size_t size);
 /* realloc to n * size bytes; NULL (p untouched) on overflow. */

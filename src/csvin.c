@@ -500,7 +500,11 @@ static int fill(pr_csvin *c)
             transcode(c);
         if (c->progress && c->progress->fn && n > 0) {
             c->progress->done += (unsigned long long)n;
-            c->progress->fn(c->progress->done, c->progress->total, c->progress->ctx);
+            if (c->progress->fn(c->progress->done, c->progress->total, c->progress->ctx)) {
+                c->progress->canceled = 1;
+                c->sink->stop = 1; /* nothing read after this counts */
+                return PEERREVIEW_ECANCELED;
+            }
         }
         return 0;
     }

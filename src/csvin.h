@@ -64,12 +64,17 @@ int pr_csvin_transcodes(const pr_csvin *c);
 
 /* Progress of a whole load: reported after every read. */
 typedef struct pr_progress {
-    peerreview_progress_fn fn;
+    peerreview_progress_cb fn;
     void *ctx;
     unsigned long long done, total;
+    int canceled; /* fn asked to stop: the read failed with PEERREVIEW_ECANCELED */
 } pr_progress;
 
-/* Report reads to p (may be NULL). */
+/*
+ * Report reads to p (may be NULL). When p->fn returns non-zero, the read
+ * fails with PEERREVIEW_ECANCELED (no problem reported), p->canceled is set
+ * and the sink is stopped, so that nothing more is reported.
+ */
 void pr_csvin_set_progress(pr_csvin *c, pr_progress *p);
 
 /*

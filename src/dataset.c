@@ -346,8 +346,10 @@ static void index_del(peerreview_dataset *ds, pr_slot *s)
 PEERREVIEW_API peerreview_dataset *peerreview_dataset_new(void)
 {
     peerreview_dataset *ds = pr_calloc(1, sizeof *ds);
-    if (ds)
+    if (ds) {
         pr_arena_init(&ds->arena);
+        ds->format = PEERREVIEW_FORMAT_VERSION;
+    }
     return ds;
 }
 
@@ -393,6 +395,11 @@ PEERREVIEW_API peerreview_review *peerreview_dataset_find(const peerreview_datas
 PEERREVIEW_API uint64_t peerreview_dataset_generation(const peerreview_dataset *ds)
 {
     return ds ? ds->generation : 0;
+}
+
+PEERREVIEW_API int peerreview_dataset_format(const peerreview_dataset *ds)
+{
+    return ds ? ds->format : 0;
 }
 
 int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r)

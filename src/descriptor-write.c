@@ -1,9 +1,9 @@
 /*
  * Writing datapackage.json: a Frictionless Tabular Data Package (v1) whose
  * claims match the bytes the library writes. The parts that describe our
- * files (profile, the six resources' name, path, format, encoding, dialect
- * and schema) are generated from the schema table on every save; every other
- * property of the descriptor the dataset was loaded from (licenses,
+ * files (profile, the format version "peerreview:format", the six
+ * resources' name, path, format, encoding, dialect and schema) are generated from the schema table
+ * on every save; every other property of the descriptor the dataset was loaded from (licenses,
  * contributors, keywords, resource and field titles, ...) is written back
  * unchanged, in its place. doc/interop.md lists which is which.
  *
@@ -23,8 +23,8 @@
 #include "schema.h"
 
 /* Members each level generates (or drops: they would describe the old file). */
-static const char *const package_ours[] = {"name",    "title",     "description",
-                                           "profile", "resources", NULL};
+static const char *const package_ours[] = {"name",        "title",     "description", "profile",
+                                           PR_FORMAT_KEY, "resources", NULL};
 static const char *const resource_ours[] = {
     "name",   "path",  "profile", "format", "mediatype",   "encoding", "dialect",
     "schema", "bytes", "hash",    "data",   "compression", NULL};
@@ -223,6 +223,10 @@ int pr_render_descriptor(const peerreview_dataset *ds, int safe, pr_buf *out)
               pr_json_get(res->v[i], "schema")))
             tabular = 0;
     kstr(&w, "profile", tabular ? "tabular-data-package" : "data-package");
+    /* the format version, so that an older library refuses a newer package */
+    char format[16];
+    snprintf(format, sizeof format, "%d", PEERREVIEW_FORMAT_VERSION);
+    kraw(&w, PR_FORMAT_KEY, format);
     kept(&w, user, package_ours, 0);
     pr_jw_key(&w, "resources", 9);
     pr_jw_open(&w, '[');

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,30 @@
 #define DEPTH_MAX      64
 #define ERR            PEERREVIEW_SEVERITY_ERROR
 #define WARN           PEERREVIEW_SEVERITY_WARNING
+
+int pr_format_number(const char *s, size_t len)
+{
+    if (!s || !len || s[0] < '1' || s[0] > '9')
+        return -1;
+    long long n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        if (n < INT_MAX)
+            n = n * 10 + (s[i] - '0');
+    }
+    return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+int pr_report_newer_format(pr_sink *sink, const pr_where *w, int format)
+{
+    int r = pr_report(sink, ERR, PEERREVIEW_P_NEWER_FORMAT, w,
+                      "format %d is newer than this library supports (%d); upgrade "
+                      "libpeerreview to read it",
+                      format, PEERREVIEW_FORMAT_VERSION);
+    sink->stop = 1; /* one cause, one problem: nothing else is read */
+    return r;
+}
 
 /* Line and column (1-based, in bytes) of a byte offset in the text. */
 static pr_where where_of(const char *text, size_t pos, const char *file)
@@ -103,6 +128,38 @@ static unsigned listed_tables(const pr_json *root)
             listed |= 1u << t;
     }
     return listed;
+}
+
+/*
+ * The format version: "peerreview:format", a whole number from 1 (absent:
+ * 1, the packages written before it was recorded). 0 when it is one this
+ * library reads (ds->format set; a bad value is reported and counted), 1 when
+ * it is newer (reported: the caller reads nothing more), -1 out of memory.
+ */
+static int check_format(meta *m, const pr_json *root, peerreview_dataset *ds)
+{
+    const pr_json *v = pr_json_get(root, PR_FORMAT_KEY);
+    ds->format = 1;
+    if (!v)
+        return 0;
+    pr_where w = where_of(m->text, v->pos, m->file);
+    w.field = PR_FORMAT_KEY;
+    int format = pr_format_number(v->kind == PR_JSON_SCALAR ? v->str : NULL,
+                                  v->kind == PR_JSON_SCALAR ? v->len : 0);
+    if (format < 1) {
+        m->problems++;
+        return pr_report(m->sink, ERR, PEERREVIEW_P_BAD_DESCRIPTOR, &w,
+                         "\"%s\" must be the format version, a whole number such as 1 "
+                         "(without quotes)",
+                         PR_FORMAT_KEY);
+    }
+    if (format > PEERREVIEW_FORMAT_VERSION) {
+        if (pr_report_newer_format(m->sink, &w, format))
+            return -1;
+        return 1;
+    }
+    ds->format = format;
+    return 0;
 }
 
 /* The metadata the dataset keeps. 0, or -1 when out of memory. */
@@ -218,7 +275,7 @@ int pr_descriptor_read(const char *path, const char *name, peerreview_dataset *d
         root = pr_json_parse(text, len, DEPTH_MAX, &jerr);
     }
     meta m = {text, name, sink, 0};
-    int status = 0;
+    int status = 0, fr;
     if (jerr.oom || sink->oom) {
         pr_report_oom(sink, name);
         status = -1;
@@ -231,6 +288,11 @@ int pr_descriptor_read(const char *path, const char *name, peerreview_dataset *d
                       &at, "%s%s", utf8 ? "" : "not valid JSON: ", jerr.what)
                 ? -1
                 : PEERREVIEW_EDATA;
+    } else if ((fr = check_format(&m, root, ds)) != 0) {
+        /* a newer format: nothing more of the package is read */
+        status = fr < 0 || sink->oom ? -1 : PEERREVIEW_EDATA;
+        if (status == -1)
+            pr_report_oom(sink, name);
     } else if (keep(&m, root, ds) || sink->oom) {
         pr_report_oom(sink, name);
         status = -1;

@@ -38,7 +38,8 @@ static const char *const code_names[PEERREVIEW_CODE_COUNT] = {
     "count-mismatch", "no-date",          "formula-prefix",
     "out-of-memory",  "too-many-records", "unrepresentable",
     "bad-descriptor", "missing-table",    "unknown-file",
-    "empty-column",   "empty-row",        "wrong-delimiter"};
+    "empty-column",   "empty-row",        "wrong-delimiter",
+    "newer-format"};
 
 static const struct peerreview_problem oom_problem = {
     PEERREVIEW_SEVERITY_ERROR,
@@ -50,6 +51,11 @@ static const struct peerreview_problem oom_problem = {
     -1,
     NULL,
     (char *)"out of memory: free some memory or raise the process's limits and try again"};
+
+PEERREVIEW_API size_t peerreview_code_count(void)
+{
+    return PEERREVIEW_CODE_COUNT;
+}
 
 PEERREVIEW_API const char *peerreview_code_name(int code)
 {

@@ -113,6 +113,16 @@ static size_t split_line(const char *p, size_t len, size_t n, const char **part,
 
 /* ---- import ---- */
 
+int pr_flat_mark(const char *name, size_t len)
+{
+    size_t klen = sizeof PR_FORMAT_KEY - 1;
+    if (len < klen || memcmp(name, PR_FORMAT_KEY, klen) != 0)
+        return -2;
+    if (len == klen || name[klen] != '=')
+        return -1;
+    return pr_format_number(name + klen + 1, len - klen - 1);
+}
+
 typedef struct flatload {
     const char *path;
     pr_sink *sink;
@@ -260,6 +270,7 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     }
     pr_header h;
     rc = pr_header_next(in, &h, PEERREVIEW_REVIEWS, path, o, sink, names, nflat);
+    ds->format = h.format > 0 ? h.format : 1; /* no mark: format 1 */
     if (rc == PEERREVIEW_ENOMEM) {
         pr_header_free(&h);
         pr_csvin_free(in);

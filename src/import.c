@@ -152,8 +152,37 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
         return -1;
     }
     h->usable = !rec->bad;
+    /* the flat form's format mark comes first: a newer format is one problem */
+    for (size_t i = 0; nextra && i < rec->n && !rec->bad; i++) {
+        int format = pr_flat_mark(rec->f[i].p, rec->f[i].len);
+        if (format > h->format)
+            h->format = format;
+    }
+    if (h->format > PEERREVIEW_FORMAT_VERSION) {
+        h->usable = 0;
+        for (size_t i = 0; i < rec->n; i++)
+            if (pr_flat_mark(rec->f[i].p, rec->f[i].len) == h->format) {
+                pr_where w = field_where(file, rec, i, NULL);
+                return pr_report_newer_format(sink, &w, h->format);
+            }
+    }
     for (size_t i = 0; i < rec->n && !rec->bad; i++) {
         const pr_field *f = &rec->f[i];
+        int mark = nextra ? pr_flat_mark(f->p, f->len) : -2;
+        if (mark != -2) {
+            /* a format this library reads: the column is the mark, not data */
+            h->file_to_col[i] = -1;
+            if (mark > 0)
+                continue;
+            pr_where w = field_where(file, rec, i, NULL);
+            h->usable = 0;
+            if (pr_report(sink, ERR, PEERREVIEW_P_BAD_DESCRIPTOR, &w,
+                          "a format mark must be \"%s=N\" with N the format version, a "
+                          "whole number such as 2",
+                          PR_FORMAT_KEY))
+                return -1;
+            continue;
+        }
         int col = pr_col_index(table, f->p, f->len);
         for (size_t k = 0; col < 0 && k < nextra; k++)
             if (strlen(extra[k]) == f->len && memcmp(extra[k], f->p, f->len) == 0)
@@ -973,6 +1002,11 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     pr_tx_read_end(&L.tx);
     pr_strmap_free(&L.rejected);
     pr_free(L.orphans);
+    if (L.progress.canceled) {
+        /* the caller asked to stop: no problem of its own, nothing kept */
+        peerreview_dataset_free(L.ds);
+        return PEERREVIEW_ECANCELED;
+    }
     if (sink.oom || sink.errors) {
         peerreview_dataset_free(L.ds);
         return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;

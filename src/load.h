@@ -22,6 +22,7 @@ typedef struct pr_header {
     unsigned long empty_line, empty_record;
     long long empty_offset;
     pr_ranges empty_rows;
+    int format; /* the flat form's format mark, 0 = none */
 } pr_header;
 
 /*
@@ -96,6 +97,26 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
                  peerreview_dataset *ds, pr_progress *progress);
 int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
                    pr_buf *out);
+
+/*
+ * Format versions (doc/datapackage.md, doc/flat-format.md): a package's
+ * descriptor holds PR_FORMAT_KEY; a flat file of a later format has a column
+ * named PR_FORMAT_KEY "=N".
+ */
+#define PR_FORMAT_KEY "peerreview:format"
+/* A format version as written, s[0..len): a whole number from 1 without
+   sign or leading zero (capped at INT_MAX), or -1. */
+int pr_format_number(const char *s, size_t len);
+/*
+ * Report newer-format at w and stop the sink: nothing else of the input is
+ * read or reported. 0, or -1 when out of memory.
+ */
+int pr_report_newer_format(pr_sink *sink, const pr_where *w, int format);
+/*
+ * A flat header's column name: -2 when it is not a format mark, -1 when it
+ * is a malformed one (PR_FORMAT_KEY without "=N"), else the version N.
+ */
+int pr_flat_mark(const char *name, size_t len);
 
 /*
  * Descriptor metadata (datapackage.json at path, called name in problems):

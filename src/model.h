@@ -77,6 +77,7 @@ struct peerreview_dataset {
     /* descriptor metadata kept for export */
     char *meta_name, *meta_title, *meta_description;
     struct pr_json *descriptor; /* datapackage.json as loaded, or NULL (json.h) */
+    int format;                 /* format version it was loaded from, or the current one */
 };
 
 /* Arena that holds the strings of a review. */

@@ -16,7 +16,9 @@ static const peerreview_options defaults = {
     PEERREVIEW_FORM_AUTO, /* form */
     0,                    /* spreadsheet_safe */
     NULL,                 /* progress */
+    NULL,                 /* progress_void */
     NULL,                 /* progress_ctx */
+    NULL,                 /* progress_void_ctx */
     ',',                  /* delimiter */
     "",                   /* encoding: UTF-8 */
     {{0}},                /* decode */
@@ -93,14 +95,36 @@ PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerrev
     return PEERREVIEW_OK;
 }
 
+PEERREVIEW_API peerreview_status peerreview_options_set_progress_cb(peerreview_options *o,
+                                                                    peerreview_progress_cb cb,
+                                                                    void *ctx)
+{
+    if (!o)
+        return PEERREVIEW_EINVAL;
+    o->progress = cb;
+    o->progress_void = NULL;
+    o->progress_ctx = ctx;
+    return PEERREVIEW_OK;
+}
+
+/* The old callback, which cannot cancel, called through the new one. */
+static int call_void_progress(unsigned long long done, unsigned long long total, void *ctx)
+{
+    const peerreview_options *o = ctx;
+    o->progress_void(done, total, o->progress_void_ctx);
+    return 0;
+}
+
 PEERREVIEW_API peerreview_status peerreview_options_set_progress(peerreview_options *o,
                                                                  peerreview_progress_fn fn,
                                                                  void *ctx)
 {
     if (!o)
         return PEERREVIEW_EINVAL;
-    o->progress = fn;
-    o->progress_ctx = ctx;
+    o->progress = fn ? call_void_progress : NULL;
+    o->progress_void = fn;
+    o->progress_ctx = fn ? o : NULL;
+    o->progress_void_ctx = ctx;
     return PEERREVIEW_OK;
 }
 
@@ -217,8 +241,13 @@ PEERREVIEW_API unsigned long peerreview_version_number(void)
     return PEERREVIEW_VERSION_NUMBER;
 }
 
-_Static_assert(PEERREVIEW_STATUS_MIN == PEERREVIEW_EFORMAT,
+_Static_assert(PEERREVIEW_STATUS_MIN == PEERREVIEW_ECANCELED,
                "PEERREVIEW_STATUS_MIN must be the last status");
+
+PEERREVIEW_API int peerreview_status_min(void)
+{
+    return PEERREVIEW_STATUS_MIN;
+}
 
 static const struct {
     int status;
@@ -235,6 +264,7 @@ static const struct {
     {PEERREVIEW_EUNSUPPORTED, "PEERREVIEW_EUNSUPPORTED",
      "the target form cannot represent the data"},
     {PEERREVIEW_EFORMAT, "PEERREVIEW_EFORMAT", "the file cannot be read further"},
+    {PEERREVIEW_ECANCELED, "PEERREVIEW_ECANCELED", "canceled by the progress callback"},
 };
 
 PEERREVIEW_API const char *peerreview_strerror(int status)

@@ -12,8 +12,10 @@ struct peerreview_options {
     int ignore_unknown_columns;
     peerreview_form form;
     int spreadsheet_safe;
-    peerreview_progress_fn progress;
-    void *progress_ctx;
+    peerreview_progress_cb progress;      /* NULL: none */
+    peerreview_progress_fn progress_void; /* set with the old setter: progress calls it */
+    void *progress_ctx;                   /* passed to progress */
+    void *progress_void_ctx;              /* passed to progress_void */
     char delimiter;
     /* a single-byte encoding (encoding[0] == 0: UTF-8): the UTF-8 of the
        bytes 0x80..0xFF, decode[b - 0x80][0] bytes long (0: no character) */

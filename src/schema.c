@@ -307,70 +307,197 @@ const char *pr_authority_for_gss(const char *gss, size_t len)
 
 /* ---- public schema introspection ---- */
 
-PEERREVIEW_API const char *peerreview_table_name(int table)
+/*
+ * A format version's schema: its tables. Format 1 is pr_tables itself; a
+ * later format gets a table array of its own (sharing the column arrays it
+ * keeps), appended here.
+ */
+struct peerreview_schema {
+    int format;
+    const pr_table *tables;
+    size_t ntables;
+};
+
+static const peerreview_schema schemas[] = {
+    {1, pr_tables, PEERREVIEW_TABLE_COUNT},
+};
+
+_Static_assert(PEERREVIEW_FORMAT_VERSION == 1, "add the schema of the new format version");
+
+/* The schema of the format this library writes. */
+#define CURRENT (&schemas[PEERREVIEW_FORMAT_VERSION - 1])
+
+static const pr_table *schema_table(const peerreview_schema *s, int table)
 {
-    return table >= 0 && table < PEERREVIEW_TABLE_COUNT ? pr_tables[table].name : NULL;
+    return s && table >= 0 && (size_t)table < s->ntables ? &s->tables[table] : NULL;
 }
 
-PEERREVIEW_API const char *peerreview_table_file(int table)
+static const pr_column *schema_col(const peerreview_schema *s, int table, size_t col)
 {
-    return table >= 0 && table < PEERREVIEW_TABLE_COUNT ? pr_tables[table].file : NULL;
+    const pr_table *t = schema_table(s, table);
+    return t && col < t->ncols ? &t->cols[col] : NULL;
 }
 
-PEERREVIEW_API int peerreview_table_lookup(const char *name)
+PEERREVIEW_API const peerreview_schema *peerreview_schema_for_format(int format)
 {
-    if (!name)
+    for (size_t i = 0; i < sizeof schemas / sizeof schemas[0]; i++)
+        if (schemas[i].format == format)
+            return &schemas[i];
+    return NULL;
+}
+
+PEERREVIEW_API int peerreview_schema_format(const peerreview_schema *s)
+{
+    return s ? s->format : 0;
+}
+
+PEERREVIEW_API size_t peerreview_schema_table_count(const peerreview_schema *s)
+{
+    return s ? s->ntables : 0;
+}
+
+PEERREVIEW_API const char *peerreview_schema_table_name(const peerreview_schema *s, int table)
+{
+    const pr_table *t = schema_table(s, table);
+    return t ? t->name : NULL;
+}
+
+PEERREVIEW_API const char *peerreview_schema_table_file(const peerreview_schema *s, int table)
+{
+    const pr_table *t = schema_table(s, table);
+    return t ? t->file : NULL;
+}
+
+PEERREVIEW_API int peerreview_schema_table_lookup(const peerreview_schema *s, const char *name)
+{
+    if (!s || !name)
         return -1;
-    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++)
-        if (strcmp(name, pr_tables[t].name) == 0 || strcmp(name, pr_tables[t].file) == 0)
-            return t;
+    for (size_t t = 0; t < s->ntables; t++)
+        if (strcmp(name, s->tables[t].name) == 0 || strcmp(name, s->tables[t].file) == 0)
+            return (int)t;
     return -1;
 }
 
-PEERREVIEW_API size_t peerreview_column_count(int table)
+PEERREVIEW_API size_t peerreview_schema_column_count(const peerreview_schema *s, int table)
 {
-    return table >= 0 && table < PEERREVIEW_TABLE_COUNT ? pr_tables[table].ncols : 0;
+    const pr_table *t = schema_table(s, table);
+    return t ? t->ncols : 0;
 }
 
-PEERREVIEW_API const char *peerreview_column_name(int table, size_t column)
+PEERREVIEW_API const char *peerreview_schema_column_name(const peerreview_schema *s, int table,
+                                                         size_t column)
 {
-    const pr_column *c = pr_col(table, column);
+    const pr_column *c = schema_col(s, table, column);
     return c ? c->name : NULL;
 }
 
-PEERREVIEW_API int peerreview_column_index(int table, const char *name)
+PEERREVIEW_API int peerreview_schema_column_index(const peerreview_schema *s, int table,
+                                                  const char *name)
 {
-    return name ? pr_col_index(table, name, strlen(name)) : -1;
+    const pr_table *t = schema_table(s, table);
+    for (size_t i = 0; t && name && i < t->ncols; i++)
+        if (strcmp(t->cols[i].name, name) == 0)
+            return (int)i;
+    return -1;
 }
 
-PEERREVIEW_API peerreview_type peerreview_column_type(int table, size_t column)
+PEERREVIEW_API peerreview_type peerreview_schema_column_type(const peerreview_schema *s, int table,
+                                                             size_t column)
 {
-    const pr_column *c = pr_col(table, column);
+    const pr_column *c = schema_col(s, table, column);
     return c ? c->type : PEERREVIEW_TYPE_TEXT;
 }
 
-PEERREVIEW_API int peerreview_column_required(int table, size_t column)
+PEERREVIEW_API int peerreview_schema_column_required(const peerreview_schema *s, int table,
+                                                     size_t column)
 {
-    const pr_column *c = pr_col(table, column);
+    const pr_column *c = schema_col(s, table, column);
     return c && (c->flags & PR_REQUIRED) ? 1 : 0;
 }
 
-PEERREVIEW_API const char *peerreview_column_description(int table, size_t column)
+PEERREVIEW_API const char *peerreview_schema_column_description(const peerreview_schema *s,
+                                                                int table, size_t column)
 {
-    const pr_column *c = pr_col(table, column);
+    const pr_column *c = schema_col(s, table, column);
     return c ? c->description : NULL;
 }
 
-PEERREVIEW_API size_t peerreview_column_enum_count(int table, size_t column)
+PEERREVIEW_API size_t peerreview_schema_column_enum_count(const peerreview_schema *s, int table,
+                                                          size_t column)
 {
-    const pr_column *c = pr_col(table, column);
+    const pr_column *c = schema_col(s, table, column);
     size_t n = 0;
     while (c && c->enums && c->enums[n])
         n++;
     return n;
 }
 
+PEERREVIEW_API const char *peerreview_schema_column_enum_value(const peerreview_schema *s,
+                                                               int table, size_t column, size_t i)
+{
+    return i < peerreview_schema_column_enum_count(s, table, column)
+               ? schema_col(s, table, column)->enums[i]
+               : NULL;
+}
+
+/* ---- the same, of the format this library writes ---- */
+
+PEERREVIEW_API size_t peerreview_table_count(void)
+{
+    return peerreview_schema_table_count(CURRENT);
+}
+
+PEERREVIEW_API const char *peerreview_table_name(int table)
+{
+    return peerreview_schema_table_name(CURRENT, table);
+}
+
+PEERREVIEW_API const char *peerreview_table_file(int table)
+{
+    return peerreview_schema_table_file(CURRENT, table);
+}
+
+PEERREVIEW_API int peerreview_table_lookup(const char *name)
+{
+    return peerreview_schema_table_lookup(CURRENT, name);
+}
+
+PEERREVIEW_API size_t peerreview_column_count(int table)
+{
+    return peerreview_schema_column_count(CURRENT, table);
+}
+
+PEERREVIEW_API const char *peerreview_column_name(int table, size_t column)
+{
+    return peerreview_schema_column_name(CURRENT, table, column);
+}
+
+PEERREVIEW_API int peerreview_column_index(int table, const char *name)
+{
+    return peerreview_schema_column_index(CURRENT, table, name);
+}
+
+PEERREVIEW_API peerreview_type peerreview_column_type(int table, size_t column)
+{
+    return peerreview_schema_column_type(CURRENT, table, column);
+}
+
+PEERREVIEW_API int peerreview_column_required(int table, size_t column)
+{
+    return peerreview_schema_column_required(CURRENT, table, column);
+}
+
+PEERREVIEW_API const char *peerreview_column_description(int table, size_t column)
+{
+    return peerreview_schema_column_description(CURRENT, table, column);
+}
+
+PEERREVIEW_API size_t peerreview_column_enum_count(int table, size_t column)
+{
+    return peerreview_schema_column_enum_count(CURRENT, table, column);
+}
+
 PEERREVIEW_API const char *peerreview_column_enum_value(int table, size_t column, size_t i)
 {
-    return i < peerreview_column_enum_count(table, column) ? pr_col(table, column)->enums[i] : NULL;
+    return peerreview_schema_column_enum_value(CURRENT, table, column, i);
 }

@@ -99,9 +99,10 @@ static void test_user_metadata_kept(void **state)
     char *desc = path_join(out, "datapackage.json");
     json_value *dp = json_parse_file(desc);
 
-    static const char *const top[] = {"name",     "title",    "profile",      "$schema",
-                                      "licenses", "keywords", "contributors", "homepage",
-                                      "version",  "custom",   "resources",    NULL};
+    static const char *const top[] = {"name",     "title",    "profile",  "peerreview:format",
+                                      "$schema",  "licenses", "keywords", "contributors",
+                                      "homepage", "version",  "custom",   "resources",
+                                      NULL};
     assert_keys(dp, top);
     assert_string_equal(json_get(dp, "name")->str, "my-council-reviews");
     /* the user's photos.zip is not a table: the package is a plain Data Package */

@@ -209,7 +209,7 @@ static void test_tiny_exact(void **state)
     assert_non_null(desc);
     static const char head[] =
         "{\n \"name\": \"peer-reviews\",\n \"profile\": \"tabular-data-package\",\n"
-        " \"resources\": [\n";
+        " \"peerreview:format\": 1,\n \"resources\": [\n";
     assert_int_equal(strncmp(desc, head, sizeof head - 1), 0);
     char *sp = path_join(SAMPLE_DIR, "datapackage.json");
     char *sample = read_file(sp, NULL);

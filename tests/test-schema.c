@@ -405,7 +405,8 @@ static int is_kebab(const char *s)
 static void test_code_names(void **state)
 {
     (void)state;
-    assert_int_equal(PEERREVIEW_CODE_COUNT, PEERREVIEW_P_WRONG_DELIMITER + 1);
+    assert_int_equal(PEERREVIEW_CODE_COUNT, PEERREVIEW_P_NEWER_FORMAT + 1);
+    assert_int_equal(peerreview_code_count(), PEERREVIEW_CODE_COUNT);
     for (int c = 0; c < PEERREVIEW_CODE_COUNT; c++) {
         const char *name = peerreview_code_name(c);
         assert_non_null(name);
@@ -470,6 +471,7 @@ static void test_spec_codes(void **state)
         {PEERREVIEW_P_EMPTY_COLUMN, "empty-column"},
         {PEERREVIEW_P_EMPTY_ROW, "empty-row"},
         {PEERREVIEW_P_WRONG_DELIMITER, "wrong-delimiter"},
+        {PEERREVIEW_P_NEWER_FORMAT, "newer-format"},
     };
     assert_int_equal(sizeof spec / sizeof spec[0], PEERREVIEW_CODE_COUNT);
     for (size_t i = 0; i < sizeof spec / sizeof spec[0]; i++) {
@@ -496,8 +498,10 @@ static void test_status_strings(void **state)
         {PEERREVIEW_EEXIST, "PEERREVIEW_EEXIST"},
         {PEERREVIEW_EUNSUPPORTED, "PEERREVIEW_EUNSUPPORTED"},
         {PEERREVIEW_EFORMAT, "PEERREVIEW_EFORMAT"},
+        {PEERREVIEW_ECANCELED, "PEERREVIEW_ECANCELED"},
     };
     assert_int_equal(sizeof st / sizeof st[0], 1 - PEERREVIEW_STATUS_MIN);
+    assert_int_equal(peerreview_status_min(), PEERREVIEW_STATUS_MIN);
     for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
         assert_int_equal(st[i].status, -(int)i); /* dense 0 .. STATUS_MIN */
         assert_string_equal(peerreview_status_name(st[i].status), st[i].name);
