@@ -40,12 +40,12 @@ int pr_format_number(const char *s, size_t len)
     return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-int pr_report_newer_format(pr_sink *sink, const pr_where *w, int format)
+int pr_report_newer_format(pr_sink *sink, const pr_where *w, const char *version, size_t len)
 {
     int r = pr_report(sink, ERR, PEERREVIEW_P_NEWER_FORMAT, w,
-                      "format %d is newer than this library supports (%d); upgrade "
+                      "format %.*s is newer than this library supports (%d); upgrade "
                       "libpeerreview to read it",
-                      format, PEERREVIEW_FORMAT_VERSION);
+                      (int)len, version, PEERREVIEW_FORMAT_VERSION);
     sink->stop = 1; /* one cause, one problem: nothing else is read */
     return r;
 }
@@ -154,7 +154,7 @@ static int check_format(meta *m, const pr_json *root, peerreview_dataset *ds)
                          PR_FORMAT_KEY);
     }
     if (format > PEERREVIEW_FORMAT_VERSION) {
-        if (pr_report_newer_format(m->sink, &w, format))
+        if (pr_report_newer_format(m->sink, &w, v->str, v->len))
             return -1;
         return 1;
     }

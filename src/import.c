@@ -163,7 +163,8 @@ int pr_header_read(pr_header *h, int table, const pr_record *rec, const char *fi
         for (size_t i = 0; i < rec->n; i++)
             if (pr_flat_mark(rec->f[i].p, rec->f[i].len) == h->format) {
                 pr_where w = field_where(file, rec, i, NULL);
-                return pr_report_newer_format(sink, &w, h->format);
+                size_t skip = sizeof PR_FORMAT_KEY; /* the name and '=' */
+                return pr_report_newer_format(sink, &w, rec->f[i].p + skip, rec->f[i].len - skip);
             }
     }
     for (size_t i = 0; i < rec->n && !rec->bad; i++) {

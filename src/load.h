@@ -108,10 +108,10 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
    sign or leading zero (capped at INT_MAX), or -1. */
 int pr_format_number(const char *s, size_t len);
 /*
- * Report newer-format at w and stop the sink: nothing else of the input is
- * read or reported. 0, or -1 when out of memory.
+ * Report newer-format (version[0..len) as written) at w and stop the sink: nothing else of the
+ * input is read or reported. 0, or -1 when out of memory.
  */
-int pr_report_newer_format(pr_sink *sink, const pr_where *w, int format);
+int pr_report_newer_format(pr_sink *sink, const pr_where *w, const char *version, size_t len);
 /*
  * A flat header's column name: -2 when it is not a format mark, -1 when it
  * is a malformed one (PR_FORMAT_KEY without "=N"), else the version N.

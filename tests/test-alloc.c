@@ -302,6 +302,16 @@ static const char *diff(const char *a, const char *b)
 /* Fixtures                                                                  */
 /* ------------------------------------------------------------------------ */
 
+/* Progress that cancels once *ctx bytes were read (0: never): stateless. */
+static int cancel_after(unsigned long long done, unsigned long long total, void *ctx)
+{
+    (void)total;
+    unsigned long long at = *(const unsigned long long *)ctx;
+    return at && done >= at;
+}
+
+static const unsigned long long cancel_never = 0, cancel_first = 1;
+
 static struct {
     char *sample_dir;           /* the sample package */
     char *sample_flat;          /* the sample in the flat form */
@@ -315,7 +325,12 @@ static struct {
     peerreview_dataset *invalid; /* the sample with errors and warnings */
     peerreview_dataset *unflat;  /* the sample with a value the flat form cannot hold */
     peerreview_options *semi_opts, *safe_opts, *cap_opts;
-    char *long_text; /* 100 kB, more than any arena chunk holds */
+    /* a progress callback that never cancels, one that cancels at its first
+       call, one that cancels on the third table of the package */
+    peerreview_options *progress_opts, *cancel_opts, *cancel_late_opts;
+    unsigned long long cancel_late_bytes;
+    char *newer_dir, *newer_flat; /* a package and a flat file of format 2 */
+    char *long_text;              /* 100 kB, more than any arena chunk holds */
     const char *only;
     int verbose;
     int full; /* the whole sample, not the reduced copy */
@@ -772,6 +787,34 @@ static int setup_fixtures(void **state)
     G.safe_opts = peerreview_options_new();
     assert_non_null(G.safe_opts);
     assert_int_equal(peerreview_options_set_spreadsheet_safe(G.safe_opts, 1), PEERREVIEW_OK);
+    G.progress_opts = peerreview_options_new();
+    G.cancel_opts = peerreview_options_new();
+    G.cancel_late_opts = peerreview_options_new();
+    assert_true(G.progress_opts && G.cancel_opts && G.cancel_late_opts);
+    /* the package's tables are read in order: cancel on the third one */
+    struct stat ts;
+    for (int t = 0; t < 2; t++) {
+        assert_int_equal(stat(G.table_path[t], &ts), 0);
+        G.cancel_late_bytes += (unsigned long long)ts.st_size;
+    }
+    G.cancel_late_bytes++;
+    assert_int_equal(
+        peerreview_options_set_progress_cb(G.progress_opts, cancel_after, (void *)&cancel_never),
+        PEERREVIEW_OK);
+    assert_int_equal(
+        peerreview_options_set_progress_cb(G.cancel_opts, cancel_after, (void *)&cancel_first),
+        PEERREVIEW_OK);
+    assert_int_equal(
+        peerreview_options_set_progress_cb(G.cancel_late_opts, cancel_after, &G.cancel_late_bytes),
+        PEERREVIEW_OK);
+    /* format 2: a descriptor that says so, a flat file with the format mark */
+    G.newer_dir = path_join(root, "newer");
+    save_ok(G.sample, G.newer_dir, NULL);
+    write_file(G.newer_dir, "datapackage.json",
+               "{\"name\": \"future\", \"peerreview:format\": 2, \"resources\": []}\n", (size_t)-1);
+    write_file(root, "newer.csv", "review_id,peerreview:format=2,future_column\r\nx,,y\r\n",
+               (size_t)-1);
+    G.newer_flat = path_join(root, "newer.csv");
 
     /* errors and warnings, so that validating reports (as in test-faults) */
     G.invalid = load_ok(G.sample_dir, NULL);
@@ -820,6 +863,11 @@ static int teardown_fixtures(void **state)
     peerreview_options_free(G.semi_opts);
     peerreview_options_free(G.safe_opts);
     peerreview_options_free(G.cap_opts);
+    peerreview_options_free(G.progress_opts);
+    peerreview_options_free(G.cancel_opts);
+    peerreview_options_free(G.cancel_late_opts);
+    free(G.newer_dir);
+    free(G.newer_flat);
     free(G.sample_dir);
     free(G.sample_flat);
     free(G.semi_dir);
@@ -1815,6 +1863,7 @@ static const int options_expect[] = {0,
                                      0,
                                      0,
                                      0,
+                                     0,
                                      0};
 
 static void prep_options(fx *f)
@@ -1853,6 +1902,8 @@ static int call_options(fx *f)
         return peerreview_options_set_form(o, PEERREVIEW_FORM_FLAT);
     case 12:
         return peerreview_options_set_spreadsheet_safe(o, 1);
+    case 13:
+        return peerreview_options_set_progress_cb(o, cancel_after, (void *)&cancel_first);
     default:
         return peerreview_options_set_progress(o, progress, NULL);
     }
@@ -1948,6 +1999,7 @@ static int call_diag(fx *f)
 static const int edata[] = {PEERREVIEW_EDATA};
 static const int eunsupported[] = {PEERREVIEW_EUNSUPPORTED};
 static const int einval[] = {PEERREVIEW_EINVAL};
+static const int ecanceled[] = {PEERREVIEW_ECANCELED};
 
 static op ops[] = {
     LOAD("load-package", &G.sample_dir, NULL, 0, NULL),
@@ -1958,7 +2010,22 @@ static op ops[] = {
     LOAD("load-package-errors", &G.bad_dir, NULL, 0, edata),
     LOAD("load-package-errors-max-problems", &G.bad_dir, &G.cap_opts, 0, edata),
     LOAD("load-flat-errors", &G.bad_flat, NULL, 0, edata),
+    LOAD("load-package-progress", &G.sample_dir, &G.progress_opts, 0, NULL),
+    LOAD("load-flat-progress", &G.sample_flat, &G.progress_opts, 0, NULL),
+    LOAD("load-package-cancel-first", &G.sample_dir, &G.cancel_opts, 0, ecanceled),
+    LOAD("load-package-cancel-later", &G.sample_dir, &G.cancel_late_opts, 0, ecanceled),
+    LOAD("load-flat-cancel", &G.sample_flat, &G.cancel_opts, 0, ecanceled),
+    LOAD("load-package-newer-format", &G.newer_dir, NULL, 0, edata),
+    LOAD("load-flat-newer-format", &G.newer_flat, NULL, 0, edata),
     VALIDATE_PATH("validate-path", &G.sample_dir, NULL),
+    {.name = "validate-path-cancel",
+     .prepare = prep_none,
+     .call = call_validate_path,
+     .release = release_none,
+     .flags = OP_OOM_DIAG,
+     .expect = ecanceled,
+     .path = &G.sample_dir,
+     .opts = &G.cancel_late_opts},
     VALIDATE("dataset-validate", prep_sample, NULL),
     VALIDATE("dataset-validate-errors", prep_invalid, edata),
     SAVE("save-package", prep_save_package, NULL, NULL, 0, NULL),

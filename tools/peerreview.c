@@ -616,19 +616,21 @@ struct progress {
     int percent;      /* last percentage shown, -1: none yet */
 };
 
-static void progress_show(unsigned long long done, unsigned long long total, void *ctx)
+/* Show the percentage read; never cancels (0). */
+static int progress_show(unsigned long long done, unsigned long long total, void *ctx)
 {
     struct progress *pr = ctx;
     if (total < PROGRESS_MIN_BYTES)
-        return;
+        return 0;
     int percent = done >= total ? 100 : (int)(done / (total / 100 + 1));
     if (percent > 100)
         percent = 100;
     if (percent == pr->percent)
-        return;
+        return 0;
     pr->percent = percent;
     fprintf(stderr, "\r" PROG ": reading %s: %3d%%", pr->path ? pr->path : "", percent);
     fflush(stderr);
+    return 0;
 }
 
 /* Start reporting the progress of reading path. */
@@ -664,7 +666,7 @@ static peerreview_options *input_options(const struct settings *s, struct progre
         (s->max_records &&
          peerreview_options_set_max_records(opts, s->max_records) != PEERREVIEW_OK) ||
         (pr && isatty(STDERR_FILENO) &&
-         peerreview_options_set_progress(opts, progress_show, pr) != PEERREVIEW_OK)) {
+         peerreview_options_set_progress_cb(opts, progress_show, pr) != PEERREVIEW_OK)) {
         peerreview_options_free(opts);
         return NULL;
     }
