@@ -39,9 +39,8 @@ static void pr_raise(int status)
 %}
 
 %init %{
-    /* refuse to run against a library older than the header we were built with */
-    if ((peerreview_version_number() >> 16) != PEERREVIEW_VERSION_MAJOR ||
-        peerreview_version_number() < PEERREVIEW_VERSION_NUMBER) {
+    /* the rule of include/peerreview.h: same major, a minor at least ours */
+    if (!_version_compatible(PEERREVIEW_VERSION_NUMBER, peerreview_version_number())) {
         PyErr_Format(PyExc_ImportError,
                      "peerreview was built for libpeerreview %s but the loaded library is %s; "
                      "reinstall one of them so that they match",
@@ -51,6 +50,18 @@ static void pr_raise(int status)
 %}
 
 %inline %{
+/*
+ * 1 if code built against header version built (PEERREVIEW_VERSION_NUMBER)
+ * may use a library of version runtime (peerreview_version_number()): the
+ * same major version and a minor version at least built's; the patch level
+ * does not matter (include/peerreview.h). Used at import, by this module and
+ * by the package.
+ */
+int _version_compatible(unsigned long built, unsigned long runtime)
+{
+    return (runtime >> 16) == (built >> 16) && ((runtime >> 8) & 0xFF) >= ((built >> 8) & 0xFF);
+}
+
 /* Register the dict {status: exception class} used for every failing call. */
 void _set_error_classes(PyObject *classes)
 {
@@ -165,6 +176,8 @@ struct peerreview_problem {};
 %ignore peerreview_set_allocator;
 %ignore peerreview_options_set_progress;
 %ignore peerreview_progress_fn;
+%ignore peerreview_options_set_progress_cb;
+%ignore peerreview_progress_cb;
 %ignore peerreview_problem_format;
 %ignore peerreview_render; /* Dataset.save covers files; a str-returning form can come later */
 %ignore peerreview_free;

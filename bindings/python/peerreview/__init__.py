@@ -52,11 +52,28 @@ def __dir__():
 
 
 __version__ = _c.peerreview_version()
-if __version__ != _c.PEERREVIEW_VERSION:  # pragma: no cover - checked in C at import too
-    raise ImportError(
-        "peerreview %s was built for libpeerreview %s; reinstall one so that they match"
-        % (_c.PEERREVIEW_VERSION, __version__)
-    )
+
+
+def _check_library_version():
+    """Refuse a C library this package cannot use.
+
+    The rule of ``include/peerreview.h``, the same as the C wrapper applies
+    when it is imported: the library loaded at run time must have the major
+    version of the one the package was built against, and a minor version at
+    least as high (the patch level does not matter). A newer minor only adds
+    to the API, so the package keeps working with it.
+    """
+    built = _c.PEERREVIEW_VERSION_NUMBER
+    runtime = _c.peerreview_version_number()
+    if not _c._version_compatible(built, runtime):
+        raise ImportError(
+            "peerreview was built for libpeerreview %s (it needs %d.x with x >= %d) but the "
+            "loaded library is %s; reinstall one of them so that they match"
+            % (_c.PEERREVIEW_VERSION, built >> 16, (built >> 8) & 0xFF, _c.peerreview_version())
+        )
+
+
+_check_library_version()
 
 # --------------------------------------------------------------------------
 # Exceptions: one class per C status, generated from the C enum.
@@ -111,12 +128,13 @@ _STATUS_CLASSES = {
     "PEERREVIEW_EEXIST": ("ExistsError", KeyError),
     "PEERREVIEW_EUNSUPPORTED": ("UnsupportedError", DataError),
     "PEERREVIEW_EFORMAT": ("FormatError", DataError),
+    "PEERREVIEW_ECANCELED": ("CanceledError", None),
 }
 
 
 def _build_error_classes():
     by_status = {}
-    for status in range(_c.PEERREVIEW_STATUS_MIN, 0):
+    for status in range(_c.peerreview_status_min(), 0):
         cname = _c.peerreview_status_name(status)
         name, base = _STATUS_CLASSES.get(cname, (None, None))
         if name == "DataError":
@@ -241,23 +259,23 @@ def _call_problems(fn, *args):
 # --------------------------------------------------------------------------
 
 #: Table names in package order: reviews first, then the five child tables.
-TABLES = tuple(_c.peerreview_table_name(t) for t in range(_c.PEERREVIEW_TABLE_COUNT))
+TABLES = tuple(_c.peerreview_table_name(t) for t in range(_c.peerreview_table_count()))
 
 _COLUMNS = tuple(
     tuple(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t)))
-    for t in range(_c.PEERREVIEW_TABLE_COUNT)
+    for t in range(_c.peerreview_table_count())
 )
 _INTEGER = tuple(
     frozenset(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t))
               if _c.peerreview_column_type(t, i) == _c.PEERREVIEW_TYPE_INTEGER)
-    for t in range(_c.PEERREVIEW_TABLE_COUNT)
+    for t in range(_c.peerreview_table_count())
 )
 # required columns a new child row must be given (review_id and seq are implied)
 _REQUIRED = tuple(
     tuple(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t))
           if _c.peerreview_column_required(t, i)
           and _c.peerreview_column_name(t, i) not in ("review_id", "seq"))
-    for t in range(_c.PEERREVIEW_TABLE_COUNT)
+    for t in range(_c.peerreview_table_count())
 )
 _ITEM_KINDS = tuple(
     _c.peerreview_column_enum_value(_c.PEERREVIEW_ITEMS, 1, i)

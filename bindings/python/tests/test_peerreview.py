@@ -49,28 +49,88 @@ class TestModule(unittest.TestCase):
         self.assertEqual(peerreview.__version__, peerreview.capi.peerreview_version())
         self.assertRegex(peerreview.__version__, r"^\d+\.\d+\.\d+$")
 
+    def import_with_library_version(self, cc, tmp, major, minor, patch):
+        """Import the package in a child whose library reports this version (LD_PRELOAD)."""
+        text = "%d.%d.%d" % (major, minor, patch)
+        src = os.path.join(tmp, "fake-%s.c" % text)
+        with open(src, "w") as f:
+            f.write("unsigned long peerreview_version_number(void) { return %#xUL; }\n"
+                    "const char *peerreview_version(void) { return \"%s\"; }\n"
+                    % ((major << 16) | (minor << 8) | patch, text))
+        lib = os.path.join(tmp, "libfake-%s.so" % text)
+        subprocess.run([cc, "-shared", "-fPIC", "-o", lib, src], check=True)
+        env = dict(os.environ, LD_PRELOAD=lib)
+        code = "import peerreview; print(peerreview.__version__)"
+        proc = subprocess.run([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, timeout=60)
+        return proc.returncode, proc.stdout.decode("utf-8", "replace"), text
+
     def test_mismatched_library_is_refused(self):
+        """The C wrapper and the package apply one rule: same major, minor at least ours."""
         cc = shutil.which(os.environ.get("CC", "cc").split()[0]) or shutil.which("gcc")
         if not cc:
             self.skipTest("no C compiler to build a fake library")
+        built = peerreview.capi.PEERREVIEW_VERSION_NUMBER
+        major, minor, patch = built >> 16, (built >> 8) & 0xFF, built & 0xFF
+        refused = [(99, 0, 0), (major + 1, minor, patch)]
+        if major:
+            refused.append((major - 1, minor, patch))
+        if minor:
+            refused.append((major, minor - 1, 255))
+        accepted = [(major, minor + 1, 0), (major, minor, 255), (major, 255, 0)]
+        if patch:
+            accepted.append((major, minor, patch - 1))  # the patch level does not matter
         tmp = tempfile.mkdtemp(prefix="prpy-")
         try:
-            src = os.path.join(tmp, "fake.c")
-            with open(src, "w") as f:
-                f.write("unsigned long peerreview_version_number(void) { return 0x630000; }\n"
-                        "const char *peerreview_version(void) { return \"99.0.0\"; }\n")
-            lib = os.path.join(tmp, "libfake.so")
-            subprocess.run([cc, "-shared", "-fPIC", "-o", lib, src], check=True)
-            env = dict(os.environ, LD_PRELOAD=lib)
-            proc = subprocess.run([sys.executable, "-c", "import peerreview"], env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-            out = proc.stdout.decode("utf-8", "replace")
-            self.assertNotEqual(proc.returncode, 0, out)
-            self.assertIn("ImportError", out)
-            self.assertIn("99.0.0", out)
-            self.assertIn("reinstall", out)
+            for version in refused:
+                rc, out, text = self.import_with_library_version(cc, tmp, *version)
+                self.assertNotEqual(rc, 0, out)
+                self.assertIn("ImportError", out)
+                self.assertIn(text, out)
+                self.assertIn("reinstall", out)
+            for version in accepted:
+                rc, out, text = self.import_with_library_version(cc, tmp, *version)
+                self.assertEqual(rc, 0, out)
+                self.assertEqual(out.strip(), text)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def test_version_rule(self):
+        ok = peerreview.capi._version_compatible
+
+        def v(major, minor, patch):
+            return (major << 16) | (minor << 8) | patch
+
+        self.assertTrue(ok(v(1, 2, 3), v(1, 2, 3)))
+        self.assertTrue(ok(v(1, 2, 3), v(1, 2, 0)))  # the patch level does not matter
+        self.assertTrue(ok(v(1, 2, 3), v(1, 3, 0)))  # a newer minor only adds
+        self.assertTrue(ok(v(1, 0, 0), v(1, 255, 255)))
+        self.assertFalse(ok(v(1, 2, 3), v(1, 1, 9)))  # an older minor may lack what we use
+        self.assertFalse(ok(v(1, 2, 3), v(2, 2, 3)))  # another major is another API
+        self.assertFalse(ok(v(1, 2, 3), v(0, 9, 9)))
+        self.assertFalse(ok(v(0, 1, 0), v(1, 1, 0)))
+
+    def test_package_applies_the_rule(self):
+        """peerreview's own check at import, with the runtime version patched."""
+        built = peerreview.capi.PEERREVIEW_VERSION_NUMBER
+        major, minor = built >> 16, (built >> 8) & 0xFF
+        cases = [(built, True), ((major << 16) | ((minor + 1) << 8), True),
+                 ((major << 16) | (minor << 8) | 0xFF, True),
+                 (((major + 1) << 16) | (minor << 8), False)]
+        if minor:
+            cases.append(((major << 16) | ((minor - 1) << 8) | 0xFF, False))
+        if major:
+            cases.append((((major - 1) << 16) | (minor << 8), False))
+        for runtime, good in cases:
+            with mock.patch.object(peerreview.capi, "peerreview_version_number",
+                                   return_value=runtime):
+                if good:
+                    peerreview._check_library_version()
+                else:
+                    with self.assertRaises(ImportError) as cm:
+                        peerreview._check_library_version()
+                    self.assertIn("reinstall", str(cm.exception))
+        peerreview._check_library_version()  # unpatched: the library we run with
 
     def test_exception_hierarchy_from_c_enum(self):
         self.assertTrue(issubclass(peerreview.DataError, peerreview.Error))
@@ -79,7 +139,7 @@ class TestModule(unittest.TestCase):
         self.assertTrue(issubclass(peerreview.NotFoundError, KeyError))
         self.assertTrue(issubclass(peerreview.OutOfMemoryError, MemoryError))
         # one class per status of the C enum
-        for status in range(peerreview.capi.PEERREVIEW_STATUS_MIN, 0):
+        for status in range(peerreview.capi.peerreview_status_min(), 0):
             cls = peerreview._ERRORS[status]
             self.assertTrue(issubclass(cls, peerreview.Error))
             self.assertEqual(cls.status, peerreview.capi.peerreview_status_name(status))
@@ -87,7 +147,7 @@ class TestModule(unittest.TestCase):
     def test_exceptions_print_plain_messages(self):
         problem = peerreview.Problem("error", "duplicate-key", field="review_id",
                                      message='review_id "x" is already used by another review')
-        for status in range(peerreview.capi.PEERREVIEW_STATUS_MIN, 0):
+        for status in range(peerreview.capi.peerreview_status_min(), 0):
             cls = peerreview._ERRORS[status]
             e = cls("already exists")
             # never KeyError's quoted form 'already exists'
