@@ -327,6 +327,23 @@ PEERREVIEW_API int peerreview_table_lookup(const char *name)
     return -1;
 }
 
+PEERREVIEW_API size_t peerreview_table_key_count(int table)
+{
+    return table >= 0 && table < PEERREVIEW_TABLE_COUNT ? pr_tables[table].nkey : 0;
+}
+
+PEERREVIEW_API int peerreview_table_key_column(int table, size_t i)
+{
+    if (i >= peerreview_table_key_count(table))
+        return -1;
+    return (int)pr_tables[table].key[i];
+}
+
+PEERREVIEW_API const char *peerreview_table_list_name(int table)
+{
+    return table >= 0 && table < PEERREVIEW_TABLE_COUNT ? pr_tables[table].flat_name : NULL;
+}
+
 PEERREVIEW_API size_t peerreview_column_count(int table)
 {
     return table >= 0 && table < PEERREVIEW_TABLE_COUNT ? pr_tables[table].ncols : 0;
