@@ -198,6 +198,29 @@ PEERREVIEW_API const char *peerreview_table_file(int table);
 /** Table number for a table name or file name, or -1 if unknown. */
 PEERREVIEW_API int peerreview_table_lookup(const char *name);
 
+/**
+ * Number of columns of a table's primary key (0 if the table is out of
+ * range): 1 for reviews (review_id), 3 for items (review_id, kind, seq),
+ * 2 for the other child tables (review_id, seq).
+ */
+PEERREVIEW_API size_t peerreview_table_key_count(int table);
+
+/**
+ * Column index of the i-th column of a table's primary key, in key order
+ * (review_id first), or -1 if the table or i is out of range.
+ */
+PEERREVIEW_API int peerreview_table_key_column(int table, size_t i);
+
+/**
+ * Static name of a child table's list: its column in the flat form, and the
+ * name bindings give the list of a review ("councils" for review_councils,
+ * "team", "considerations", "sources"). NULL for reviews (no list) and for
+ * items, whose flat-form columns are one per kind (named by the kind's
+ * value; see peerreview_column_enum_value); a binding that needs one name
+ * for the items list uses the table name, "items". NULL if out of range.
+ */
+PEERREVIEW_API const char *peerreview_table_list_name(int table);
+
 /** Number of columns of a table (0 if out of range). */
 PEERREVIEW_API size_t peerreview_column_count(int table);
 
@@ -252,6 +275,17 @@ PEERREVIEW_API const char *peerreview_schema_table_file(const peerreview_schema 
 PEERREVIEW_API int peerreview_schema_table_lookup(const peerreview_schema *schema,
                                                   const char *name);
 
+/** Number of columns of a table's primary key in a schema (0 if out of range). */
+PEERREVIEW_API size_t peerreview_schema_table_key_count(const peerreview_schema *schema, int table);
+
+/** Column index of the i-th column of a table's primary key in a schema, or -1. */
+PEERREVIEW_API int peerreview_schema_table_key_column(const peerreview_schema *schema, int table,
+                                                      size_t i);
+
+/** Static list name of a child table in a schema (see peerreview_table_list_name), or NULL. */
+PEERREVIEW_API const char *peerreview_schema_table_list_name(const peerreview_schema *schema,
+                                                             int table);
+
 /** Number of columns of a table of a schema (0 if out of range). */
 PEERREVIEW_API size_t peerreview_schema_column_count(const peerreview_schema *schema, int table);
 
@@ -297,6 +331,7 @@ PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column
  * On success returns its precision (1 = YYYY, 2 = YYYY-MM, 3 = YYYY-MM-DD)
  * and fills year, month and day (0 where not given); out-pointers may be
  * NULL. Returns PEERREVIEW_EINVAL for anything else, e.g. "2015-02-30".
+ * Deprecated: use peerreview_date_parse.
  */
 PEERREVIEW_API int peerreview_parse_date(const char *text, int *year, int *month, int *day);
 
@@ -644,10 +679,36 @@ PEERREVIEW_API void peerreview_free(void *p);
 /** Number of reviews. */
 PEERREVIEW_API size_t peerreview_dataset_count(const peerreview_dataset *ds);
 
-/** Review number i in dataset order (borrowed), or NULL if out of range. */
+/**
+ * Review number i in dataset order (borrowed, read-only), or NULL if ds is
+ * NULL or i is out of range. peerreview_dataset_review_byindex_mut gives a
+ * handle that can be edited.
+ */
+PEERREVIEW_API const peerreview_review *
+peerreview_dataset_review_byindex(const peerreview_dataset *ds, size_t i);
+
+/** As peerreview_dataset_review_byindex, from a mutable dataset: an editable handle (borrowed). */
+PEERREVIEW_API peerreview_review *peerreview_dataset_review_byindex_mut(peerreview_dataset *ds,
+                                                                        size_t i);
+
+/** Review by review_id in O(1) (borrowed, read-only), or NULL if absent or an argument is NULL. */
+PEERREVIEW_API const peerreview_review *peerreview_dataset_review_byid(const peerreview_dataset *ds,
+                                                                       const char *review_id);
+
+/** As peerreview_dataset_review_byid, from a mutable dataset: an editable handle (borrowed). */
+PEERREVIEW_API peerreview_review *peerreview_dataset_review_byid_mut(peerreview_dataset *ds,
+                                                                     const char *review_id);
+
+/**
+ * Review number i in dataset order (borrowed), or NULL if out of range.
+ * Deprecated: use peerreview_dataset_review_byindex (or _mut to edit).
+ */
 PEERREVIEW_API peerreview_review *peerreview_dataset_review(const peerreview_dataset *ds, size_t i);
 
-/** Review by review_id in O(1) (borrowed), or NULL. */
+/**
+ * Review by review_id in O(1) (borrowed), or NULL.
+ * Deprecated: use peerreview_dataset_review_byid (or _mut to edit).
+ */
 PEERREVIEW_API peerreview_review *peerreview_dataset_find(const peerreview_dataset *ds,
                                                           const char *review_id);
 
@@ -704,13 +765,108 @@ PEERREVIEW_API peerreview_review *peerreview_review_new(void);
  */
 PEERREVIEW_API void peerreview_review_free(peerreview_review *review);
 
-/** Dataset the review belongs to (borrowed), or NULL. */
+/** Dataset the review belongs to (borrowed, read-only), or NULL if none or review is NULL. */
+PEERREVIEW_API const peerreview_dataset *peerreview_review_owner(const peerreview_review *review);
+
+/**
+ * Dataset the review belongs to (borrowed), or NULL.
+ * Deprecated: use peerreview_review_owner.
+ */
 PEERREVIEW_API peerreview_dataset *peerreview_review_dataset(const peerreview_review *review);
 
-/** Value of a reviews column by index (borrowed), NULL when unknown/empty. */
+/*
+ * Reading values. Every getter below sets its out-parameter and returns:
+ *  - PEERREVIEW_OK with the value;
+ *  - PEERREVIEW_ENOTFOUND when the cell is empty (the value is unknown), with
+ *    *value NULL (string getters) or the out-parameter zeroed;
+ *  - PEERREVIEW_EINVAL when an argument is NULL or the column does not
+ *    exist in that table (a misspelt name, an index out of range), or, for
+ *    the typed getters, the column is not of that type; the out-parameter
+ *    is then NULL or zeroed as well.
+ * Strings are borrowed: see "Conventions" at the top for how long they live.
+ */
+
+/**
+ * A date of a date column (SPEC §2: YYYY, YYYY-MM or YYYY-MM-DD, a real
+ * proleptic Gregorian calendar date). This struct never changes: anything a
+ * later release can say about dates will come through new functions.
+ */
+typedef enum peerreview_date_precision {
+    PEERREVIEW_DATE_YEAR = 1,  /**< YYYY */
+    PEERREVIEW_DATE_MONTH = 2, /**< YYYY-MM */
+    PEERREVIEW_DATE_DAY = 3    /**< YYYY-MM-DD */
+} peerreview_date_precision;
+
+/** A parsed date; see peerreview_date_precision. Never changes (see above). */
+typedef struct peerreview_date {
+    int year, month, day; /**< month and day 0 when not given */
+    peerreview_date_precision precision;
+    /**
+     * The interval the date covers, as days since 1970-01-01 (proleptic
+     * Gregorian; earlier days are negative), inclusive: "2015" covers
+     * 2015-01-01 to 2015-12-31, "2016-02" 2016-02-01 to 2016-02-29, a day
+     * itself alone (first_day == last_day).
+     */
+    int64_t first_day, last_day;
+} peerreview_date;
+
+/**
+ * Parse a date as a date column holds it (strictly: a real calendar date,
+ * no spaces) into *out. PEERREVIEW_OK, or PEERREVIEW_EINVAL (with *out all
+ * zero) when text or out is NULL or text is not such a date, e.g. "2015-02-30".
+ */
+PEERREVIEW_API peerreview_status peerreview_date_parse(const char *text, peerreview_date *out);
+
+/** Value of a reviews column by index (borrowed): OK, ENOTFOUND (empty) or EINVAL (see above). */
+PEERREVIEW_API peerreview_status peerreview_review_get_byindex(const peerreview_review *review,
+                                                               size_t column, const char **value);
+
+/** Value of a reviews column by exact name (borrowed): OK, ENOTFOUND (empty) or EINVAL. */
+PEERREVIEW_API peerreview_status peerreview_review_get_byname(const peerreview_review *review,
+                                                              const char *column,
+                                                              const char **value);
+
+/**
+ * Value of an integer column of reviews (e.g. team_size) by index into *out
+ * (0 unless OK): OK, ENOTFOUND (empty), or EINVAL (NULL argument, no such
+ * column, or not a PEERREVIEW_TYPE_INTEGER column). Values a review holds
+ * were checked when stored and always fit; should one not parse, the result
+ * is PEERREVIEW_EDATA.
+ */
+PEERREVIEW_API peerreview_status
+peerreview_review_get_int64_byindex(const peerreview_review *review, size_t column, int64_t *out);
+
+/** peerreview_review_get_int64_byindex by exact column name. */
+PEERREVIEW_API peerreview_status peerreview_review_get_int64_byname(const peerreview_review *review,
+                                                                    const char *column,
+                                                                    int64_t *out);
+
+/**
+ * Value of a date column of reviews (e.g. onsite_start) by index, parsed
+ * into *out (all zero unless OK): OK, ENOTFOUND (empty), or EINVAL (NULL
+ * argument, no such column, or not a PEERREVIEW_TYPE_DATE column);
+ * PEERREVIEW_EDATA should a stored value not parse (it cannot: values are
+ * checked when stored).
+ */
+PEERREVIEW_API peerreview_status peerreview_review_get_date_byindex(const peerreview_review *review,
+                                                                    size_t column,
+                                                                    peerreview_date *out);
+
+/** peerreview_review_get_date_byindex by exact column name. */
+PEERREVIEW_API peerreview_status peerreview_review_get_date_byname(const peerreview_review *review,
+                                                                   const char *column,
+                                                                   peerreview_date *out);
+
+/**
+ * Value of a reviews column by index (borrowed), NULL when unknown/empty.
+ * Deprecated: use peerreview_review_get_byindex.
+ */
 PEERREVIEW_API const char *peerreview_review_value(const peerreview_review *review, size_t column);
 
-/** Value of a reviews column by name (borrowed), NULL when unknown or no such column. */
+/**
+ * Value of a reviews column by name (borrowed), NULL when unknown or no such column.
+ * Deprecated: use peerreview_review_get_byname, which tells the two apart.
+ */
 PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review,
                                                  const char *column);
 
@@ -722,12 +878,24 @@ PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review
  * of times grows accordingly (save and load it again to compact it). The value is checked with
  * peerreview_check_value first (PEERREVIEW_EDATA with the problem in diag). Changing review_id of a
  * review in a dataset keeps the index right (PEERREVIEW_EEXIST if taken).
+ * PEERREVIEW_EINVAL if review is NULL or the column is out of range;
+ * PEERREVIEW_ENOMEM when out of memory (nothing changed).
  */
+PEERREVIEW_API peerreview_status peerreview_review_set_byindex(peerreview_review *review,
+                                                               size_t column, const char *value,
+                                                               peerreview_diag *diag);
+
+/** peerreview_review_set_byindex by exact column name (PEERREVIEW_EINVAL if unknown). */
+PEERREVIEW_API peerreview_status peerreview_review_set_byname(peerreview_review *review,
+                                                              const char *column, const char *value,
+                                                              peerreview_diag *diag);
+
+/** As peerreview_review_set_byindex. Deprecated: use peerreview_review_set_byindex. */
 PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *review,
                                                              size_t column, const char *value,
                                                              peerreview_diag *diag);
 
-/** peerreview_review_set_value by column name (PEERREVIEW_EINVAL if unknown). */
+/** As peerreview_review_set_byname. Deprecated: use peerreview_review_set_byname. */
 PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *review,
                                                        const char *column, const char *value,
                                                        peerreview_diag *diag);
@@ -735,7 +903,21 @@ PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *review
 /** Number of rows of a child table (PEERREVIEW_REVIEW_COUNCILS..SOURCES). */
 PEERREVIEW_API size_t peerreview_review_child_count(const peerreview_review *review, int table);
 
-/** Child row number i (borrowed), or NULL if out of range. */
+/**
+ * Child row number i of a child table, in list order (borrowed,
+ * read-only), or NULL if review is NULL or table or i is out of range.
+ */
+PEERREVIEW_API const peerreview_row *
+peerreview_review_child_byindex(const peerreview_review *review, int table, size_t i);
+
+/** As peerreview_review_child_byindex, from a mutable review: an editable row (borrowed). */
+PEERREVIEW_API peerreview_row *peerreview_review_child_byindex_mut(peerreview_review *review,
+                                                                   int table, size_t i);
+
+/**
+ * Child row number i (borrowed), or NULL if out of range.
+ * Deprecated: use peerreview_review_child_byindex (or _mut to edit).
+ */
 PEERREVIEW_API peerreview_row *peerreview_review_child(const peerreview_review *review, int table,
                                                        size_t i);
 
@@ -760,29 +942,94 @@ PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_revie
 /** Table of a row. */
 PEERREVIEW_API int peerreview_row_table(const peerreview_row *row);
 
-/** Review a row belongs to (borrowed). */
+/** Review a row belongs to (borrowed, read-only), or NULL if row is NULL. */
+PEERREVIEW_API const peerreview_review *peerreview_row_owner(const peerreview_row *row);
+
+/**
+ * Review a row belongs to (borrowed).
+ * Deprecated: use peerreview_row_owner.
+ */
 PEERREVIEW_API peerreview_review *peerreview_row_review(const peerreview_row *row);
+
+/**
+ * Order of two rows in the canonical export (what peerreview_render and
+ * peerreview_save write): negative if a comes first, positive if b does, 0
+ * only for the same row. Rows of one table come by review (in dataset
+ * order), then by primary key (items by kind in the order of the kind
+ * column's allowed values, then every table by seq as a number; an empty
+ * kind or seq last), then, for equal keys (data with a duplicate-key
+ * error), in list order. Rows of reviews that are not in one dataset go by
+ * their reviews' peerreview_review_serial; rows of different tables by
+ * table number; NULL before any row.
+ */
+PEERREVIEW_API int peerreview_row_compare(const peerreview_row *a, const peerreview_row *b);
+
+/**
+ * Value of a row's column by index (borrowed), as the reviews getters:
+ * OK, ENOTFOUND (empty) or EINVAL (NULL argument, no such column). Column 0
+ * (review_id) gives the parent review's id.
+ */
+PEERREVIEW_API peerreview_status peerreview_row_get_byindex(const peerreview_row *row,
+                                                            size_t column, const char **value);
+
+/** Value of a row's column by exact name (borrowed): OK, ENOTFOUND (empty) or EINVAL. */
+PEERREVIEW_API peerreview_status peerreview_row_get_byname(const peerreview_row *row,
+                                                           const char *column, const char **value);
+
+/** As peerreview_review_get_int64_byindex, for an integer column of a row's table (seq). */
+PEERREVIEW_API peerreview_status peerreview_row_get_int64_byindex(const peerreview_row *row,
+                                                                  size_t column, int64_t *out);
+
+/** peerreview_row_get_int64_byindex by exact column name. */
+PEERREVIEW_API peerreview_status peerreview_row_get_int64_byname(const peerreview_row *row,
+                                                                 const char *column, int64_t *out);
+
+/** As peerreview_review_get_date_byindex, for a date column of a row's table. */
+PEERREVIEW_API peerreview_status peerreview_row_get_date_byindex(const peerreview_row *row,
+                                                                 size_t column,
+                                                                 peerreview_date *out);
+
+/** peerreview_row_get_date_byindex by exact column name. */
+PEERREVIEW_API peerreview_status peerreview_row_get_date_byname(const peerreview_row *row,
+                                                                const char *column,
+                                                                peerreview_date *out);
 
 /**
  * Value of a row's column by index (borrowed), NULL when unknown. Column 0
  * (review_id) returns the parent review's id.
+ * Deprecated: use peerreview_row_get_byindex.
  */
 PEERREVIEW_API const char *peerreview_row_value(const peerreview_row *row, size_t column);
 
-/** Value of a row's column by name (borrowed), NULL when unknown or no such column. */
+/**
+ * Value of a row's column by name (borrowed), NULL when unknown or no such column.
+ * Deprecated: use peerreview_row_get_byname, which tells the two apart.
+ */
 PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const char *column);
 
 /**
- * Set a row's column by index, checked as peerreview_review_set_value.
+ * Set a row's column by index, checked as peerreview_review_set_byindex.
  * review_id cannot be set (PEERREVIEW_EINVAL): it is the parent's. Setting
  * seq to NULL assigns the next free seq of the row's group; setting an
  * item's kind also does, while its seq is one the library chose (see
- * peerreview_review_add_child).
+ * peerreview_review_add_child). PEERREVIEW_EINVAL if row is NULL or the
+ * column is out of range; PEERREVIEW_EDATA (problem in diag) for a value
+ * that breaks the column's rules; PEERREVIEW_ENOMEM when out of memory.
  */
+PEERREVIEW_API peerreview_status peerreview_row_set_byindex(peerreview_row *row, size_t column,
+                                                            const char *value,
+                                                            peerreview_diag *diag);
+
+/** peerreview_row_set_byindex by exact column name (PEERREVIEW_EINVAL if unknown). */
+PEERREVIEW_API peerreview_status peerreview_row_set_byname(peerreview_row *row, const char *column,
+                                                           const char *value,
+                                                           peerreview_diag *diag);
+
+/** As peerreview_row_set_byindex. Deprecated: use peerreview_row_set_byindex. */
 PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t column,
                                                           const char *value, peerreview_diag *diag);
 
-/** peerreview_row_set_value by column name. */
+/** As peerreview_row_set_byname. Deprecated: use peerreview_row_set_byname. */
 PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column,
                                                     const char *value, peerreview_diag *diag);
 
@@ -818,8 +1065,26 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *reader, peerreview_
 PEERREVIEW_API int peerreview_reader_table(const peerreview_reader *reader);
 
 /**
+ * Value of the current row's column by index, in schema column order
+ * (borrowed, valid until the next call to peerreview_reader_next or
+ * peerreview_reader_free): PEERREVIEW_OK; PEERREVIEW_ENOTFOUND with *value
+ * NULL when the cell is empty, or when there is no current row (before the
+ * first peerreview_reader_next, or after it returned 0 or a status other
+ * than PEERREVIEW_EDATA); PEERREVIEW_EINVAL with *value NULL when an
+ * argument is NULL or the table has no such column.
+ */
+PEERREVIEW_API peerreview_status peerreview_reader_get_byindex(const peerreview_reader *reader,
+                                                               size_t column, const char **value);
+
+/** peerreview_reader_get_byindex by exact column name (PEERREVIEW_EINVAL if the table has none). */
+PEERREVIEW_API peerreview_status peerreview_reader_get_byname(const peerreview_reader *reader,
+                                                              const char *column,
+                                                              const char **value);
+
+/**
  * Value of the current row's column, in schema column order (borrowed,
  * valid until the next call to peerreview_reader_next), NULL when empty.
+ * Deprecated: use peerreview_reader_get_byindex.
  */
 PEERREVIEW_API const char *peerreview_reader_value(const peerreview_reader *reader, size_t column);
 

@@ -245,6 +245,11 @@ PEERREVIEW_API void peerreview_review_free(peerreview_review *r)
     review_destroy(r);
 }
 
+PEERREVIEW_API const peerreview_dataset *peerreview_review_owner(const peerreview_review *r)
+{
+    return r ? r->ds : NULL;
+}
+
 PEERREVIEW_API peerreview_dataset *peerreview_review_dataset(const peerreview_review *r)
 {
     return r ? r->ds : NULL;
@@ -378,6 +383,37 @@ PEERREVIEW_API size_t peerreview_dataset_count(const peerreview_dataset *ds)
     return ds ? ds->n : 0;
 }
 
+PEERREVIEW_API const peerreview_review *
+peerreview_dataset_review_byindex(const peerreview_dataset *ds, size_t i)
+{
+    return ds && i < ds->n ? ds->v[i] : NULL;
+}
+
+PEERREVIEW_API peerreview_review *peerreview_dataset_review_byindex_mut(peerreview_dataset *ds,
+                                                                        size_t i)
+{
+    return ds && i < ds->n ? ds->v[i] : NULL;
+}
+
+PEERREVIEW_API const peerreview_review *peerreview_dataset_review_byid(const peerreview_dataset *ds,
+                                                                       const char *id)
+{
+    if (!ds || !id)
+        return NULL;
+    pr_slot *s = index_find(ds, id);
+    return s ? s->review : NULL;
+}
+
+PEERREVIEW_API peerreview_review *peerreview_dataset_review_byid_mut(peerreview_dataset *ds,
+                                                                     const char *id)
+{
+    if (!ds || !id)
+        return NULL;
+    pr_slot *s = index_find(ds, id);
+    return s ? s->review : NULL;
+}
+
+/* Deprecated aliases: a const dataset lends mutable handles. */
 PEERREVIEW_API peerreview_review *peerreview_dataset_review(const peerreview_dataset *ds, size_t i)
 {
     return ds && i < ds->n ? ds->v[i] : NULL;
@@ -414,6 +450,7 @@ int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r)
         return PEERREVIEW_ENOMEM;
     index_put(ds->slots, ds->nslots, id, r);
     ds->used++;
+    r->pos = ds->n;
     ds->v[ds->n++] = r;
     r->ds = ds;
     pr_arena_splice(&ds->arena, &r->own);
@@ -454,13 +491,10 @@ PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *d
         return PEERREVIEW_ENOTFOUND;
     peerreview_review *r = s->review;
     index_del(ds, s);
-    for (size_t i = 0; i < ds->n; i++) {
-        if (ds->v[i] == r) {
-            memmove(&ds->v[i], &ds->v[i + 1], (ds->n - i - 1) * sizeof *ds->v);
-            ds->n--;
-            break;
-        }
-    }
+    memmove(&ds->v[r->pos], &ds->v[r->pos + 1], (ds->n - r->pos - 1) * sizeof *ds->v);
+    ds->n--;
+    for (size_t i = r->pos; i < ds->n; i++)
+        ds->v[i]->pos = i;
     review_destroy(r);
     ds->generation++;
     return PEERREVIEW_OK;
@@ -508,17 +542,155 @@ PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column
     return check_and_report(table, column, value, diag);
 }
 
+/*
+ * The checked getters: cell of column col of row (a review's own row for
+ * reviews) into *value; EINVAL for a NULL argument or a column the table
+ * lacks, ENOTFOUND for an empty cell.
+ */
+static peerreview_status get_cell(const peerreview_row *row, size_t col, const char **value)
+{
+    if (value)
+        *value = NULL;
+    if (!row || !value || col >= pr_tables[row->table].ncols)
+        return PEERREVIEW_EINVAL;
+    *value = pr_row_value(row, col);
+    return *value ? PEERREVIEW_OK : PEERREVIEW_ENOTFOUND;
+}
+
+/* Column index of name in row's table; NO_COL if none (also for a NULL row or name). */
+#define NO_COL ((size_t)-1)
+static size_t col_of(const peerreview_row *row, const char *name)
+{
+    int c = row && name ? peerreview_column_index(row->table, name) : -1;
+    return c < 0 ? NO_COL : (size_t)c;
+}
+
+/* 1 if row's table has a column col of that type. */
+static int col_is(const peerreview_row *row, size_t col, peerreview_type type)
+{
+    const pr_column *c = row ? pr_col(row->table, col) : NULL;
+    return c && c->type == type;
+}
+
+/* An integer column's value. */
+static peerreview_status get_int64(const peerreview_row *row, size_t col, int64_t *out)
+{
+    if (out)
+        *out = 0;
+    if (!out || !col_is(row, col, PEERREVIEW_TYPE_INTEGER))
+        return PEERREVIEW_EINVAL;
+    const char *s = pr_row_value(row, col);
+    if (!s)
+        return PEERREVIEW_ENOTFOUND;
+    /* stored values were checked; parse as strictly anyway */
+    size_t len = strlen(s);
+    int64_t v;
+    if (len == 0 || strspn(s, "0123456789") != len || pr_int_parse(s, len, &v))
+        return PEERREVIEW_EDATA;
+    *out = v;
+    return PEERREVIEW_OK;
+}
+
+/* A date column's value. */
+static peerreview_status get_date(const peerreview_row *row, size_t col, peerreview_date *out)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (!out || !col_is(row, col, PEERREVIEW_TYPE_DATE))
+        return PEERREVIEW_EINVAL;
+    const char *s = pr_row_value(row, col);
+    if (!s)
+        return PEERREVIEW_ENOTFOUND;
+    return pr_date_fill(s, strlen(s), out) ? PEERREVIEW_EDATA : PEERREVIEW_OK;
+}
+
+PEERREVIEW_API peerreview_status peerreview_review_get_byindex(const peerreview_review *r,
+                                                               size_t col, const char **value)
+{
+    return get_cell(r ? r->row : NULL, col, value);
+}
+
+PEERREVIEW_API peerreview_status peerreview_review_get_byname(const peerreview_review *r,
+                                                              const char *name, const char **value)
+{
+    return get_cell(r ? r->row : NULL, col_of(r ? r->row : NULL, name), value);
+}
+
+PEERREVIEW_API peerreview_status peerreview_review_get_int64_byindex(const peerreview_review *r,
+                                                                     size_t col, int64_t *out)
+{
+    return get_int64(r ? r->row : NULL, col, out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_review_get_int64_byname(const peerreview_review *r,
+                                                                    const char *name, int64_t *out)
+{
+    return get_int64(r ? r->row : NULL, col_of(r ? r->row : NULL, name), out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_review_get_date_byindex(const peerreview_review *r,
+                                                                    size_t col,
+                                                                    peerreview_date *out)
+{
+    return get_date(r ? r->row : NULL, col, out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_review_get_date_byname(const peerreview_review *r,
+                                                                   const char *name,
+                                                                   peerreview_date *out)
+{
+    return get_date(r ? r->row : NULL, col_of(r ? r->row : NULL, name), out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_get_byindex(const peerreview_row *row, size_t col,
+                                                            const char **value)
+{
+    return get_cell(row, col, value);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_get_byname(const peerreview_row *row,
+                                                           const char *name, const char **value)
+{
+    return get_cell(row, col_of(row, name), value);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_get_int64_byindex(const peerreview_row *row,
+                                                                  size_t col, int64_t *out)
+{
+    return get_int64(row, col, out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_get_int64_byname(const peerreview_row *row,
+                                                                 const char *name, int64_t *out)
+{
+    return get_int64(row, col_of(row, name), out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_get_date_byindex(const peerreview_row *row,
+                                                                 size_t col, peerreview_date *out)
+{
+    return get_date(row, col, out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_get_date_byname(const peerreview_row *row,
+                                                                const char *name,
+                                                                peerreview_date *out)
+{
+    return get_date(row, col_of(row, name), out);
+}
+
 PEERREVIEW_API const char *peerreview_review_value(const peerreview_review *r, size_t col)
 {
-    if (!r || col >= pr_tables[PEERREVIEW_REVIEWS].ncols)
-        return NULL;
-    return r->row->v[col];
+    const char *v;
+    peerreview_review_get_byindex(r, col, &v);
+    return v;
 }
 
 PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *r, const char *name)
 {
-    int col = peerreview_column_index(PEERREVIEW_REVIEWS, name);
-    return col < 0 ? NULL : peerreview_review_value(r, (size_t)col);
+    const char *v;
+    peerreview_review_get_byname(r, name, &v);
+    return v;
 }
 
 PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *r, size_t col,
@@ -575,6 +747,20 @@ PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *r, con
     return peerreview_review_set_value(r, (size_t)col, value, diag);
 }
 
+PEERREVIEW_API peerreview_status peerreview_review_set_byindex(peerreview_review *r, size_t col,
+                                                               const char *value,
+                                                               peerreview_diag *diag)
+{
+    return peerreview_review_set_value(r, col, value, diag);
+}
+
+PEERREVIEW_API peerreview_status peerreview_review_set_byname(peerreview_review *r,
+                                                              const char *column, const char *value,
+                                                              peerreview_diag *diag)
+{
+    return peerreview_review_set(r, column, value, diag);
+}
+
 static int child_table_ok(int table)
 {
     return table > PEERREVIEW_REVIEWS && table < PEERREVIEW_TABLE_COUNT;
@@ -583,6 +769,22 @@ static int child_table_ok(int table)
 PEERREVIEW_API size_t peerreview_review_child_count(const peerreview_review *r, int table)
 {
     return r && child_table_ok(table) ? r->kids[table].n : 0;
+}
+
+PEERREVIEW_API const peerreview_row *peerreview_review_child_byindex(const peerreview_review *r,
+                                                                     int table, size_t i)
+{
+    if (!r || !child_table_ok(table) || i >= r->kids[table].n)
+        return NULL;
+    return r->kids[table].v[i];
+}
+
+PEERREVIEW_API peerreview_row *peerreview_review_child_byindex_mut(peerreview_review *r, int table,
+                                                                   size_t i)
+{
+    if (!r || !child_table_ok(table) || i >= r->kids[table].n)
+        return NULL;
+    return r->kids[table].v[i];
 }
 
 PEERREVIEW_API peerreview_row *peerreview_review_child(const peerreview_review *r, int table,
@@ -658,24 +860,66 @@ PEERREVIEW_API int peerreview_row_table(const peerreview_row *row)
     return row ? row->table : -1;
 }
 
+PEERREVIEW_API const peerreview_review *peerreview_row_owner(const peerreview_row *row)
+{
+    return row ? row->review : NULL;
+}
+
 PEERREVIEW_API peerreview_review *peerreview_row_review(const peerreview_row *row)
 {
     return row ? row->review : NULL;
 }
 
+/* Position of row in its review's list (rows compare equal by key only in bad data). */
+static size_t list_pos(const peerreview_row *row)
+{
+    const pr_rowlist *l = &row->review->kids[row->table];
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] == row)
+            return i;
+    return l->n;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+    return a < b ? -1 : a > b;
+}
+
+PEERREVIEW_API int peerreview_row_compare(const peerreview_row *a, const peerreview_row *b)
+{
+    if (a == b)
+        return 0;
+    if (!a || !b)
+        return a ? 1 : -1;
+    if (a->table != b->table)
+        return a->table < b->table ? -1 : 1;
+    const peerreview_review *ra = a->review, *rb = b->review;
+    if (ra != rb) {
+        if (ra->ds && ra->ds == rb->ds)
+            return cmp_u64(ra->pos, rb->pos);
+        return cmp_u64(ra->row->serial, rb->row->serial);
+    }
+    if (a->table == PEERREVIEW_REVIEWS)
+        return 0; /* a review's own row: there is one */
+    int c = pr_row_key_cmp(a, b);
+    if (c)
+        return c;
+    /* the export's sort is stable: equal keys keep list order */
+    return cmp_u64(list_pos(a), list_pos(b));
+}
+
 PEERREVIEW_API const char *peerreview_row_value(const peerreview_row *row, size_t col)
 {
-    if (!row || col >= pr_tables[row->table].ncols)
-        return NULL;
-    return pr_row_value(row, col);
+    const char *v;
+    peerreview_row_get_byindex(row, col, &v);
+    return v;
 }
 
 PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const char *name)
 {
-    if (!row)
-        return NULL;
-    int col = peerreview_column_index(row->table, name);
-    return col < 0 ? NULL : peerreview_row_value(row, (size_t)col);
+    const char *v;
+    peerreview_row_get_byname(row, name, &v);
+    return v;
 }
 
 PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t col,
@@ -727,4 +971,17 @@ PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const c
     if (col < 0)
         return PEERREVIEW_EINVAL;
     return peerreview_row_set_value(row, (size_t)col, value, diag);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_set_byindex(peerreview_row *row, size_t col,
+                                                            const char *value,
+                                                            peerreview_diag *diag)
+{
+    return peerreview_row_set_value(row, col, value, diag);
+}
+
+PEERREVIEW_API peerreview_status peerreview_row_set_byname(peerreview_row *row, const char *column,
+                                                           const char *value, peerreview_diag *diag)
+{
+    return peerreview_row_set(row, column, value, diag);
 }

@@ -268,7 +268,7 @@ int pr_descriptor_read(const char *path, const char *name, peerreview_dataset *d
     pr_json_error jerr;
     pr_json *root = NULL;
     if (first < len && text[first] != '{' && pr_utf8_prefix(text, len) == len) {
-        memset(&jerr, 0, sizeof err);
+        memset(&jerr, 0, sizeof jerr);
         jerr.what = "expected a JSON object, {...}, describing the package";
         jerr.pos = first;
     } else {

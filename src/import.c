@@ -61,7 +61,7 @@ int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink
                      const pr_strmap *rejected)
 {
     const char *id = r->row->v[PR_R_REVIEW_ID];
-    const peerreview_review *first = peerreview_dataset_find(ds, id);
+    const peerreview_review *first = peerreview_dataset_review_byid(ds, id);
     const size_t *rej = !first && rejected ? pr_strmap_get(rejected, id, strlen(id)) : NULL;
     if (first || rej) {
         pr_where w = pr_row_where(ds, r->row, PR_R_REVIEW_ID);
@@ -699,7 +699,7 @@ static int load_table(loader *L, const char *dir, int table)
         unsigned idf = h.col_to_file[0];
         const char *id = rec->f[idf - 1].p;
         size_t idlen = rec->f[idf - 1].len;
-        peerreview_review *parent = idlen ? peerreview_dataset_find(ds, id) : NULL;
+        peerreview_review *parent = idlen ? peerreview_dataset_review_byid_mut(ds, id) : NULL;
         if (!parent) {
             if (!idlen) {
                 pr_where w = field_where(path, rec, idf - 1, "review_id");

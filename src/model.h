@@ -53,6 +53,7 @@ typedef struct pr_rowlist {
 
 struct peerreview_review {
     peerreview_dataset *ds;
+    size_t pos;                              /* index in ds->v while in a dataset */
     pr_arena own;                            /* strings of a review not (yet) in a dataset */
     peerreview_row *row;                     /* the reviews.csv row */
     pr_rowlist kids[PEERREVIEW_TABLE_COUNT]; /* [0] unused */

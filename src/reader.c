@@ -155,11 +155,37 @@ PEERREVIEW_API int peerreview_reader_table(const peerreview_reader *rd)
     return rd ? rd->table : -1;
 }
 
+PEERREVIEW_API peerreview_status peerreview_reader_get_byindex(const peerreview_reader *rd,
+                                                               size_t column, const char **value)
+{
+    if (value)
+        *value = NULL;
+    if (!rd || !value || column >= pr_tables[rd->table].ncols)
+        return PEERREVIEW_EINVAL;
+    if (rd->done || !rd->row->v[column])
+        return PEERREVIEW_ENOTFOUND;
+    *value = rd->row->v[column];
+    return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API peerreview_status peerreview_reader_get_byname(const peerreview_reader *rd,
+                                                              const char *column,
+                                                              const char **value)
+{
+    int c = rd && column ? peerreview_column_index(rd->table, column) : -1;
+    if (c < 0) {
+        if (value)
+            *value = NULL;
+        return PEERREVIEW_EINVAL;
+    }
+    return peerreview_reader_get_byindex(rd, (size_t)c, value);
+}
+
 PEERREVIEW_API const char *peerreview_reader_value(const peerreview_reader *rd, size_t column)
 {
-    if (!rd || rd->done || column >= pr_tables[rd->table].ncols)
-        return NULL;
-    return rd->row->v[column];
+    const char *v;
+    peerreview_reader_get_byindex(rd, column, &v);
+    return v;
 }
 
 PEERREVIEW_API unsigned long peerreview_reader_line(const peerreview_reader *rd)

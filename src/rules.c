@@ -314,7 +314,7 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadi
         const char *id = row->v[PR_R_REVIEW_ID];
         const char *parent = row->v[PR_R_PARENT];
         if (parent) {
-            const peerreview_review *p = peerreview_dataset_find(ds, parent);
+            const peerreview_review *p = peerreview_dataset_review_byid(ds, parent);
             if (p == r)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id, "%s",
                        "parent_review_id names the review itself; give the review it follows "

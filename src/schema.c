@@ -378,6 +378,25 @@ PEERREVIEW_API int peerreview_schema_table_lookup(const peerreview_schema *s, co
     return -1;
 }
 
+PEERREVIEW_API size_t peerreview_schema_table_key_count(const peerreview_schema *s, int table)
+{
+    const pr_table *t = schema_table(s, table);
+    return t ? t->nkey : 0;
+}
+
+PEERREVIEW_API int peerreview_schema_table_key_column(const peerreview_schema *s, int table,
+                                                      size_t i)
+{
+    const pr_table *t = schema_table(s, table);
+    return t && i < t->nkey ? (int)t->key[i] : -1;
+}
+
+PEERREVIEW_API const char *peerreview_schema_table_list_name(const peerreview_schema *s, int table)
+{
+    const pr_table *t = schema_table(s, table);
+    return t ? t->flat_name : NULL;
+}
+
 PEERREVIEW_API size_t peerreview_schema_column_count(const peerreview_schema *s, int table)
 {
     const pr_table *t = schema_table(s, table);
@@ -460,6 +479,21 @@ PEERREVIEW_API const char *peerreview_table_file(int table)
 PEERREVIEW_API int peerreview_table_lookup(const char *name)
 {
     return peerreview_schema_table_lookup(CURRENT, name);
+}
+
+PEERREVIEW_API size_t peerreview_table_key_count(int table)
+{
+    return peerreview_schema_table_key_count(CURRENT, table);
+}
+
+PEERREVIEW_API int peerreview_table_key_column(int table, size_t i)
+{
+    return peerreview_schema_table_key_column(CURRENT, table, i);
+}
+
+PEERREVIEW_API const char *peerreview_table_list_name(int table)
+{
+    return peerreview_schema_table_list_name(CURRENT, table);
 }
 
 PEERREVIEW_API size_t peerreview_column_count(int table)

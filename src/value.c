@@ -150,6 +150,44 @@ PEERREVIEW_API int peerreview_parse_date(const char *text, int *year, int *month
     return p < 0 ? PEERREVIEW_EINVAL : p;
 }
 
+int pr_date_fill(const char *s, size_t len, peerreview_date *out)
+{
+    int y, m, d;
+    memset(out, 0, sizeof *out);
+    int prec = pr_date_parse(s, len, &y, &m, &d);
+    if (prec < 0)
+        return -1;
+    /* day_number counts from 0000-03-01; 1970-01-01 is day 0 of the result */
+    long epoch = day_number(1970, 1, 1), lo, hi;
+    if (prec == 1) {
+        lo = day_number(y, 1, 1);
+        hi = day_number(y, 12, 31);
+    } else if (prec == 2) {
+        lo = day_number(y, m, 1);
+        hi = day_number(y, m, days_in_month(y, m));
+    } else {
+        lo = hi = day_number(y, m, d);
+    }
+    out->year = y;
+    out->month = m;
+    out->day = d;
+    out->precision = (peerreview_date_precision)prec;
+    out->first_day = (int64_t)lo - epoch;
+    out->last_day = (int64_t)hi - epoch;
+    return 0;
+}
+
+PEERREVIEW_API peerreview_status peerreview_date_parse(const char *text, peerreview_date *out)
+{
+    if (!out)
+        return PEERREVIEW_EINVAL;
+    if (!text) {
+        memset(out, 0, sizeof *out);
+        return PEERREVIEW_EINVAL;
+    }
+    return pr_date_fill(text, strlen(text), out) ? PEERREVIEW_EINVAL : PEERREVIEW_OK;
+}
+
 int pr_int_parse(const char *s, size_t len, int64_t *out)
 {
     uint64_t v = 0;

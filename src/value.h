@@ -29,6 +29,12 @@ int pr_date_parse(const char *s, size_t len, int *y, int *m, int *d);
  */
 int pr_date_interval(const char *s, long *lo, long *hi);
 
+/*
+ * Parse a date strictly (as pr_date_parse) into *out, with the interval it
+ * covers as days since 1970-01-01. 0, or -1 (*out zeroed) if not a date.
+ */
+int pr_date_fill(const char *s, size_t len, peerreview_date *out);
+
 /* 1 if a cell starting with c may run as a formula in a spreadsheet (= + - @ TAB CR). */
 int pr_formula_char(char c);
 

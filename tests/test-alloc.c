@@ -184,6 +184,42 @@ static void sb_val(sb *b, const char *v)
 /* Snapshots: everything a caller can see of a dataset, a review, a folder   */
 /* ------------------------------------------------------------------------ */
 
+/* Values through the checked getters: NULL exactly when the cell is empty. */
+static const char *check_cell(int rc, const char *v)
+{
+    assert_true(rc == PEERREVIEW_OK ? v != NULL : rc == PEERREVIEW_ENOTFOUND && v == NULL);
+    return v;
+}
+
+static const char *review_val(const peerreview_review *r, size_t c)
+{
+    const char *v = NULL;
+    int rc = peerreview_review_get_byindex(r, c, &v);
+    return check_cell(rc, v);
+}
+
+static const char *row_val(const peerreview_row *row, size_t c)
+{
+    const char *v = NULL;
+    int rc = peerreview_row_get_byindex(row, c, &v);
+    return check_cell(rc, v);
+}
+
+static const char *reader_val(const peerreview_reader *rd, size_t c)
+{
+    const char *v = NULL;
+    int rc = peerreview_reader_get_byindex(rd, c, &v);
+    return check_cell(rc, v);
+}
+
+/* The review_id of a review (borrowed). */
+static const char *id_of(const peerreview_review *r)
+{
+    const char *v = NULL;
+    assert_int_equal(peerreview_review_get_byname(r, "review_id", &v), PEERREVIEW_OK);
+    return v;
+}
+
 static void snap_row(sb *b, const peerreview_row *row, int ptrs)
 {
     int t = peerreview_row_table(row);
@@ -191,9 +227,9 @@ static void snap_row(sb *b, const peerreview_row *row, int ptrs)
     if (ptrs)
         sb_printf(b, " %p/%llu/%p", (const void *)row,
                   (unsigned long long)peerreview_row_serial(row),
-                  (void *)peerreview_row_review(row));
+                  (const void *)peerreview_row_owner(row));
     for (size_t c = 0; c < peerreview_column_count(t); c++)
-        sb_val(b, peerreview_row_value(row, c));
+        sb_val(b, row_val(row, c));
     sb_adds(b, "\n");
 }
 
@@ -203,17 +239,17 @@ static void snap_review(sb *b, const peerreview_review *r, int ptrs)
     if (ptrs)
         sb_printf(b, " %p/%llu/%p", (const void *)r,
                   (unsigned long long)peerreview_review_serial(r),
-                  (void *)peerreview_review_dataset(r));
+                  (const void *)peerreview_review_owner(r));
     for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++)
-        sb_val(b, peerreview_review_value(r, c));
+        sb_val(b, review_val(r, c));
     sb_adds(b, "\n");
     for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++) {
         size_t n = peerreview_review_child_count(r, t);
         sb_printf(b, "   %s: %zu\n", peerreview_table_name(t), n);
         for (size_t i = 0; i < n; i++) {
-            const peerreview_row *row = peerreview_review_child(r, t, i);
+            const peerreview_row *row = peerreview_review_child_byindex(r, t, i);
             snap_row(b, row, ptrs);
-            if (peerreview_row_review(row) != r)
+            if (peerreview_row_owner(row) != r)
                 sb_adds(b, "    (the row names another review)\n");
         }
     }
@@ -229,10 +265,10 @@ static void snap_dataset(sb *b, const peerreview_dataset *ds, int ptrs, int rend
         sb_printf(b, " %p", (const void *)ds);
     sb_adds(b, "\n");
     for (size_t i = 0; i < n; i++) {
-        const peerreview_review *r = peerreview_dataset_review(ds, i);
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
         snap_review(b, r, ptrs);
-        if (peerreview_dataset_find(ds, peerreview_review_value(r, 0)) != r)
-            sb_adds(b, "  (peerreview_dataset_find does not find it)\n");
+        if (peerreview_dataset_review_byid(ds, review_val(r, 0)) != r)
+            sb_adds(b, "  (peerreview_dataset_review_byid does not find it)\n");
     }
     for (int t = -1; renders && t < PEERREVIEW_TABLE_COUNT; t++) {
         char *text = NULL;
@@ -342,13 +378,13 @@ static peerreview_review *new_review(const char *id)
     peerreview_review *r = peerreview_review_new();
     assert_non_null(r);
     if (id)
-        assert_int_equal(peerreview_review_set(r, "review_id", id, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "review_id", id, NULL), PEERREVIEW_OK);
     return r;
 }
 
 static void set_review(peerreview_review *r, const char *col, const char *v)
 {
-    assert_int_equal(peerreview_review_set(r, col, v, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, col, v, NULL), PEERREVIEW_OK);
 }
 
 static peerreview_row *add_row(peerreview_review *r, int table)
@@ -361,7 +397,7 @@ static peerreview_row *add_row(peerreview_review *r, int table)
 
 static void set_row(peerreview_row *row, const char *col, const char *v)
 {
-    assert_int_equal(peerreview_row_set(row, col, v, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, col, v, NULL), PEERREVIEW_OK);
 }
 
 /* Give a review values, and rows rows in every child table. */
@@ -439,7 +475,7 @@ static void exhaust_arena(peerreview_review *r, size_t len)
     if (X.probing) {
         for (X.fillers = 0;; X.fillers++) {
             arm(0, TRANSIENT);
-            int rc = peerreview_review_set(r, "provider", v, NULL);
+            int rc = peerreview_review_set_byname(r, "provider", v, NULL);
             disarm();
             assert_int_equal(rc, PEERREVIEW_OK);
             if (A.count)
@@ -629,7 +665,7 @@ static void write_bad_copies(const char *root)
     write_file(G.bad_dir, "extra.csv", "a,b\r\n1,2\r\n", (size_t)-1);
     write_file(G.bad_dir, "datapackage.json",
                "{\"name\": \"bad\", \"title\": \"Bad\", \"resources\": [", (size_t)-1);
-    const char *id = peerreview_review_get(peerreview_dataset_review(G.sample, 0), "review_id");
+    const char *id = id_of(peerreview_dataset_review_byindex(G.sample, 0));
     G.bad_reviews = path_join(G.bad_dir, "reviews.csv");
     G.bad_items = path_join(G.bad_dir, "items.csv");
     G.bad_team = path_join(G.bad_dir, "team_members.csv");
@@ -705,7 +741,7 @@ static int setup_fixtures(void **state)
         G.sample_dir = path_join(root, "sample");
         peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
         for (size_t i = peerreview_dataset_count(ds); i-- > 0;) {
-            const char *id = peerreview_review_get(peerreview_dataset_review(ds, i), "review_id");
+            const char *id = id_of(peerreview_dataset_review_byindex(ds, i));
             size_t k = 0;
             while (mini_ids[k] && strcmp(mini_ids[k], id))
                 k++;
@@ -740,7 +776,7 @@ static int setup_fixtures(void **state)
 
     /* the sample with non-ASCII text, read as ';'-separated windows-1252 */
     peerreview_dataset *intl = load_ok(G.sample_dir, NULL);
-    peerreview_review *r = peerreview_dataset_review(intl, 0);
+    peerreview_review *r = peerreview_dataset_review_byindex_mut(intl, 0);
     set_review(r, "notes",
                "Caf\xC3\xA9 \xE2\x80\x93 \xC2\xA3"
                "5; \xE2\x80\x98quoted\xE2\x80\x99, "
@@ -748,7 +784,8 @@ static int setup_fixtures(void **state)
                "double\xE2\x80\x9D \"plain\"");
     peerreview_row *item = NULL;
     for (size_t i = 0; !item && i < peerreview_dataset_count(intl); i++)
-        item = peerreview_review_child(peerreview_dataset_review(intl, i), PEERREVIEW_ITEMS, 0);
+        item = peerreview_review_child_byindex_mut(peerreview_dataset_review_byindex_mut(intl, i),
+                                                   PEERREVIEW_ITEMS, 0);
     assert_non_null(item);
     set_row(item, "text", "Na\xC3\xAFve; r\xC3\xA9sum\xC3\xA9");
     char *intl_dir = path_join(root, "intl");
@@ -829,7 +866,7 @@ static int setup_fixtures(void **state)
 
     write_bad_copies(root);
     G.unflat = load_ok(G.sample_dir, NULL);
-    r = peerreview_dataset_review(G.unflat, 0);
+    r = peerreview_dataset_review_byindex_mut(G.unflat, 0);
     peerreview_row *src = add_row(r, PEERREVIEW_SOURCES);
     set_row(src, "url", "https://example.org/");
     set_row(src, "description", "two\nlines");
@@ -1488,7 +1525,7 @@ static void read_rest(peerreview_reader *rd, sb *b)
         r = peerreview_reader_next(rd, NULL);
         sb_printf(b, "next: %d, line %lu", r, r == 1 ? peerreview_reader_line(rd) : 0);
         for (size_t c = 0; r == 1 && c < peerreview_column_count(t); c++)
-            sb_val(b, peerreview_reader_value(rd, c));
+            sb_val(b, reader_val(rd, c));
         sb_adds(b, "\n");
     } while (r != 0 && r != PEERREVIEW_EFORMAT && r != PEERREVIEW_EIO && r != PEERREVIEW_ENOMEM);
 }
@@ -1539,7 +1576,7 @@ static void result_reader_next(fx *f, int rc, sb *b)
     int t = peerreview_reader_table(f->rd);
     sb_printf(b, "line %lu", rc == 1 ? peerreview_reader_line(f->rd) : 0);
     for (size_t c = 0; rc == 1 && c < peerreview_column_count(t); c++)
-        sb_val(b, peerreview_reader_value(f->rd, c));
+        sb_val(b, reader_val(f->rd, c));
     sb_adds(b, "\n");
     if (rc != 0)
         read_rest(f->rd, b);
@@ -1658,10 +1695,10 @@ static void prep_review_edit(fx *f, int standalone, size_t fill)
             fill_review(f->rev, 5, 2);
         f->edit = f->rev;
     } else {
-        f->edit = peerreview_dataset_review(f->ds, 2);
+        f->edit = peerreview_dataset_review_byindex_mut(f->ds, 2);
     }
     if (fill)
-        exhaust_arena(standalone ? f->rev : peerreview_dataset_review(f->ds, 7), fill);
+        exhaust_arena(standalone ? f->rev : peerreview_dataset_review_byindex_mut(f->ds, 7), fill);
 }
 
 static void prep_review_set(fx *f)
@@ -1672,10 +1709,11 @@ static void prep_review_set(fx *f)
 static int call_review_set(fx *f)
 {
     const char *v = review_cases[f->k].value;
-    return peerreview_review_set(f->edit, review_cases[f->k].col, v ? v : G.long_text, f->diag);
+    return peerreview_review_set_byname(f->edit, review_cases[f->k].col, v ? v : G.long_text,
+                                        f->diag);
 }
 
-/* review_set_value on review_id: renames in a dataset keep the index right. */
+/* review_set_byindex on review_id: renames in a dataset keep the index right. */
 static const struct {
     int standalone;
     const char *value; /* NULL: an id of 80 characters */
@@ -1697,7 +1735,7 @@ static void prep_review_id(fx *f)
 static int call_review_id(fx *f)
 {
     const char *v = id_cases[f->k].value;
-    return peerreview_review_set_value(f->edit, 0, v ? v : long_id, f->diag);
+    return peerreview_review_set_byindex(f->edit, 0, v ? v : long_id, f->diag);
 }
 
 /* dataset_add: a new review (with rows) to the small dataset or an empty one. */
@@ -1745,10 +1783,10 @@ static void prep_add_child(fx *f)
         f->rev = new_review(NULL);
         f->edit = f->rev;
     } else {
-        f->edit = peerreview_dataset_review(f->ds, f->k == 10 ? 1 : 0);
+        f->edit = peerreview_dataset_review_byindex_mut(f->ds, f->k == 10 ? 1 : 0);
     }
     if (f->k > 10)
-        exhaust_arena(peerreview_dataset_review(f->ds, 7), 1);
+        exhaust_arena(peerreview_dataset_review_byindex_mut(f->ds, 7), 1);
 }
 
 static int call_add_child(fx *f)
@@ -1763,8 +1801,8 @@ static const int remove_child_expect[] = {0, PEERREVIEW_ENOTFOUND};
 
 static int call_remove_child(fx *f)
 {
-    return peerreview_review_remove_child(peerreview_dataset_review(f->ds, 0), PEERREVIEW_ITEMS,
-                                          f->k ? 99 : 2);
+    return peerreview_review_remove_child(peerreview_dataset_review_byindex_mut(f->ds, 0),
+                                          PEERREVIEW_ITEMS, f->k ? 99 : 2);
 }
 
 /* row_set: the row (of small-0, or appended in prepare), column, value, arena to fill. */
@@ -1806,10 +1844,10 @@ static void prep_row_set(fx *f)
 {
     prep_small(f);
     int t = row_cases[f->k].table;
-    peerreview_review *r0 = peerreview_dataset_review(f->ds, 0);
+    peerreview_review *r0 = peerreview_dataset_review_byindex_mut(f->ds, 0);
     switch (row_cases[f->k].how) {
     case ROW_OF_SMALL0:
-        f->row = peerreview_review_child(r0, t, 3);
+        f->row = peerreview_review_child_byindex_mut(r0, t, 3);
         break;
     case ROW_APPENDED:
         f->row = add_row(r0, t);
@@ -1820,27 +1858,28 @@ static void prep_row_set(fx *f)
         f->row = add_row(f->rev, t);
         break;
     default: /* a seq the caller set, to be set to NULL again */
-        f->row = peerreview_review_child(r0, t, 5);
+        f->row = peerreview_review_child_byindex_mut(r0, t, 5);
         set_row(f->row, "seq", "40");
         break;
     }
     if (row_cases[f->k].fill)
-        exhaust_arena(f->rev ? f->rev : peerreview_dataset_review(f->ds, 7), row_cases[f->k].fill);
+        exhaust_arena(f->rev ? f->rev : peerreview_dataset_review_byindex_mut(f->ds, 7),
+                      row_cases[f->k].fill);
 }
 
 static int call_row_set(fx *f)
 {
     const char *v = row_cases[f->k].value;
-    return peerreview_row_set(f->row, row_cases[f->k].col, v ? v : G.long_text, f->diag);
+    return peerreview_row_set_byname(f->row, row_cases[f->k].col, v ? v : G.long_text, f->diag);
 }
 
-static int call_row_set_value(fx *f)
+static int call_row_set_byindex(fx *f)
 {
     int t = row_cases[f->k].table;
     int col = peerreview_column_index(t, row_cases[f->k].col);
     assert_true(col >= 0);
     const char *v = row_cases[f->k].value;
-    return peerreview_row_set_value(f->row, (size_t)col, v ? v : G.long_text, f->diag);
+    return peerreview_row_set_byindex(f->row, (size_t)col, v ? v : G.long_text, f->diag);
 }
 
 static void progress(unsigned long long done, unsigned long long total, void *ctx)
@@ -2082,16 +2121,16 @@ static op ops[] = {
     NEW("review-new", call_review_new, release_review_out),
     NEW("diag-new", call_diag_new, release_diag_out),
     NEW("options-new", call_options_new, release_options_out),
-    EDIT("review-set", prep_review_set, call_review_set, 0, N(review_cases), review_expect),
-    EDIT("review-set-value-review_id", prep_review_id, call_review_id, 0, N(id_cases), id_expect),
+    EDIT("review-set-byname", prep_review_set, call_review_set, 0, N(review_cases), review_expect),
+    EDIT("review-set-byindex-review_id", prep_review_id, call_review_id, 0, N(id_cases), id_expect),
     EDIT("dataset-add", prep_dataset_add, call_dataset_add, OP_OOM_DIAG, N(add_ids), add_expect),
     EDIT("dataset-remove", prep_small, call_dataset_remove, OP_NODIAG, N(remove_ids),
          remove_expect),
     EDIT("review-add-child", prep_add_child, call_add_child, OP_OUT | OP_NODIAG, N(add_child_table),
          NULL),
     EDIT("review-remove-child", prep_small, call_remove_child, OP_NODIAG, 2, remove_child_expect),
-    EDIT("row-set", prep_row_set, call_row_set, 0, N(row_cases), row_expect),
-    EDIT("row-set-value", prep_row_set, call_row_set_value, 0, N(row_cases), row_expect),
+    EDIT("row-set-byname", prep_row_set, call_row_set, 0, N(row_cases), row_expect),
+    EDIT("row-set-byindex", prep_row_set, call_row_set_byindex, 0, N(row_cases), row_expect),
     {.name = "options-set",
      .prepare = prep_options,
      .call = call_options,

@@ -123,6 +123,14 @@ static void test_schema_handle(void **state)
         assert_ptr_equal(peerreview_schema_table_name(s, t), peerreview_table_name(t));
         assert_ptr_equal(peerreview_schema_table_file(s, t), peerreview_table_file(t));
         assert_int_equal(peerreview_schema_column_count(s, t), peerreview_column_count(t));
+        assert_ptr_equal(peerreview_schema_table_list_name(s, t), peerreview_table_list_name(t));
+        size_t nkey = peerreview_schema_table_key_count(s, t);
+        assert_int_equal(nkey, peerreview_table_key_count(t));
+        for (size_t k = 0; k <= nkey; k++) {
+            assert_int_equal(peerreview_schema_table_key_column(s, t, k),
+                             peerreview_table_key_column(t, k));
+            assert_int_equal(k < nkey, peerreview_schema_table_key_column(s, t, k) >= 0);
+        }
         const char *name = peerreview_table_name(t);
         if (name) {
             assert_int_equal(peerreview_schema_table_lookup(s, name), t);
@@ -162,6 +170,9 @@ static void test_schema_handle(void **state)
     assert_null(peerreview_schema_table_name(NULL, 0));
     assert_null(peerreview_schema_table_file(NULL, 0));
     assert_int_equal(peerreview_schema_table_lookup(NULL, "reviews"), -1);
+    assert_int_equal(peerreview_schema_table_key_count(NULL, 0), 0);
+    assert_int_equal(peerreview_schema_table_key_column(NULL, 0, 0), -1);
+    assert_null(peerreview_schema_table_list_name(NULL, 1));
     assert_int_equal(peerreview_schema_column_count(NULL, 0), 0);
     assert_null(peerreview_schema_column_name(NULL, 0, 0));
     assert_int_equal(peerreview_schema_column_index(NULL, 0, "review_id"), -1);

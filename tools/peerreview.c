@@ -123,10 +123,10 @@ static const char *const format_names[] = {"text", "table", "json", "csv"};
 #define FORMAT_COUNT (sizeof format_names / sizeof format_names[0])
 #define FMT(f)       (1u << (f))
 
-/* A date as the interval of days it covers, each day as YYYYMMDD. */
+/* A date as the interval of days it covers (days since 1970-01-01, inclusive). */
 struct interval {
-    long start;
-    long end;
+    int64_t start;
+    int64_t end;
 };
 
 /* What the command line asked for. */
@@ -907,6 +907,61 @@ static int run_convert(const struct settings *s, int argc, char **argv)
 /* Helpers for stats, query and diff                                         */
 /* ------------------------------------------------------------------------ */
 
+/*
+ * Values through the checked getters. Column names here are the schema's; a
+ * name the library does not know is a bug in this program, not in the data.
+ */
+static const char *checked_value(int rc, const char *column)
+{
+    if (rc == PEERREVIEW_EINVAL) {
+        fprintf(stderr, "peerreview: internal error: no column '%s'\n", column);
+        abort();
+    }
+    return NULL;
+}
+
+/* Value of a reviews column by name (borrowed), NULL when empty. */
+static const char *review_text(const peerreview_review *r, const char *column)
+{
+    const char *v = NULL;
+    int rc = peerreview_review_get_byname(r, column, &v);
+    return rc == PEERREVIEW_OK ? v : checked_value(rc, column);
+}
+
+/* Value of a child row's column by name (borrowed), NULL when empty. */
+static const char *row_text(const peerreview_row *row, const char *column)
+{
+    const char *v = NULL;
+    int rc = peerreview_row_get_byname(row, column, &v);
+    return rc == PEERREVIEW_OK ? v : checked_value(rc, column);
+}
+
+/* Value of a reviews column by index (borrowed), NULL when empty. */
+static const char *review_cell(const peerreview_review *r, size_t column)
+{
+    const char *v = NULL;
+    int rc = peerreview_review_get_byindex(r, column, &v);
+    return rc == PEERREVIEW_OK
+               ? v
+               : checked_value(rc, peerreview_column_name(PEERREVIEW_REVIEWS, column));
+}
+
+/* Value of a row's column by index (borrowed), NULL when empty. */
+static const char *row_cell(const peerreview_row *row, size_t column)
+{
+    const char *v = NULL;
+    int rc = peerreview_row_get_byindex(row, column, &v);
+    return rc == PEERREVIEW_OK
+               ? v
+               : checked_value(rc, peerreview_column_name(peerreview_row_table(row), column));
+}
+
+/* The review_id of a review: its table's (only) key column. */
+static const char *review_id_of(const peerreview_review *r)
+{
+    return review_cell(r, (size_t)peerreview_table_key_column(PEERREVIEW_REVIEWS, 0));
+}
+
 /* Dates of a review, in the order that decides its first known date. */
 static const char *const review_dates[] = {"onsite_start", "onsite_end", "report_date",
                                            "published_date"};
@@ -917,42 +972,22 @@ static const char *const review_dates[] = {"onsite_start", "onsite_end", "report
 static const char *first_date(const peerreview_review *r)
 {
     for (size_t i = 0; i < REVIEW_DATE_COUNT; i++) {
-        const char *d = peerreview_review_get(r, review_dates[i]);
+        const char *d = review_text(r, review_dates[i]);
         if (d)
             return d;
     }
     return NULL;
 }
 
-static int days_in_month(int year, int month)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-        return 29;
-    return days[month - 1];
-}
-
 /* The days a reduced-precision date covers; 0, or -1 if it is not a date. */
 static int date_interval(const char *text, struct interval *iv)
 {
-    int year, month, day;
-    int precision = peerreview_parse_date(text, &year, &month, &day);
-    long base = (long)year * 10000;
-    switch (precision) {
-    case 1:
-        iv->start = base + 101;
-        iv->end = base + 1231;
-        return 0;
-    case 2:
-        iv->start = base + month * 100 + 1;
-        iv->end = base + month * 100 + days_in_month(year, month);
-        return 0;
-    case 3:
-        iv->start = iv->end = base + month * 100 + day;
-        return 0;
-    default:
+    peerreview_date d;
+    if (peerreview_date_parse(text, &d) != PEERREVIEW_OK)
         return -1;
-    }
+    iv->start = d.first_day;
+    iv->end = d.last_day;
+    return 0;
 }
 
 /* 1 if value is one of the allowed values of an enum column. */
@@ -1122,23 +1157,14 @@ static int sbuf_add(struct sbuf *b, const char *s)
     return sbuf_addn(b, s, strlen(s));
 }
 
-/* Name of a child table's list in JSON (as in the Python API). */
+/*
+ * Name of a child table's list in JSON (as in the Python API): the library's
+ * list name, or for items (whose flat-form lists are per kind) the table name.
+ */
 static const char *child_list_name(int table)
 {
-    switch (table) {
-    case PEERREVIEW_REVIEW_COUNCILS:
-        return "councils";
-    case PEERREVIEW_TEAM_MEMBERS:
-        return "team";
-    case PEERREVIEW_ITEMS:
-        return "items";
-    case PEERREVIEW_CONSIDERATIONS:
-        return "considerations";
-    case PEERREVIEW_SOURCES:
-        return "sources";
-    default:
-        return "?";
-    }
+    const char *name = peerreview_table_list_name(table);
+    return name ? name : peerreview_table_name(table);
 }
 
 /* A value of a column as JSON: integers as numbers, unknown as null. */
@@ -1150,10 +1176,13 @@ static void print_json_value(FILE *out, int table, size_t column, const char *va
         print_json_string(out, value);
 }
 
-/* 1 if column is part of a child table's key besides review_id. */
-static int is_key_column(int table, const char *column)
+/* 1 if column is part of a table's primary key. */
+static int is_key_column(int table, size_t column)
 {
-    return strcmp(column, "seq") == 0 || (table == PEERREVIEW_ITEMS && strcmp(column, "kind") == 0);
+    for (size_t i = 0; i < peerreview_table_key_count(table); i++)
+        if (peerreview_table_key_column(table, i) == (int)column)
+            return 1;
+    return 0;
 }
 
 /*
@@ -1168,8 +1197,8 @@ static void print_row_json(FILE *out, const peerreview_row *row, int skip_empty)
     fputc('{', out);
     for (size_t c = 1; c < n; c++) {
         const char *name = peerreview_column_name(table, c);
-        const char *v = peerreview_row_value(row, c);
-        if (skip_empty && (!v || is_key_column(table, name)))
+        const char *v = row_cell(row, c);
+        if (skip_empty && (!v || is_key_column(table, c)))
             continue;
         if (!first)
             fputc(',', out);
@@ -1191,7 +1220,7 @@ static void print_review_json(FILE *out, const peerreview_review *r)
             fputc(',', out);
         print_json_string(out, peerreview_column_name(PEERREVIEW_REVIEWS, c));
         fputc(':', out);
-        print_json_value(out, PEERREVIEW_REVIEWS, c, peerreview_review_value(r, c));
+        print_json_value(out, PEERREVIEW_REVIEWS, c, review_cell(r, c));
     }
     for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES; t++) {
         fprintf(out, ",\"%s\":[", child_list_name(t));
@@ -1199,7 +1228,7 @@ static void print_review_json(FILE *out, const peerreview_review *r)
         for (size_t i = 0; i < rows; i++) {
             if (i)
                 fputc(',', out);
-            print_row_json(out, peerreview_review_child(r, t, i), 0);
+            print_row_json(out, peerreview_review_child_byindex(r, t, i), 0);
         }
         fputc(']', out);
     }
@@ -1384,30 +1413,31 @@ static int stats_councils(struct stats *st, const peerreview_dataset *ds)
     size_t n = peerreview_dataset_count(ds);
     size_t cap = 0;
     for (size_t i = 0; i < n; i++)
-        cap += peerreview_review_child_count(peerreview_dataset_review(ds, i),
+        cap += peerreview_review_child_count(peerreview_dataset_review_byindex(ds, i),
                                              PEERREVIEW_REVIEW_COUNCILS);
     st->occ = calloc(cap ? cap : 1, sizeof *st->occ);
     if (!st->occ)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        const peerreview_review *r = peerreview_dataset_review(ds, i);
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
         size_t rows = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
         size_t start = st->nocc;
         for (size_t j = 0; j < rows; j++) {
-            const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, j);
+            const peerreview_row *row =
+                peerreview_review_child_byindex(r, PEERREVIEW_REVIEW_COUNCILS, j);
             struct council_occ o;
-            o.gss_code = peerreview_row_get(row, "gss_code");
-            o.council_name = peerreview_row_get(row, "council_name");
+            o.gss_code = row_text(row, "gss_code");
+            o.council_name = row_text(row, "council_name");
             o.key = o.gss_code ? o.gss_code : o.council_name;
             o.review = i;
-            o.review_id = peerreview_review_get(r, "review_id");
+            o.review_id = review_id_of(r);
             size_t k = start;
             while (o.key && k < st->nocc && strcmp(st->occ[k].key, o.key) != 0)
                 k++;
             /* a council listed twice in one review counts once everywhere */
             if (!o.key || k == st->nocc) {
-                tally_add(&st->t[T_AUTHORITY], peerreview_row_get(row, "authority_type"));
-                tally_add(&st->t[T_REGION], peerreview_row_get(row, "region_name"));
+                tally_add(&st->t[T_AUTHORITY], row_text(row, "authority_type"));
+                tally_add(&st->t[T_REGION], row_text(row, "region_name"));
                 st->council_reviews++;
             }
             if (!o.key)
@@ -1477,21 +1507,21 @@ static int stats_compute(struct stats *st, const peerreview_dataset *ds)
     size_t n = peerreview_dataset_count(ds);
     st->reviews = n;
     for (size_t i = 0; i < n; i++) {
-        const peerreview_review *r = peerreview_dataset_review(ds, i);
-        tally_add(&st->t[T_TYPE], peerreview_review_get(r, "review_type"));
-        tally_add(&st->t[T_STAGE], peerreview_review_get(r, "stage"));
-        int year;
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
+        tally_add(&st->t[T_TYPE], review_text(r, "review_type"));
+        tally_add(&st->t[T_STAGE], review_text(r, "stage"));
+        peerreview_date d;
         const char *date = first_date(r);
-        if (date && peerreview_parse_date(date, &year, NULL, NULL) > 0 && year >= 0 &&
-            year < YEAR_SLOTS)
-            per_year[year]++;
+        if (date && peerreview_date_parse(date, &d) == PEERREVIEW_OK && d.year >= 0 &&
+            d.year < YEAR_SLOTS)
+            per_year[d.year]++;
         else
             undated++;
         size_t items = peerreview_review_child_count(r, PEERREVIEW_ITEMS);
         st->items += items;
         for (size_t j = 0; j < items; j++)
             tally_add(&st->t[T_KIND],
-                      peerreview_row_get(peerreview_review_child(r, PEERREVIEW_ITEMS, j), "kind"));
+                      row_text(peerreview_review_child_byindex(r, PEERREVIEW_ITEMS, j), "kind"));
     }
 
     size_t years = 0;
@@ -1677,8 +1707,9 @@ static int council_matches(const peerreview_review *r, const struct settings *s)
     int by_code = s->council_gss[0] != '\0';
     size_t rows = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
     for (size_t i = 0; i < rows; i++) {
-        const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, i);
-        const char *v = peerreview_row_get(row, by_code ? "gss_code" : "council_name");
+        const peerreview_row *row =
+            peerreview_review_child_byindex(r, PEERREVIEW_REVIEW_COUNCILS, i);
+        const char *v = row_text(row, by_code ? "gss_code" : "council_name");
         if (v && (by_code ? strcmp(v, s->council_gss) == 0
                           : contains_nocase(v, s->council, strlen(s->council))))
             return 1;
@@ -1692,7 +1723,7 @@ static int dates_match(const peerreview_review *r, const struct settings *s)
     int since_ok = !s->has_since, until_ok = !s->has_until;
     for (size_t i = 0; i < REVIEW_DATE_COUNT; i++) {
         struct interval iv;
-        const char *d = peerreview_review_get(r, review_dates[i]);
+        const char *d = review_text(r, review_dates[i]);
         if (!d || date_interval(d, &iv) != 0)
             continue;
         if (s->has_since && iv.end >= s->since.start)
@@ -1706,12 +1737,12 @@ static int dates_match(const peerreview_review *r, const struct settings *s)
 /* 1 if the word (len bytes) is in the notes or an item text of r. */
 static int word_in_review(const peerreview_review *r, const char *word, size_t len)
 {
-    const char *notes = peerreview_review_get(r, "notes");
+    const char *notes = review_text(r, "notes");
     if (notes && contains_nocase(notes, word, len))
         return 1;
     size_t rows = peerreview_review_child_count(r, PEERREVIEW_ITEMS);
     for (size_t i = 0; i < rows; i++) {
-        const char *t = peerreview_row_get(peerreview_review_child(r, PEERREVIEW_ITEMS, i), "text");
+        const char *t = row_text(peerreview_review_child_byindex(r, PEERREVIEW_ITEMS, i), "text");
         if (t && contains_nocase(t, word, len))
             return 1;
     }
@@ -1735,8 +1766,8 @@ static int text_matches(const peerreview_review *r, const char *text)
 
 static int review_matches(const peerreview_review *r, const struct settings *s)
 {
-    return (!s->type || same_value(peerreview_review_get(r, "review_type"), s->type)) &&
-           (!s->stage || same_value(peerreview_review_get(r, "stage"), s->stage)) &&
+    return (!s->type || same_value(review_text(r, "review_type"), s->type)) &&
+           (!s->stage || same_value(review_text(r, "stage"), s->stage)) &&
            (!s->council || council_matches(r, s)) &&
            ((!s->has_since && !s->has_until) || dates_match(r, s)) &&
            (!s->text || text_matches(r, s->text));
@@ -1750,10 +1781,11 @@ static int council_names(const peerreview_review *r, struct sbuf *b)
     if (sbuf_add(b, "") != 0)
         return -1;
     for (size_t i = 0; i < rows; i++) {
-        const peerreview_row *row = peerreview_review_child(r, PEERREVIEW_REVIEW_COUNCILS, i);
-        const char *name = peerreview_row_get(row, "council_name");
+        const peerreview_row *row =
+            peerreview_review_child_byindex(r, PEERREVIEW_REVIEW_COUNCILS, i);
+        const char *name = row_text(row, "council_name");
         if (!name)
-            name = peerreview_row_get(row, "gss_code");
+            name = row_text(row, "gss_code");
         if ((i && sbuf_add(b, "; ") != 0) || sbuf_add(b, name ? name : "?") != 0)
             return -1;
     }
@@ -1763,7 +1795,7 @@ static int council_names(const peerreview_review *r, struct sbuf *b)
 /* A table cell: the text with line breaks and tabs shown as spaces. */
 #define QUERY_COLUMNS 5
 
-static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
+static int print_query_table(FILE *out, const peerreview_review *const *m, size_t n)
 {
     static const char *const heads[QUERY_COLUMNS] = {"review_id", "type", "stage", "first date",
                                                      "councils"};
@@ -1784,10 +1816,9 @@ static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
                 free(b.p);
                 return -1;
             }
-            const char *cells[QUERY_COLUMNS] = {peerreview_review_get(m[i], "review_id"),
-                                                peerreview_review_get(m[i], "review_type"),
-                                                peerreview_review_get(m[i], "stage"),
-                                                date ? date : "-", b.p};
+            const char *cells[QUERY_COLUMNS] = {review_id_of(m[i]),
+                                                review_text(m[i], "review_type"),
+                                                review_text(m[i], "stage"), date ? date : "-", b.p};
             for (int c = 0; c < QUERY_COLUMNS; c++) {
                 const char *v = cells[c] ? cells[c] : "-";
                 if (pass == 0 && text_width(v) > width[c])
@@ -1803,7 +1834,7 @@ static int print_query_table(FILE *out, peerreview_review *const *m, size_t n)
     return 0;
 }
 
-static void print_query_json(FILE *out, peerreview_review *const *m, size_t n)
+static void print_query_json(FILE *out, const peerreview_review *const *m, size_t n)
 {
     if (n == 0) {
         fputs("[]\n", out);
@@ -1831,17 +1862,19 @@ static int copy_review(const peerreview_review *r, peerreview_diag *diag, peerre
     int rc = PEERREVIEW_OK;
     size_t n = peerreview_column_count(PEERREVIEW_REVIEWS);
     for (size_t k = 0; k < n && rc == PEERREVIEW_OK; k++)
-        rc = peerreview_review_set_value(c, k, peerreview_review_value(r, k), diag);
+        rc = peerreview_review_set_byindex(c, k, review_cell(r, k), diag);
     for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES && rc == PEERREVIEW_OK; t++) {
         size_t rows = peerreview_review_child_count(r, t);
         size_t cols = peerreview_column_count(t);
         for (size_t i = 0; i < rows && rc == PEERREVIEW_OK; i++) {
-            const peerreview_row *from = peerreview_review_child(r, t, i);
+            const peerreview_row *from = peerreview_review_child_byindex(r, t, i);
             peerreview_row *to = NULL;
             rc = peerreview_review_add_child(c, t, &to);
-            /* column 0 is review_id, the parent's; items set kind before seq */
-            for (size_t k = 1; k < cols && rc == PEERREVIEW_OK; k++)
-                rc = peerreview_row_set_value(to, k, peerreview_row_value(from, k), diag);
+            /* the first key column is review_id, the parent's; items set kind before seq */
+            size_t parent = (size_t)peerreview_table_key_column(t, 0);
+            for (size_t k = 0; k < cols && rc == PEERREVIEW_OK; k++)
+                if (k != parent)
+                    rc = peerreview_row_set_byindex(to, k, row_cell(from, k), diag);
         }
     }
     if (rc != PEERREVIEW_OK) {
@@ -1869,7 +1902,7 @@ static int print_query_csv(FILE *out, const peerreview_dataset *ds, const char *
     for (size_t i = 0; i < total && status == EXIT_OK; i++) {
         if (!matched[i])
             continue;
-        const peerreview_review *r = peerreview_dataset_review(ds, i);
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
         peerreview_review *copy = NULL;
         rc = copy_review(r, diag, &copy);
         if (rc == PEERREVIEW_OK) {
@@ -1879,8 +1912,7 @@ static int print_query_csv(FILE *out, const peerreview_dataset *ds, const char *
         }
         if (rc != PEERREVIEW_OK) {
             report_problems(diag);
-            errorf("cannot copy review '%s': %s", peerreview_review_get(r, "review_id"),
-                   peerreview_strerror(rc));
+            errorf("cannot copy review '%s': %s", review_id_of(r), peerreview_strerror(rc));
             status = rc == PEERREVIEW_ENOMEM ? EXIT_TROUBLE : EXIT_DATA;
         }
     }
@@ -1913,13 +1945,13 @@ static int run_query(const struct settings *s, int argc, char **argv)
         return status;
     size_t total = peerreview_dataset_count(ds);
     char *matched = calloc(total ? total : 1, 1);
-    peerreview_review **m = calloc(total ? total : 1, sizeof *m);
+    const peerreview_review **m = calloc(total ? total : 1, sizeof *m);
     size_t n = 0;
     if (!matched || !m) {
         status = out_of_memory();
     } else {
         for (size_t i = 0; i < total; i++) {
-            peerreview_review *r = peerreview_dataset_review(ds, i);
+            const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
             if (review_matches(r, s)) {
                 matched[i] = 1;
                 m[n++] = r;
@@ -1979,12 +2011,16 @@ static int changes_add(struct changes *ch, enum change_kind kind, int table,
     return 0;
 }
 
-/* 1 if two rows of one table have the same key (seq; kind and seq for items). */
+/* 1 if two rows of one table have the same primary key. */
 static int same_key(const peerreview_row *a, const peerreview_row *b)
 {
-    return same_value(peerreview_row_get(a, "seq"), peerreview_row_get(b, "seq")) &&
-           (peerreview_row_table(a) != PEERREVIEW_ITEMS ||
-            same_value(peerreview_row_get(a, "kind"), peerreview_row_get(b, "kind")));
+    int table = peerreview_row_table(a);
+    for (size_t i = 0; i < peerreview_table_key_count(table); i++) {
+        size_t c = (size_t)peerreview_table_key_column(table, i);
+        if (!same_value(row_cell(a, c), row_cell(b, c)))
+            return 0;
+    }
+    return 1;
 }
 
 /* The row of r's child list table with the key of row, or NULL. */
@@ -1993,7 +2029,7 @@ static const peerreview_row *find_row(const peerreview_review *r, int table,
 {
     size_t n = peerreview_review_child_count(r, table);
     for (size_t i = 0; i < n; i++) {
-        const peerreview_row *x = peerreview_review_child(r, table, i);
+        const peerreview_row *x = peerreview_review_child_byindex(r, table, i);
         if (same_key(x, row))
             return x;
     }
@@ -2007,7 +2043,7 @@ static int diff_review(const peerreview_review *old, const peerreview_review *ne
     ch->n = 0;
     size_t n = peerreview_column_count(PEERREVIEW_REVIEWS);
     for (size_t c = 0; c < n; c++) {
-        const char *a = peerreview_review_value(old, c), *b = peerreview_review_value(new, c);
+        const char *a = review_cell(old, c), *b = review_cell(new, c);
         if (!same_value(a, b) && changes_add(ch, CH_FIELD, PEERREVIEW_REVIEWS, NULL, c, a, b))
             return -1;
     }
@@ -2016,7 +2052,7 @@ static int diff_review(const peerreview_review *old, const peerreview_review *ne
         size_t no = peerreview_review_child_count(old, t);
         size_t nn = peerreview_review_child_count(new, t);
         for (size_t i = 0; i < no; i++) {
-            const peerreview_row *a = peerreview_review_child(old, t, i);
+            const peerreview_row *a = peerreview_review_child_byindex(old, t, i);
             const peerreview_row *b = find_row(new, t, a);
             if (!b) {
                 if (changes_add(ch, CH_ROW_REMOVED, t, a, 0, NULL, NULL))
@@ -2024,13 +2060,13 @@ static int diff_review(const peerreview_review *old, const peerreview_review *ne
                 continue;
             }
             for (size_t c = 1; c < cols; c++) {
-                const char *x = peerreview_row_value(a, c), *y = peerreview_row_value(b, c);
+                const char *x = row_cell(a, c), *y = row_cell(b, c);
                 if (!same_value(x, y) && changes_add(ch, CH_ROW_FIELD, t, a, c, x, y))
                     return -1;
             }
         }
         for (size_t i = 0; i < nn; i++) {
-            const peerreview_row *b = peerreview_review_child(new, t, i);
+            const peerreview_row *b = peerreview_review_child_byindex(new, t, i);
             if (!find_row(old, t, b) && changes_add(ch, CH_ROW_ADDED, t, b, 0, NULL, NULL))
                 return -1;
         }
@@ -2047,25 +2083,32 @@ static void print_text_value(FILE *out, const char *v)
         fputs("(empty)", out);
 }
 
-/* The key of a child row: "seq=N" or "kind=K,seq=N"; JSON: an object. */
+/*
+ * The key of a child row within its review (its key columns after review_id):
+ * "seq=N" or "kind=K,seq=N"; JSON: an object.
+ */
 static void print_row_key(FILE *out, const peerreview_row *row, int json)
 {
-    int items = peerreview_row_table(row) == PEERREVIEW_ITEMS;
-    const char *seq = peerreview_row_get(row, "seq");
-    const char *kind = peerreview_row_get(row, "kind");
-    if (json) {
+    int table = peerreview_row_table(row);
+    size_t n = peerreview_table_key_count(table);
+    if (json)
         fputc('{', out);
-        if (items) {
-            fputs("\"kind\":", out);
-            print_json_string(out, kind);
-            fputc(',', out);
+    for (size_t i = 1; i < n; i++) {
+        size_t c = (size_t)peerreview_table_key_column(table, i);
+        const char *name = peerreview_column_name(table, c);
+        const char *v = row_cell(row, c);
+        if (json) {
+            if (i > 1)
+                fputc(',', out);
+            print_json_string(out, name);
+            fputc(':', out);
+            print_json_value(out, table, c, v);
+        } else {
+            fprintf(out, "%s%s=%s", i > 1 ? "," : "", name, v ? v : "");
         }
-        fprintf(out, "\"seq\":%s}", seq ? seq : "null");
-    } else {
-        if (items)
-            fprintf(out, "kind=%s,", kind ? kind : "");
-        fprintf(out, "seq=%s", seq ? seq : "");
     }
+    if (json)
+        fputc('}', out);
 }
 
 static void print_changes_text(FILE *out, const char *review_id, const struct changes *ch)
@@ -2149,8 +2192,8 @@ static size_t print_missing(FILE *out, const peerreview_dataset *from,
     if (json)
         fprintf(out, ",\"%s\":[", what);
     for (size_t i = 0; i < n; i++) {
-        const char *id = peerreview_review_get(peerreview_dataset_review(from, i), "review_id");
-        if (peerreview_dataset_find(other, id))
+        const char *id = review_id_of(peerreview_dataset_review_byindex(from, i));
+        if (peerreview_dataset_review_byid(other, id))
             continue;
         if (json) {
             fputs(listed ? "," : "", out);
@@ -2194,9 +2237,9 @@ static int run_diff(const struct settings *s, int argc, char **argv)
         fputs(",\"changed\":[", out);
     size_t n = peerreview_dataset_count(new);
     for (size_t i = 0; i < n && status == EXIT_OK; i++) {
-        const peerreview_review *b = peerreview_dataset_review(new, i);
-        const char *id = peerreview_review_get(b, "review_id");
-        const peerreview_review *a = peerreview_dataset_find(old, id);
+        const peerreview_review *b = peerreview_dataset_review_byindex(new, i);
+        const char *id = review_id_of(b);
+        const peerreview_review *a = peerreview_dataset_review_byid(old, id);
         if (!a)
             continue;
         if (diff_review(a, b, &ch) != 0) {

@@ -105,6 +105,75 @@ void _set_error_classes(PyObject *classes)
     $result = SWIG_NewPointerObj(SWIG_as_voidptr(tmp$argnum), $descriptor(peerreview_row *), 0);
 }
 
+/*
+ * Value getters (peerreview_*_get_*): the value is the return value, None
+ * when the cell is empty (PEERREVIEW_ENOTFOUND does not raise); a bad column
+ * still raises (PEERREVIEW_EINVAL). Dates come back as a tuple (year, month,
+ * day, precision, first_day, last_day).
+ */
+%define PR_VALUE_GETTER(name)
+%typemap(out) peerreview_status name {
+    if ((int)$1 < 0 && (int)$1 != PEERREVIEW_ENOTFOUND) {
+        pr_raise((int)$1);
+        SWIG_fail;
+    }
+    $result = SWIG_From_int((int)$1);
+}
+%enddef
+PR_VALUE_GETTER(peerreview_review_get_byindex)
+PR_VALUE_GETTER(peerreview_review_get_byname)
+PR_VALUE_GETTER(peerreview_review_get_int64_byindex)
+PR_VALUE_GETTER(peerreview_review_get_int64_byname)
+PR_VALUE_GETTER(peerreview_review_get_date_byindex)
+PR_VALUE_GETTER(peerreview_review_get_date_byname)
+PR_VALUE_GETTER(peerreview_row_get_byindex)
+PR_VALUE_GETTER(peerreview_row_get_byname)
+PR_VALUE_GETTER(peerreview_row_get_int64_byindex)
+PR_VALUE_GETTER(peerreview_row_get_int64_byname)
+PR_VALUE_GETTER(peerreview_row_get_date_byindex)
+PR_VALUE_GETTER(peerreview_row_get_date_byname)
+PR_VALUE_GETTER(peerreview_reader_get_byindex)
+PR_VALUE_GETTER(peerreview_reader_get_byname)
+
+%typemap(in, numinputs=0) const char **value (const char *tmp = NULL) {
+    $1 = ($1_ltype)&tmp; /* SWIG's own variable drops the const */
+}
+%typemap(argout) const char **value {
+    Py_XDECREF($result);
+    if (tmp$argnum) {
+        $result = SWIG_FromCharPtr(tmp$argnum);
+    } else {
+        Py_INCREF(Py_None);
+        $result = Py_None;
+    }
+}
+%typemap(in, numinputs=0) int64_t *out (int64_t tmp = 0) {
+    $1 = &tmp;
+}
+%typemap(argout) int64_t *out {
+    Py_XDECREF($result);
+    if (result == PEERREVIEW_OK) {
+        $result = PyLong_FromLongLong((long long)tmp$argnum);
+    } else {
+        Py_INCREF(Py_None);
+        $result = Py_None;
+    }
+}
+%typemap(in, numinputs=0) peerreview_date *out (peerreview_date tmp) {
+    $1 = &tmp;
+}
+%typemap(argout) peerreview_date *out {
+    Py_XDECREF($result);
+    if (result == PEERREVIEW_OK) {
+        $result = Py_BuildValue("(iiiiLL)", tmp$argnum.year, tmp$argnum.month, tmp$argnum.day,
+                                (int)tmp$argnum.precision, (long long)tmp$argnum.first_day,
+                                (long long)tmp$argnum.last_day);
+    } else {
+        Py_INCREF(Py_None);
+        $result = Py_None;
+    }
+}
+
 /* File paths: str (file system encoding) or bytes, passed to C unchanged. */
 %typemap(in) const char *path (PyObject *encoded = NULL) {
     if (PyBytes_Check($input)) {

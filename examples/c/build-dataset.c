@@ -24,7 +24,7 @@ static int fail(peerreview_diag *diag, const char *what, int status)
 static int set_row(peerreview_row *row, const char *const *pairs, peerreview_diag *diag)
 {
     for (size_t i = 0; pairs[i]; i += 2) {
-        int rc = peerreview_row_set(row, pairs[i], pairs[i + 1], diag);
+        int rc = peerreview_row_set_byname(row, pairs[i], pairs[i + 1], diag);
         if (rc != PEERREVIEW_OK)
             return rc;
     }
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
     }
 
     for (size_t i = 0; review_fields[i]; i += 2) {
-        rc = peerreview_review_set(review, review_fields[i], review_fields[i + 1], diag);
+        rc = peerreview_review_set_byname(review, review_fields[i], review_fields[i + 1], diag);
         if (rc != PEERREVIEW_OK) {
             status = fail(diag, review_fields[i], rc);
             goto done;

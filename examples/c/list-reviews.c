@@ -85,10 +85,16 @@ int main(int argc, char **argv)
         return 1;
     }
     for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
-        peerreview_review *r = peerreview_dataset_review(ds, i);
-        const char *date = peerreview_review_get(r, "onsite_start");
-        printf("%-28s %-24s %s\n", peerreview_review_get(r, "review_id"),
-               peerreview_review_get(r, "review_type"), date ? date : "(date unknown)");
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
+        const char *id, *type, *date;
+        /* review_id and review_type are required; a misspelt name would be PEERREVIEW_EINVAL */
+        if (peerreview_review_get_byname(r, "review_id", &id) != PEERREVIEW_OK ||
+            peerreview_review_get_byname(r, "review_type", &type) != PEERREVIEW_OK)
+            continue;
+        /* PEERREVIEW_ENOTFOUND: the date is not known */
+        if (peerreview_review_get_byname(r, "onsite_start", &date) != PEERREVIEW_OK)
+            date = "(date unknown)";
+        printf("%-28s %-24s %s\n", id, type, date);
     }
     peerreview_dataset_free(ds);
     peerreview_diag_free(diag);

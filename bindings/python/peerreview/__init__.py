@@ -21,6 +21,7 @@ half-loaded, and objects never outlive their data unsafely: a review that was
 removed raises ``ReferenceError`` instead of crashing.
 """
 
+import functools
 import os
 import threading
 
@@ -270,24 +271,38 @@ _INTEGER = tuple(
               if _c.peerreview_column_type(t, i) == _c.PEERREVIEW_TYPE_INTEGER)
     for t in range(_c.peerreview_table_count())
 )
-# required columns a new child row must be given (review_id and seq are implied)
-_REQUIRED = tuple(
-    tuple(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t))
-          if _c.peerreview_column_required(t, i)
-          and _c.peerreview_column_name(t, i) not in ("review_id", "seq"))
+_IS_INTEGER = tuple(
+    tuple(_c.peerreview_column_type(t, i) == _c.PEERREVIEW_TYPE_INTEGER
+          for i in range(_c.peerreview_column_count(t)))
     for t in range(_c.peerreview_table_count())
 )
-_ITEM_KINDS = tuple(
-    _c.peerreview_column_enum_value(_c.PEERREVIEW_ITEMS, 1, i)
-    for i in range(_c.peerreview_column_enum_count(_c.PEERREVIEW_ITEMS, 1))
+_INDEX = tuple({name: i for i, name in enumerate(cols)} for cols in _COLUMNS)
+# Primary keys, from the library: reviews (review_id,); a child table starts
+# with the column naming its review, ends with its seq (which
+# peerreview_review_add_child numbers), and items have kind in between.
+_KEYS = tuple(
+    tuple(_c.peerreview_column_name(t, _c.peerreview_table_key_column(t, i))
+          for i in range(_c.peerreview_table_key_count(t)))
+    for t in range(_c.peerreview_table_count())
 )
-# attribute name of each child list on a Review
+_ID = _KEYS[_c.PEERREVIEW_REVIEWS][0]  # a review's id column
+_ID_INDEX = _INDEX[_c.PEERREVIEW_REVIEWS][_ID]
+_PARENT = (None,) + tuple(k[0] for k in _KEYS[1:])  # a child row's review (set by C)
+_ROW_KEY = (None,) + tuple(k[1:] for k in _KEYS[1:])  # a row's key within its review
+_SEQ = (None,) + tuple(k[-1] for k in _KEYS[1:])
+_GROUP = (None,) + tuple(k[1:-1] for k in _KEYS[1:])  # columns that split seq numbering
+# required columns a new child row must be given (its review and seq are implied)
+_REQUIRED = (None,) + tuple(
+    tuple(_c.peerreview_column_name(t, i) for i in range(_c.peerreview_column_count(t))
+          if _c.peerreview_column_required(t, i)
+          and _c.peerreview_column_name(t, i) not in (_PARENT[t], _SEQ[t]))
+    for t in range(1, _c.peerreview_table_count())
+)
+# attribute name of each child list on a Review: the library's list name, or
+# for items (whose flat-form lists are one per kind) the table name
 _LISTS = {
-    "councils": _c.PEERREVIEW_REVIEW_COUNCILS,
-    "team": _c.PEERREVIEW_TEAM_MEMBERS,
-    "items": _c.PEERREVIEW_ITEMS,
-    "considerations": _c.PEERREVIEW_CONSIDERATIONS,
-    "sources": _c.PEERREVIEW_SOURCES,
+    _c.peerreview_table_list_name(t) or TABLES[t]: t
+    for t in range(1, _c.peerreview_table_count())
 }
 
 
@@ -299,12 +314,18 @@ def columns(table):
     return list(_COLUMNS[t])
 
 
-def _to_python(table, name, value):
-    if value is None:
-        return None
-    if name in _INTEGER[table]:
-        return int(value)
-    return value
+def _review_value(ptr, i):
+    """Value of reviews column i: int for an integer column, else str; None when empty."""
+    if _IS_INTEGER[0][i]:
+        return _c.peerreview_review_get_int64_byindex(ptr, i)
+    return _c.peerreview_review_get_byindex(ptr, i)
+
+
+def _row_value(row, table, i):
+    """Value of column i of a row of table, as _review_value."""
+    if _IS_INTEGER[table][i]:
+        return _c.peerreview_row_get_int64_byindex(row, i)
+    return _c.peerreview_row_get_byindex(row, i)
 
 
 def _path(path):
@@ -528,7 +549,7 @@ class Dataset:
     def _find_serial(self, serial):
         """The C review with this serial number, or None (caller holds the lock)."""
         for i in range(_c.peerreview_dataset_count(self._ptr)):
-            r = _c.peerreview_dataset_review(self._ptr, i)
+            r = _c.peerreview_dataset_review_byindex_mut(self._ptr, i)
             if _c.peerreview_review_serial(r) == serial:
                 return r
         return None
@@ -544,7 +565,7 @@ class Dataset:
             with self._lock:
                 if self._changes != changes:
                     raise RuntimeError("dataset changed size during iteration")
-                r = _c.peerreview_dataset_review(self._ptr, i)
+                r = _c.peerreview_dataset_review_byindex(self._ptr, i)
                 if r is None:
                     return
                 review = Review._bound(self, r)
@@ -554,7 +575,7 @@ class Dataset:
     def __getitem__(self, review_id):
         review_id = _key(review_id)
         with self._lock:
-            r = _c.peerreview_dataset_find(self._ptr, review_id)
+            r = _c.peerreview_dataset_review_byid(self._ptr, review_id)
             if r is None:
                 raise KeyError(review_id)
             return Review._bound(self, r)
@@ -565,7 +586,7 @@ class Dataset:
         except (KeyError, TypeError):
             return False
         with self._lock:
-            return _c.peerreview_dataset_find(self._ptr, review_id) is not None
+            return _c.peerreview_dataset_review_byid(self._ptr, review_id) is not None
 
     def __repr__(self):
         return "<peerreview.Dataset with %d reviews>" % len(self)
@@ -597,7 +618,8 @@ class Dataset:
                 _call(_c.peerreview_dataset_add, self._ptr, review._own)
             except ExistsError:  # noqa: F821 - generated above
                 raise ExistsError('review_id "%s" already exists'  # noqa: F821
-                                  % _c.peerreview_review_value(review._own, 0)) from None
+                                  % _c.peerreview_review_get_byindex(review._own, _ID_INDEX)
+                                  ) from None
             review._own.thisown = False  # the dataset owns it now
             review._attach(self)
             self._changes += 1
@@ -663,17 +685,15 @@ class Dataset:
         rows = []
         with self._lock:
             for i in range(len(self)):
-                r = _c.peerreview_dataset_review(self._ptr, i)
+                r = _c.peerreview_dataset_review_byindex(self._ptr, i)
                 if t == _c.PEERREVIEW_REVIEWS:
-                    rows.append({c: _to_python(t, c, _c.peerreview_review_value(r, k))
-                                 for k, c in enumerate(cols)})
+                    rows.append({c: _review_value(r, k) for k, c in enumerate(cols)})
                     continue
-                children = [_c.peerreview_review_child(r, t, k)
+                children = [_c.peerreview_review_child_byindex(r, t, k)
                             for k in range(_c.peerreview_review_child_count(r, t))]
-                children.sort(key=lambda row: _row_key(t, row))
+                children.sort(key=_EXPORT_ORDER)
                 for row in children:
-                    rows.append({c: _to_python(t, c, _c.peerreview_row_value(row, k))
-                                 for k, c in enumerate(cols)})
+                    rows.append({c: _row_value(row, t, k) for k, c in enumerate(cols)})
         return rows
 
     def dataframe(self, name):
@@ -703,14 +723,8 @@ class Dataset:
             columns=list(_COLUMNS[t]))
 
 
-def _row_key(table, row):
-    """Sort key of a child row in export order (kind by schema order, then seq)."""
-    seq = _c.peerreview_row_get(row, "seq")
-    seqn = int(seq) if seq else 0
-    if table == _c.PEERREVIEW_ITEMS:
-        kind = _c.peerreview_row_get(row, "kind")
-        return (_ITEM_KINDS.index(kind) if kind in _ITEM_KINDS else len(_ITEM_KINDS), seqn)
-    return (seqn,)
+# Sort key of rows in export order, as the library orders them.
+_EXPORT_ORDER = functools.cmp_to_key(_c.peerreview_row_compare)
 
 
 # --------------------------------------------------------------------------
@@ -765,14 +779,14 @@ class Review:
     def _bound(cls, ds, ptr):
         self = cls.__new__(cls)
         object.__setattr__(self, "_ds", ds)
-        object.__setattr__(self, "_id", _c.peerreview_review_value(ptr, 0))
+        object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(ptr, _ID_INDEX))
         object.__setattr__(self, "_serial", _c.peerreview_review_serial(ptr))
         object.__setattr__(self, "_own", None)
         object.__setattr__(self, "_own_lock", None)
         return self
 
     def _attach(self, ds):
-        object.__setattr__(self, "_id", _c.peerreview_review_value(self._own, 0))
+        object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(self._own, _ID_INDEX))
         object.__setattr__(self, "_ds", ds)
         object.__setattr__(self, "_own", None)
 
@@ -784,25 +798,25 @@ class Review:
         """The C review, looked up afresh each time (caller holds the lock)."""
         if self._ds is None:
             return self._own
-        p = _c.peerreview_dataset_find(self._ds._ptr, self._id)
+        p = _c.peerreview_dataset_review_byid_mut(self._ds._ptr, self._id)
         if p is None or _c.peerreview_review_serial(p) != self._serial:
             p = self._ds._find_serial(self._serial)  # renamed through another handle?
             if p is None:
                 raise ReferenceError("review %r is no longer in its dataset" % self._id)
-            object.__setattr__(self, "_id", _c.peerreview_review_value(p, 0))
+            object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(p, _ID_INDEX))
         return p
 
     def _get(self, name):
         with self._lock():
-            return _to_python(0, name, _c.peerreview_review_get(self._ptr(), name))
+            return _review_value(self._ptr(), _INDEX[0][name])
 
     def _set(self, name, value):
         cvalue = _to_c(name, value)  # before any pointer: it may run the caller's code
         with self._lock():
             p = self._ptr()
-            _set_checked(_c.peerreview_review_set, p, name, cvalue)
-            if name == "review_id" and self._ds is not None:
-                object.__setattr__(self, "_id", _c.peerreview_review_value(p, 0))
+            _set_checked(_c.peerreview_review_set_byname, p, name, cvalue)
+            if name == _ID and self._ds is not None:
+                object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(p, _ID_INDEX))
                 self._ds._changes += 1
 
     def __setattr__(self, name, value):
@@ -816,8 +830,7 @@ class Review:
         """The review's fields as a dict (child lists not included)."""
         with self._lock():
             p = self._ptr()
-            return {c: _to_python(0, c, _c.peerreview_review_value(p, i))
-                    for i, c in enumerate(_COLUMNS[0])}
+            return {c: _review_value(p, i) for i, c in enumerate(_COLUMNS[0])}
 
     def __eq__(self, other):
         if not isinstance(other, Review):
@@ -832,7 +845,7 @@ class Review:
 
     def __repr__(self):
         try:
-            return "<peerreview.Review %s>" % (self._get("review_id"),)
+            return "<peerreview.Review %s>" % (self._get(_ID),)
         except ReferenceError:
             return "<peerreview.Review %s (removed)>" % (self._id,)
 
@@ -922,7 +935,7 @@ class ChildList:
 
     def _serials(self, rp):
         t = self._table
-        return [_c.peerreview_row_serial(_c.peerreview_review_child(rp, t, i))
+        return [_c.peerreview_row_serial(_c.peerreview_review_child_byindex(rp, t, i))
                 for i in range(_c.peerreview_review_child_count(rp, t))]
 
     def __len__(self):
@@ -930,7 +943,7 @@ class ChildList:
             return _c.peerreview_review_child_count(self._review._ptr(), self._table)
 
     def _child(self, rp, i):
-        row = _c.peerreview_review_child(rp, self._table, i)
+        row = _c.peerreview_review_child_byindex(rp, self._table, i)
         return _CHILD_CLASSES[self._table](self._review, self._table,
                                            _c.peerreview_row_serial(row))
 
@@ -972,7 +985,7 @@ class ChildList:
         """
         t = self._table
         for name in fields:
-            if name not in _COLUMNS[t] or name == "review_id":
+            if name not in _COLUMNS[t] or name == _PARENT[t]:
                 raise TypeError("%s rows have no field %r" % (TABLES[t], name))
         # convert every value before touching C: conversion may run the caller's code
         cvalues = {name: _to_c(name, value) for name, value in fields.items()}
@@ -984,17 +997,19 @@ class ChildList:
             row = _c.peerreview_review_add_child(rp, t)
             serial = _c.peerreview_row_serial(row)
             try:
-                order = ["kind"] if "kind" in cvalues else []
-                order += [n for n in cvalues if n not in ("kind", "seq")]
+                seq = _SEQ[t]
+                # the group (items' kind) first: it decides the seq the library chooses
+                order = [n for n in _GROUP[t] if n in cvalues]
+                order += [n for n in cvalues if n not in _GROUP[t] and n != seq]
                 for name in order:
-                    _set_checked(_c.peerreview_row_set, row, name, cvalues[name])
-                if t == _c.PEERREVIEW_ITEMS:
-                    _c.peerreview_row_set(row, "seq", None, None)  # next seq of this kind
-                if "seq" in cvalues:
-                    if cvalues["seq"] is None:
-                        raise InvalidValueError("seq: a row needs a seq")
-                    _check_unique(rp, t, serial, _key_with(t, row, "seq", cvalues["seq"]))
-                    _set_checked(_c.peerreview_row_set, row, "seq", cvalues["seq"])
+                    _set_checked(_c.peerreview_row_set_byname, row, name, cvalues[name])
+                if _GROUP[t]:
+                    _c.peerreview_row_set_byname(row, seq, None, None)  # next seq of the group
+                if seq in cvalues:
+                    if cvalues[seq] is None:
+                        raise InvalidValueError("%s: a row needs a %s" % (seq, seq))
+                    _check_unique(rp, t, serial, _key_with(t, row, seq, cvalues[seq]))
+                    _set_checked(_c.peerreview_row_set_byname, row, seq, cvalues[seq])
                 else:
                     _check_unique(rp, t, serial, _key_of(t, row))
             except BaseException:
@@ -1022,37 +1037,30 @@ class ChildList:
 
 
 def _key_of(table, row):
-    seq = _c.peerreview_row_get(row, "seq")
-    if table == _c.PEERREVIEW_ITEMS:
-        return (_c.peerreview_row_get(row, "kind"), seq)
-    return (seq,)
+    """The row's key within its review (as text): (seq,), or (kind, seq) for items."""
+    return tuple(_c.peerreview_row_get_byname(row, name) for name in _ROW_KEY[table])
 
 
 def _key_with(table, row, name, cvalue):
     """The row's key if field name were set to the converted value cvalue."""
-    key = list(_key_of(table, row))
-    if name == "seq":
-        key[-1] = cvalue
-    elif name == "kind" and table == _c.PEERREVIEW_ITEMS:
-        key[0] = cvalue
-    return tuple(key)
+    return tuple(cvalue if k == name else v for k, v in zip(_ROW_KEY[table], _key_of(table, row)))
 
 
 def _find_serial(review_ptr, table, serial):
     """Index of the row with this serial number in a review's list, or None."""
     for i in range(_c.peerreview_review_child_count(review_ptr, table)):
-        if _c.peerreview_row_serial(_c.peerreview_review_child(review_ptr, table, i)) == serial:
+        if _c.peerreview_row_serial(_c.peerreview_review_child_byindex(review_ptr, table, i)) \
+                == serial:
             return i
     return None
 
 
 def _check_unique(review_ptr, table, serial, key):
     for i in range(_c.peerreview_review_child_count(review_ptr, table)):
-        other = _c.peerreview_review_child(review_ptr, table, i)
+        other = _c.peerreview_review_child_byindex(review_ptr, table, i)
         if _c.peerreview_row_serial(other) != serial and _key_of(table, other) == key:
             raise InvalidValueError("%s: a row with %s already exists in this list" % (
-                TABLES[table], ", ".join("%s=%s" % kv for kv in zip(
-                    ("kind", "seq") if table == _c.PEERREVIEW_ITEMS else ("seq",), key))))
+                TABLES[table], ", ".join("%s=%s" % kv for kv in zip(_ROW_KEY[table], key))))
 
 
 class Child:
@@ -1076,7 +1084,7 @@ class Child:
         i = _find_serial(rp, self._table, self._serial)
         if i is None:
             raise ReferenceError("this %s row is no longer in its review" % TABLES[self._table])
-        return rp, _c.peerreview_review_child(rp, self._table, i)
+        return rp, _c.peerreview_review_child_byindex_mut(rp, self._table, i)
 
     @property
     def table(self):
@@ -1085,25 +1093,25 @@ class Child:
 
     def _get(self, name):
         with self._review._lock():
-            return _to_python(self._table, name, _c.peerreview_row_get(self._row()[1], name))
+            return _row_value(self._row()[1], self._table, _INDEX[self._table][name])
 
     def _set(self, name, value):
         cvalue = _to_c(name, value)  # before any pointer: it may run the caller's code
         with self._review._lock():
             rp, row = self._row()
-            if name == "seq" and cvalue is None:
-                raise InvalidValueError("seq: a row needs a seq")
+            if name == _SEQ[self._table] and cvalue is None:
+                raise InvalidValueError("%s: a row needs a %s" % (name, name))
             newkey = _key_with(self._table, row, name, cvalue)
             if newkey != _key_of(self._table, row):
                 _check_unique(rp, self._table, self._serial, newkey)
-            _set_checked(_c.peerreview_row_set, row, name, cvalue)
+            _set_checked(_c.peerreview_row_set_byname, row, name, cvalue)
 
     def to_dict(self):
         """The row's fields (without review_id) as a dict."""
         with self._review._lock():
             row = self._row()[1]
-            return {c: _to_python(self._table, c, _c.peerreview_row_value(row, i))
-                    for i, c in enumerate(_COLUMNS[self._table]) if c != "review_id"}
+            return {c: _row_value(row, self._table, i)
+                    for i, c in enumerate(_COLUMNS[self._table]) if c != _PARENT[self._table]}
 
     def __eq__(self, other):
         if not isinstance(other, Child):
@@ -1124,9 +1132,9 @@ _CHILD_CLASSES = {}
 for _t in range(1, len(TABLES)):
     _props = {"__slots__": (), "__module__": __name__,
               "__doc__": "A row of %s; attributes: %s." % (
-                  TABLES[_t], ", ".join(c for c in _COLUMNS[_t] if c != "review_id"))}
+                  TABLES[_t], ", ".join(c for c in _COLUMNS[_t] if c != _PARENT[_t]))}
     for _name in _COLUMNS[_t]:
-        if _name != "review_id":
+        if _name != _PARENT[_t]:
             _props[_name] = _column_property(_name, Child._get, Child._set, TABLES[_t])
     _cls = type("".join(w.title() for w in TABLES[_t].split("_")) + "Row", (Child,), _props)
     _CHILD_CLASSES[_t] = _cls

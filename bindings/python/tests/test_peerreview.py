@@ -505,6 +505,85 @@ class TestEdit(TempDirTest):
         self.assertEqual(len(pandas.DataFrame(items)), 40)
 
 
+class TestAccess(TempDirTest):
+    """The checked getters through capi, and what the package asks the library."""
+
+    def test_capi_getters(self):
+        c = peerreview.capi
+        ds = c.peerreview_load(SAMPLE.encode(), None, None)
+        r = c.peerreview_dataset_review_byid(ds, "e10000034-csg-2015-04")
+        self.assertEqual(c.peerreview_review_get_byname(r, "review_id"), "e10000034-csg-2015-04")
+        self.assertIsNone(c.peerreview_review_get_byname(r, "parent_review_id"))  # empty
+        with self.assertRaises(peerreview.InvalidArgumentError):  # noqa: F821
+            c.peerreview_review_get_byname(r, "parent_reveiw_id")  # misspelt
+        with self.assertRaises(peerreview.InvalidArgumentError):  # noqa: F821
+            c.peerreview_review_get_byindex(r, 1000)
+        self.assertEqual(c.peerreview_review_get_date_byname(r, "onsite_start"),
+                         (2015, 4, 0, c.PEERREVIEW_DATE_MONTH, 16526, 16555))
+        self.assertIsNone(c.peerreview_review_get_date_byname(r, "onsite_end"))
+        with self.assertRaises(peerreview.InvalidArgumentError):  # noqa: F821
+            c.peerreview_review_get_date_byname(r, "notes")
+        self.assertIsNone(c.peerreview_review_get_int64_byname(r, "team_size"))
+        row = c.peerreview_review_child_byindex(r, c.PEERREVIEW_ITEMS, 1)
+        self.assertEqual(c.peerreview_row_get_int64_byname(row, "seq"), 2)
+        self.assertEqual(c.peerreview_row_get_byindex(row, 0), "e10000034-csg-2015-04")
+        with self.assertRaises(peerreview.InvalidArgumentError):  # noqa: F821
+            c.peerreview_row_get_int64_byname(row, "text")
+        self.assertEqual(c.peerreview_date_parse("1969-12-31"),
+                         (1969, 12, 31, c.PEERREVIEW_DATE_DAY, -1, -1))
+        with self.assertRaises(peerreview.InvalidArgumentError):  # noqa: F821
+            c.peerreview_date_parse("2015-02-29")
+        first = c.peerreview_review_child_byindex(r, c.PEERREVIEW_ITEMS, 0)
+        self.assertLess(c.peerreview_row_compare(first, row), 0)
+        self.assertEqual(int(c.peerreview_row_owner(row).this), int(r.this))
+        self.assertEqual(int(c.peerreview_review_owner(r).this), int(ds.this))
+        rd = c.peerreview_reader_open(os.path.join(SAMPLE, "items.csv").encode(), -1, None, None)
+        self.assertIsNone(c.peerreview_reader_get_byname(rd, "kind"))  # no row yet
+        self.assertEqual(c.peerreview_reader_next(rd, None), 1)
+        self.assertEqual(c.peerreview_reader_get_byname(rd, "kind"), "focus")
+        with self.assertRaises(peerreview.InvalidArgumentError):  # noqa: F821
+            c.peerreview_reader_get_byname(rd, "knd")
+
+    def test_lists_and_keys_from_the_library(self):
+        c = peerreview.capi
+        lists = {t: getattr(peerreview.Review, (c.peerreview_table_list_name(t)
+                                                or c.peerreview_table_name(t)))
+                 for t in range(1, c.PEERREVIEW_TABLE_COUNT)}
+        self.assertEqual(len(lists), 5)
+        r = peerreview.load(SAMPLE)["e10000034-csg-2015-04"]
+        self.assertEqual(len(r.councils), 1)
+        self.assertEqual(len(r.team), 0)
+
+    def test_table_in_export_order(self):
+        ds = peerreview.load(SAMPLE)
+        r = next(iter(ds))
+        # rows added out of key order: table() sorts them as save() writes them
+        r.items.append(kind="recommendation", seq=10, text="ten")
+        r.items.append(kind="recommendation", seq=9, text="nine")
+        r.items.append(kind="focus", seq=99, text="focus")
+        r.sources.append(url="https://example.org/a", seq=50)
+        r.sources.append(url="https://example.org/b", seq=7)
+        out = os.path.join(self.tmp, "out")
+        ds.save(out)
+        import csv
+        for table in ("items", "sources"):
+            with open(os.path.join(out, table + ".csv"), encoding="utf-8", newline="") as f:
+                saved = [tuple(row) for row in csv.reader(f)][1:]
+            got = [tuple("" if v is None else str(v) for v in row.values())
+                   for row in ds.table(table)]
+            self.assertEqual(got, saved, table)
+        self.assertEqual([x.seq for x in r.items][-3:], [10, 9, 99])  # the list keeps its order
+
+    def test_duplicate_key_message_names_key_columns(self):
+        r = peerreview.load(SAMPLE)["e10000034-csg-2015-04"]
+        with self.assertRaises(ValueError) as cm:
+            r.items.append(kind="focus", seq=1, text="again")
+        self.assertIn("kind=focus, seq=1", str(cm.exception))
+        with self.assertRaises(ValueError) as cm:
+            r.sources.append(url="https://example.org/", seq=1)
+        self.assertIn("sources: a row with seq=1 already exists", str(cm.exception))
+
+
 def integer_columns(table):
     """The integer columns of a table, as the C schema describes them."""
     c = peerreview.capi
