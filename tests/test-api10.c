@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "alloc.h"
 #include "helpers.h"
 
 /* ---- the allocator: replaced only while the library holds nothing ---- */
@@ -46,6 +47,8 @@ static void my_free(void *p)
 static void test_allocator_only_when_nothing_held(void **state)
 {
     (void)state;
+    /* the library holds nothing yet */
+    assert_int_equal(pr_alloc_live(), 0);
     /* a diag holds a block: the call is ignored */
     peerreview_diag *d = peerreview_diag_new();
     assert_non_null(d);
@@ -69,6 +72,7 @@ static void test_allocator_only_when_nothing_held(void **state)
     peerreview_dataset_free(ds);
     peerreview_options_free(o);
     assert_int_equal(my_frees, my_mallocs);
+    assert_int_equal(pr_alloc_live(), 0);
 
     /* nothing held again: the C library's allocator is back */
     peerreview_set_allocator(NULL, NULL, NULL);
