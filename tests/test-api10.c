@@ -505,16 +505,20 @@ static void big_files(const char *dir, char **pkg, char **flat, unsigned long lo
         char id[32];
         snprintf(id, sizeof id, "big-%02d", i);
         peerreview_review *r = peerreview_review_new();
-        assert_int_equal(peerreview_review_set(r, "review_id", id, NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "review_type", "corporate", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "stage", "initial", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "report_date", "2020", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "notes", notes, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "review_id", id, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "review_type", "corporate", NULL),
+                         PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "stage", "initial", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "report_date", "2020", NULL),
+                         PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "notes", notes, NULL), PEERREVIEW_OK);
         peerreview_row *c = NULL;
         assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_REVIEW_COUNCILS, &c),
                          PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(c, "council_name", "Somewhere", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(c, "authority_type", "county", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(c, "council_name", "Somewhere", NULL),
+                         PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(c, "authority_type", "county", NULL),
+                         PEERREVIEW_OK);
         assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
     }
     free(notes);

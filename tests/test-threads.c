@@ -115,47 +115,72 @@ static void dump_problems(sb *b, const peerreview_diag *d)
     CHECK(peerreview_diag_get(d, peerreview_diag_count(d)) == NULL);
 }
 
+/* A value, with its typed form for integer and date columns. */
+static void dump_value(sb *b, int rc, const char *v, int type, int irc, int64_t iv, int drc,
+                       const peerreview_date *d)
+{
+    sb_printf(b, "%d:", rc);
+    sb_str(b, v);
+    if (type == PEERREVIEW_TYPE_INTEGER)
+        sb_printf(b, "=%d:%lld", irc, (long long)iv);
+    if (type == PEERREVIEW_TYPE_DATE)
+        sb_printf(b, "=%d:%d-%d-%d/%d[%lld,%lld]", drc, d->year, d->month, d->day,
+                  (int)d->precision, (long long)d->first_day, (long long)d->last_day);
+    sb_add(b, ",", 1);
+}
+
 /* Every value, handle and lookup of a dataset. */
 static void dump_dataset(sb *b, const peerreview_dataset *ds)
 {
     sb_printf(b, "reviews %zu generation %llu format %d\n", peerreview_dataset_count(ds),
               (unsigned long long)peerreview_dataset_generation(ds), peerreview_dataset_format(ds));
-    size_t nrc = peerreview_column_count(PEERREVIEW_REVIEWS);
     for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
-        const peerreview_review *r = peerreview_dataset_review(ds, i);
-        const char *id = peerreview_review_value(r, 0);
-        /* find gives the same review; the dataset is the one we hold */
-        CHECK(peerreview_dataset_find(ds, id) == r);
-        CHECK(peerreview_review_dataset(r) == ds);
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
+        const char *id = NULL;
+        CHECK(peerreview_review_get_byindex(r, 0, &id) == PEERREVIEW_OK);
+        /* the lookup by id gives the same review; the dataset is the one we hold */
+        CHECK(peerreview_dataset_review_byid(ds, id) == r);
+        CHECK(peerreview_review_owner(r) == ds);
         sb_printf(b, "review %llu\n", (unsigned long long)peerreview_review_serial(r));
-        for (size_t c = 0; c < nrc; c++) {
-            const char *name = peerreview_column_name(PEERREVIEW_REVIEWS, c);
-            const char *v = peerreview_review_value(r, c);
-            CHECK(peerreview_review_get(r, name) == v);
-            sb_str(b, v);
-            sb_add(b, ",", 1);
+        for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++) {
+            const char *name = peerreview_column_name(PEERREVIEW_REVIEWS, c), *v, *by;
+            int rc = peerreview_review_get_byindex(r, c, &v);
+            CHECK(peerreview_review_get_byname(r, name, &by) == rc && by == v);
+            int64_t iv = 0;
+            peerreview_date d;
+            int irc = peerreview_review_get_int64_byindex(r, c, &iv);
+            int drc = peerreview_review_get_date_byname(r, name, &d);
+            dump_value(b, rc, v, peerreview_column_type(PEERREVIEW_REVIEWS, c), irc, iv, drc, &d);
         }
         sb_add(b, "\n", 1);
         for (int t = 1; t < (int)peerreview_table_count(); t++) {
             size_t n = peerreview_review_child_count(r, t);
             sb_printf(b, " %s %zu\n", peerreview_table_name(t), n);
             for (size_t k = 0; k < n; k++) {
-                const peerreview_row *row = peerreview_review_child(r, t, k);
+                const peerreview_row *row = peerreview_review_child_byindex(r, t, k);
                 CHECK(peerreview_row_table(row) == t);
-                CHECK(peerreview_row_review(row) == r);
+                CHECK(peerreview_row_owner(row) == r);
+                if (k)
+                    sb_printf(b, "  cmp %d\n",
+                              peerreview_row_compare(peerreview_review_child_byindex(r, t, k - 1),
+                                                     row) < 0);
                 sb_printf(b, "  %llu ", (unsigned long long)peerreview_row_serial(row));
                 for (size_t c = 0; c < peerreview_column_count(t); c++) {
-                    const char *v = peerreview_row_value(row, c);
-                    CHECK(peerreview_row_get(row, peerreview_column_name(t, c)) == v);
-                    sb_str(b, v);
-                    sb_add(b, ",", 1);
+                    const char *name = peerreview_column_name(t, c), *v, *by;
+                    int rc = peerreview_row_get_byindex(row, c, &v);
+                    CHECK(peerreview_row_get_byname(row, name, &by) == rc && by == v);
+                    int64_t iv = 0;
+                    peerreview_date d;
+                    int irc = peerreview_row_get_int64_byname(row, name, &iv);
+                    int drc = peerreview_row_get_date_byindex(row, c, &d);
+                    dump_value(b, rc, v, peerreview_column_type(t, c), irc, iv, drc, &d);
                 }
                 sb_add(b, "\n", 1);
             }
         }
     }
-    CHECK(peerreview_dataset_find(ds, "no-such-review") == NULL);
-    CHECK(peerreview_dataset_review(ds, peerreview_dataset_count(ds)) == NULL);
+    CHECK(peerreview_dataset_review_byid(ds, "no-such-review") == NULL);
+    CHECK(peerreview_dataset_review_byindex(ds, peerreview_dataset_count(ds)) == NULL);
 }
 
 /* The schema and the other static data. */
@@ -266,14 +291,15 @@ static void test_concurrent_reads(void **state)
     S.ds = load_ok(SAMPLE_DIR, NULL);
     S.valid = load_ok(SAMPLE_DIR, NULL);
     peerreview_review *r = peerreview_review_new();
-    assert_int_equal(peerreview_review_set(r, "review_id", "faulty", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "stage", "progress", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "parent_review_id", "nowhere", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "notes", "=formula", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "review_id", "faulty", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "stage", "progress", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "parent_review_id", "nowhere", NULL),
+                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "notes", "=formula", NULL), PEERREVIEW_OK);
     peerreview_row *row = NULL;
     assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_SOURCES, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "seq", "3", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "url", "https://x.org", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "seq", "3", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "url", "https://x.org", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_add(S.ds, r, NULL), PEERREVIEW_OK);
     S.opts = peerreview_options_new();
     assert_int_equal(peerreview_options_set_max_problems(S.opts, 1000), PEERREVIEW_OK);
