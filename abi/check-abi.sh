@@ -37,8 +37,11 @@ check | update) ;;
     ;;
 esac
 if ! command -v "$ABIDW" >/dev/null 2>&1 || ! command -v "$ABIDIFF" >/dev/null 2>&1; then
-    echo "$mode-abi: SKIPPED: $ABIDW or $ABIDIFF not found (Debian: apt-get install abigail-tools)"
-    [ "$mode" = check ] && exit 0
+    if [ "$mode" = check ]; then
+        echo "check-abi: SKIPPED: $ABIDW or $ABIDIFF not found (Debian: apt-get install abigail-tools)"
+        exit 0
+    fi
+    echo "update-abi: $ABIDW or $ABIDIFF not found (Debian: apt-get install abigail-tools)" >&2
     exit 1
 fi
 if [ ! -f "$so" ]; then
