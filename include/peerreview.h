@@ -40,10 +40,10 @@ extern "C" {
 #endif
 
 /** Compile-time version of this header. */
-#define PEERREVIEW_VERSION_MAJOR 0
-#define PEERREVIEW_VERSION_MINOR 1
+#define PEERREVIEW_VERSION_MAJOR 1
+#define PEERREVIEW_VERSION_MINOR 0
 #define PEERREVIEW_VERSION_PATCH 0
-#define PEERREVIEW_VERSION       "0.1.0"
+#define PEERREVIEW_VERSION       "1.0.0"
 /** (major << 16) | (minor << 8) | patch, comparable with integer operators. */
 #define PEERREVIEW_VERSION_NUMBER                                                                  \
     ((PEERREVIEW_VERSION_MAJOR << 16) | (PEERREVIEW_VERSION_MINOR << 8) | PEERREVIEW_VERSION_PATCH)
