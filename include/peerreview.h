@@ -39,11 +39,14 @@
 extern "C" {
 #endif
 
-/** Compile-time version of this header. */
+/** Compile-time version of this header: major version (incompatible changes). */
 #define PEERREVIEW_VERSION_MAJOR 1
+/** Compile-time minor version of this header (functions and values added). */
 #define PEERREVIEW_VERSION_MINOR 0
+/** Compile-time patch level of this header (fixes only). */
 #define PEERREVIEW_VERSION_PATCH 0
-#define PEERREVIEW_VERSION       "1.0.0"
+/** Compile-time version of this header as text, "MAJOR.MINOR.PATCH". */
+#define PEERREVIEW_VERSION "1.0.0"
 /** (major << 16) | (minor << 8) | patch, comparable with integer operators. */
 #define PEERREVIEW_VERSION_NUMBER                                                                  \
     ((PEERREVIEW_VERSION_MAJOR << 16) | (PEERREVIEW_VERSION_MINOR << 8) | PEERREVIEW_VERSION_PATCH)
@@ -51,8 +54,10 @@ extern "C" {
 #define PEERREVIEW_FORMAT_VERSION 1
 
 #if defined(PEERREVIEW_BUILDING) && defined(__GNUC__)
+/** Marks the functions the library exports (empty for callers). */
 #define PEERREVIEW_API __attribute__((visibility("default")))
 #else
+/** Marks the functions the library exports (empty for callers). */
 #define PEERREVIEW_API
 #endif
 
@@ -148,12 +153,12 @@ typedef struct peerreview_diag peerreview_diag;
  * or removed.
  */
 typedef enum peerreview_table {
-    PEERREVIEW_REVIEWS = 0,
-    PEERREVIEW_REVIEW_COUNCILS = 1,
-    PEERREVIEW_TEAM_MEMBERS = 2,
-    PEERREVIEW_ITEMS = 3,
-    PEERREVIEW_CONSIDERATIONS = 4,
-    PEERREVIEW_SOURCES = 5
+    PEERREVIEW_REVIEWS = 0,         /**< reviews.csv: one row per review */
+    PEERREVIEW_REVIEW_COUNCILS = 1, /**< review_councils.csv: the councils reviewed */
+    PEERREVIEW_TEAM_MEMBERS = 2,    /**< team_members.csv: the peer team */
+    PEERREVIEW_ITEMS = 3,           /**< items.csv: focus, strengths, recommendations, ... */
+    PEERREVIEW_CONSIDERATIONS = 4,  /**< considerations.csv: follow-up considerations */
+    PEERREVIEW_SOURCES = 5          /**< sources.csv: where the record comes from */
 } peerreview_table;
 
 /**
@@ -341,8 +346,8 @@ PEERREVIEW_API int peerreview_parse_date(const char *text, int *year, int *month
 
 /** Severity of a problem. Values are only ever appended. */
 typedef enum peerreview_severity {
-    PEERREVIEW_SEVERITY_WARNING = 1,
-    PEERREVIEW_SEVERITY_ERROR = 2
+    PEERREVIEW_SEVERITY_WARNING = 1, /**< worth knowing; does not stop a load or save */
+    PEERREVIEW_SEVERITY_ERROR = 2    /**< the data breaks a rule; the operation fails */
 } peerreview_severity;
 
 /**
@@ -352,43 +357,43 @@ typedef enum peerreview_severity {
  * not name: peerreview_code_name still names it.
  */
 typedef enum peerreview_code {
-    PEERREVIEW_P_IO_ERROR = 0,
-    PEERREVIEW_P_EMPTY_FILE,
-    PEERREVIEW_P_INVALID_UTF8,
-    PEERREVIEW_P_UTF16_FILE,
-    PEERREVIEW_P_NUL_BYTE,
-    PEERREVIEW_P_UNTERMINATED_QUOTE,
-    PEERREVIEW_P_STRAY_QUOTE,
-    PEERREVIEW_P_TOO_MANY_FIELDS,
-    PEERREVIEW_P_MISSING_FIELDS,
-    PEERREVIEW_P_FIELD_TOO_LONG,
-    PEERREVIEW_P_DUPLICATE_COLUMN,
-    PEERREVIEW_P_MISSING_COLUMN,
-    PEERREVIEW_P_UNKNOWN_COLUMN,
-    PEERREVIEW_P_MISSING_VALUE,
-    PEERREVIEW_P_BAD_DATE,
-    PEERREVIEW_P_BAD_INTEGER,
-    PEERREVIEW_P_BAD_ENUM,
-    PEERREVIEW_P_BAD_PATTERN,
-    PEERREVIEW_P_BAD_URL,
-    PEERREVIEW_P_WHITESPACE,
-    PEERREVIEW_P_DUPLICATE_KEY,
-    PEERREVIEW_P_FOREIGN_KEY,
-    PEERREVIEW_P_INCONSISTENT,
-    PEERREVIEW_P_SEQ_GAP,
-    PEERREVIEW_P_COUNT_MISMATCH,
-    PEERREVIEW_P_NO_DATE,
-    PEERREVIEW_P_FORMULA_PREFIX,
-    PEERREVIEW_P_OUT_OF_MEMORY,
-    PEERREVIEW_P_TOO_MANY_RECORDS,
-    PEERREVIEW_P_UNREPRESENTABLE,
-    PEERREVIEW_P_BAD_DESCRIPTOR,
-    PEERREVIEW_P_MISSING_TABLE,   /**< a table file of the package is missing */
-    PEERREVIEW_P_UNKNOWN_FILE,    /**< a .csv in the package folder is not one of its tables */
-    PEERREVIEW_P_EMPTY_COLUMN,    /**< a column with no name and no values (skipped) */
-    PEERREVIEW_P_EMPTY_ROW,       /**< a row of nothing but separators (skipped) */
-    PEERREVIEW_P_WRONG_DELIMITER, /**< the file separates values with another character */
-    PEERREVIEW_P_NEWER_FORMAT     /**< written in a format version newer than this library's */
+    PEERREVIEW_P_IO_ERROR = 0,       /**< a file or folder cannot be opened, read or written */
+    PEERREVIEW_P_EMPTY_FILE,         /**< a CSV file has no header row */
+    PEERREVIEW_P_INVALID_UTF8,       /**< bytes that are not valid UTF-8 */
+    PEERREVIEW_P_UTF16_FILE,         /**< the file is UTF-16, not UTF-8 */
+    PEERREVIEW_P_NUL_BYTE,           /**< a NUL byte inside the file */
+    PEERREVIEW_P_UNTERMINATED_QUOTE, /**< a quoted field is never closed */
+    PEERREVIEW_P_STRAY_QUOTE,        /**< a quote inside an unquoted field or after a closing one */
+    PEERREVIEW_P_TOO_MANY_FIELDS,    /**< a record has more fields than the header */
+    PEERREVIEW_P_MISSING_FIELDS,     /**< a record has fewer fields than the header */
+    PEERREVIEW_P_FIELD_TOO_LONG,     /**< a field longer than the limit */
+    PEERREVIEW_P_DUPLICATE_COLUMN,   /**< a column name appears twice in the header */
+    PEERREVIEW_P_MISSING_COLUMN,     /**< a column is not in the header */
+    PEERREVIEW_P_UNKNOWN_COLUMN,     /**< a column the format does not know */
+    PEERREVIEW_P_MISSING_VALUE,      /**< a required value is empty */
+    PEERREVIEW_P_BAD_DATE,           /**< not a date YYYY, YYYY-MM or YYYY-MM-DD that exists */
+    PEERREVIEW_P_BAD_INTEGER,        /**< not an integer in the column's bounds */
+    PEERREVIEW_P_BAD_ENUM,           /**< not one of the column's allowed values */
+    PEERREVIEW_P_BAD_PATTERN,        /**< a code (GSS code, review_id, ...) of the wrong shape */
+    PEERREVIEW_P_BAD_URL,            /**< not an absolute http or https URL */
+    PEERREVIEW_P_WHITESPACE,         /**< white space around a value that is not text */
+    PEERREVIEW_P_DUPLICATE_KEY,      /**< two rows with the same key */
+    PEERREVIEW_P_FOREIGN_KEY,        /**< a row names a review that does not exist */
+    PEERREVIEW_P_INCONSISTENT,       /**< fields that contradict each other */
+    PEERREVIEW_P_SEQ_GAP,            /**< warning: the seq values of a list are not 1, 2, 3, ... */
+    PEERREVIEW_P_COUNT_MISMATCH,     /**< warning: a stated count is below the rows listed */
+    PEERREVIEW_P_NO_DATE,            /**< warning: a review without any date */
+    PEERREVIEW_P_FORMULA_PREFIX,     /**< warning: text a spreadsheet may run as a formula */
+    PEERREVIEW_P_OUT_OF_MEMORY,      /**< memory ran out */
+    PEERREVIEW_P_TOO_MANY_RECORDS,   /**< more records than the limit; the load stopped */
+    PEERREVIEW_P_UNREPRESENTABLE,    /**< a value the flat form cannot hold */
+    PEERREVIEW_P_BAD_DESCRIPTOR,     /**< datapackage.json (or a flat format mark) is malformed */
+    PEERREVIEW_P_MISSING_TABLE,      /**< a table file of the package is missing */
+    PEERREVIEW_P_UNKNOWN_FILE,       /**< a .csv in the package folder is not one of its tables */
+    PEERREVIEW_P_EMPTY_COLUMN,       /**< a column with no name and no values (skipped) */
+    PEERREVIEW_P_EMPTY_ROW,          /**< a row of nothing but separators (skipped) */
+    PEERREVIEW_P_WRONG_DELIMITER,    /**< the file separates values with another character */
+    PEERREVIEW_P_NEWER_FORMAT        /**< written in a format version newer than this library's */
 } peerreview_code;
 
 /**
@@ -530,8 +535,8 @@ PEERREVIEW_API peerreview_status peerreview_options_set_spreadsheet_safe(peerrev
                                                                          int yes);
 
 /**
- * Character that separates values in files read (default ','): ';' or '\t'
- * read the files European Excel and LibreOffice write in many locales. Any
+ * Character that separates values in files read (default ','): ';' or TAB
+ * ('\\t') read the files European Excel and LibreOffice write in many locales. Any
  * ASCII punctuation character or TAB except '"'; PEERREVIEW_EINVAL otherwise.
  * Saving always writes commas. A file whose header holds no delimiter but
  * ';' or TAB gets one wrong-delimiter error saying which option reads it.
@@ -799,15 +804,18 @@ typedef enum peerreview_date_precision {
 
 /** A parsed date; see peerreview_date_precision. Never changes (see above). */
 typedef struct peerreview_date {
-    int year, month, day; /**< month and day 0 when not given */
-    peerreview_date_precision precision;
+    int year;                            /**< the year, e.g. 2015 */
+    int month;                           /**< 1-12, or 0 when not given */
+    int day;                             /**< 1-31, or 0 when not given */
+    peerreview_date_precision precision; /**< how much of the date is given */
     /**
      * The interval the date covers, as days since 1970-01-01 (proleptic
      * Gregorian; earlier days are negative), inclusive: "2015" covers
      * 2015-01-01 to 2015-12-31, "2016-02" 2016-02-01 to 2016-02-29, a day
      * itself alone (first_day == last_day).
      */
-    int64_t first_day, last_day;
+    int64_t first_day;
+    int64_t last_day; /**< the last day of the interval (see first_day) */
 } peerreview_date;
 
 /**
