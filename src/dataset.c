@@ -179,10 +179,15 @@ static void val_put(peerreview_row *row, size_t col, pr_val v)
 
 int pr_row_store(pr_arena *a, peerreview_row *row, size_t col, const char *s, size_t len)
 {
-    pr_val v = {NULL, 0};
-    if (s && len && !(v.s = enum_string(row, col, s, len)) && !(v.s = pr_arena_strndup(a, s, len)))
+    const char *d = NULL;
+    if (s && len && !(d = enum_string(row, col, s, len)) && !(d = pr_arena_strndup(a, s, len)))
         return -1;
-    val_put(row, col, v);
+    if (row->owned) { /* never while loading: rows start empty */
+        pr_val v = {d, 0};
+        val_put(row, col, v);
+    } else {
+        row->v[col] = d;
+    }
     return 0;
 }
 
