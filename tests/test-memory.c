@@ -147,6 +147,26 @@ static peerreview_dataset *load_sample(void)
     return ds;
 }
 
+/* A review's value (borrowed), NULL when empty; the column must exist. */
+static const char *rget(const peerreview_review *r, const char *column)
+{
+    const char *v;
+    int rc = peerreview_review_get_byname(r, column, &v);
+    if (rc != PEERREVIEW_OK && rc != PEERREVIEW_ENOTFOUND)
+        fail_msg("reading %s: %s", column, peerreview_status_name(rc));
+    return v;
+}
+
+/* As rget, for a child row. */
+static const char *wget(const peerreview_row *row, const char *column)
+{
+    const char *v;
+    int rc = peerreview_row_get_byname(row, column, &v);
+    if (rc != PEERREVIEW_OK && rc != PEERREVIEW_ENOTFOUND)
+        fail_msg("reading %s: %s", column, peerreview_status_name(rc));
+    return v;
+}
+
 #define SAMPLE_ID "e10000034-csg-2015-04"
 #define DOTS      "........................................"
 
@@ -157,38 +177,38 @@ static void test_review_field(void **state)
     (void)state;
     long long base = live;
     peerreview_dataset *ds = load_sample();
-    peerreview_review *r = peerreview_dataset_find(ds, SAMPLE_ID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, SAMPLE_ID);
     assert_non_null(r);
     /* values the loop must not disturb: loaded, and set through the API */
-    const char *type = peerreview_review_get(r, "review_type");
-    const char *provider = peerreview_review_get(r, "provider");
-    assert_int_equal(peerreview_review_set(r, "report_url", "https://example.org/r", NULL),
+    const char *type = rget(r, "review_type");
+    const char *provider = rget(r, "provider");
+    assert_int_equal(peerreview_review_set_byname(r, "report_url", "https://example.org/r", NULL),
                      PEERREVIEW_OK);
-    const char *url = peerreview_review_get(r, "report_url");
+    const char *url = rget(r, "report_url");
     int label = peerreview_column_index(R, "review_type_label");
     assert_true(label > 0);
     char buf[96];
     /* the first set replaces the loaded value (arena garbage, bounded by the load) */
-    assert_int_equal(peerreview_review_set(r, "notes", "first", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "notes", "first", NULL), PEERREVIEW_OK);
     mark m = mark_now();
     for (long i = 0; i < edits; i++) {
         /* lengths vary, so that blocks of several sizes come and go */
         snprintf(buf, sizeof buf, "note %ld%.*s", i, (int)(i % 40), DOTS);
-        if (peerreview_review_set(r, "notes", buf, NULL) != PEERREVIEW_OK)
+        if (peerreview_review_set_byname(r, "notes", buf, NULL) != PEERREVIEW_OK)
             fail_msg("set %ld failed", i);
         /* by index too, and to unknown */
-        if (i % 2 && peerreview_review_set_value(r, (size_t)label, i % 4 == 1 ? NULL : buf, NULL))
+        if (i % 2 && peerreview_review_set_byindex(r, (size_t)label, i % 4 == 1 ? NULL : buf, NULL))
             fail_msg("set_value %ld failed", i);
     }
     assert_bounded(m, edits, "review notes");
-    assert_int_equal(peerreview_review_set(r, "notes", "last", NULL), PEERREVIEW_OK);
-    assert_string_equal(peerreview_review_get(r, "notes"), "last");
+    assert_int_equal(peerreview_review_set_byname(r, "notes", "last", NULL), PEERREVIEW_OK);
+    assert_string_equal(rget(r, "notes"), "last");
     /* the other fields: same strings, same addresses */
-    assert_ptr_equal(peerreview_review_get(r, "review_type"), type);
+    assert_ptr_equal(rget(r, "review_type"), type);
     assert_string_equal(type, "childrens_safeguarding");
-    assert_ptr_equal(peerreview_review_get(r, "provider"), provider);
+    assert_ptr_equal(rget(r, "provider"), provider);
     assert_string_equal(provider, "LGA");
-    assert_ptr_equal(peerreview_review_get(r, "report_url"), url);
+    assert_ptr_equal(rget(r, "report_url"), url);
     assert_string_equal(url, "https://example.org/r");
     peerreview_dataset_free(ds);
     assert_int_equal(live, base);
@@ -201,41 +221,41 @@ static void test_child_field(void **state)
     (void)state;
     long long base = live;
     peerreview_dataset *ds = load_sample();
-    peerreview_review *r = peerreview_dataset_find(ds, SAMPLE_ID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, SAMPLE_ID);
     assert_non_null(r);
-    peerreview_row *item = peerreview_review_child(r, IT, 2);
+    peerreview_row *item = peerreview_review_child_byindex_mut(r, IT, 2);
     assert_non_null(item);
-    const char *kind = peerreview_row_get(item, "kind");
-    const char *seq = peerreview_row_get(item, "seq");
-    const char *text0 = peerreview_row_get(peerreview_review_child(r, IT, 0), "text");
+    const char *kind = wget(item, "kind");
+    const char *seq = wget(item, "seq");
+    const char *text0 = wget(peerreview_review_child_byindex_mut(r, IT, 0), "text");
     char *text0_copy = strdup(text0);
     assert_non_null(text0_copy);
     /* a row the library numbers: changing its kind takes the next seq of that kind */
     peerreview_row *added;
     assert_int_equal(peerreview_review_add_child(r, IT, &added), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(added, "text", "added", NULL), PEERREVIEW_OK);
-    const char *added_text = peerreview_row_get(added, "text");
+    assert_int_equal(peerreview_row_set_byname(added, "text", "added", NULL), PEERREVIEW_OK);
+    const char *added_text = wget(added, "text");
     char buf[96];
-    assert_int_equal(peerreview_row_set(item, "text", "first", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(item, "text", "first", NULL), PEERREVIEW_OK);
     mark m = mark_now();
     for (long i = 0; i < edits; i++) {
         snprintf(buf, sizeof buf, "item text %ld%.*s", i, (int)(i % 33), DOTS);
-        if (peerreview_row_set(item, "text", buf, NULL) != PEERREVIEW_OK)
+        if (peerreview_row_set_byname(item, "text", buf, NULL) != PEERREVIEW_OK)
             fail_msg("text %ld failed", i);
         if (i % 4 == 0) {
-            if (peerreview_row_set(added, "kind", i % 8 ? "strength" : "focus", NULL))
+            if (peerreview_row_set_byname(added, "kind", i % 8 ? "strength" : "focus", NULL))
                 fail_msg("kind %ld failed", i);
         } else if (i % 4 == 1) {
             snprintf(buf, sizeof buf, "%ld", 1000 + i % 1000);
-            if (peerreview_row_set_value(added, 2, i % 3 ? buf : NULL, NULL))
+            if (peerreview_row_set_byindex(added, 2, i % 3 ? buf : NULL, NULL))
                 fail_msg("seq %ld failed", i);
         }
     }
     assert_bounded(m, edits, "child row text, seq and kind");
-    assert_ptr_equal(peerreview_row_get(item, "kind"), kind);
-    assert_ptr_equal(peerreview_row_get(item, "seq"), seq);
-    assert_string_equal(peerreview_row_get(peerreview_review_child(r, IT, 0), "text"), text0_copy);
-    assert_ptr_equal(peerreview_row_get(added, "text"), added_text);
+    assert_ptr_equal(wget(item, "kind"), kind);
+    assert_ptr_equal(wget(item, "seq"), seq);
+    assert_string_equal(wget(peerreview_review_child_byindex_mut(r, IT, 0), "text"), text0_copy);
+    assert_ptr_equal(wget(added, "text"), added_text);
     assert_string_equal(added_text, "added");
     free(text0_copy);
     peerreview_dataset_free(ds);
@@ -249,38 +269,39 @@ static void test_review_id(void **state)
     (void)state;
     long long base = live;
     peerreview_dataset *ds = load_sample();
-    peerreview_review *r = peerreview_dataset_find(ds, SAMPLE_ID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, SAMPLE_ID);
     assert_non_null(r);
     size_t count = peerreview_dataset_count(ds);
-    peerreview_review *other = peerreview_dataset_review(ds, count - 1);
-    const char *other_id = peerreview_review_get(other, "review_id");
+    peerreview_review *other = peerreview_dataset_review_byindex_mut(ds, count - 1);
+    const char *other_id = rget(other, "review_id");
     static const char *const ids[] = {"renamed-a", "renamed-bb", "renamed-ccc"};
-    assert_int_equal(peerreview_review_set(r, "review_id", ids[0], NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "review_id", ids[0], NULL), PEERREVIEW_OK);
     mark m = mark_now();
     for (long i = 0; i < edits; i++) {
         const char *id = ids[(i + 1) % 3];
-        if (peerreview_review_set_value(r, 0, id, NULL) != PEERREVIEW_OK)
+        if (peerreview_review_set_byindex(r, 0, id, NULL) != PEERREVIEW_OK)
             fail_msg("rename %ld failed", i);
         /* the index holds the review under its new id, and only that */
-        if (i % 1024 == 0 &&
-            (peerreview_dataset_find(ds, id) != r || peerreview_dataset_find(ds, ids[i % 3])))
+        if (i % 1024 == 0 && (peerreview_dataset_review_byid_mut(ds, id) != r ||
+                              peerreview_dataset_review_byid_mut(ds, ids[i % 3])))
             fail_msg("index wrong after rename %ld", i);
     }
     assert_bounded(m, edits, "review_id");
     const char *id = ids[edits % 3];
-    assert_ptr_equal(peerreview_dataset_find(ds, id), r);
-    assert_string_equal(peerreview_review_get(r, "review_id"), id);
+    assert_ptr_equal(peerreview_dataset_review_byid_mut(ds, id), r);
+    assert_string_equal(rget(r, "review_id"), id);
     /* a child row's review_id is its review's */
-    assert_string_equal(peerreview_row_get(peerreview_review_child(r, IT, 0), "review_id"), id);
-    assert_ptr_equal(peerreview_dataset_find(ds, other_id), other);
+    assert_string_equal(wget(peerreview_review_child_byindex_mut(r, IT, 0), "review_id"), id);
+    assert_ptr_equal(peerreview_dataset_review_byid_mut(ds, other_id), other);
     assert_int_equal(peerreview_dataset_count(ds), count);
     /* a taken id leaves the old one in place, valid */
-    const char *now = peerreview_review_get(r, "review_id");
-    assert_int_equal(peerreview_review_set(r, "review_id", other_id, NULL), PEERREVIEW_EEXIST);
-    assert_ptr_equal(peerreview_review_get(r, "review_id"), now);
+    const char *now = rget(r, "review_id");
+    assert_int_equal(peerreview_review_set_byname(r, "review_id", other_id, NULL),
+                     PEERREVIEW_EEXIST);
+    assert_ptr_equal(rget(r, "review_id"), now);
     assert_string_equal(now, id);
     /* and back to the loaded id: the dataset validates as loaded */
-    assert_int_equal(peerreview_review_set(r, "review_id", SAMPLE_ID, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "review_id", SAMPLE_ID, NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_validate(ds, NULL, NULL), PEERREVIEW_OK);
     peerreview_dataset_free(ds);
     assert_int_equal(live, base);
@@ -293,11 +314,11 @@ static void test_add_remove(void **state)
     (void)state;
     long long base = live;
     peerreview_dataset *ds = load_sample();
-    peerreview_review *r = peerreview_dataset_find(ds, SAMPLE_ID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, SAMPLE_ID);
     assert_non_null(r);
     size_t items = peerreview_review_child_count(r, IT);
-    const char *last_text = peerreview_row_get(peerreview_review_child(r, IT, items - 1), "text");
-    const char *type = peerreview_review_get(r, "review_type");
+    const char *last_text = wget(peerreview_review_child_byindex_mut(r, IT, items - 1), "text");
+    const char *type = rget(r, "review_type");
     char buf[64];
     /* one round first, so that the lists have their room */
     peerreview_row *row;
@@ -310,12 +331,12 @@ static void test_add_remove(void **state)
         if (peerreview_review_add_child(r, t, &row) != PEERREVIEW_OK)
             fail_msg("add %ld failed", i);
         snprintf(buf, sizeof buf, "row %ld", i);
-        if (peerreview_row_set(row, t == IT ? "text" : "name", buf, NULL) ||
-            (t == IT && peerreview_row_set(row, "kind", "focus", NULL)))
+        if (peerreview_row_set_byname(row, t == IT ? "text" : "name", buf, NULL) ||
+            (t == IT && peerreview_row_set_byname(row, "kind", "focus", NULL)))
             fail_msg("set %ld failed", i);
         /* now and then two rows, the first removed from before the second */
         if (i % 16 == 0 && (peerreview_review_add_child(r, t, &row) != PEERREVIEW_OK ||
-                            peerreview_row_set(row, t == IT ? "text" : "name", buf, NULL)))
+                            peerreview_row_set_byname(row, t == IT ? "text" : "name", buf, NULL)))
             fail_msg("second row %ld failed", i);
         if (peerreview_review_remove_child(r, t, n) != PEERREVIEW_OK ||
             (i % 16 == 0 && peerreview_review_remove_child(r, t, n) != PEERREVIEW_OK))
@@ -324,7 +345,7 @@ static void test_add_remove(void **state)
             fail_msg("count wrong after %ld", i);
     }
     assert_bounded(m, edits, "child rows added and removed");
-    assert_ptr_equal(peerreview_review_get(r, "review_type"), type);
+    assert_ptr_equal(rget(r, "review_type"), type);
     assert_string_equal(type, "childrens_safeguarding");
 
     /* whole reviews, made and filled through the API, added and removed */
@@ -333,11 +354,11 @@ static void test_add_remove(void **state)
     for (long i = 0; i < reviews; i++) {
         peerreview_review *nr = peerreview_review_new();
         snprintf(buf, sizeof buf, "made-%ld", i % 5);
-        if (!nr || peerreview_review_set(nr, "review_id", buf, NULL) ||
-            peerreview_review_set(nr, "review_type", "corporate", NULL) ||
-            peerreview_review_set(nr, "notes", "a note of the new review", NULL) ||
+        if (!nr || peerreview_review_set_byname(nr, "review_id", buf, NULL) ||
+            peerreview_review_set_byname(nr, "review_type", "corporate", NULL) ||
+            peerreview_review_set_byname(nr, "notes", "a note of the new review", NULL) ||
             peerreview_review_add_child(nr, IT, &row) ||
-            peerreview_row_set(row, "text", "an item of the new review", NULL))
+            peerreview_row_set_byname(row, "text", "an item of the new review", NULL))
             fail_msg("new review %ld failed", i);
         if (i % 2) {
             if (peerreview_dataset_add(ds, nr, NULL) != PEERREVIEW_OK ||
@@ -350,7 +371,7 @@ static void test_add_remove(void **state)
     assert_bounded(m, reviews, "reviews added and removed");
     /* the loaded rows were not disturbed */
     assert_int_equal(peerreview_review_child_count(r, IT), items);
-    assert_ptr_equal(peerreview_row_get(peerreview_review_child(r, IT, items - 1), "text"),
+    assert_ptr_equal(wget(peerreview_review_child_byindex_mut(r, IT, items - 1), "text"),
                      last_text);
     peerreview_dataset_free(ds);
     assert_int_equal(live, base);
@@ -364,20 +385,22 @@ static void test_standalone(void **state)
     long long base = live;
     peerreview_review *r = peerreview_review_new();
     assert_non_null(r);
-    assert_int_equal(peerreview_review_set(r, "review_id", "standalone", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "provider", "LGA and partners", NULL), PEERREVIEW_OK);
-    const char *provider = peerreview_review_get(r, "provider");
-    const char *id = peerreview_review_get(r, "review_id");
+    assert_int_equal(peerreview_review_set_byname(r, "review_id", "standalone", NULL),
+                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "provider", "LGA and partners", NULL),
+                     PEERREVIEW_OK);
+    const char *provider = rget(r, "provider");
+    const char *id = rget(r, "review_id");
     peerreview_row *row;
     assert_int_equal(peerreview_review_add_child(r, TM, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "name", "kept", NULL), PEERREVIEW_OK);
-    const char *kept = peerreview_row_get(row, "name");
+    assert_int_equal(peerreview_row_set_byname(row, "name", "kept", NULL), PEERREVIEW_OK);
+    const char *kept = wget(row, "name");
     char buf[64];
     mark m = mark_now();
     for (long i = 0; i < edits; i++) {
         snprintf(buf, sizeof buf, "standalone note %ld", i);
-        if (peerreview_review_set(r, "notes", buf, NULL) ||
-            peerreview_row_set(row, "job_title", buf + 11, NULL))
+        if (peerreview_review_set_byname(r, "notes", buf, NULL) ||
+            peerreview_row_set_byname(row, "job_title", buf + 11, NULL))
             fail_msg("set %ld failed", i);
     }
     assert_bounded(m, edits, "review not in a dataset");
@@ -385,13 +408,13 @@ static void test_standalone(void **state)
     peerreview_dataset *ds = peerreview_dataset_new();
     assert_non_null(ds);
     assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
-    assert_ptr_equal(peerreview_review_get(r, "provider"), provider);
+    assert_ptr_equal(rget(r, "provider"), provider);
     assert_string_equal(provider, "LGA and partners");
-    assert_ptr_equal(peerreview_review_get(r, "review_id"), id);
+    assert_ptr_equal(rget(r, "review_id"), id);
     assert_string_equal(id, "standalone");
-    assert_ptr_equal(peerreview_row_get(row, "name"), kept);
+    assert_ptr_equal(wget(row, "name"), kept);
     assert_string_equal(kept, "kept");
-    assert_ptr_equal(peerreview_dataset_find(ds, "standalone"), r);
+    assert_ptr_equal(peerreview_dataset_review_byid_mut(ds, "standalone"), r);
     peerreview_dataset_free(ds);
     assert_int_equal(live, base);
 }
@@ -408,28 +431,28 @@ static void test_freed_at_once(void **state)
     memset(big, 'x', BIG);
     big[BIG] = '\0';
     peerreview_dataset *ds = load_sample();
-    peerreview_review *r = peerreview_dataset_find(ds, SAMPLE_ID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, SAMPLE_ID);
     assert_non_null(r);
     long long before = live;
     /* a value set again */
-    assert_int_equal(peerreview_review_set(r, "notes", big, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "notes", big, NULL), PEERREVIEW_OK);
     assert_true(live - before >= BIG);
-    assert_int_equal(peerreview_review_set(r, "notes", "short", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "notes", "short", NULL), PEERREVIEW_OK);
     assert_true(live - before < 1024);
-    assert_int_equal(peerreview_review_set(r, "notes", NULL, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "notes", NULL, NULL), PEERREVIEW_OK);
     assert_true(live - before < 1024);
     /* a child row removed */
     peerreview_row *row;
     size_t n = peerreview_review_child_count(r, IT);
     assert_int_equal(peerreview_review_add_child(r, IT, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "text", big, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "text", big, NULL), PEERREVIEW_OK);
     assert_true(live - before >= BIG);
     assert_int_equal(peerreview_review_remove_child(r, IT, n), PEERREVIEW_OK);
     assert_true(live - before < 1024);
     /* a review removed */
-    assert_int_equal(peerreview_review_set(r, "provider", big, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "provider", big, NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_add_child(r, IT, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "text", big, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "text", big, NULL), PEERREVIEW_OK);
     assert_true(live - before >= 2 * BIG);
     assert_int_equal(peerreview_dataset_remove(ds, SAMPLE_ID), PEERREVIEW_OK);
     assert_true(live < before);
@@ -437,19 +460,18 @@ static void test_freed_at_once(void **state)
     before = live;
     peerreview_review *nr = peerreview_review_new();
     assert_non_null(nr);
-    assert_int_equal(peerreview_review_set(nr, "notes", big, NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(nr, "notes", big + 1, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(nr, "notes", big, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(nr, "notes", big + 1, NULL), PEERREVIEW_OK);
     assert_true(live - before < BIG + 1024);
     peerreview_review_free(nr);
     assert_int_equal(live, before);
     /* removed by its own review_id string, which the removal frees */
     nr = peerreview_review_new();
     assert_non_null(nr);
-    assert_int_equal(peerreview_review_set(nr, "review_id", "own-id", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(nr, "review_id", "own-id", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_add(ds, nr, NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_dataset_remove(ds, peerreview_review_get(nr, "review_id")),
-                     PEERREVIEW_OK);
-    assert_null(peerreview_dataset_find(ds, "own-id"));
+    assert_int_equal(peerreview_dataset_remove(ds, rget(nr, "review_id")), PEERREVIEW_OK);
+    assert_null(peerreview_dataset_review_byid_mut(ds, "own-id"));
     assert_int_equal(live, before);
     peerreview_dataset_free(ds);
     assert_int_equal(live, base);
@@ -462,24 +484,25 @@ static void test_promise_kept(void **state)
 {
     (void)state;
     peerreview_dataset *ds = load_sample();
-    peerreview_review *r = peerreview_dataset_find(ds, "e10000031-cpc-2014-09");
-    peerreview_review *r2 = peerreview_dataset_find(ds, SAMPLE_ID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, "e10000031-cpc-2014-09");
+    peerreview_review *r2 = peerreview_dataset_review_byid_mut(ds, SAMPLE_ID);
     assert_non_null(r);
     assert_non_null(r2);
     assert_true(peerreview_review_child_count(r, TM) >= 2);
     /* values of every kind: loaded, enum, set through the API */
-    const char *loaded = peerreview_review_get(r, "review_type_label");
+    const char *loaded = rget(r, "review_type_label");
     char *loaded_copy = strdup(loaded);
-    const char *en = peerreview_review_get(r, "stage");
-    assert_int_equal(peerreview_review_set(r, "provider", "set by the API", NULL), PEERREVIEW_OK);
-    const char *set = peerreview_review_get(r, "provider");
-    const char *id = peerreview_review_get(r, "review_id");
-    peerreview_row *member = peerreview_review_child(r, TM, 1);
-    const char *name = peerreview_row_get(member, "name");
-    char *name_copy = strdup(name);
-    assert_int_equal(peerreview_row_set(member, "organisation", "Some Council", NULL),
+    const char *en = rget(r, "stage");
+    assert_int_equal(peerreview_review_set_byname(r, "provider", "set by the API", NULL),
                      PEERREVIEW_OK);
-    const char *org = peerreview_row_get(member, "organisation");
+    const char *set = rget(r, "provider");
+    const char *id = rget(r, "review_id");
+    peerreview_row *member = peerreview_review_child_byindex_mut(r, TM, 1);
+    const char *name = wget(member, "name");
+    char *name_copy = strdup(name);
+    assert_int_equal(peerreview_row_set_byname(member, "organisation", "Some Council", NULL),
+                     PEERREVIEW_OK);
+    const char *org = wget(member, "organisation");
     assert_non_null(loaded_copy);
     assert_non_null(name_copy);
 
@@ -487,47 +510,47 @@ static void test_promise_kept(void **state)
     for (int i = 0; i < 1000; i++) {
         char buf[32];
         snprintf(buf, sizeof buf, "n%d", i);
-        assert_int_equal(peerreview_review_set(r, "notes", buf, NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(member, "job_title", buf, NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(member, "role_label", i % 2 ? buf : NULL, NULL),
+        assert_int_equal(peerreview_review_set_byname(r, "notes", buf, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(member, "job_title", buf, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(member, "role_label", i % 2 ? buf : NULL, NULL),
                          PEERREVIEW_OK);
     }
     /* other rows added and removed, another review removed and one added */
     peerreview_row *row;
     assert_int_equal(peerreview_review_add_child(r, TM, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "name", "A Person", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "name", "A Person", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_remove_child(r, TM, 0), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_remove(ds, SAMPLE_ID), PEERREVIEW_OK);
     peerreview_review *nr = peerreview_review_new();
     assert_non_null(nr);
-    assert_int_equal(peerreview_review_set(nr, "review_id", SAMPLE_ID, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(nr, "review_id", SAMPLE_ID, NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_add(ds, nr, NULL), PEERREVIEW_OK);
     /* a value set to itself: the new copy is made before the old one is freed */
-    assert_int_equal(peerreview_review_set(r, "notes", peerreview_review_get(r, "notes"), NULL),
+    assert_int_equal(peerreview_review_set_byname(r, "notes", rget(r, "notes"), NULL),
                      PEERREVIEW_OK);
-    assert_string_equal(peerreview_review_get(r, "notes"), "n999");
+    assert_string_equal(rget(r, "notes"), "n999");
     assert_int_equal(
-        peerreview_row_set(member, "job_title", peerreview_row_get(member, "job_title"), NULL),
+        peerreview_row_set_byname(member, "job_title", wget(member, "job_title"), NULL),
         PEERREVIEW_OK);
-    assert_string_equal(peerreview_row_get(member, "job_title"), "n999");
+    assert_string_equal(wget(member, "job_title"), "n999");
     /* one field from another of the same row */
     assert_int_equal(
-        peerreview_row_set(member, "role_label", peerreview_row_get(member, "job_title"), NULL),
+        peerreview_row_set_byname(member, "role_label", wget(member, "job_title"), NULL),
         PEERREVIEW_OK);
-    assert_string_equal(peerreview_row_get(member, "role_label"), "n999");
+    assert_string_equal(wget(member, "role_label"), "n999");
 
-    assert_ptr_equal(peerreview_review_get(r, "review_type_label"), loaded);
+    assert_ptr_equal(rget(r, "review_type_label"), loaded);
     assert_string_equal(loaded, loaded_copy);
-    assert_ptr_equal(peerreview_review_get(r, "stage"), en);
-    assert_ptr_equal(peerreview_review_get(r, "provider"), set);
+    assert_ptr_equal(rget(r, "stage"), en);
+    assert_ptr_equal(rget(r, "provider"), set);
     assert_string_equal(set, "set by the API");
-    assert_ptr_equal(peerreview_review_get(r, "review_id"), id);
+    assert_ptr_equal(rget(r, "review_id"), id);
     assert_string_equal(id, "e10000031-cpc-2014-09");
     /* member was child 1; child 0 was removed, so it is child 0 now */
-    assert_ptr_equal(peerreview_review_child(r, TM, 0), member);
-    assert_ptr_equal(peerreview_row_get(member, "name"), name);
+    assert_ptr_equal(peerreview_review_child_byindex_mut(r, TM, 0), member);
+    assert_ptr_equal(wget(member, "name"), name);
     assert_string_equal(name, name_copy);
-    assert_ptr_equal(peerreview_row_get(member, "organisation"), org);
+    assert_ptr_equal(wget(member, "organisation"), org);
     assert_string_equal(org, "Some Council");
     free(name_copy);
     free(loaded_copy);
