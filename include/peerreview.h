@@ -13,11 +13,13 @@
  *  - Objects returned by `*_new` and out-pointers named "owned" belong to the
  *    caller, who releases them with the matching `*_free`. Every `*_free`
  *    accepts NULL.
- *  - Pointers called "borrowed" belong to their parent object. Strings
- *    returned by the value getters stay valid until the object that owns
- *    them is freed (see peerreview_dataset_free and peerreview_review_free);
- *    row and review handles stay valid until that row or review is removed
- *    or its owner freed.
+ *  - Pointers called "borrowed" belong to their parent object. A string
+ *    returned by a value getter stays valid until that value is set again,
+ *    its row or review is removed, or the dataset (or the review not in a
+ *    dataset) that holds it is freed; editing other values, rows or reviews
+ *    leaves it alone, and adding its review to a dataset keeps it valid.
+ *    Copy a value to keep it longer. Row and review handles stay valid
+ *    until that row or review is removed or its owner freed.
  *  - Thread safety: distinct objects may be used from distinct threads at the
  *    same time. A function that takes an object as `const` only reads it, so
  *    any number of threads may call such functions on one object at once
@@ -603,7 +605,7 @@ typedef struct peerreview_row peerreview_row;
 /** New empty dataset (owned), or NULL when out of memory. */
 PEERREVIEW_API peerreview_dataset *peerreview_dataset_new(void);
 
-/** Free a dataset, its reviews and every string they returned. NULL ok. */
+/** Free a dataset, its reviews and every string they hold. NULL ok. */
 PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds);
 
 /**
@@ -719,7 +721,7 @@ PEERREVIEW_API peerreview_review *peerreview_dataset_find(const peerreview_datas
 
 /**
  * Append a review created by peerreview_review_new. On success the dataset
- * owns it (do not free it; strings it returned stay valid). Fails with
+ * owns it (do not free it; handles and strings it returned stay valid). Fails with
  * PEERREVIEW_EDATA if it has no review_id, PEERREVIEW_EEXIST if the id is
  * taken, PEERREVIEW_EINVAL if it already belongs to a dataset; on failure the
  * caller still owns it.
@@ -729,9 +731,9 @@ PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds,
                                                         peerreview_diag *diag);
 
 /**
- * Remove a review and free it: handles to it and its rows become invalid.
- * PEERREVIEW_ENOTFOUND if absent. Strings it returned stay valid until the
- * dataset is freed.
+ * Remove a review and free it: handles to it and its rows, and every string
+ * they returned, become invalid (review_id may be the review's own string).
+ * PEERREVIEW_ENOTFOUND if absent.
  */
 PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *ds,
                                                            const char *review_id);
@@ -765,8 +767,9 @@ PEERREVIEW_API uint64_t peerreview_row_serial(const peerreview_row *row);
 PEERREVIEW_API peerreview_review *peerreview_review_new(void);
 
 /**
- * Free a review the caller owns. A review that belongs to a dataset is left
- * alone (use peerreview_dataset_remove). NULL is a no-op.
+ * Free a review the caller owns, with its rows and every string they
+ * returned. A review that belongs to a dataset is left alone (use
+ * peerreview_dataset_remove). NULL is a no-op.
  */
 PEERREVIEW_API void peerreview_review_free(peerreview_review *review);
 
@@ -879,15 +882,16 @@ PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review
                                                  const char *column);
 
 /**
- * Set a reviews column (by index); value is copied. NULL or "" makes it
- * unknown. Strings a dataset holds (including replaced values and those of
- * removed reviews) are freed together with the dataset, so that every string
- * it returned stays valid until then; a long-lived dataset edited millions
- * of times grows accordingly (save and load it again to compact it). The value is checked with
- * peerreview_check_value first (PEERREVIEW_EDATA with the problem in diag). Changing review_id of a
+ * Set a reviews column (by index); value is copied (it may be a string the
+ * review returned, even of this column). NULL or "" makes it unknown. The
+ * string the getters returned for the old value becomes invalid: it is freed,
+ * so setting values again and again does not make a dataset grow. Other values
+ * are not touched. The value is checked with peerreview_check_value first
+ * (PEERREVIEW_EDATA with the problem in diag). Changing review_id of a
  * review in a dataset keeps the index right (PEERREVIEW_EEXIST if taken).
  * PEERREVIEW_EINVAL if review is NULL or the column is out of range;
- * PEERREVIEW_ENOMEM when out of memory (nothing changed).
+ * PEERREVIEW_ENOMEM when out of memory. On any failure the old value stays,
+ * valid.
  */
 PEERREVIEW_API peerreview_status peerreview_review_set_byindex(peerreview_review *review,
                                                                size_t column, const char *value,
@@ -943,7 +947,10 @@ PEERREVIEW_API peerreview_row *peerreview_review_child(const peerreview_review *
 PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *review, int table,
                                                              peerreview_row **out);
 
-/** Remove and free child row number i; its handle becomes invalid. */
+/**
+ * Remove and free child row number i; its handle and the strings it returned
+ * become invalid. PEERREVIEW_ENOTFOUND if out of range.
+ */
 PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_review *review,
                                                                 int table, size_t i);
 
@@ -1016,13 +1023,14 @@ PEERREVIEW_API const char *peerreview_row_value(const peerreview_row *row, size_
 PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const char *column);
 
 /**
- * Set a row's column by index, checked as peerreview_review_set_byindex.
- * review_id cannot be set (PEERREVIEW_EINVAL): it is the parent's. Setting
- * seq to NULL assigns the next free seq of the row's group; setting an
- * item's kind also does, while its seq is one the library chose (see
- * peerreview_review_add_child). PEERREVIEW_EINVAL if row is NULL or the
- * column is out of range; PEERREVIEW_EDATA (problem in diag) for a value
- * that breaks the column's rules; PEERREVIEW_ENOMEM when out of memory.
+ * Set a row's column by index, checked, copied and freeing the old value as
+ * peerreview_review_set_byindex. review_id cannot be set (PEERREVIEW_EINVAL):
+ * it is the parent's. Setting seq to NULL assigns the next free seq of the
+ * row's group; setting an item's kind also does, while its seq is one the
+ * library chose (see peerreview_review_add_child): then the old seq string
+ * becomes invalid too. PEERREVIEW_EINVAL if row is NULL or the column is out
+ * of range; PEERREVIEW_EDATA (problem in diag) for a value that breaks the
+ * column's rules; PEERREVIEW_ENOMEM when out of memory (the old value stays).
  */
 PEERREVIEW_API peerreview_status peerreview_row_set_byindex(peerreview_row *row, size_t column,
                                                             const char *value,

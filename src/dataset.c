@@ -75,23 +75,6 @@ const char *pr_arena_strndup(pr_arena *a, const char *s, size_t len)
     return d;
 }
 
-void pr_arena_splice(pr_arena *dst, pr_arena *src)
-{
-    if (!src->head)
-        return;
-    pr_chunk *tail = src->head;
-    while (tail->next)
-        tail = tail->next;
-    /* src chunks go behind dst's head so dst keeps allocating where it was */
-    if (dst->head) {
-        tail->next = dst->head->next;
-        dst->head->next = src->head;
-    } else {
-        dst->head = src->head;
-    }
-    pr_arena_init(src);
-}
-
 /* ---- rows ---- */
 
 /* Serials only ever grow; atomic, so threads with their own datasets agree. */
@@ -122,29 +105,98 @@ peerreview_row *pr_row_alloc(int table)
     return row;
 }
 
-pr_arena *pr_review_arena(peerreview_review *r)
+/* the owned bit mask has one bit per column */
+_Static_assert(PR_MAX_COLS <= 32, "peerreview_row.owned needs a bit per column");
+
+void pr_row_free(peerreview_row *row)
 {
-    return r->ds ? &r->ds->arena : &r->own;
+    if (!row)
+        return;
+    for (size_t c = 0; row->owned; c++) {
+        uint32_t bit = (uint32_t)1 << c;
+        if (row->owned & bit) {
+            pr_free((void *)(uintptr_t)row->v[c]);
+            row->owned &= ~bit;
+        }
+    }
+    pr_free(row);
+}
+
+/*
+ * A value made ready to store: nothing of the row changes until val_put, so
+ * that a step failing after it (out of memory) can drop it and leave the row
+ * as it was.
+ */
+typedef struct pr_val {
+    const char *s; /* NULL = unknown */
+    int owned;     /* s is a block of its own */
+} pr_val;
+
+/* The schema's own string for an enum value, or NULL. */
+static const char *enum_string(const peerreview_row *row, size_t col, const char *s, size_t len)
+{
+    const pr_column *c = &pr_tables[row->table].cols[col];
+    if (c->type != PEERREVIEW_TYPE_ENUM)
+        return NULL;
+    int i = pr_enum_index(c->enums, s, len);
+    return i >= 0 ? c->enums[i] : NULL;
+}
+
+static int val_make(const peerreview_row *row, size_t col, const char *s, size_t len, pr_val *out)
+{
+    out->s = NULL;
+    out->owned = 0;
+    if (!s || len == 0)
+        return 0;
+    if ((out->s = enum_string(row, col, s, len)) != NULL)
+        return 0;
+    if (!(out->s = pr_strndup(s, len)))
+        return -1;
+    out->owned = 1;
+    return 0;
+}
+
+static void val_drop(pr_val *v)
+{
+    if (v->owned)
+        pr_free((void *)(uintptr_t)v->s);
+    v->s = NULL;
+    v->owned = 0;
+}
+
+/* Put a value into the row, freeing the one it replaces if the row owned it. */
+static void val_put(peerreview_row *row, size_t col, pr_val v)
+{
+    uint32_t bit = (uint32_t)1 << col;
+    if (row->owned & bit)
+        pr_free((void *)(uintptr_t)row->v[col]);
+    row->v[col] = v.s;
+    if (v.owned)
+        row->owned |= bit;
+    else
+        row->owned &= ~bit;
 }
 
 int pr_row_store(pr_arena *a, peerreview_row *row, size_t col, const char *s, size_t len)
 {
-    if (!s || len == 0) {
-        row->v[col] = NULL;
-        return 0;
-    }
-    const pr_column *c = &pr_tables[row->table].cols[col];
-    if (c->type == PEERREVIEW_TYPE_ENUM) {
-        int i = pr_enum_index(c->enums, s, len);
-        if (i >= 0) {
-            row->v[col] = c->enums[i];
-            return 0;
-        }
-    }
-    const char *d = pr_arena_strndup(a, s, len);
-    if (!d)
+    const char *d = NULL;
+    if (s && len && !(d = enum_string(row, col, s, len)) && !(d = pr_arena_strndup(a, s, len)))
         return -1;
-    row->v[col] = d;
+    if (row->owned) { /* never while loading: rows start empty */
+        pr_val v = {d, 0};
+        val_put(row, col, v);
+    } else {
+        row->v[col] = d;
+    }
+    return 0;
+}
+
+int pr_row_store_owned(peerreview_row *row, size_t col, const char *s, size_t len)
+{
+    pr_val v;
+    if (val_make(row, col, s, len, &v))
+        return -1;
+    val_put(row, col, v);
     return 0;
 }
 
@@ -216,7 +268,6 @@ PEERREVIEW_API peerreview_review *peerreview_review_new(void)
     peerreview_review *r = pr_calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    pr_arena_init(&r->own);
     r->row = pr_row_alloc(PEERREVIEW_REVIEWS);
     if (!r->row) {
         pr_free(r);
@@ -230,11 +281,10 @@ static void review_destroy(peerreview_review *r)
 {
     for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++) {
         for (size_t i = 0; i < r->kids[t].n; i++)
-            pr_free(r->kids[t].v[i]);
+            pr_row_free(r->kids[t].v[i]);
         pr_free(r->kids[t].v);
     }
-    pr_free(r->row);
-    pr_arena_free(&r->own);
+    pr_row_free(r->row);
     pr_free(r);
 }
 
@@ -452,8 +502,7 @@ int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r)
     ds->used++;
     r->pos = ds->n;
     ds->v[ds->n++] = r;
-    r->ds = ds;
-    pr_arena_splice(&ds->arena, &r->own);
+    r->ds = ds; /* its strings stay where they are: the rows own them */
     ds->generation++;
     return PEERREVIEW_OK;
 }
@@ -705,9 +754,8 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
     if (value && !*value)
         value = NULL;
     if (col != PR_R_REVIEW_ID || !r->ds)
-        return pr_row_store(pr_review_arena(r), r->row, col, value, value ? strlen(value) : 0)
-                   ? pr_diag_oom(diag)
-                   : PEERREVIEW_OK;
+        return pr_row_store_owned(r->row, col, value, value ? strlen(value) : 0) ? pr_diag_oom(diag)
+                                                                                 : PEERREVIEW_OK;
     /* review_id of a review in a dataset: keep the index right */
     peerreview_dataset *ds = r->ds;
     const char *old = r->row->v[PR_R_REVIEW_ID];
@@ -727,12 +775,13 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
                   "review_id \"%s\" is already used by another review", value);
         return PEERREVIEW_EEXIST;
     }
-    const char *copy = pr_arena_strndup(&ds->arena, value, strlen(value));
-    if (!copy)
+    pr_val copy;
+    if (val_make(r->row, PR_R_REVIEW_ID, value, strlen(value), &copy))
         return pr_diag_oom(diag);
+    /* the index finds its slot by the old key: move it before the old string is freed */
     index_del(ds, index_find(ds, old));
-    r->row->v[PR_R_REVIEW_ID] = copy;
-    index_put(ds->slots, ds->nslots, copy, r);
+    val_put(r->row, PR_R_REVIEW_ID, copy);
+    index_put(ds->slots, ds->nslots, copy.s, r);
     ds->used++;
     ds->generation++;
     return PEERREVIEW_OK;
@@ -795,8 +844,11 @@ PEERREVIEW_API peerreview_row *peerreview_review_child(const peerreview_review *
     return r->kids[table].v[i];
 }
 
-/* Next free seq in the row's group (same review; for items, same kind). */
-static int assign_next_seq(peerreview_row *row)
+/*
+ * Next free seq of the row's group (same review; for items, same kind) when
+ * the row's group value is group: made ready in *out, not yet stored.
+ */
+static int next_seq(const peerreview_row *row, const char *group, pr_val *out)
 {
     const pr_rowlist *l = &row->review->kids[row->table];
     size_t g = pr_tables[row->table].group_col;
@@ -805,7 +857,7 @@ static int assign_next_seq(peerreview_row *row)
         const peerreview_row *o = l->v[i];
         if (o == row)
             continue;
-        if (g && !(o->v[g] == row->v[g] || (o->v[g] && row->v[g] && !strcmp(o->v[g], row->v[g]))))
+        if (g && !(o->v[g] == group || (o->v[g] && group && !strcmp(o->v[g], group))))
             continue;
         int64_t s = seq_of(o);
         if (s != INT64_MAX && s > max)
@@ -813,7 +865,18 @@ static int assign_next_seq(peerreview_row *row)
     }
     char num[24];
     int n = snprintf(num, sizeof num, "%lld", (long long)(max < INT64_MAX ? max + 1 : max));
-    return pr_row_store(pr_review_arena(row->review), row, pr_seq_col(row->table), num, (size_t)n);
+    return val_make(row, pr_seq_col(row->table), num, (size_t)n, out);
+}
+
+/* Store the next free seq of the row's group. */
+static int assign_next_seq(peerreview_row *row)
+{
+    size_t g = pr_tables[row->table].group_col;
+    pr_val seq;
+    if (next_seq(row, g ? row->v[g] : NULL, &seq))
+        return -1;
+    val_put(row, pr_seq_col(row->table), seq);
+    return 0;
 }
 
 PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *r, int table,
@@ -828,7 +891,7 @@ PEERREVIEW_API peerreview_status peerreview_review_add_child(peerreview_review *
         return PEERREVIEW_ENOMEM;
     row->review = r;
     if (assign_next_seq(row) || pr_review_append(r, table, row)) {
-        pr_free(row);
+        pr_row_free(row);
         return PEERREVIEW_ENOMEM;
     }
     row->seq_auto = 1;
@@ -847,7 +910,7 @@ PEERREVIEW_API peerreview_status peerreview_review_remove_child(peerreview_revie
     pr_rowlist *l = &r->kids[table];
     if (i >= l->n)
         return PEERREVIEW_ENOTFOUND;
-    pr_free(l->v[i]);
+    pr_row_free(l->v[i]);
     memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof *l->v);
     l->n--;
     if (r->ds)
@@ -945,17 +1008,19 @@ PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, s
     const char *was = g && col == g ? row->v[g] : NULL;
     if (g && col == g && row->seq_auto && !(was && value && strcmp(was, value) == 0)) {
         /* a seq the caller never chose follows the group the row ends up in:
-           store the new kind, then take the next seq of that kind */
-        const char *old = row->v[g];
-        if (pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0))
+           the new kind and the next seq of that kind are stored together */
+        pr_val kind, seq;
+        if (val_make(row, col, value, value ? strlen(value) : 0, &kind))
             return pr_diag_oom(diag);
-        if (assign_next_seq(row)) {
-            row->v[g] = old;
+        if (next_seq(row, kind.s, &seq)) {
+            val_drop(&kind);
             return pr_diag_oom(diag);
         }
+        val_put(row, col, kind);
+        val_put(row, seqc, seq);
         return PEERREVIEW_OK;
     }
-    if (pr_row_store(pr_review_arena(row->review), row, col, value, value ? strlen(value) : 0))
+    if (pr_row_store_owned(row, col, value, value ? strlen(value) : 0))
         return pr_diag_oom(diag);
     if (col == seqc)
         row->seq_auto = 0; /* the caller's own seq stays as given */

@@ -158,7 +158,7 @@ static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsig
     int nn = snprintf(num, sizeof num, "%zu", seq);
     if (pr_row_store(&F->ds->arena, row, pr_seq_col(table), num, (size_t)nn) ||
         (fc->kind && pr_row_store(&F->ds->arena, row, PR_I_KIND, fc->kind, strlen(fc->kind)))) {
-        pr_free(row);
+        pr_row_free(row);
         return -1;
     }
     size_t cols[PR_MAX_COLS];
@@ -201,13 +201,13 @@ static int add_child(flatload *F, peerreview_review *r, const flatcol *fc, unsig
     pr_buf_free(&msg);
     if (pr_rules_row(F->sink, F->ds, row, r->row->v[PR_R_REVIEW_ID], reported, 0) ||
         pr_review_append(r, table, row)) {
-        pr_free(row);
+        pr_row_free(row);
         return -1;
     }
     return 0;
 oom:
     pr_buf_free(&msg);
-    pr_free(row);
+    pr_row_free(row);
     return -1;
 }
 

@@ -679,7 +679,7 @@ static int load_table(loader *L, const char *dir, int table)
                 if (cr == 1)
                     remember_rejected(L, &h, rec);
             } else
-                pr_free(row);
+                pr_row_free(row);
             if (cr < 0)
                 break;
             continue;
@@ -708,16 +708,16 @@ static int load_table(loader *L, const char *dir, int table)
                           "belongs to");
             } else if (pr_check_cell(table, 0, id, idlen, NULL) < 0 && !L->reviews_partial &&
                        !pr_strmap_get(&L->rejected, id, idlen) && add_orphan(L, path, rec, idf)) {
-                pr_free(row);
+                pr_row_free(row);
                 pr_report_oom(sink, path);
                 break;
             }
-            pr_free(row);
+            pr_row_free(row);
             continue;
         }
         row->review = parent;
         if (check_row(L, &h, rec, row, id) || pr_review_append(parent, table, row)) {
-            pr_free(row);
+            pr_row_free(row);
             pr_report_oom(sink, path);
             break;
         }

@@ -8,8 +8,12 @@
 #include "peerreview.h"
 
 /*
- * String storage: values live in chunked arenas, never one heap block per
- * field. Strings are immutable and stay valid until the arena is freed.
+ * String storage. Values read from files live in the dataset's chunked arena
+ * (never one heap block per loaded field; freed with the dataset). A value
+ * set through the API is one block of its own (pr_malloc), owned by its row
+ * (peerreview_row.owned) and freed when it is replaced or the row freed, so
+ * that editing does not grow memory: replaced arena values are garbage
+ * bounded by what was loaded. Enum values point at the schema's strings.
  */
 typedef struct pr_chunk {
     struct pr_chunk *next;
@@ -26,8 +30,6 @@ void pr_arena_init(pr_arena *a);
 void pr_arena_free(pr_arena *a);
 /* Copy s[0..len) plus NUL into the arena; NULL when out of memory. */
 const char *pr_arena_strndup(pr_arena *a, const char *s, size_t len);
-/* Move every chunk of src into dst; src becomes empty. */
-void pr_arena_splice(pr_arena *dst, pr_arena *src);
 
 /* Where a row came from (for positioned problems after a load). */
 typedef struct pr_src {
@@ -42,6 +44,7 @@ struct peerreview_row {
     uint64_t serial; /* unique per process, for bindings */
     uint8_t table;
     uint8_t seq_auto; /* seq was chosen by the library: it follows the row's group (kind) */
+    uint32_t owned;   /* bit c: v[c] is a block of its own (pr_malloc), freed with the row */
     pr_src src;
     const char *v[]; /* one per column; v[0] of child rows is unused */
 };
@@ -54,7 +57,6 @@ typedef struct pr_rowlist {
 struct peerreview_review {
     peerreview_dataset *ds;
     size_t pos;                              /* index in ds->v while in a dataset */
-    pr_arena own;                            /* strings of a review not (yet) in a dataset */
     peerreview_row *row;                     /* the reviews.csv row */
     pr_rowlist kids[PEERREVIEW_TABLE_COUNT]; /* [0] unused */
 };
@@ -81,17 +83,28 @@ struct peerreview_dataset {
     int format;                 /* format version it was loaded from, or the current one */
 };
 
-/* Arena that holds the strings of a review. */
-pr_arena *pr_review_arena(peerreview_review *r);
-
 /* Allocate an empty row of a table (all values unknown). */
 peerreview_row *pr_row_alloc(int table);
+
+/* Free a row and the values it owns (not its children: see review_destroy). */
+void pr_row_free(peerreview_row *row);
 
 /* Append a row to a review's child list (review takes ownership). */
 int pr_review_append(peerreview_review *r, int table, peerreview_row *row);
 
-/* Store value (NULL/"" = unknown) without checks; enum values point at the schema. */
+/*
+ * Store a loaded value (NULL/"" = unknown) without checks, copied into the
+ * arena (a load's bulk storage); enum values point at the schema. A value the
+ * row owned in that column is freed. -1 when out of memory (row unchanged).
+ */
 int pr_row_store(pr_arena *a, peerreview_row *row, size_t col, const char *s, size_t len);
+
+/*
+ * Store a value set through the API: as pr_row_store, but an own block
+ * (pr_malloc) that the row frees when the value is replaced or the row freed.
+ * -1 when out of memory, with the old value in place.
+ */
+int pr_row_store_owned(peerreview_row *row, size_t col, const char *s, size_t len);
 
 /* Add a review with a review_id; fails with EEXIST / ENOMEM (unchanged). */
 int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r);

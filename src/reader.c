@@ -35,7 +35,7 @@ PEERREVIEW_API void peerreview_reader_free(peerreview_reader *rd)
     pr_csvin_free(rd->in);
     pr_header_free(&rd->h);
     peerreview_dataset_free(rd->ds);
-    pr_free(rd->row);
+    pr_row_free(rd->row);
     pr_arena_free(&rd->arena);
     pr_free(rd);
 }

@@ -457,7 +457,9 @@ static peerreview_dataset *small_dataset(void)
  * already has, and then allocates nothing. exhaust_arena(), called last in
  * prepare, first stores fillers of the same length (into the provider of a
  * review sharing the arena) until the edit's own string needs a new block;
- * the driver counts beforehand (X.probing) how many fillers fit.
+ * the driver counts beforehand (X.probing) how many fillers fit. (Since
+ * issue 10 a value set through the API is a block of its own, so every such
+ * edit allocates and the count is 0; the cases stay in case storage changes.)
  */
 static struct {
     int probing; /* count: store fillers until one allocates */

@@ -271,9 +271,29 @@ def int_review_id(sample, tmp):
     assert ds["2015"] == r
 
 
+def values_are_copies(sample, tmp):
+    """The C library frees a value when it is set again or its review removed;
+    what Python read before is a copy and stays as it was."""
+    ds = peerreview.load(sample)
+    review = ds["e10000034-csg-2015-04"]
+    notes, text, rid = review.notes, review.items[0].text, review.review_id
+    review.notes = "edited"
+    saved = review.notes
+    for i in range(20000):
+        review.notes = "edit %d %s" % (i, "x" * (i % 50))
+        review.items[0].text = "text %d" % i
+    review.review_id = "renamed"
+    assert review.notes.startswith("edit 19999 ")
+    ds.remove("renamed")
+    gc.collect()
+    assert notes.startswith("Review facilitated by the LGA")
+    assert text and not text.startswith("text ")
+    assert (saved, rid) == ("edited", "e10000034-csg-2015-04")
+
+
 CASES.update({f.__name__: f for f in [
     reentrant_conversion, threads_read_while_writing, edit_children_while_iterating_reviews,
-    stale_child_alias, int_review_id]})
+    stale_child_alias, int_review_id, values_are_copies]})
 
 
 if __name__ == "__main__":
