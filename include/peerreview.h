@@ -419,6 +419,59 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
                                                  peerreview_diag *diag, peerreview_dataset **out);
 
 /**
+ * Source of bytes for the loaders below, called with the ctx given to them:
+ * read up to size bytes into buf and return the number read (1 to size; it
+ * may be less than size at any time), 0 at the end of the input, or -1 on an
+ * error with errno set. After it returns 0 or -1 it is not called again. It
+ * may block (reading a pipe or a socket is the caller's choice).
+ */
+typedef ptrdiff_t (*peerreview_read_fn)(void *ctx, void *buf, size_t size);
+
+/**
+ * Sink of bytes for peerreview_render_callback, called with the ctx given to
+ * it: write all size bytes of buf (size is never 0) and return 0, or return
+ * non-zero with errno set to stop (the render fails with PEERREVIEW_EIO).
+ */
+typedef int (*peerreview_write_fn)(void *ctx, const void *buf, size_t size);
+
+/**
+ * Load a dataset from len bytes of memory at data (borrowed, read in place
+ * and not kept; NULL is allowed when len is 0): the flat form (table = -1)
+ * or the reviews table alone (table = PEERREVIEW_REVIEWS; the dataset has no
+ * child rows). Any other table is PEERREVIEW_EINVAL: a child table alone has
+ * no reviews to belong to (read it with peerreview_reader_open_buffer). name
+ * (borrowed; NULL: "<buffer>") is the file problems name. Everything
+ * peerreview_load guarantees for a flat file or a package's reviews.csv
+ * holds: the same problems at the same lines, columns and offsets, the
+ * options (delimiter, encoding, limits; the form is not used; progress with
+ * len as the total), all or nothing. Returns PEERREVIEW_OK with *out owned by
+ * the caller, PEERREVIEW_EDATA, PEERREVIEW_ENOMEM, or PEERREVIEW_EINVAL
+ * (out NULL, data NULL with len > 0, or the table); on failure *out is NULL.
+ */
+PEERREVIEW_API peerreview_status peerreview_load_buffer(const void *data, size_t len, int table,
+                                                        const char *name,
+                                                        const peerreview_options *opts,
+                                                        peerreview_diag *diag,
+                                                        peerreview_dataset **out);
+
+/**
+ * peerreview_load_buffer with the bytes from read (called with ctx until it
+ * returns 0 or fails, on the calling thread; name NULL: "<stream>"). The
+ * input is read in pieces of at most 64 KiB and never held whole (the
+ * dataset is); what is reported does not depend on how many bytes each call
+ * gives. Progress reports the bytes read with a total of 0 (unknown). A read
+ * error (-1) is PEERREVIEW_EIO with an io-error problem quoting errno, and
+ * nothing is loaded; so is a return larger than size. Returns as
+ * peerreview_load_buffer, plus PEERREVIEW_EIO (PEERREVIEW_EINVAL when read
+ * is NULL).
+ */
+PEERREVIEW_API peerreview_status peerreview_load_callback(peerreview_read_fn read, void *ctx,
+                                                          int table, const char *name,
+                                                          const peerreview_options *opts,
+                                                          peerreview_diag *diag,
+                                                          peerreview_dataset **out);
+
+/**
  * Check the dataset at path without keeping it: PEERREVIEW_OK when it has
  * no errors (warnings allowed), else as peerreview_load.
  */
@@ -475,6 +528,22 @@ PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, c
 PEERREVIEW_API peerreview_status peerreview_render(const peerreview_dataset *ds, int table,
                                                    const peerreview_options *opts,
                                                    peerreview_diag *diag, char **out, size_t *len);
+
+/**
+ * What peerreview_render makes, passed to write (with ctx) in pieces of about
+ * 64 KiB as it is made, in order: a table is never held whole in memory. The
+ * flat form is first checked whole, so that a dataset it cannot hold
+ * (PEERREVIEW_EUNSUPPORTED, problems in diag) writes nothing; holding a
+ * review's row at a time. A write that fails (non-zero) stops the render
+ * with PEERREVIEW_EIO and an io-error problem quoting errno; what was written
+ * until then is a truncated file. Returns PEERREVIEW_OK, PEERREVIEW_EINVAL
+ * (ds or write NULL, table out of range), PEERREVIEW_EUNSUPPORTED,
+ * PEERREVIEW_EIO or PEERREVIEW_ENOMEM (the output is then truncated too).
+ */
+PEERREVIEW_API peerreview_status peerreview_render_callback(const peerreview_dataset *ds, int table,
+                                                            const peerreview_options *opts,
+                                                            peerreview_diag *diag,
+                                                            peerreview_write_fn write, void *ctx);
 
 /** Free memory the library returned as owned (peerreview_render). NULL ok. */
 PEERREVIEW_API void peerreview_free(void *p);
@@ -631,6 +700,33 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
                                                         const peerreview_options *opts,
                                                         peerreview_diag *diag,
                                                         peerreview_reader **out);
+
+/**
+ * peerreview_reader_open over len bytes of memory at data (borrowed, read in
+ * place: it must stay unchanged until the reader is freed; NULL is allowed
+ * when len is 0). table must be a peerreview_table (there is no file name to
+ * take it from); name (borrowed; NULL: "<buffer>") is the file problems
+ * name. Returns as peerreview_reader_open, PEERREVIEW_EINVAL for a bad table.
+ */
+PEERREVIEW_API peerreview_status peerreview_reader_open_buffer(const void *data, size_t len,
+                                                               int table, const char *name,
+                                                               const peerreview_options *opts,
+                                                               peerreview_diag *diag,
+                                                               peerreview_reader **out);
+
+/**
+ * peerreview_reader_open over the bytes read gives (see peerreview_read_fn;
+ * name NULL: "<stream>"), in constant memory: the reader holds at most
+ * 64 KiB of input and the current record, and calls read only when it needs
+ * more bytes for the next row, so that rows come as the input arrives. A
+ * read error is an io-error (PEERREVIEW_EIO from the call that met it). read
+ * is not called after the reader is freed.
+ */
+PEERREVIEW_API peerreview_status peerreview_reader_open_callback(peerreview_read_fn read, void *ctx,
+                                                                 int table, const char *name,
+                                                                 const peerreview_options *opts,
+                                                                 peerreview_diag *diag,
+                                                                 peerreview_reader **out);
 
 /**
  * Advance to the next data row. Returns 1 when a row is available, 0 at the
