@@ -26,6 +26,14 @@ typedef struct fieldpos {
     int quoted;
 } fieldpos;
 
+/* Quoting of a field as the scanner sees it, to know where libcsv will fail. */
+enum {
+    Q_NONE,  /* the field does not start with a quote: a quote in it is an error */
+    Q_IN,    /* inside the quotes */
+    Q_AFTER, /* after a quote inside: a closing one, or the first of a pair */
+    Q_FAIL   /* libcsv fails at this quote */
+};
+
 /* Where the bytes come from. */
 enum { SRC_FD, SRC_MEM, SRC_CALLBACK };
 
@@ -46,9 +54,10 @@ struct pr_csvin {
     long long buf_offset; /* file offset of chunk[0] */
     int eof, done, failed;
     size_t max_field;
-    int after_quote;  /* the last byte fed to libcsv was a quote */
-    size_t head_scan; /* first_line_read: bytes looked at */
-    int head_quoted;  /* ... and inside quotes there */
+    int quotes;              /* quoting of the field being scanned: Q_* */
+    unsigned char stop[256]; /* 1 for the bytes a segment stops at: delimiter, CR, LF, quote */
+    size_t head_scan;        /* first_line_read: bytes looked at */
+    int head_quoted;         /* ... and inside quotes there */
 
     /* dialect */
     unsigned char delim;
@@ -143,6 +152,7 @@ static int init(pr_csvin *c, int src, const char *name, size_t max_field, pr_sin
     c->line = 1;
     c->rec_pending_start = 1;
     c->delim = ',';
+    c->stop[','] = c->stop['\r'] = c->stop['\n'] = c->stop['"'] = 1;
     c->name = pr_strdup(name);
     /* memory is scanned where it is; other sources are read into a buffer */
     c->buf = src == SRC_MEM ? NULL : pr_malloc(READ_SIZE);
@@ -258,7 +268,9 @@ void pr_csvin_free(pr_csvin *c)
 
 int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o)
 {
+    c->stop[c->delim] = 0;
     c->delim = (unsigned char)o->delimiter;
+    c->stop['\r'] = c->stop['\n'] = c->stop['"'] = c->stop[c->delim] = 1;
     csv_set_delim(&c->p, o->delimiter);
     if (!o->encoding[0])
         return 0;
@@ -887,18 +899,27 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
             continue;
         }
         /*
-         * One segment: up to and including the next delimiter, line end or
-         * quote. What is reported must not depend on where the source's reads
-         * end (a callback may give one byte at a time), so a segment also ends
-         * where a fatal problem could be found, before the bytes after it are
-         * scanned: libcsv fails only at a quote or at the byte after one (that
-         * byte is a segment of its own), and a size limit is passed at a byte
-         * that each adds at most one to the size checked (seg_limit).
+         * One segment: up to and including the next delimiter or line end.
+         * What is reported must not depend on where the source's reads end (a
+         * callback may give one byte at a time), so a segment also ends where
+         * a fatal problem could be found, before the bytes after it are
+         * scanned: at the byte where libcsv fails (tracked with c->quotes),
+         * and at the byte where a size limit is passed (seg_limit).
          */
         const unsigned char *b = (const unsigned char *)c->chunk;
         size_t i = c->buf_pos, j = i;
-        size_t lim = c->after_quote ? i + 1 : seg_limit(c, i);
+        size_t lim = c->records == 0 || c->p.entry_pos + (c->buf_len - i) > c->max_field
+                         ? seg_limit(c, i)
+                         : c->buf_len;
         unsigned long seg_line = c->line; /* only a segment's last byte ends a line */
+        /*
+         * q tracks where libcsv will fail: at a quote in a field that does not
+         * start with one, or after a closing quote at anything but a quote (a
+         * pair), the delimiter or a line end.
+         */
+        int q = c->quotes;
+        if (q == Q_AFTER && !c->stop[b[i]])
+            lim = i + 1;
         for (; j < lim; j++) {
             unsigned char ch = b[j];
             long long off = at(c, j);
@@ -909,14 +930,31 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
                 c->field_line = c->line;
                 c->field_offset = off;
             }
-            if (off == c->field_offset)
-                c->field_quoted = ch == '"';
             scan_byte(c, ch, off);
-            if (ch == c->delim || ch == '\r' || ch == '\n' || ch == '"')
-                break;
+            if (off == c->field_offset) {
+                c->field_quoted = ch == '"';
+                q = ch == '"' ? Q_IN : Q_NONE;
+                if (ch == '"')
+                    continue;
+            }
+            if (!c->stop[ch])
+                continue;
+            if (ch == '"') {
+                if (q == Q_NONE) {
+                    q = Q_FAIL;
+                    break;
+                }
+                q = q == Q_AFTER ? Q_IN : Q_AFTER; /* the second of a pair, or what follows says */
+                if (q == Q_AFTER && j + 1 < lim && !c->stop[b[j + 1]])
+                    lim = j + 2; /* libcsv fails at the next byte: the segment ends there */
+                continue;
+            }
+            if (q == Q_AFTER)
+                q = Q_NONE; /* the field ended */
+            break;
         }
+        c->quotes = q;
         size_t end = j < lim ? j + 1 : j;
-        c->after_quote = b[end - 1] == '"';
         size_t fields_before = c->nfields;
         /* libcsv grows its field buffer by a fixed step: make the steps double,
            so that a long field costs linear time whatever realloc does */
