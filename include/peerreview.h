@@ -435,18 +435,20 @@ typedef ptrdiff_t (*peerreview_read_fn)(void *ctx, void *buf, size_t size);
 typedef int (*peerreview_write_fn)(void *ctx, const void *buf, size_t size);
 
 /**
- * Load a dataset from len bytes of memory at data (borrowed, read in place
- * and not kept; NULL is allowed when len is 0): the flat form (table = -1)
- * or the reviews table alone (table = PEERREVIEW_REVIEWS; the dataset has no
- * child rows). Any other table is PEERREVIEW_EINVAL: a child table alone has
- * no reviews to belong to (read it with peerreview_reader_open_buffer). name
- * (borrowed; NULL: "<buffer>") is the file problems name. Everything
- * peerreview_load guarantees for a flat file or a package's reviews.csv
- * holds: the same problems at the same lines, columns and offsets, the
- * options (delimiter, encoding, limits; the form is not used; progress with
- * len as the total), all or nothing. Returns PEERREVIEW_OK with *out owned by
- * the caller, PEERREVIEW_EDATA, PEERREVIEW_ENOMEM, or PEERREVIEW_EINVAL
- * (out NULL, data NULL with len > 0, or the table); on failure *out is NULL.
+ * Load a dataset from len bytes of memory at data (borrowed: read in place,
+ * not copied, not kept; NULL is allowed when len is 0): the flat form
+ * (table = -1) or the reviews table alone (table = PEERREVIEW_REVIEWS; the
+ * dataset has no child rows). Any other table is PEERREVIEW_EINVAL: a child
+ * table alone has no reviews to belong to (read it with
+ * peerreview_reader_open_buffer). name (borrowed, copied; NULL: "<buffer>")
+ * is the file problems name. What peerreview_load guarantees for a flat file
+ * or a package's reviews.csv holds: the same problems at the same lines,
+ * columns, records and offsets, the options (delimiter, encoding, limits,
+ * max_records counting this table alone; the form is not used; progress
+ * with len as the total), all or nothing. Returns PEERREVIEW_OK with *out
+ * owned by the caller, PEERREVIEW_EDATA (problems in diag), PEERREVIEW_ENOMEM,
+ * or PEERREVIEW_EINVAL (out NULL, data NULL with len > 0, or the table); on
+ * failure *out is NULL.
  */
 PEERREVIEW_API peerreview_status peerreview_load_buffer(const void *data, size_t len, int table,
                                                         const char *name,
@@ -455,15 +457,16 @@ PEERREVIEW_API peerreview_status peerreview_load_buffer(const void *data, size_t
                                                         peerreview_dataset **out);
 
 /**
- * peerreview_load_buffer with the bytes from read (called with ctx until it
- * returns 0 or fails, on the calling thread; name NULL: "<stream>"). The
- * input is read in pieces of at most 64 KiB and never held whole (the
- * dataset is); what is reported does not depend on how many bytes each call
- * gives. Progress reports the bytes read with a total of 0 (unknown). A read
- * error (-1) is PEERREVIEW_EIO with an io-error problem quoting errno, and
- * nothing is loaded; so is a return larger than size. Returns as
- * peerreview_load_buffer, plus PEERREVIEW_EIO (PEERREVIEW_EINVAL when read
- * is NULL).
+ * peerreview_load_buffer with the bytes read gives (see peerreview_read_fn;
+ * called with ctx on the calling thread, until it returns 0 or fails, or
+ * the load stops early, e.g. at max_problems 0; name NULL: "<stream>"). The
+ * input is held 64 KiB at a time, never whole (the dataset is); what is
+ * reported does not depend on how many bytes each call gives. Progress
+ * reports the bytes read, about every 64 KiB, with a total of 0 (unknown).
+ * A read error (-1), or a return larger than size, is PEERREVIEW_EIO with an
+ * io-error problem quoting errno, and nothing is loaded. Returns as
+ * peerreview_load_buffer, plus PEERREVIEW_EIO; PEERREVIEW_EINVAL also when
+ * read is NULL.
  */
 PEERREVIEW_API peerreview_status peerreview_load_callback(peerreview_read_fn read, void *ctx,
                                                           int table, const char *name,
@@ -530,15 +533,17 @@ PEERREVIEW_API peerreview_status peerreview_render(const peerreview_dataset *ds,
                                                    peerreview_diag *diag, char **out, size_t *len);
 
 /**
- * What peerreview_render makes, passed to write (with ctx) in pieces of about
- * 64 KiB as it is made, in order: a table is never held whole in memory. The
- * flat form is first checked whole, so that a dataset it cannot hold
- * (PEERREVIEW_EUNSUPPORTED, problems in diag) writes nothing; holding a
- * review's row at a time. A write that fails (non-zero) stops the render
- * with PEERREVIEW_EIO and an io-error problem quoting errno; what was written
- * until then is a truncated file. Returns PEERREVIEW_OK, PEERREVIEW_EINVAL
- * (ds or write NULL, table out of range), PEERREVIEW_EUNSUPPORTED,
- * PEERREVIEW_EIO or PEERREVIEW_ENOMEM (the output is then truncated too).
+ * The bytes peerreview_render makes (table -1 for the flat form; no rule
+ * check first), passed to write with ctx in order, in pieces of about
+ * 64 KiB as they are made: memory holds a piece and one row, never the
+ * whole output. The flat form is rendered a first time without writing, so
+ * that a dataset it cannot hold (PEERREVIEW_EUNSUPPORTED, problems in diag)
+ * writes nothing. A write that fails (non-zero) stops the render with
+ * PEERREVIEW_EIO and an io-error problem quoting errno; write is not called
+ * again, and what it was given is a truncated file. Returns PEERREVIEW_OK,
+ * PEERREVIEW_EINVAL (ds or write NULL, table out of range),
+ * PEERREVIEW_EUNSUPPORTED, PEERREVIEW_EIO, or PEERREVIEW_ENOMEM (the output
+ * is then truncated too).
  */
 PEERREVIEW_API peerreview_status peerreview_render_callback(const peerreview_dataset *ds, int table,
                                                             const peerreview_options *opts,
@@ -703,10 +708,14 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
 
 /**
  * peerreview_reader_open over len bytes of memory at data (borrowed, read in
- * place: it must stay unchanged until the reader is freed; NULL is allowed
- * when len is 0). table must be a peerreview_table (there is no file name to
- * take it from); name (borrowed; NULL: "<buffer>") is the file problems
- * name. Returns as peerreview_reader_open, PEERREVIEW_EINVAL for a bad table.
+ * place: they must stay unchanged until the reader is freed; NULL is allowed
+ * when len is 0), with the same rows and problems as from a file. table must
+ * be a peerreview_table (there is no file name to take it from); name
+ * (borrowed, copied; NULL: "<buffer>") is the file problems name. Returns
+ * PEERREVIEW_OK with *out owned by the caller, PEERREVIEW_EDATA (empty
+ * input, or a header that is unreadable or lacks required columns; problems
+ * in diag), PEERREVIEW_ENOMEM, or PEERREVIEW_EINVAL (out NULL, data NULL
+ * with len > 0, a bad table); on failure *out is NULL.
  */
 PEERREVIEW_API peerreview_status peerreview_reader_open_buffer(const void *data, size_t len,
                                                                int table, const char *name,
@@ -715,12 +724,16 @@ PEERREVIEW_API peerreview_status peerreview_reader_open_buffer(const void *data,
                                                                peerreview_reader **out);
 
 /**
- * peerreview_reader_open over the bytes read gives (see peerreview_read_fn;
- * name NULL: "<stream>"), in constant memory: the reader holds at most
- * 64 KiB of input and the current record, and calls read only when it needs
- * more bytes for the next row, so that rows come as the input arrives. A
- * read error is an io-error (PEERREVIEW_EIO from the call that met it). read
- * is not called after the reader is freed.
+ * peerreview_reader_open_buffer over the bytes read gives (see
+ * peerreview_read_fn; called with ctx on the thread calling the reader; name
+ * NULL: "<stream>"), in constant memory: the reader holds a 64 KiB buffer
+ * (256 KiB with an encoding) and the current record, never the input. read
+ * is called only when the header or the next row needs more bytes, so that
+ * rows come as the input arrives, and never after the reader is freed. A
+ * read error is an io-error: PEERREVIEW_EIO from this call or from the
+ * peerreview_reader_next that met it. Returns as
+ * peerreview_reader_open_buffer, plus PEERREVIEW_EIO; PEERREVIEW_EINVAL also
+ * when read is NULL.
  */
 PEERREVIEW_API peerreview_status peerreview_reader_open_callback(peerreview_read_fn read, void *ctx,
                                                                  int table, const char *name,
