@@ -787,13 +787,23 @@ static int fail(pr_csvin *c, int rc)
     return rc;
 }
 
+/*
+ * Bytes of the field being read so far. libcsv counts a quote inside a quoted
+ * field before it knows whether it closes the field or starts a pair: that
+ * one is not the field's.
+ */
+static size_t field_size(const pr_csvin *c)
+{
+    return c->p.entry_pos - (c->quotes == Q_AFTER && c->p.entry_pos > 0);
+}
+
 static int check_sizes(pr_csvin *c)
 {
     if (c->oom) {
         pr_report_oom(c->sink, c->name);
         return fail(c, PEERREVIEW_ENOMEM);
     }
-    if (c->too_long_col || c->p.entry_pos > c->max_field) {
+    if (c->too_long_col || field_size(c) > c->max_field) {
         pr_where w = c->too_long_col ? where_col(c, c->field_line, c->field_offset,
                                                  (unsigned long)c->too_long_col)
                                      : where_at(c, c->field_line, c->field_offset);
@@ -804,7 +814,7 @@ static int check_sizes(pr_csvin *c)
         return fail(c, PEERREVIEW_EDATA);
     }
     size_t header_max = c->max_field > HEADER_MIN ? c->max_field : HEADER_MIN;
-    if (c->records == 0 && c->data.len + c->p.entry_pos > header_max) {
+    if (c->records == 0 && c->data.len + field_size(c) > header_max) {
         /* the header: column names are short, so a huge first line is the wrong file */
         pr_where w = where_at(c, c->rec_line, c->rec_offset);
         w.column = 0;
@@ -828,12 +838,12 @@ static int check_sizes(pr_csvin *c)
  * End (exclusive) of a segment starting at buf[i] within the chunk: no
  * further than the byte at which the field, or the header, would pass its
  * size limit (check_sizes), so that it is found there whatever the chunks.
- * Every byte fed adds at most one to libcsv's field size (entry_pos) and to
- * the header's size (data.len + entry_pos: a delimiter adds the NUL).
+ * Every byte fed adds at most one to the field's size (field_size) and to
+ * the header's size (data.len + field_size: a delimiter adds the NUL).
  */
 static size_t seg_limit(const pr_csvin *c, size_t i)
 {
-    size_t lim = c->buf_len, used = c->p.entry_pos;
+    size_t lim = c->buf_len, used = field_size(c);
     if (used <= c->max_field && c->max_field + 1 - used < lim - i)
         lim = i + (c->max_field + 1 - used);
     size_t header_max = c->max_field > HEADER_MIN ? c->max_field : HEADER_MIN;

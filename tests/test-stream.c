@@ -460,6 +460,18 @@ static int setup(void **state)
         free(x);
     }
     add_cat("quote-open-to-end", header, "x-1,\"", "abc\r\ndef,\r\n", NULL);
+    /* quoted fields of 24 bytes, the limit of option set 2, with quotes inside
+       (libcsv counts a closing quote until the next byte) */
+    add_cat("quoted-at-limit",
+            "review_id,review_type,stage,notes\r\n"
+            "x-1,corporate,initial,\"aaaaaaaaaaaaaaaaaaaaaaaa\"\r\n"
+            "x-2,corporate,initial,\"aaaaaaaaaaaaaaaaaaaaaa\"\"\"\r\n"
+            "\"x-3\",corporate,initial,\"aaaaaaaaaaaaaaaaaaaaaaa\"\"\"\n",
+            NULL);
+    add_cat("quoted-over-limit",
+            "review_id,review_type,stage,notes\r\n"
+            "x-1,corporate,initial,\"aaaaaaaaaaaaaaaaaaaaaaaa\"\"\"\r\n",
+            NULL);
     free(seps);
     free(header);
     free(row);
@@ -613,6 +625,45 @@ static void test_loads_agree(void **state)
         }
     rm_rf(dir);
     free(dir);
+}
+
+/* A quoted field exactly at the limit is not too long, however the reads end. */
+static void test_quoted_at_limit(void **state)
+{
+    (void)state;
+    peerreview_options *o = option_set(2); /* max_field_size 24 */
+    const input *at = NULL, *over = NULL;
+    for (size_t i = 0; i < ninputs; i++) {
+        if (!strcmp(inputs[i].name, "quoted-at-limit"))
+            at = &inputs[i];
+        if (!strcmp(inputs[i].name, "quoted-over-limit"))
+            over = &inputs[i];
+    }
+    assert_non_null(at);
+    assert_non_null(over);
+    for (size_t c = 0; c < NCHUNKS; c++) {
+        src s = make_src(at->data, at->len, chunks[c]);
+        peerreview_diag *d = peerreview_diag_new();
+        peerreview_dataset *ds = NULL;
+        int rc = peerreview_load_callback(src_read, &s, PEERREVIEW_REVIEWS, NULL, o, d, &ds);
+        if (rc != PEERREVIEW_OK)
+            dump_diag(d);
+        assert_int_equal(rc, PEERREVIEW_OK);
+        assert_int_equal(peerreview_diag_errors(d), 0);
+        assert_string_equal(peerreview_review_get(peerreview_dataset_find(ds, "x-3"), "notes"),
+                            "aaaaaaaaaaaaaaaaaaaaaaa\"");
+        peerreview_dataset_free(ds);
+        peerreview_diag_clear(d);
+        s = make_src(over->data, over->len, chunks[c]);
+        assert_int_equal(
+            peerreview_load_callback(src_read, &s, PEERREVIEW_REVIEWS, NULL, o, d, &ds),
+            PEERREVIEW_EDATA);
+        const peerreview_problem *p =
+            expect_problem(d, PEERREVIEW_P_FIELD_TOO_LONG, "<stream>", 2, 4, "notes");
+        assert_int_equal(peerreview_problem_offset(p), 57);
+        peerreview_diag_free(d);
+    }
+    peerreview_options_free(o);
 }
 
 /* Problems name the input "<buffer>" or "<stream>" without a name. */
@@ -1276,6 +1327,7 @@ int main(void)
     peerreview_set_allocator(count_malloc, count_realloc, count_free);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_loads_agree),
+        cmocka_unit_test(test_quoted_at_limit),
         cmocka_unit_test(test_default_names),
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_readers_agree),
