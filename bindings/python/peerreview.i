@@ -227,7 +227,7 @@ struct peerreview_problem {};
 %ignore peerreview_options_set_progress;
 %ignore peerreview_progress_fn;
 %ignore peerreview_problem_format;
-%ignore peerreview_render; /* Dataset.save covers files; a str-returning form can come later */
+%ignore peerreview_render; /* Dataset.render goes through _render_to (render_callback) */
 %ignore peerreview_free;
 /* The callbacks are C's; loads() and Dataset.render() cover them (the reader is not wrapped). */
 %ignore peerreview_read_fn;

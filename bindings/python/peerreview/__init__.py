@@ -679,8 +679,19 @@ class Dataset:
         t = _table_number(table, "render()")
         opts = _options({}, spreadsheet_safe=spreadsheet_safe)
         out = io.BytesIO() if file is None else file
+        ds = self
+
+        class Guard:
+            """file.write, refusing to go on over reviews or rows it removed or added."""
+
+            def write(self, data):
+                out.write(data)
+                if _c.peerreview_dataset_generation(ds._ptr) != generation:
+                    raise RuntimeError("the dataset changed while it was being rendered")
+
         with self._lock:
-            _call(_c._render_to, self._ptr, t, opts, out)
+            generation = _c.peerreview_dataset_generation(self._ptr)
+            _call(_c._render_to, self._ptr, t, opts, Guard())
         return out.getvalue() if file is None else None
 
     def validate(self, **options):

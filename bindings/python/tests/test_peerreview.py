@@ -777,6 +777,19 @@ class TestMemory(TempDirTest):
             peerreview.load(SAMPLE).render(Full())
         self.assertEqual(cm.exception.errno, 28)
 
+        # a file whose write() removes what is being rendered stops the render
+        ds = peerreview.load(SAMPLE)
+        ids = [r.review_id for r in ds]
+
+        class Meddler:
+            def write(self, b):
+                if ids:
+                    ds.remove(ids.pop())
+
+        for table in (None, "items"):
+            with self.assertRaises(RuntimeError):
+                ds.render(Meddler(), table=table)
+
 
 class TestLifetime(TempDirTest):
     """Each case runs in a subprocess, so that a crash fails the test."""
