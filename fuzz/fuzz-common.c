@@ -324,9 +324,25 @@ static void check_position(const peerreview_problem *p, filecache *fc)
             peerreview_problem_line(p), off, want, where);
 }
 
+static void check_diag(const peerreview_diag *d, size_t cap, filecache fc);
+
 void fz_check_diag(const peerreview_diag *d, size_t cap)
 {
     filecache fc = {NULL, NULL, 0};
+    check_diag(d, cap, fc);
+}
+
+void fz_check_diag_mem(const peerreview_diag *d, size_t cap, const char *name, const void *data,
+                       size_t len)
+{
+    filecache fc = {must(strdup(name)), must(malloc(len + 1)), len};
+    memcpy(fc.data, data, len);
+    fc.data[len] = '\0';
+    check_diag(d, cap, fc);
+}
+
+static void check_diag(const peerreview_diag *d, size_t cap, filecache fc)
+{
     size_t n = peerreview_diag_count(d);
     size_t errors = 0, warnings = 0;
     FZ_CHECK(n <= (cap ? cap : 1));

@@ -110,6 +110,10 @@ int fz_utf8_valid(const char *s, size_t len);
  */
 void fz_check_diag(const peerreview_diag *d, size_t cap);
 
+/* fz_check_diag for problems about bytes in memory that they call name. */
+void fz_check_diag_mem(const peerreview_diag *d, size_t cap, const char *name, const void *data,
+                       size_t len);
+
 /* Print the outcome of an operation and its problems to stderr. */
 void fz_print_diag(const char *what, int rc, const peerreview_diag *d);
 

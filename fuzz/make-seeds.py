@@ -127,7 +127,7 @@ def seed(target, name, data):
 
 
 def main():
-    for target in ("package", "flat", "reader", "roundtrip", "values", "descriptor"):
+    for target in ("package", "flat", "reader", "roundtrip", "values", "descriptor", "stream"):
         shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
 
     with open(os.path.join(SAMPLE, "datapackage.json"), "rb") as f:
@@ -246,6 +246,27 @@ def main():
         if os.path.exists(path):
             with open(path, "rb") as f:
                 seed(R, "spectrum-" + name[:-4], bytes([3 | 3 << 3, IGNORE_UNKNOWN]) + f.read())
+
+    # ---- stream: memory and callbacks (bits 6-7 of the options: what is read;
+    # then the sizes of the callback's reads) ----
+    S = "stream"
+    FLAT, REVIEWS, ITEMS, TEAM = 0, 0x40, 0x80, 0xC0
+    seed(S, "flat-one-byte-reads", bytes([FLAT, 0]) + flat(joint))
+    seed(S, "flat-progress", bytes([FLAT, 17]) + flat(progress))
+    seed(S, "flat-semicolon", bytes([FLAT | SEMICOLON, 3]) + recode(flat(progress), ";"))
+    seed(S, "flat-windows-1252",
+         bytes([FLAT | CP1252, 1]) + recode(flat(accents), encoding="cp1252"))
+    seed(S, "flat-bom-small-field", bytes([FLAT | SMALL_FIELD, 2]) + b"\xef\xbb\xbf" + flat(three))
+    seed(S, "flat-errors", bytes([FLAT, 5]) + bad)
+    seed(S, "reviews", bytes([REVIEWS, 0]) + render(*full["reviews"]).encode())
+    seed(S, "reviews-errors", bytes([REVIEWS, 9]) + render(*bad_reviews).encode())
+    seed(S, "reviews-few-records", bytes([REVIEWS | FEW_RECORDS, 64]) + render(
+        *full["reviews"]).encode())
+    seed(S, "items-awkward", bytes([ITEMS, 0]) + render(*awkward_items).encode())
+    seed(S, "items-errors-stop-first", bytes([ITEMS | STOP_FIRST, 4]) + render(
+        *errors["items"]).encode())
+    seed(S, "team-small-field", bytes([TEAM | SMALL_FIELD, 0]) + render(
+        *team["team_members"]).encode())
 
     # ---- roundtrip ----
     T = "roundtrip"

@@ -623,6 +623,62 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
                                                  peerreview_diag *diag, peerreview_dataset **out);
 
 /**
+ * Source of bytes for the loaders below, called with the ctx given to them:
+ * read up to size bytes into buf and return the number read (1 to size; it
+ * may be less than size at any time), 0 at the end of the input, or -1 on an
+ * error with errno set. After it returns 0 or -1 it is not called again. It
+ * may block (reading a pipe or a socket is the caller's choice).
+ */
+typedef ptrdiff_t (*peerreview_read_fn)(void *ctx, void *buf, size_t size);
+
+/**
+ * Sink of bytes for peerreview_render_callback, called with the ctx given to
+ * it: write all size bytes of buf (size is never 0) and return 0, or return
+ * non-zero with errno set to stop (the render fails with PEERREVIEW_EIO).
+ */
+typedef int (*peerreview_write_fn)(void *ctx, const void *buf, size_t size);
+
+/**
+ * Load a dataset from len bytes of memory at data (borrowed: read in place,
+ * not copied, not kept; NULL is allowed when len is 0): the flat form
+ * (table = -1) or the reviews table alone (table = PEERREVIEW_REVIEWS; the
+ * dataset has no child rows). Any other table is PEERREVIEW_EINVAL: a child
+ * table alone has no reviews to belong to (read it with
+ * peerreview_reader_open_buffer). name (borrowed, copied; NULL: "<buffer>")
+ * is the file problems name. What peerreview_load guarantees for a flat file
+ * or a package's reviews.csv holds: the same problems at the same lines,
+ * columns, records and offsets, the options (delimiter, encoding, limits,
+ * max_records counting this table alone; the form is not used; progress
+ * with len as the total), all or nothing. Returns PEERREVIEW_OK with *out
+ * owned by the caller, PEERREVIEW_EDATA (problems in diag), PEERREVIEW_ENOMEM,
+ * or PEERREVIEW_EINVAL (out NULL, data NULL with len > 0, or the table); on
+ * failure *out is NULL.
+ */
+PEERREVIEW_API peerreview_status peerreview_load_buffer(const void *data, size_t len, int table,
+                                                        const char *name,
+                                                        const peerreview_options *opts,
+                                                        peerreview_diag *diag,
+                                                        peerreview_dataset **out);
+
+/**
+ * peerreview_load_buffer with the bytes read gives (see peerreview_read_fn;
+ * called with ctx on the calling thread, until it returns 0 or fails, or
+ * the load stops early, e.g. at max_problems 0; name NULL: "<stream>"). The
+ * input is held 64 KiB at a time, never whole (the dataset is); what is
+ * reported does not depend on how many bytes each call gives. Progress
+ * reports the bytes read, about every 64 KiB, with a total of 0 (unknown).
+ * A read error (-1), or a return larger than size, is PEERREVIEW_EIO with an
+ * io-error problem quoting errno, and nothing is loaded. Returns as
+ * peerreview_load_buffer, plus PEERREVIEW_EIO; PEERREVIEW_EINVAL also when
+ * read is NULL.
+ */
+PEERREVIEW_API peerreview_status peerreview_load_callback(peerreview_read_fn read, void *ctx,
+                                                          int table, const char *name,
+                                                          const peerreview_options *opts,
+                                                          peerreview_diag *diag,
+                                                          peerreview_dataset **out);
+
+/**
  * Check the dataset at path without keeping it: PEERREVIEW_OK when it has
  * no errors (warnings allowed), else as peerreview_load.
  */
@@ -679,6 +735,24 @@ PEERREVIEW_API peerreview_status peerreview_save(const peerreview_dataset *ds, c
 PEERREVIEW_API peerreview_status peerreview_render(const peerreview_dataset *ds, int table,
                                                    const peerreview_options *opts,
                                                    peerreview_diag *diag, char **out, size_t *len);
+
+/**
+ * The bytes peerreview_render makes (table -1 for the flat form; no rule
+ * check first), passed to write with ctx in order, in pieces of about
+ * 64 KiB as they are made: memory holds a piece and one row, never the
+ * whole output. The flat form is rendered a first time without writing, so
+ * that a dataset it cannot hold (PEERREVIEW_EUNSUPPORTED, problems in diag)
+ * writes nothing. A write that fails (non-zero) stops the render with
+ * PEERREVIEW_EIO and an io-error problem quoting errno; write is not called
+ * again, and what it was given is a truncated file. Returns PEERREVIEW_OK,
+ * PEERREVIEW_EINVAL (ds or write NULL, table out of range),
+ * PEERREVIEW_EUNSUPPORTED, PEERREVIEW_EIO, or PEERREVIEW_ENOMEM (the output
+ * is then truncated too).
+ */
+PEERREVIEW_API peerreview_status peerreview_render_callback(const peerreview_dataset *ds, int table,
+                                                            const peerreview_options *opts,
+                                                            peerreview_diag *diag,
+                                                            peerreview_write_fn write, void *ctx);
 
 /** Free memory the library returned as owned (peerreview_render). NULL ok. */
 PEERREVIEW_API void peerreview_free(void *p);
@@ -1065,6 +1139,41 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
                                                         const peerreview_options *opts,
                                                         peerreview_diag *diag,
                                                         peerreview_reader **out);
+
+/**
+ * peerreview_reader_open over len bytes of memory at data (borrowed, read in
+ * place: they must stay unchanged until the reader is freed; NULL is allowed
+ * when len is 0), with the same rows and problems as from a file. table must
+ * be a peerreview_table (there is no file name to take it from); name
+ * (borrowed, copied; NULL: "<buffer>") is the file problems name. Returns
+ * PEERREVIEW_OK with *out owned by the caller, PEERREVIEW_EDATA (empty
+ * input, or a header that is unreadable or lacks required columns; problems
+ * in diag), PEERREVIEW_ENOMEM, or PEERREVIEW_EINVAL (out NULL, data NULL
+ * with len > 0, a bad table); on failure *out is NULL.
+ */
+PEERREVIEW_API peerreview_status peerreview_reader_open_buffer(const void *data, size_t len,
+                                                               int table, const char *name,
+                                                               const peerreview_options *opts,
+                                                               peerreview_diag *diag,
+                                                               peerreview_reader **out);
+
+/**
+ * peerreview_reader_open_buffer over the bytes read gives (see
+ * peerreview_read_fn; called with ctx on the thread calling the reader; name
+ * NULL: "<stream>"), in constant memory: the reader holds a 64 KiB buffer
+ * (256 KiB with an encoding) and the current record, never the input. read
+ * is called only when the header or the next row needs more bytes, so that
+ * rows come as the input arrives, and never after the reader is freed. A
+ * read error is an io-error: PEERREVIEW_EIO from this call or from the
+ * peerreview_reader_next that met it. Returns as
+ * peerreview_reader_open_buffer, plus PEERREVIEW_EIO; PEERREVIEW_EINVAL also
+ * when read is NULL.
+ */
+PEERREVIEW_API peerreview_status peerreview_reader_open_callback(peerreview_read_fn read, void *ctx,
+                                                                 int table, const char *name,
+                                                                 const peerreview_options *opts,
+                                                                 peerreview_diag *diag,
+                                                                 peerreview_reader **out);
 
 /**
  * Advance to the next data row. Returns 1 when a row is available, 0 at the

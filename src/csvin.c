@@ -26,18 +26,38 @@ typedef struct fieldpos {
     int quoted;
 } fieldpos;
 
+/* Quoting of a field as the scanner sees it, to know where libcsv will fail. */
+enum {
+    Q_NONE,  /* the field does not start with a quote: a quote in it is an error */
+    Q_IN,    /* inside the quotes */
+    Q_AFTER, /* after a quote inside: a closing one, or the first of a pair */
+    Q_FAIL   /* libcsv fails at this quote */
+};
+
+/* Where the bytes come from. */
+enum { SRC_FD, SRC_MEM, SRC_CALLBACK };
+
 struct pr_csvin {
     pr_sink *sink;
     char *name;
+    int src;
     int fd;
     pr_progress *progress;
-    const char *mem; /* memory source, or NULL */
+    const char *mem; /* SRC_MEM: the caller's bytes, read in place */
     size_t mem_len, mem_pos;
-    char *buf;
+    peerreview_read_fn read; /* SRC_CALLBACK */
+    void *read_ctx;
+    char *buf;          /* bytes read (or decoded) into memory of ours; NULL for SRC_MEM */
+    const char *chunk;  /* the bytes being scanned (UTF-8): buf or the caller's */
+    const char *rawchk; /* the same bytes as the source gave them (before decoding) */
     size_t buf_len, buf_pos;
-    long long buf_offset; /* file offset of buf[0] */
+    long long buf_offset; /* file offset of chunk[0] */
     int eof, done, failed;
     size_t max_field;
+    int quotes;              /* quoting of the field being scanned: Q_* */
+    unsigned char stop[256]; /* 1 for the bytes a segment stops at: delimiter, CR, LF, quote */
+    size_t head_scan;        /* first_line_read: bytes looked at */
+    int head_quoted;         /* ... and inside quotes there */
 
     /* dialect */
     unsigned char delim;
@@ -123,17 +143,20 @@ static pr_where where_at(const pr_csvin *c, unsigned long line, long long offset
     return where_col(c, line, offset, (unsigned long)c->nfields + 1);
 }
 
-static int init(pr_csvin *c, const char *name, size_t max_field, pr_sink *sink)
+static int init(pr_csvin *c, int src, const char *name, size_t max_field, pr_sink *sink)
 {
     c->sink = sink;
+    c->src = src;
     c->fd = -1;
     c->max_field = max_field;
     c->line = 1;
     c->rec_pending_start = 1;
     c->delim = ',';
+    c->stop[','] = c->stop['\r'] = c->stop['\n'] = c->stop['"'] = 1;
     c->name = pr_strdup(name);
-    c->buf = pr_malloc(READ_SIZE);
-    if (!c->name || !c->buf)
+    /* memory is scanned where it is; other sources are read into a buffer */
+    c->buf = src == SRC_MEM ? NULL : pr_malloc(READ_SIZE);
+    if (!c->name || (src != SRC_MEM && !c->buf))
         return PEERREVIEW_ENOMEM;
     if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return PEERREVIEW_ENOMEM;
@@ -153,7 +176,7 @@ int pr_csvin_open(const char *path, const char *name, size_t max_field, pr_sink 
         pr_report_oom(sink, name);
         return PEERREVIEW_ENOMEM;
     }
-    int rc = init(c, name, max_field, sink);
+    int rc = init(c, SRC_FD, name, max_field, sink);
     if (rc) {
         pr_csvin_free(c);
         pr_report_oom(sink, name);
@@ -176,15 +199,50 @@ int pr_csvin_open_mem(const char *data, size_t len, const char *name, size_t max
 {
     *out = NULL;
     pr_csvin *c = pr_calloc(1, sizeof *c);
-    if (!c || init(c, name, max_field, sink)) {
+    if (!c || init(c, SRC_MEM, name, max_field, sink)) {
         pr_csvin_free(c);
         pr_report_oom(sink, name);
         return PEERREVIEW_ENOMEM;
     }
     c->mem = data;
-    c->mem_len = len;
+    c->mem_len = data ? len : 0;
     *out = c;
     return 0;
+}
+
+int pr_csvin_open_callback(peerreview_read_fn read, void *ctx, const char *name, size_t max_field,
+                           pr_sink *sink, pr_csvin **out)
+{
+    *out = NULL;
+    pr_csvin *c = pr_calloc(1, sizeof *c);
+    if (!c || init(c, SRC_CALLBACK, name, max_field, sink)) {
+        pr_csvin_free(c);
+        pr_report_oom(sink, name);
+        return PEERREVIEW_ENOMEM;
+    }
+    c->read = read;
+    c->read_ctx = ctx;
+    *out = c;
+    return 0;
+}
+
+int pr_csvin_open_source(const pr_source *src, const char *name, size_t max_field, pr_sink *sink,
+                         int missing_ok, pr_csvin **out)
+{
+    if (src->read)
+        return pr_csvin_open_callback(src->read, src->ctx, name, max_field, sink, out);
+    if (!src->path)
+        return pr_csvin_open_mem(src->data, src->len, name, max_field, sink, out);
+    return pr_csvin_open(src->path, name, max_field, sink, missing_ok, out);
+}
+
+unsigned long long pr_source_size(const pr_source *src)
+{
+    if (src->read)
+        return 0; /* unknown */
+    if (!src->path)
+        return src->data ? src->len : 0;
+    return pr_io_file_size(src->path);
 }
 
 void pr_csvin_free(pr_csvin *c)
@@ -210,7 +268,9 @@ void pr_csvin_free(pr_csvin *c)
 
 int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o)
 {
+    c->stop[c->delim] = 0;
     c->delim = (unsigned char)o->delimiter;
+    c->stop['\r'] = c->stop['\n'] = c->stop['"'] = c->stop[c->delim] = 1;
     csv_set_delim(&c->p, o->delimiter);
     if (!o->encoding[0])
         return 0;
@@ -219,9 +279,10 @@ int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o)
     if (!nbuf)
         return PEERREVIEW_ENOMEM;
     c->buf = nbuf;
-    c->raw = pr_malloc(READ_SIZE);
+    /* memory is decoded from where it is */
+    c->raw = c->src == SRC_MEM ? NULL : pr_malloc(READ_SIZE);
     c->map = pr_calloc(3 * READ_SIZE + 1, sizeof *c->map);
-    if (!c->raw || !c->map)
+    if ((c->src != SRC_MEM && !c->raw) || !c->map)
         return PEERREVIEW_ENOMEM;
     memcpy(c->decode, o->decode, sizeof c->decode);
     memcpy(c->encoding, o->encoding, sizeof c->encoding);
@@ -439,7 +500,7 @@ static void scan_byte(pr_csvin *c, unsigned char ch, long long off)
  */
 static void transcode(pr_csvin *c)
 {
-    const unsigned char *r = (const unsigned char *)c->raw;
+    const unsigned char *r = (const unsigned char *)c->rawchk;
     unsigned char *o = (unsigned char *)c->buf;
     size_t k = 0;
     for (size_t i = 0; i < c->raw_len; i++) {
@@ -461,53 +522,127 @@ static void transcode(pr_csvin *c)
     }
     c->map[k] = (uint32_t)c->raw_len;
     c->buf_len = k;
+    c->chunk = c->buf;
 }
 
+/* A read that failed after got more bytes of this chunk: io-error. */
+static int read_failed(pr_csvin *c, size_t got, const char *why)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.file = c->name;
+    w.offset = c->buf_offset + (long long)got;
+    pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+              "read failed after %lld bytes: %s", w.offset, why);
+    return PEERREVIEW_EIO;
+}
+
+/* Read at most want bytes into dst: 0 and *n (0 at the end), or PEERREVIEW_EIO (reported). */
+static int read_some(pr_csvin *c, char *dst, size_t want, size_t got, size_t *n)
+{
+    if (c->src == SRC_CALLBACK) {
+        errno = 0;
+        ptrdiff_t r = c->read(c->read_ctx, dst, want);
+        if (r < 0)
+            return read_failed(c, got, errno ? strerror(errno) : "the read callback failed");
+        if ((size_t)r > want) {
+            char why[120];
+            snprintf(why, sizeof why,
+                     "the read callback returned %td bytes, more than the %zu "
+                     "asked for",
+                     r, want);
+            return read_failed(c, got, why);
+        }
+        *n = (size_t)r;
+        return 0;
+    }
+    for (;;) {
+        ssize_t r = pr_io_read(c->fd, dst, want);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return read_failed(c, got, strerror(errno));
+        *n = (size_t)r;
+        return 0;
+    }
+}
+
+/*
+ * 1 once the first n bytes hold what check_start looks at: the byte order
+ * mark or UTF-16 (3 bytes) and the header line, up to a line end outside
+ * quotes. Incremental: each byte is looked at once.
+ */
+static int first_line_read(pr_csvin *c, const char *b, size_t n)
+{
+    if (n < 3)
+        return 0;
+    size_t i = c->head_scan;
+    if (i == 0 && (unsigned char)b[0] == 0xEF && (unsigned char)b[1] == 0xBB &&
+        (unsigned char)b[2] == 0xBF)
+        i = 3;
+    for (; i < n; i++) {
+        if (b[i] == '"')
+            c->head_quoted = !c->head_quoted;
+        else if (!c->head_quoted && (b[i] == '\n' || b[i] == '\r'))
+            return 1;
+    }
+    c->head_scan = i;
+    return 0;
+}
+
+/*
+ * The next chunk of the input: up to READ_SIZE bytes, in place for memory.
+ * The first chunk is read on until it holds the header line (or READ_SIZE
+ * bytes, or the end), since check_start looks at those bytes together; later
+ * ones are what the source gives, since the scanner does not depend on where
+ * chunks end.
+ */
 static int fill(pr_csvin *c)
 {
     c->buf_offset += (long long)c->raw_len;
     c->buf_pos = c->buf_len = c->raw_len = 0;
-    char *dst = c->transcode ? c->raw : c->buf;
-    if (c->mem) {
-        size_t n = c->mem_len - c->mem_pos;
+    size_t n = 0;
+    if (c->src == SRC_MEM) {
+        n = c->mem_len - c->mem_pos;
         if (n > READ_SIZE)
             n = READ_SIZE;
-        memcpy(dst, c->mem + c->mem_pos, n);
+        c->rawchk = c->mem ? c->mem + c->mem_pos : "";
         c->mem_pos += n;
-        c->buf_len = c->raw_len = n;
-        if (n == 0)
+        if (c->mem_pos == c->mem_len)
             c->eof = 1;
-        if (c->transcode)
-            transcode(c);
-        return 0;
+    } else {
+        char *dst = c->transcode ? c->raw : c->buf;
+        do {
+            size_t got;
+            int rc = read_some(c, dst + n, READ_SIZE - n, n, &got);
+            if (rc)
+                return rc;
+            if (got == 0) {
+                c->eof = 1; /* never read again after the end */
+                break;
+            }
+            n += got;
+        } while (!c->started && n < READ_SIZE && !first_line_read(c, dst, n));
+        c->rawchk = dst;
     }
-    for (;;) {
-        ssize_t n = pr_io_read(c->fd, dst, READ_SIZE);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            pr_where w = PR_WHERE_NONE;
-            w.file = c->name;
-            w.offset = c->buf_offset;
-            pr_report(c->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
-                      "read failed after %lld bytes: %s", c->buf_offset, strerror(errno));
-            return PEERREVIEW_EIO;
-        }
-        c->buf_len = c->raw_len = (size_t)n;
-        if (n == 0)
-            c->eof = 1;
-        if (c->transcode)
-            transcode(c);
-        if (c->progress && c->progress->fn && n > 0) {
-            c->progress->done += (unsigned long long)n;
-            if (c->progress->fn(c->progress->done, c->progress->total, c->progress->ctx)) {
-                c->progress->canceled = 1;
+    c->chunk = c->rawchk;
+    c->buf_len = c->raw_len = n;
+    if (c->transcode)
+        transcode(c);
+    pr_progress *p = c->progress;
+    if (p && p->fn && (n > 0 || c->eof)) {
+        p->done += (unsigned long long)n;
+        /* about every READ_SIZE bytes however little each read gives, and at the end */
+        if (p->done != p->reported &&
+            (p->done - p->reported >= READ_SIZE || c->eof || (p->total && p->done >= p->total))) {
+            p->reported = p->done;
+            if (p->fn(p->done, p->total, p->ctx)) {
+                p->canceled = 1;
                 c->sink->stop = 1; /* nothing read after this counts */
                 return PEERREVIEW_ECANCELED;
             }
         }
-        return 0;
     }
+    return 0;
 }
 
 /* The start of the file, for problems about the whole file. */
@@ -580,7 +715,7 @@ static int check_delimiter(pr_csvin *c, const unsigned char *b, size_t n)
 /* First bytes: skip a UTF-8 BOM, refuse UTF-16 and a wrong delimiter. */
 static int check_start(pr_csvin *c)
 {
-    const unsigned char *b = (const unsigned char *)(c->transcode ? c->raw : c->buf);
+    const unsigned char *b = (const unsigned char *)c->rawchk;
     size_t n = c->raw_len;
     c->started = 1;
     if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF) ||
@@ -656,13 +791,23 @@ static int fail(pr_csvin *c, int rc)
     return rc;
 }
 
+/*
+ * Bytes of the field being read so far. libcsv counts a quote inside a quoted
+ * field before it knows whether it closes the field or starts a pair: that
+ * one is not the field's.
+ */
+static size_t field_size(const pr_csvin *c)
+{
+    return c->p.entry_pos - (c->quotes == Q_AFTER && c->p.entry_pos > 0);
+}
+
 static int check_sizes(pr_csvin *c)
 {
     if (c->oom) {
         pr_report_oom(c->sink, c->name);
         return fail(c, PEERREVIEW_ENOMEM);
     }
-    if (c->too_long_col || c->p.entry_pos > c->max_field) {
+    if (c->too_long_col || field_size(c) > c->max_field) {
         pr_where w = c->too_long_col ? where_col(c, c->field_line, c->field_offset,
                                                  (unsigned long)c->too_long_col)
                                      : where_at(c, c->field_line, c->field_offset);
@@ -673,7 +818,7 @@ static int check_sizes(pr_csvin *c)
         return fail(c, PEERREVIEW_EDATA);
     }
     size_t header_max = c->max_field > HEADER_MIN ? c->max_field : HEADER_MIN;
-    if (c->records == 0 && c->data.len + c->p.entry_pos > header_max) {
+    if (c->records == 0 && c->data.len + field_size(c) > header_max) {
         /* the header: column names are short, so a huge first line is the wrong file */
         pr_where w = where_at(c, c->rec_line, c->rec_offset);
         w.column = 0;
@@ -691,6 +836,25 @@ static int check_sizes(pr_csvin *c)
         return fail(c, PEERREVIEW_EDATA);
     }
     return 0;
+}
+
+/*
+ * End (exclusive) of a segment starting at buf[i] within the chunk: no
+ * further than the byte at which the field, or the header, would pass its
+ * size limit (check_sizes), so that it is found there whatever the chunks.
+ * Every byte fed adds at most one to the field's size (field_size) and to
+ * the header's size (data.len + field_size: a delimiter adds the NUL).
+ */
+static size_t seg_limit(const pr_csvin *c, size_t i)
+{
+    size_t lim = c->buf_len, used = field_size(c);
+    if (used <= c->max_field && c->max_field + 1 - used < lim - i)
+        lim = i + (c->max_field + 1 - used);
+    size_t header_max = c->max_field > HEADER_MIN ? c->max_field : HEADER_MIN;
+    used += c->data.len;
+    if (c->records == 0 && used <= header_max && header_max + 1 - used < lim - i)
+        lim = i + (header_max + 1 - used);
+    return lim > i ? lim : i + 1;
 }
 
 static void parse_error(pr_csvin *c, unsigned long line, long long off, unsigned char ch)
@@ -748,11 +912,29 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
             }
             continue;
         }
-        /* one segment: up to and including the next delimiter or line end */
-        const unsigned char *b = (const unsigned char *)c->buf;
+        /*
+         * One segment: up to and including the next delimiter or line end.
+         * What is reported must not depend on where the source's reads end (a
+         * callback may give one byte at a time), so a segment also ends where
+         * a fatal problem could be found, before the bytes after it are
+         * scanned: at the byte where libcsv fails (tracked with c->quotes),
+         * and at the byte where a size limit is passed (seg_limit).
+         */
+        const unsigned char *b = (const unsigned char *)c->chunk;
         size_t i = c->buf_pos, j = i;
+        size_t lim = c->records == 0 || c->p.entry_pos + (c->buf_len - i) > c->max_field
+                         ? seg_limit(c, i)
+                         : c->buf_len;
         unsigned long seg_line = c->line; /* only a segment's last byte ends a line */
-        for (; j < c->buf_len; j++) {
+        /*
+         * q tracks where libcsv will fail: at a quote in a field that does not
+         * start with one, or after a closing quote at anything but a quote (a
+         * pair), the delimiter or a line end.
+         */
+        int q = c->quotes;
+        if (q == Q_AFTER && !c->stop[b[i]])
+            lim = i + 1;
+        for (; j < lim; j++) {
             unsigned char ch = b[j];
             long long off = at(c, j);
             if (c->rec_pending_start && ch != '\r' && ch != '\n') {
@@ -762,13 +944,31 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
                 c->field_line = c->line;
                 c->field_offset = off;
             }
-            if (off == c->field_offset)
-                c->field_quoted = ch == '"';
             scan_byte(c, ch, off);
-            if (ch == c->delim || ch == '\r' || ch == '\n')
-                break;
+            if (off == c->field_offset) {
+                c->field_quoted = ch == '"';
+                q = ch == '"' ? Q_IN : Q_NONE;
+                if (ch == '"')
+                    continue;
+            }
+            if (!c->stop[ch])
+                continue;
+            if (ch == '"') {
+                if (q == Q_NONE) {
+                    q = Q_FAIL;
+                    break;
+                }
+                q = q == Q_AFTER ? Q_IN : Q_AFTER; /* the second of a pair, or what follows says */
+                if (q == Q_AFTER && j + 1 < lim && !c->stop[b[j + 1]])
+                    lim = j + 2; /* libcsv fails at the next byte: the segment ends there */
+                continue;
+            }
+            if (q == Q_AFTER)
+                q = Q_NONE; /* the field ended */
+            break;
         }
-        size_t end = j < c->buf_len ? j + 1 : j;
+        c->quotes = q;
+        size_t end = j < lim ? j + 1 : j;
         size_t fields_before = c->nfields;
         /* libcsv grows its field buffer by a fixed step: make the steps double,
            so that a long field costs linear time whatever realloc does */

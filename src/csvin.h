@@ -42,9 +42,41 @@ typedef struct pr_csvin pr_csvin;
 int pr_csvin_open(const char *path, const char *name, size_t max_field, pr_sink *sink,
                   int missing_ok, pr_csvin **out);
 
-/* Read from memory (data must outlive the reader). */
+/*
+ * Read len bytes at data (NULL: none) in place, without a copy; data must
+ * outlive the reader. 0 or PEERREVIEW_ENOMEM (reported).
+ */
 int pr_csvin_open_mem(const char *data, size_t len, const char *name, size_t max_field,
                       pr_sink *sink, pr_csvin **out);
+
+/*
+ * Read through a callback (peerreview_read_fn), called until it returns 0 and
+ * never after; a negative return or one larger than asked is an io-error
+ * (PEERREVIEW_EIO). What is reported does not depend on how much each call
+ * gives. 0 or PEERREVIEW_ENOMEM (reported).
+ */
+int pr_csvin_open_callback(peerreview_read_fn read, void *ctx, const char *name, size_t max_field,
+                           pr_sink *sink, pr_csvin **out);
+
+/* What problems call a buffer or a callback's input without a name. */
+#define PR_BUFFER_NAME "<buffer>"
+#define PR_STREAM_NAME "<stream>"
+
+/* An input: a file (path), the caller's memory (data, len) or a read callback. */
+typedef struct pr_source {
+    const char *path; /* a file, or NULL */
+    const char *data; /* without path and read: len bytes (data may be NULL when len is 0) */
+    size_t len;
+    peerreview_read_fn read; /* a callback, or NULL */
+    void *ctx;
+} pr_source;
+
+/* pr_csvin_open, pr_csvin_open_mem or pr_csvin_open_callback, as src says. */
+int pr_csvin_open_source(const pr_source *src, const char *name, size_t max_field, pr_sink *sink,
+                         int missing_ok, pr_csvin **out);
+
+/* Bytes the source holds, for progress: 0 when unknown (a callback) or absent. */
+unsigned long long pr_source_size(const pr_source *src);
 
 /*
  * Next record: 1 and *rec (valid until the next call), 0 at the end, or a
@@ -68,6 +100,7 @@ typedef struct pr_progress {
     void *ctx;
     unsigned long long done, total;
     int canceled; /* fn asked to stop: the read failed with PEERREVIEW_ECANCELED */
+    unsigned long long reported; /* done at the last call */
 } pr_progress;
 
 /*

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -59,8 +60,32 @@ static int render_row(pr_buf *out, const peerreview_row *row, int safe)
     return pr_buf_add(out, "\r\n", 2);
 }
 
-int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *out)
+int pr_out_flush(pr_out *o)
 {
+    if (o->failed)
+        return -1;
+    if (o->b->len && !o->discard && o->write) {
+        errno = 0;
+        if (o->write(o->ctx, o->b->data, o->b->len)) {
+            o->failed = 1;
+            o->err = errno;
+            return -1;
+        }
+        o->sent += o->b->len;
+    }
+    if (o->discard || o->write)
+        pr_buf_reset(o->b);
+    return 0;
+}
+
+int pr_out_row(pr_out *o)
+{
+    return o->b->len >= PR_OUT_CHUNK || o->discard ? pr_out_flush(o) : 0;
+}
+
+int pr_render_table_out(const peerreview_dataset *ds, int table, int safe, pr_out *o)
+{
+    pr_buf *out = o->b;
     const pr_table *t = &pr_tables[table];
     if (safe && pr_buf_adds(out, UTF8_BOM))
         return -1;
@@ -73,7 +98,7 @@ int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *o
     for (size_t i = 0; i < ds->n; i++) {
         const peerreview_review *r = ds->v[i];
         if (table == PEERREVIEW_REVIEWS) {
-            if (render_row(out, r->row, safe))
+            if (render_row(out, r->row, safe) || pr_out_row(o))
                 return -1;
             continue;
         }
@@ -81,7 +106,7 @@ int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *o
         if (!idx)
             return -1;
         for (size_t k = 0; k < r->kids[table].n; k++) {
-            if (render_row(out, r->kids[table].v[idx[k]], safe)) {
+            if (render_row(out, r->kids[table].v[idx[k]], safe) || pr_out_row(o)) {
                 pr_free(idx);
                 return -1;
             }
@@ -89,6 +114,12 @@ int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *o
         pr_free(idx);
     }
     return 0;
+}
+
+int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *out)
+{
+    pr_out o = {out, NULL, NULL, 0, 0, 0, 0};
+    return pr_render_table_out(ds, table, safe, &o);
 }
 
 /* ---- saving ---- */
@@ -162,6 +193,44 @@ PEERREVIEW_API peerreview_status peerreview_render(const peerreview_dataset *ds,
     if (len)
         *len = b.len;
     return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API peerreview_status peerreview_render_callback(const peerreview_dataset *ds, int table,
+                                                            const peerreview_options *opts,
+                                                            peerreview_diag *diag,
+                                                            peerreview_write_fn write, void *ctx)
+{
+    if (!ds || !write || table < -1 || table >= PEERREVIEW_TABLE_COUNT)
+        return PEERREVIEW_EINVAL;
+    const peerreview_options *o = pr_options(opts);
+    pr_sink sink;
+    pr_sink_init(&sink, diag, o->max_problems);
+    pr_buf b = PR_BUF_INIT;
+    pr_out out = {&b, write, ctx, 0, 0, 0, 0};
+    int rc;
+    if (table < 0) {
+        /* nothing is written of a dataset the flat form cannot hold */
+        pr_out dry = {&b, NULL, NULL, 1, 0, 0, 0};
+        rc = pr_flat_render_out(ds, o, &sink, &dry);
+        pr_buf_reset(&b);
+        if (!rc)
+            rc = pr_flat_render_out(ds, o, &sink, &out);
+    } else {
+        rc = pr_render_table_out(ds, table, o->spreadsheet_safe, &out) ? PEERREVIEW_ENOMEM : 0;
+    }
+    if (!rc && pr_out_flush(&out))
+        rc = PEERREVIEW_EIO;
+    if (out.failed) {
+        pr_where w = PR_WHERE_NONE;
+        rc = PEERREVIEW_EIO;
+        pr_report(&sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_IO_ERROR, &w,
+                  "write failed after %llu bytes: %s; the output is incomplete", out.sent,
+                  out.err ? strerror(out.err) : "the write callback failed");
+    } else if (rc == PEERREVIEW_ENOMEM && !sink.oom) {
+        pr_report_oom(&sink, NULL);
+    }
+    pr_buf_free(&b);
+    return rc;
 }
 
 PEERREVIEW_API void peerreview_free(void *p)

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "model.h"
+#include "peerreview.h"
 
 /* Append one CSV field with minimal quoting (through libcsv when quoted). */
 int pr_csv_field(pr_buf *b, const char *s, size_t len);
@@ -16,6 +17,31 @@ int pr_csv_cell(pr_buf *b, const char *s, int is_text, int spreadsheet_safe);
 
 /* Render one table of the dataset in canonical form. */
 int pr_render_table(const peerreview_dataset *ds, int table, int spreadsheet_safe, pr_buf *out);
+
+/*
+ * Where rendered bytes go: they are made in b and, when write is set, passed
+ * on whenever a row ends with PR_OUT_CHUNK bytes or more made (and at the
+ * end, pr_out_flush), so that b never holds much more than a row; with
+ * discard, what is made is dropped instead (a dry run).
+ */
+#define PR_OUT_CHUNK (64 * 1024)
+typedef struct pr_out {
+    pr_buf *b;
+    peerreview_write_fn write;
+    void *ctx;
+    int discard;
+    int failed;              /* a write failed: nothing more is written */
+    int err;                 /* ... with this errno (0: none given) */
+    unsigned long long sent; /* bytes written */
+} pr_out;
+
+/* A row ended: pass b on if it holds enough. 0, or -1 when a write failed (o->failed). */
+int pr_out_row(pr_out *o);
+/* Pass on what b holds: 0 or -1 as pr_out_row. */
+int pr_out_flush(pr_out *o);
+
+/* pr_render_table into o: 0, or -1 when out of memory or a write failed (o->failed). */
+int pr_render_table_out(const peerreview_dataset *ds, int table, int spreadsheet_safe, pr_out *o);
 
 /*
  * Render datapackage.json: generated from the schema table, with what the

@@ -240,14 +240,14 @@ static int load_cell(flatload *F, peerreview_review *r, const flatcol *fc, unsig
     return 0;
 }
 
-int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
+int pr_flat_load(const pr_source *src, const char *path, const peerreview_options *o, pr_sink *sink,
                  peerreview_dataset *ds, pr_progress *progress)
 {
     flatcol fcs[NFLAT];
     const char *names[NFLAT];
     size_t nflat = flat_columns(fcs, names);
     pr_csvin *in;
-    int rc = pr_csvin_open(path, path, o->max_field_size, sink, 0, &in);
+    int rc = pr_csvin_open_source(src, path, o->max_field_size, sink, 0, &in);
     if (rc)
         return rc;
     if (pr_csvin_set_dialect(in, o)) {
@@ -257,7 +257,7 @@ int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
     }
     ds->loaded_flat = 1;
     if (progress && progress->fn) {
-        progress->total = pr_io_file_size(path);
+        progress->total = pr_source_size(src);
         pr_csvin_set_progress(in, progress);
     }
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
@@ -537,6 +537,14 @@ static int render_list(flatsave *S, const peerreview_review *r, const flatcol *f
 int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
                    pr_buf *out)
 {
+    pr_out po = {out, NULL, NULL, 0, 0, 0, 0};
+    return pr_flat_render_out(ds, o, sink, &po);
+}
+
+int pr_flat_render_out(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
+                       pr_out *po)
+{
+    pr_buf *out = po->b;
     flatcol fcs[NFLAT];
     const char *names[NFLAT];
     size_t nflat = flat_columns(fcs, names);
@@ -600,6 +608,8 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
         }
         if (pr_buf_add(out, "\r\n", 2))
             goto oom_cell;
+        if (pr_out_row(po))
+            goto oom_cell;
     }
     pr_buf_free(&cell);
     if (sink->oom)
@@ -608,6 +618,8 @@ int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr
 oom_cell:
     pr_buf_free(&cell);
 oom:
+    if (po->failed)
+        return PEERREVIEW_EIO;
     pr_report_oom(sink, NULL);
     return PEERREVIEW_ENOMEM;
 }

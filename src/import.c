@@ -490,7 +490,10 @@ typedef struct loader {
     size_t norphans, caporphans;
     pr_txread tx;   /* the folder's lock, and files to read instead of the tables */
     size_t records; /* data records read so far, all tables */
+    int alone;      /* one table read on its own, not a package */
 } loader;
+
+static int read_table(loader *L, pr_csvin *in, int table);
 
 static void remember_rejected(loader *L, const pr_header *h, const pr_record *rec)
 {
@@ -633,6 +636,16 @@ static int load_table(loader *L, const char *dir, int table)
     }
     ds->src_file[table] = path;
     pr_csvin_set_progress(in, &L->progress);
+    return read_table(L, in, table);
+}
+
+/* Read the rows of table from in (freed here) into L->ds, whose src_file[table] names it. */
+static int read_table(loader *L, pr_csvin *in, int table)
+{
+    peerreview_dataset *ds = L->ds;
+    pr_sink *sink = L->sink;
+    const char *path = ds->src_file[table];
+    int rc;
     pr_header h;
     rc = pr_header_next(in, &h, table, path, L->o, sink, NULL, 0);
     if (rc == PEERREVIEW_ENOMEM) {
@@ -646,7 +659,7 @@ static int load_table(loader *L, const char *dir, int table)
     rc = rc == 0 ? 1 : rc;
     while (rc == 1 && !sink->stop) {
         /* the limit counts the records of every table together */
-        rc = pr_next_record(in, path, &L->records, L->o->max_records, 1, sink, &rec);
+        rc = pr_next_record(in, path, &L->records, L->o->max_records, !L->alone, sink, &rec);
         if (rc != 1)
             break;
         if (rec->bad) {
@@ -996,8 +1009,10 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
                   "%s; give a package folder or its datapackage.json",
                   isdir < 0 ? "no such folder" : "not a package folder");
         L.io_failed = 1;
-    } else if (pr_flat_load(path, o, &sink, L.ds, &L.progress) == PEERREVIEW_EIO) {
-        L.io_failed = 1;
+    } else {
+        pr_source src = {path, NULL, 0, NULL, NULL};
+        if (pr_flat_load(&src, path, o, &sink, L.ds, &L.progress) == PEERREVIEW_EIO)
+            L.io_failed = 1;
     }
     pr_free(dir);
     pr_tx_read_end(&L.tx);
@@ -1024,4 +1039,100 @@ PEERREVIEW_API peerreview_status peerreview_validate_path(const char *path,
     int rc = peerreview_load(path, opts, diag, &ds);
     peerreview_dataset_free(ds);
     return rc;
+}
+
+/* ---- one table or the flat form from memory or a callback ---- */
+
+/* The reviews table on its own, from src: a dataset without child rows. */
+static int load_reviews_alone(loader *L, const pr_source *src, const char *name)
+{
+    L->alone = 1;
+    pr_csvin *in;
+    int rc = pr_csvin_open_source(src, name, L->o->max_field_size, L->sink, 0, &in);
+    if (rc == 0 && pr_csvin_set_dialect(in, L->o)) {
+        pr_csvin_free(in);
+        rc = PEERREVIEW_ENOMEM;
+        pr_report_oom(L->sink, name);
+    }
+    if (rc) {
+        L->io_failed = rc == PEERREVIEW_EIO;
+        return rc == PEERREVIEW_ENOMEM ? -1 : 0;
+    }
+    L->ds->src_file[PEERREVIEW_REVIEWS] = pr_strdup(name);
+    if (!L->ds->src_file[PEERREVIEW_REVIEWS]) {
+        pr_csvin_free(in);
+        pr_report_oom(L->sink, name);
+        return -1;
+    }
+    L->progress.total = pr_source_size(src);
+    pr_csvin_set_progress(in, &L->progress);
+    if (read_table(L, in, PEERREVIEW_REVIEWS))
+        return -1;
+    pr_loadinfo info = {&L->rejected, L->reviews_partial};
+    if (!L->sink->stop && !L->sink->oom && L->records <= L->o->max_records &&
+        pr_rules_dataset(L->sink, L->ds, &info))
+        pr_report_oom(L->sink, NULL);
+    return 0;
+}
+
+/* peerreview_load for the flat form (table -1) or the reviews table read from src. */
+static peerreview_status load_source(const pr_source *src, int table, const char *name,
+                                     const peerreview_options *opts, peerreview_diag *diag,
+                                     peerreview_dataset **out)
+{
+    const peerreview_options *o = pr_options(opts);
+    pr_sink sink;
+    pr_sink_init(&sink, diag, o->max_problems);
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.tx.lockfd = -1;
+    L.o = o;
+    L.sink = &sink;
+    L.ds = peerreview_dataset_new();
+    L.progress.fn = o->progress;
+    L.progress.ctx = o->progress_ctx;
+    if (!L.ds) {
+        pr_report_oom(&sink, name);
+        return PEERREVIEW_ENOMEM;
+    }
+    if (table == PEERREVIEW_REVIEWS)
+        load_reviews_alone(&L, src, name);
+    else if (pr_flat_load(src, name, o, &sink, L.ds, &L.progress) == PEERREVIEW_EIO)
+        L.io_failed = 1;
+    pr_strmap_free(&L.rejected);
+    pr_free(L.orphans);
+    if (sink.oom || sink.errors) {
+        peerreview_dataset_free(L.ds);
+        return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;
+    }
+    *out = L.ds;
+    return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API peerreview_status peerreview_load_buffer(const void *data, size_t len, int table,
+                                                        const char *name,
+                                                        const peerreview_options *opts,
+                                                        peerreview_diag *diag,
+                                                        peerreview_dataset **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out || (!data && len) || (table != -1 && table != PEERREVIEW_REVIEWS))
+        return PEERREVIEW_EINVAL;
+    pr_source src = {NULL, data, len, NULL, NULL};
+    return load_source(&src, table, name ? name : PR_BUFFER_NAME, opts, diag, out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_load_callback(peerreview_read_fn read, void *ctx,
+                                                          int table, const char *name,
+                                                          const peerreview_options *opts,
+                                                          peerreview_diag *diag,
+                                                          peerreview_dataset **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !read || (table != -1 && table != PEERREVIEW_REVIEWS))
+        return PEERREVIEW_EINVAL;
+    pr_source src = {NULL, NULL, 0, read, ctx};
+    return load_source(&src, table, name ? name : PR_STREAM_NAME, opts, diag, out);
 }

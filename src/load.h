@@ -93,10 +93,15 @@ const char *pr_base_name(const char *path);
 int pr_in_package(const char *path);
 
 /* Flat form */
-int pr_flat_load(const char *path, const peerreview_options *o, pr_sink *sink,
+/* Load the flat form from src, called path in problems. */
+int pr_flat_load(const pr_source *src, const char *path, const peerreview_options *o, pr_sink *sink,
                  peerreview_dataset *ds, pr_progress *progress);
 int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
                    pr_buf *out);
+/* pr_flat_render into out; PEERREVIEW_EIO when a write failed (out->failed, not reported). */
+struct pr_out;
+int pr_flat_render_out(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
+                       struct pr_out *out);
 
 /*
  * Format versions (doc/datapackage.md, doc/flat-format.md): a package's

@@ -40,19 +40,11 @@ PEERREVIEW_API void peerreview_reader_free(peerreview_reader *rd)
     pr_free(rd);
 }
 
-PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int table,
-                                                        const peerreview_options *opts,
-                                                        peerreview_diag *diag,
-                                                        peerreview_reader **out)
+/* Open a reader over src, called name in problems; table is a peerreview_table. */
+static peerreview_status reader_open(const pr_source *src, const char *name, int table,
+                                     const peerreview_options *opts, peerreview_diag *diag,
+                                     peerreview_reader **out)
 {
-    if (out)
-        *out = NULL;
-    if (!path || !out)
-        return PEERREVIEW_EINVAL;
-    if (table < 0)
-        table = table_from_path(path);
-    if (table < 0 || table >= PEERREVIEW_TABLE_COUNT)
-        return PEERREVIEW_EINVAL;
     peerreview_reader *rd = pr_calloc(1, sizeof *rd);
     if (!rd)
         return pr_diag_oom(diag);
@@ -63,20 +55,20 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
     pr_sink_init(&rd->sink, diag, rd->o->max_problems);
     rd->ds = peerreview_dataset_new();
     rd->row = pr_row_alloc(table);
-    if (!rd->ds || !rd->row || !(rd->ds->src_file[table] = pr_strdup(path))) {
+    if (!rd->ds || !rd->row || !(rd->ds->src_file[table] = pr_strdup(name))) {
         peerreview_reader_free(rd);
         return pr_diag_oom(diag);
     }
-    int rc = pr_csvin_open(path, path, rd->o->max_field_size, &rd->sink, 0, &rd->in);
+    int rc = pr_csvin_open_source(src, name, rd->o->max_field_size, &rd->sink, 0, &rd->in);
     if (rc == 0 && pr_csvin_set_dialect(rd->in, rd->o)) {
-        pr_report_oom(&rd->sink, path);
+        pr_report_oom(&rd->sink, name);
         rc = PEERREVIEW_ENOMEM;
     }
     if (rc) {
         peerreview_reader_free(rd);
         return rc;
     }
-    rc = pr_header_next(rd->in, &rd->h, table, path, rd->o, &rd->sink, NULL, 0);
+    rc = pr_header_next(rd->in, &rd->h, table, name, rd->o, &rd->sink, NULL, 0);
     if (rc) {
         peerreview_reader_free(rd);
         return rc;
@@ -91,6 +83,51 @@ PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int ta
     memcpy(rd->ds->src_col[table], rd->h.col_to_file, n * sizeof(uint16_t));
     *out = rd;
     return PEERREVIEW_OK;
+}
+
+PEERREVIEW_API peerreview_status peerreview_reader_open(const char *path, int table,
+                                                        const peerreview_options *opts,
+                                                        peerreview_diag *diag,
+                                                        peerreview_reader **out)
+{
+    if (out)
+        *out = NULL;
+    if (!path || !out)
+        return PEERREVIEW_EINVAL;
+    if (table < 0)
+        table = table_from_path(path);
+    if (table < 0 || table >= PEERREVIEW_TABLE_COUNT)
+        return PEERREVIEW_EINVAL;
+    pr_source src = {path, NULL, 0, NULL, NULL};
+    return reader_open(&src, path, table, opts, diag, out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_reader_open_buffer(const void *data, size_t len,
+                                                               int table, const char *name,
+                                                               const peerreview_options *opts,
+                                                               peerreview_diag *diag,
+                                                               peerreview_reader **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out || (!data && len) || table < 0 || table >= PEERREVIEW_TABLE_COUNT)
+        return PEERREVIEW_EINVAL;
+    pr_source src = {NULL, data, len, NULL, NULL};
+    return reader_open(&src, name ? name : PR_BUFFER_NAME, table, opts, diag, out);
+}
+
+PEERREVIEW_API peerreview_status peerreview_reader_open_callback(peerreview_read_fn read, void *ctx,
+                                                                 int table, const char *name,
+                                                                 const peerreview_options *opts,
+                                                                 peerreview_diag *diag,
+                                                                 peerreview_reader **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out || !read || table < 0 || table >= PEERREVIEW_TABLE_COUNT)
+        return PEERREVIEW_EINVAL;
+    pr_source src = {NULL, NULL, 0, read, ctx};
+    return reader_open(&src, name ? name : PR_STREAM_NAME, table, opts, diag, out);
 }
 
 PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag *diag)

@@ -1597,6 +1597,116 @@ static void release_reader_next(fx *f)
     peerreview_reader_free(f->rd);
 }
 
+/* ---- input from memory and a read callback, output to a write callback ---- */
+
+/* The bytes of the op's file, read before the call. */
+static struct {
+    char *data;
+    size_t len, pos; /* pos: what the read callback has given */
+} M;
+
+static void prep_mem(fx *f)
+{
+    if (f->op->table >= 0 && !f->path)
+        f->path = G.table_path[f->op->table];
+    free(M.data);
+    M.data = read_file(f->path, &M.len);
+    assert_non_null(M.data);
+    M.pos = 0;
+}
+
+static ptrdiff_t mem_read(void *ctx, void *buf, size_t size)
+{
+    (void)ctx;
+    size_t n = M.len - M.pos < 1000 ? M.len - M.pos : 1000;
+    if (n > size)
+        n = size;
+    memcpy(buf, M.data + M.pos, n);
+    M.pos += n;
+    return (ptrdiff_t)n;
+}
+
+static int call_load_buffer(fx *f)
+{
+    peerreview_dataset *ds = f->out;
+    int rc = peerreview_load_buffer(M.data, M.len, f->op->table, f->path, opts_of(f), f->diag, &ds);
+    f->out = ds;
+    return rc;
+}
+
+static int call_load_callback(fx *f)
+{
+    peerreview_dataset *ds = f->out;
+    M.pos = 0;
+    int rc =
+        peerreview_load_callback(mem_read, NULL, f->op->table, f->path, opts_of(f), f->diag, &ds);
+    f->out = ds;
+    return rc;
+}
+
+static void release_mem_dataset(fx *f)
+{
+    release_dataset(f);
+    free(M.data);
+    M.data = NULL;
+}
+
+static int call_reader_open_buffer(fx *f)
+{
+    peerreview_reader *rd = f->out;
+    int rc = peerreview_reader_open_buffer(M.data, M.len, f->op->table, f->path, opts_of(f),
+                                           f->diag, &rd);
+    f->out = rd;
+    return rc;
+}
+
+static int call_reader_open_callback(fx *f)
+{
+    peerreview_reader *rd = f->out;
+    M.pos = 0;
+    int rc = peerreview_reader_open_callback(mem_read, NULL, f->op->table, f->path, opts_of(f),
+                                             f->diag, &rd);
+    f->out = rd;
+    return rc;
+}
+
+static void release_mem_reader(fx *f)
+{
+    release_reader_open(f); /* the reader reads the bytes until it is freed */
+    free(M.data);
+    M.data = NULL;
+}
+
+static int sb_write(void *ctx, const void *buf, size_t size)
+{
+    sb_add(ctx, buf, size);
+    return 0;
+}
+
+static int call_render_callback(fx *f)
+{
+    sb *b = calloc(1, sizeof *b);
+    assert_non_null(b);
+    f->out = b;
+    return peerreview_render_callback(f->ds, f->op->table, opts_of(f), f->diag, sb_write, b);
+}
+
+/* What was written, also when the render failed (a truncated output). */
+static void result_render_callback(fx *f, int rc, sb *b)
+{
+    (void)rc;
+    sb *w = f->out;
+    sb_printf(b, "%zu bytes\n", w->n);
+    sb_add(b, w->s, w->n);
+}
+
+static void release_render_callback(fx *f)
+{
+    sb *w = f->out;
+    free(w->s);
+    free(w);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Objects the caller creates, edits, options, diagnostics                    */
 /* ------------------------------------------------------------------------ */
@@ -2026,6 +2136,25 @@ static int call_diag(fx *f)
         .result = result_reader_next, .failed = failed_reader_next,                                \
         .release = release_reader_next, .flags = OP_OOM_DIAG, .path = p, .opts = o, .table = t     \
     }
+/* peerreview_load_buffer or _callback (c) of the file p: table t (-1 flat) */
+#define LOAD_MEM(n, c, t, p, o, ex)                                                                \
+    {                                                                                              \
+        .name = n, .prepare = prep_mem, .call = c, .result = result_dataset,                       \
+        .release = release_mem_dataset, .flags = OP_OUT | OP_OOM_DIAG, .expect = ex, .path = p,    \
+        .opts = o, .table = t                                                                      \
+    }
+/* peerreview_reader_open_buffer or _callback (c) of the sample's table t */
+#define READER_OPEN_MEM(n, c, t)                                                                   \
+    {                                                                                              \
+        .name = n, .prepare = prep_mem, .call = c, .result = result_reader_open,                   \
+        .release = release_mem_reader, .flags = OP_OUT, .table = t                                 \
+    }
+#define RENDER_CALLBACK(n, prep, t, o, ex)                                                         \
+    {                                                                                              \
+        .name = n, .prepare = prep, .call = call_render_callback,                                  \
+        .result = result_render_callback, .release = release_render_callback,                      \
+        .flags = OP_CONST | OP_OOM_DIAG, .expect = ex, .opts = o, .table = t                       \
+    }
 #define NEW(n, c, rel)                                                                             \
     {                                                                                              \
         .name = n, .prepare = prep_none, .call = c, .release = rel, .flags = OP_OUT | OP_NODIAG,   \
@@ -2119,6 +2248,30 @@ static op ops[] = {
     READER_NEXT("reader-next-reviews-errors", -1, &G.bad_reviews, NULL),
     READER_NEXT("reader-next-team_members-errors", -1, &G.bad_team, NULL),
     READER_NEXT("reader-next-items-errors", -1, &G.bad_items, NULL),
+    LOAD_MEM("load-buffer-flat", call_load_buffer, -1, &G.sample_flat, NULL, NULL),
+    LOAD_MEM("load-buffer-flat-options", call_load_buffer, -1, &G.semi_flat, &G.semi_opts, NULL),
+    LOAD_MEM("load-buffer-flat-errors", call_load_buffer, -1, &G.bad_flat, NULL, edata),
+    LOAD_MEM("load-buffer-reviews", call_load_buffer, PEERREVIEW_REVIEWS,
+             &G.table_path[PEERREVIEW_REVIEWS], NULL, NULL),
+    LOAD_MEM("load-buffer-reviews-errors", call_load_buffer, PEERREVIEW_REVIEWS, &G.bad_reviews,
+             NULL, edata),
+    LOAD_MEM("load-callback-flat", call_load_callback, -1, &G.sample_flat, NULL, NULL),
+    LOAD_MEM("load-callback-flat-errors", call_load_callback, -1, &G.bad_flat, NULL, edata),
+    LOAD_MEM("load-callback-reviews", call_load_callback, PEERREVIEW_REVIEWS,
+             &G.table_path[PEERREVIEW_REVIEWS], NULL, NULL),
+    LOAD_MEM("load-callback-reviews-options", call_load_callback, PEERREVIEW_REVIEWS,
+             &G.semi_reviews, &G.semi_opts, NULL),
+    READER_OPEN_MEM("reader-open-buffer-reviews", call_reader_open_buffer, PEERREVIEW_REVIEWS),
+    READER_OPEN_MEM("reader-open-buffer-items", call_reader_open_buffer, PEERREVIEW_ITEMS),
+    READER_OPEN_MEM("reader-open-callback-reviews", call_reader_open_callback, PEERREVIEW_REVIEWS),
+    READER_OPEN_MEM("reader-open-callback-team_members", call_reader_open_callback,
+                    PEERREVIEW_TEAM_MEMBERS),
+    RENDER_CALLBACK("render-callback-reviews", prep_sample, PEERREVIEW_REVIEWS, NULL, NULL),
+    RENDER_CALLBACK("render-callback-items", prep_sample, PEERREVIEW_ITEMS, NULL, NULL),
+    RENDER_CALLBACK("render-callback-sources", prep_sample, PEERREVIEW_SOURCES, &G.safe_opts, NULL),
+    RENDER_CALLBACK("render-callback-flat", prep_sample, -1, NULL, NULL),
+    RENDER_CALLBACK("render-callback-flat-spreadsheet-safe", prep_sample, -1, &G.safe_opts, NULL),
+    RENDER_CALLBACK("render-callback-flat-unrepresentable", prep_unflat, -1, NULL, eunsupported),
     NEW("dataset-new", call_dataset_new, release_dataset),
     NEW("review-new", call_review_new, release_review_out),
     NEW("diag-new", call_diag_new, release_diag_out),

@@ -274,7 +274,9 @@ static const char usage_main[] =
     "  -V, --version  print version information and exit\n"
     "\n"
     "A dataset PATH is a package folder, its datapackage.json, or a flat .csv\n"
-    "file. Every command that reads datasets takes --delimiter and --encoding\n"
+    "file; '-' reads a flat file from standard input (problems name it\n"
+    "<stdin>), and convert's OUT '-' writes the flat form to standard output.\n"
+    "Every command that reads datasets takes --delimiter and --encoding\n"
     "for CSV files saved with another separator or in another encoding.\n"
     "Options may come before or after the arguments; '--' ends them.\n"
     "While reading more than 50 MB, progress is shown on stderr when it is a\n"
@@ -288,7 +290,8 @@ static const char usage_validate[] =
     "Usage: " PROG " validate [OPTION]... PATH...\n"
     "\n"
     "Check each dataset PATH against every rule of the format and report the\n"
-    "problems found (errors and warnings).\n"
+    "problems found (errors and warnings). PATH '-' (once) reads a flat file\n"
+    "from standard input; its problems name it <stdin>.\n"
     "\n"
     "  --format=FORMAT           'text' (default) or 'json'\n"
     "  --max-problems=N          report at most N problems per PATH (default\n"
@@ -319,9 +322,12 @@ static const char usage_validate[] =
 static const char usage_convert[] =
     "Usage: " PROG " convert [OPTION]... IN OUT\n"
     "\n"
-    "Load the dataset IN (package folder, datapackage.json or flat .csv file)\n"
-    "and save it as OUT in canonical form. OUT is written atomically: a flat\n"
-    "file when it ends in '.csv', else a package folder (created if absent).\n"
+    "Load the dataset IN (package folder, datapackage.json or flat .csv file;\n"
+    "'-': a flat file on standard input) and save it as OUT in canonical form.\n"
+    "OUT is written atomically: a flat file when it ends in '.csv', else a\n"
+    "package folder (created if absent). OUT '-' writes the flat form to\n"
+    "standard output as it is made (nothing when the flat form cannot hold\n"
+    "the data; a write error there is an I/O error, exit status 2).\n"
     "\n"
     "  --flat                    write OUT as one flat CSV file\n"
     "  --package                 write OUT as a package folder\n"
@@ -342,9 +348,10 @@ static const char usage_convert[] =
 static const char usage_stats[] =
     "Usage: " PROG " stats [OPTION]... [PATH]\n"
     "\n"
-    "Count the reviews of the dataset PATH by review type, stage and year, the\n"
-    "council reviews by authority type and region, and the items by kind; list\n"
-    "the councils reviewed more than once. Without PATH, use the sample\n"
+    "Count the reviews of the dataset PATH ('-': a flat file on standard\n"
+    "input) by review type, stage and year, the council reviews by authority\n"
+    "type and region, and the items by kind; list the councils reviewed more\n"
+    "than once. Without PATH, use the sample\n"
     "dataset installed with the package:\n"
     "  " SAMPLE_DIR_TEXT "\n"
     "(before 'make install', the one of the build tree).\n"
@@ -374,8 +381,9 @@ static const char usage_stats[] =
 static const char usage_query[] =
     "Usage: " PROG " query [OPTION]... PATH\n"
     "\n"
-    "Print the reviews of the dataset PATH that match every filter given (all\n"
-    "reviews when none is given), in dataset order.\n"
+    "Print the reviews of the dataset PATH ('-': a flat file on standard input)\n"
+    "that match every filter given (all reviews when none is given), in dataset\n"
+    "order.\n"
     "\n"
     "  --council=CODE|NAME       a council the review covers: a GSS code such as\n"
     "                            E10000034 (any case) matches gss_code, anything\n"
@@ -410,7 +418,8 @@ static const char usage_diff[] =
     "(matched by review_id) and, for each changed review, every field and\n"
     "child row that differs (rows matched by seq, items by kind and seq).\n"
     "The order of the reviews is not compared. --delimiter and --encoding\n"
-    "apply to both OLD and NEW.\n"
+    "apply to both OLD and NEW. One of them may be '-', a flat file on\n"
+    "standard input.\n"
     "\n"
     "  --format=FORMAT           'text' (default) or 'json'\n"
     "  --ignore-unknown-columns  skip columns the format does not know\n" READ_OPTIONS_HELP
@@ -698,6 +707,81 @@ static int diag_has_code(const peerreview_diag *diag, peerreview_code code)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Standard input and output ('-')                                           */
+/* ------------------------------------------------------------------------ */
+
+/* What problems call standard input. */
+#define STDIN_NAME "<stdin>"
+
+/* 1 if path is '-': standard input or output where one file is meant. */
+static int is_stdio(const char *path)
+{
+    return strcmp(path, "-") == 0;
+}
+
+/* How messages name an input or output path: 'PATH', or standard input or output. */
+static const char *shown_path(const char *path, int output, char *buf, size_t size)
+{
+    if (is_stdio(path))
+        return output ? "standard output" : "standard input";
+    snprintf(buf, size, "'%s'", path);
+    return buf;
+}
+
+/* peerreview_read_fn over standard input. */
+static ptrdiff_t read_stdin(void *ctx, void *buf, size_t size)
+{
+    (void)ctx;
+    for (;;) {
+        ssize_t n = read(STDIN_FILENO, buf, size);
+        if (n >= 0 || errno != EINTR)
+            return n;
+    }
+}
+
+/* peerreview_write_fn over standard output: every byte, or -1 with errno. */
+static int write_stdout(void *ctx, const void *buf, size_t size)
+{
+    (void)ctx;
+    const char *p = buf;
+    while (size > 0) {
+        ssize_t n = write(STDOUT_FILENO, p, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+/*
+ * peerreview_load of path, or of standard input in the flat form for '-'
+ * (problems name it <stdin>).
+ */
+static int load_path(const char *path, const peerreview_options *opts, peerreview_diag *diag,
+                     peerreview_dataset **out)
+{
+    if (is_stdio(path))
+        return peerreview_load_callback(read_stdin, NULL, -1, STDIN_NAME, opts, diag, out);
+    return peerreview_load(path, opts, diag, out);
+}
+
+/*
+ * A usage error if '-' is given more than once among the n operands (standard
+ * input can be read once), else 0.
+ */
+static int stdin_once(const char *command, int n, char **operands)
+{
+    int seen = 0;
+    for (int i = 0; i < n; i++)
+        if (is_stdio(operands[i]) && seen++)
+            return usage_error(command, "standard input ('-') can be read only once");
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* validate                                                                  */
 /* ------------------------------------------------------------------------ */
 
@@ -747,7 +831,10 @@ static int validate_one(const char *path, const peerreview_options *opts, const 
     if (!diag)
         return -1;
     progress_begin(pr, path);
-    int rc = peerreview_validate_path(path, opts, diag);
+    peerreview_dataset *ds = NULL;
+    int rc = is_stdio(path) ? load_path(path, opts, diag, &ds)
+                            : peerreview_validate_path(path, opts, diag);
+    peerreview_dataset_free(ds);
     progress_end(pr);
     size_t stored = peerreview_diag_count(diag);
     size_t errors = peerreview_diag_errors(diag);
@@ -784,6 +871,9 @@ static int validate_one(const char *path, const peerreview_options *opts, const 
 
 static int run_validate(const struct settings *s, int argc, char **argv)
 {
+    int rc = stdin_once("validate", argc, argv);
+    if (rc != 0)
+        return rc;
     struct validate_totals totals = {0, 0, 0, 0, 0, 0};
     struct progress pr = {NULL, -1};
     peerreview_options *opts = input_options(s, &pr);
@@ -840,13 +930,15 @@ static int load_dataset(const struct settings *s, const char *path, int data_sta
         return out_of_memory();
     }
     progress_begin(&pr, path);
-    int rc = peerreview_load(path, opts, diag, out);
+    int rc = load_path(path, opts, diag, out);
     progress_end(&pr);
     int status = report_problems(diag);
     peerreview_diag_free(diag);
     peerreview_options_free(opts);
     if (status == EXIT_OK && rc != PEERREVIEW_OK) {
-        errorf("cannot load '%s': %s", path, peerreview_strerror(rc));
+        char shown[4200];
+        errorf("cannot load %s: %s", shown_path(path, 0, shown, sizeof shown),
+               peerreview_strerror(rc));
         status = rc == PEERREVIEW_EDATA ? data_status : EXIT_TROUBLE;
     }
     if (status != EXIT_OK) {
@@ -858,6 +950,8 @@ static int load_dataset(const struct settings *s, const char *path, int data_sta
 
 static const char *form_name(peerreview_form form, const char *path)
 {
+    if (is_stdio(path))
+        return "flat file";
     if (form == PEERREVIEW_FORM_AUTO) {
         size_t n = strlen(path);
         form = n >= 4 && strcmp(path + n - 4, ".csv") == 0 ? PEERREVIEW_FORM_FLAT
@@ -873,17 +967,25 @@ static int convert(const struct settings *s, const char *in, const char *out,
     int status = load_dataset(s, in, EXIT_DATA, &ds);
     if (status != EXIT_OK)
         return status;
-    int rc = peerreview_save(ds, out, save_opts, diag);
+    /* '-': the flat form on standard output, written as it is made (nothing
+       is written of a dataset the flat form cannot hold) */
+    int rc = is_stdio(out) ? peerreview_render_callback(ds, -1, save_opts, diag, write_stdout, NULL)
+                           : peerreview_save(ds, out, save_opts, diag);
     size_t reviews = peerreview_dataset_count(ds);
     peerreview_dataset_free(ds);
     if (report_problems(diag) != EXIT_OK)
         return EXIT_TROUBLE;
     if (rc != PEERREVIEW_OK) {
-        errorf("cannot save '%s': %s", out, peerreview_strerror(rc));
+        if (is_stdio(out))
+            errorf("cannot write to standard output: %s", peerreview_strerror(rc));
+        else
+            errorf("cannot save '%s': %s", out, peerreview_strerror(rc));
         return failure_status(rc);
     }
+    char from[4200], to[4200];
     if (s->verbose)
-        errorf("converted '%s' to %s '%s' (%zu %s)", in, form_name(s->form, out), out, reviews,
+        errorf("converted %s to %s %s (%zu %s)", shown_path(in, 0, from, sizeof from),
+               form_name(s->form, out), shown_path(out, 1, to, sizeof to), reviews,
                plural(reviews, "review", "reviews"));
     return EXIT_OK;
 }
@@ -891,6 +993,9 @@ static int convert(const struct settings *s, const char *in, const char *out,
 static int run_convert(const struct settings *s, int argc, char **argv)
 {
     (void)argc;
+    if (is_stdio(argv[1]) && s->form == PEERREVIEW_FORM_PACKAGE)
+        return usage_error("convert", "a package folder cannot be written to standard output "
+                                      "('-'); give a folder, or write the flat form (--flat)");
     peerreview_options *save_opts = output_options(s);
     peerreview_diag *diag = peerreview_diag_new();
     int status;
@@ -1299,7 +1404,7 @@ static int load_input(const struct settings *s, const char *path, peerreview_dat
         }
 #endif
     }
-    *shown = path;
+    *shown = is_stdio(path) ? STDIN_NAME : path;
     return load_dataset(s, path, EXIT_DATA, out);
 }
 
@@ -2210,10 +2315,12 @@ static size_t print_missing(FILE *out, const peerreview_dataset *from,
 
 static int run_diff(const struct settings *s, int argc, char **argv)
 {
-    (void)argc;
+    int status = stdin_once("diff", argc, argv);
+    if (status != 0)
+        return status;
     peerreview_dataset *old = NULL, *new = NULL;
     /* exit 1 means "different": unloadable inputs are trouble (2) */
-    int status = load_dataset(s, argv[0], EXIT_TROUBLE, &old);
+    status = load_dataset(s, argv[0], EXIT_TROUBLE, &old);
     if (status == EXIT_OK)
         status = load_dataset(s, argv[1], EXIT_TROUBLE, &new);
     if (status != EXIT_OK) {

@@ -19,6 +19,8 @@
 
 %{
 #define SWIG_FILE_WITH_INIT
+#include <errno.h>
+
 #include "peerreview.h"
 
 /* status -> exception class, registered by the package at import */
@@ -192,6 +194,64 @@ PR_VALUE_GETTER(peerreview_reader_get_byname)
     Py_XDECREF(encoded$argnum);
 }
 
+/* Bytes to read in place (peerreview_load_buffer): a bytes object, which the
+   caller's reference keeps alive and unchanged for the call. */
+%typemap(in) (const void *data, size_t len) {
+    char *buf = NULL;
+    Py_ssize_t n = 0;
+    if (!PyBytes_Check($input)) {
+        PyErr_SetString(PyExc_TypeError, "data must be bytes");
+        SWIG_fail;
+    }
+    if (PyBytes_AsStringAndSize($input, &buf, &n) < 0)
+        SWIG_fail;
+    $1 = buf;
+    $2 = (size_t)n;
+}
+
+%{
+/* peerreview_render_callback into a Python file object's write(). */
+typedef struct pr_py_out {
+    PyObject *file;
+    PyObject *type, *value, *traceback; /* what write() raised */
+} pr_py_out;
+
+static int pr_py_write(void *ctx, const void *buf, size_t size)
+{
+    pr_py_out *o = ctx;
+    PyObject *r = PyObject_CallMethod(o->file, "write", "y#", (const char *)buf, (Py_ssize_t)size);
+    if (!r) {
+        PyErr_Fetch(&o->type, &o->value, &o->traceback);
+        errno = EIO;
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+%}
+
+%inline %{
+/*
+ * Render table (-1: the flat form) of ds to file.write() in pieces. None, or
+ * an exception: what write() raised, else the status's class.
+ */
+PyObject *_render_to(const peerreview_dataset *ds, int table, const peerreview_options *opts,
+                     PyObject *file, peerreview_diag *diag)
+{
+    pr_py_out o = {file, NULL, NULL, NULL};
+    int rc = peerreview_render_callback(ds, table, opts, diag, pr_py_write, &o);
+    if (o.type) {
+        PyErr_Restore(o.type, o.value, o.traceback);
+        return NULL;
+    }
+    if (rc < 0) {
+        pr_raise(rc);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+%}
+
 %include "stdint.i"
 %include "typemaps.i"
 %apply int *OUTPUT { int *year, int *month, int *day };
@@ -240,6 +300,7 @@ struct peerreview_problem {};
 %thread peerreview_validate_path;
 %thread peerreview_dataset_validate;
 %thread peerreview_save;
+%thread peerreview_load_buffer;
 
 /* Not for Python: C function pointers and caller buffers. */
 %ignore peerreview_set_allocator;
@@ -248,8 +309,15 @@ struct peerreview_problem {};
 %ignore peerreview_options_set_progress_cb;
 %ignore peerreview_progress_cb;
 %ignore peerreview_problem_format;
-%ignore peerreview_render; /* Dataset.save covers files; a str-returning form can come later */
+%ignore peerreview_render; /* Dataset.render goes through _render_to (render_callback) */
 %ignore peerreview_free;
+/* The callbacks are C's; loads() and Dataset.render() cover them (the reader is not wrapped). */
+%ignore peerreview_read_fn;
+%ignore peerreview_write_fn;
+%ignore peerreview_load_callback;
+%ignore peerreview_render_callback;
+%ignore peerreview_reader_open_buffer;
+%ignore peerreview_reader_open_callback;
 
 #define PEERREVIEW_API
 %include "peerreview.h"

@@ -29,6 +29,7 @@ from . import capi as _c
 
 __all__ = [
     "load",
+    "loads",
     "validate",
     "Dataset",
     "Review",
@@ -486,6 +487,45 @@ def load(path, **options):
     return Dataset._adopt(_call(_c.peerreview_load, _path(path), opts))
 
 
+def _table_number(table, what, allowed=None):
+    """The C table number of a table name (None: -1, the flat form)."""
+    if table is None:
+        return -1
+    t = _c.peerreview_table_lookup(table) if isinstance(table, str) else -1
+    if t < 0 or (allowed is not None and t not in allowed):
+        names = TABLES if allowed is None else [TABLES[k] for k in allowed]
+        raise ValueError("%s: table must be None (the flat form) or %s, not %r"
+                         % (what, " or ".join(repr(n) for n in names), table))
+    return t
+
+
+def loads(data, table=None, **options):
+    """Load a dataset from memory: the flat form, or with ``table="reviews"``
+    the reviews table alone (a dataset without child rows).
+
+    ``data`` is ``bytes`` (any bytes-like object is copied first) or ``str``
+    (read as UTF-8, so the ``encoding`` option does not apply to it). Takes
+    the options of :func:`load` but ``form``; problems name the input
+    ``<buffer>`` and give the lines, columns and byte offsets a file with
+    these bytes would give. Raises as :func:`load`; a child table alone has
+    no reviews to belong to (``ValueError``). Runs without holding the GIL.
+    """
+    t = _table_number(table, "loads()", (_c.PEERREVIEW_REVIEWS,))
+    if isinstance(data, str):
+        if options.get("encoding") not in (None, "utf-8", "utf8", "UTF-8"):
+            raise ValueError("loads() reads a str as UTF-8; give bytes to read another encoding")
+        data = data.encode("utf-8")
+    elif not isinstance(data, bytes):
+        try:
+            data = bytes(memoryview(data))
+        except TypeError:
+            raise TypeError("loads() takes bytes or str, not %s" % type(data).__name__) from None
+    if "form" in options:
+        raise TypeError("loads() has no form option: it reads the flat form, or the table given")
+    opts = _options(options)
+    return Dataset._adopt(_call(_c.peerreview_load_buffer, data, t, None, opts))
+
+
 def validate(path, **options):
     """Check the dataset at path; return its problems (errors and warnings).
 
@@ -661,6 +701,38 @@ class Dataset:
                         spreadsheet_safe=spreadsheet_safe)
         with self._lock:
             _call(_c.peerreview_save, self._ptr, _path(path), opts)
+
+    def render(self, file=None, table=None, spreadsheet_safe=False):
+        """What :meth:`save` writes, as bytes, or written to a binary file object.
+
+        ``table=None`` gives the flat form; a table name (``"items"``) that
+        table's canonical CSV. Unlike :meth:`save` it does not check the
+        rules first. With ``file`` (anything with a ``write(bytes)`` method,
+        such as ``sys.stdout.buffer``) the bytes go to ``file.write`` in
+        pieces of about 64 KiB as they are made and None is returned;
+        without, they are returned. Raises ``UnsupportedError`` when the flat
+        form cannot hold a value (nothing is written then), and whatever
+        ``file.write`` raises (what was written is then incomplete).
+        """
+        import io
+
+        t = _table_number(table, "render()")
+        opts = _options({}, spreadsheet_safe=spreadsheet_safe)
+        out = io.BytesIO() if file is None else file
+        ds = self
+
+        class Guard:
+            """file.write, refusing to go on over reviews or rows it removed or added."""
+
+            def write(self, data):
+                out.write(data)
+                if _c.peerreview_dataset_generation(ds._ptr) != generation:
+                    raise RuntimeError("the dataset changed while it was being rendered")
+
+        with self._lock:
+            generation = _c.peerreview_dataset_generation(self._ptr)
+            _call(_c._render_to, self._ptr, t, opts, Guard())
+        return out.getvalue() if file is None else None
 
     def validate(self, **options):
         """Check every rule; return the list of problems (empty when all is well)."""

@@ -813,6 +813,123 @@ class TestSave(TempDirTest):
         self.assertIn(b",'=cmd()\r\n", data)
 
 
+class TestMemory(TempDirTest):
+    """loads() and Dataset.render(): the flat form and the reviews table in memory."""
+
+    def flat_file(self):
+        path = os.path.join(self.tmp, "flat.csv")
+        peerreview.load(SAMPLE).save(path, form="flat")
+        return path
+
+    def test_loads_is_load(self):
+        path = self.flat_file()
+        data = read(path)
+        want = peerreview.load(path).render()
+        self.assertEqual(want, data)
+        for given in (data, bytearray(data), memoryview(data), data.decode("utf-8")):
+            ds = peerreview.loads(given)
+            self.assertEqual(len(ds), 30)
+            self.assertEqual(ds.render(), want)
+
+    def test_loads_reviews_table(self):
+        ds = peerreview.loads(read(os.path.join(SAMPLE, "reviews.csv")), table="reviews")
+        self.assertEqual(len(ds), 30)
+        self.assertEqual(ds.render(table="reviews"), read(os.path.join(SAMPLE, "reviews.csv")))
+        self.assertEqual(sum(len(r.items) for r in ds), 0)
+        for table in ("items", "nonsense", 3):
+            with self.assertRaises(ValueError):
+                peerreview.loads(b"review_id\r\n", table=table)
+
+    def test_loads_problems_name_the_buffer(self):
+        data = read(self.flat_file()).replace(b",2015-04,", b",2015-13,", 1)
+        with self.assertRaises(peerreview.DataError) as cm:
+            peerreview.loads(data)
+        p = [q for q in cm.exception.problems if q.code == "bad-date"][0]
+        self.assertEqual((p.path, p.line, p.field), ("<buffer>", 2, "onsite_start"))
+        # as a file with the same bytes gives them
+        path = os.path.join(self.tmp, "bad.csv")
+        with open(path, "wb") as f:
+            f.write(data)
+        from_file = [q for q in peerreview.validate(path) if q.code == "bad-date"][0]
+        self.assertEqual((p.line, p.column, p.record, p.offset, p.message),
+                         (from_file.line, from_file.column, from_file.record, from_file.offset,
+                          from_file.message))
+
+    def test_loads_options(self):
+        data = read(self.flat_file())
+        semi = data.decode("utf-8").replace(",", ";").encode("windows-1252", "replace")
+        with self.assertRaises(peerreview.DataError) as cm:
+            peerreview.loads(semi)
+        self.assertEqual(cm.exception.problems[0].code, "wrong-delimiter")
+        header = semi.split(b"\r\n")[0] + b"\r\n"
+        row = b"x-1;corporate;;initial;;;2019;;;;;;;;;;;;caf\xe9"
+        row += b";" * (header.count(b";") - row.count(b";")) + b"\r\n"
+        ds = peerreview.loads(header + row, delimiter=";", encoding="windows-1252")
+        self.assertEqual(ds["x-1"].notes, "caf\u00e9")
+        with self.assertRaises(ValueError):
+            peerreview.loads("text", encoding="windows-1252")
+        with self.assertRaises(TypeError):
+            peerreview.loads(data, form="flat")
+        with self.assertRaises(TypeError):
+            peerreview.loads(12)
+        with self.assertRaises(peerreview.DataError) as cm:
+            peerreview.loads(b"")
+        self.assertEqual(cm.exception.problems[0].code, "empty-file")
+
+    def test_render_is_save(self):
+        import io
+        ds = peerreview.load(SAMPLE)
+        path = self.flat_file()
+        self.assertEqual(ds.render(), read(path))
+        out = io.BytesIO()
+        self.assertIsNone(ds.render(out))
+        self.assertEqual(out.getvalue(), read(path))
+        for name in TABLE_FILES:
+            table = name[:-4]
+            self.assertEqual(ds.render(table=table), read(os.path.join(SAMPLE, name)), name)
+        safe = os.path.join(self.tmp, "safe.csv")
+        ds.save(safe, form="flat", spreadsheet_safe=True)
+        self.assertEqual(ds.render(spreadsheet_safe=True), read(safe))
+        with self.assertRaises(ValueError):
+            ds.render(table="nonsense")
+
+    def test_render_errors(self):
+        ds = peerreview.load(SAMPLE)
+        ds.add(peerreview.Review(review_id="x-1", review_type="other", stage="initial",
+                                 onsite_start="2020", notes="  spaces  "))
+        writes = []
+
+        class File:
+            def write(self, b):
+                writes.append(b)
+
+        with self.assertRaises(peerreview.UnsupportedError) as cm:
+            ds.render(File())
+        self.assertEqual(cm.exception.problems[0].code, "unrepresentable")
+        self.assertEqual(writes, [])  # nothing written of what the flat form cannot hold
+
+        class Full:
+            def write(self, b):
+                raise OSError(28, "No space left on device")
+
+        with self.assertRaises(OSError) as cm:
+            peerreview.load(SAMPLE).render(Full())
+        self.assertEqual(cm.exception.errno, 28)
+
+        # a file whose write() removes what is being rendered stops the render
+        ds = peerreview.load(SAMPLE)
+        ids = [r.review_id for r in ds]
+
+        class Meddler:
+            def write(self, b):
+                if ids:
+                    ds.remove(ids.pop())
+
+        for table in (None, "items"):
+            with self.assertRaises(RuntimeError):
+                ds.render(Meddler(), table=table)
+
+
 class TestLifetime(TempDirTest):
     """Each case runs in a subprocess, so that a crash fails the test."""
 
