@@ -99,7 +99,7 @@ typedef struct pr_progress {
     peerreview_progress_cb fn;
     void *ctx;
     unsigned long long done, total;
-    int canceled; /* fn asked to stop: the read failed with PEERREVIEW_ECANCELED */
+    int canceled;                /* fn asked to stop: the read failed with PEERREVIEW_ECANCELED */
     unsigned long long reported; /* done at the last call */
 } pr_progress;
 

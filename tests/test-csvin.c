@@ -631,7 +631,7 @@ static unsigned long long huge_file(const char *dir, const char *data, size_t n,
     pr_csvin *c = NULL;
     assert_int_equal(pr_csvin_open(path, "test.csv", 1000, &sink, 0, &c), 0);
     unsigned long long done = 0;
-    pr_progress prog = {count_progress, &done, 0, n, 0};
+    pr_progress prog = {count_progress, &done, 0, n, 0, 0};
     pr_csvin_set_progress(c, &prog);
     pr_record *r;
     int rc;
