@@ -967,6 +967,23 @@ int pr_in_package(const char *path)
     return found;
 }
 
+/* A loader with an empty dataset to fill; -1 (reported) when out of memory. */
+static int loader_init(loader *L, const peerreview_options *o, pr_sink *sink, const char *name)
+{
+    memset(L, 0, sizeof *L);
+    L->tx.lockfd = -1;
+    L->o = o;
+    L->sink = sink;
+    L->progress.fn = o->progress;
+    L->progress.ctx = o->progress_ctx;
+    L->ds = peerreview_dataset_new();
+    if (!L->ds) {
+        pr_report_oom(sink, name);
+        return -1;
+    }
+    return 0;
+}
+
 PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerreview_options *opts,
                                                  peerreview_diag *diag, peerreview_dataset **out)
 {
@@ -978,17 +995,8 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
     pr_sink sink;
     pr_sink_init(&sink, diag, o->max_problems);
     loader L;
-    memset(&L, 0, sizeof L);
-    L.tx.lockfd = -1;
-    L.o = o;
-    L.sink = &sink;
-    L.ds = peerreview_dataset_new();
-    L.progress.fn = o->progress;
-    L.progress.ctx = o->progress_ctx;
-    if (!L.ds) {
-        pr_report_oom(&sink, path);
+    if (loader_init(&L, o, &sink, path))
         return PEERREVIEW_ENOMEM;
-    }
     int isdir = pr_io_is_dir(path), oom, lone;
     char *dir = o->form == PEERREVIEW_FORM_FLAT ? NULL : package_dir(path, isdir, &lone, &oom);
     pr_where w = PR_WHERE_NONE;
@@ -1084,17 +1092,8 @@ static peerreview_status load_source(const pr_source *src, int table, const char
     pr_sink sink;
     pr_sink_init(&sink, diag, o->max_problems);
     loader L;
-    memset(&L, 0, sizeof L);
-    L.tx.lockfd = -1;
-    L.o = o;
-    L.sink = &sink;
-    L.ds = peerreview_dataset_new();
-    L.progress.fn = o->progress;
-    L.progress.ctx = o->progress_ctx;
-    if (!L.ds) {
-        pr_report_oom(&sink, name);
+    if (loader_init(&L, o, &sink, name))
         return PEERREVIEW_ENOMEM;
-    }
     if (table == PEERREVIEW_REVIEWS)
         load_reviews_alone(&L, src, name);
     else if (pr_flat_load(src, name, o, &sink, L.ds, &L.progress) == PEERREVIEW_EIO)
