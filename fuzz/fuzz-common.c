@@ -351,7 +351,7 @@ static void check_diag(const peerreview_diag *d, size_t cap, filecache fc)
         FZ_CHECK(p != NULL);
         int code = (int)peerreview_problem_code(p);
         peerreview_severity sev = peerreview_problem_severity(p);
-        FZ_CHECK(code >= 0 && code < PEERREVIEW_CODE_COUNT);
+        FZ_CHECK(code >= 0 && (size_t)code < peerreview_code_count());
         FZ_CHECK(peerreview_code_lookup(peerreview_code_name(code)) == code);
         FZ_CHECK(sev == PEERREVIEW_SEVERITY_ERROR || sev == PEERREVIEW_SEVERITY_WARNING);
         errors += sev == PEERREVIEW_SEVERITY_ERROR;
@@ -461,37 +461,73 @@ static void check_render(const peerreview_dataset *ds, int table, const peerrevi
     peerreview_free(out);
 }
 
+static const char *checked_str(peerreview_status st, const char *v, const char *fn, size_t c)
+{
+    if (st == PEERREVIEW_OK)
+        FZ_CHECK(v != NULL && *v != '\0');
+    else if (st == PEERREVIEW_ENOTFOUND)
+        FZ_CHECK(v == NULL);
+    else
+        fz_fail(__FILE__, __LINE__, "%s(column %zu) = %d", fn, c, (int)st);
+    return v;
+}
+
+const char *fz_review_str_at(const peerreview_review *review, size_t column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_review_get_byindex(review, column, &v);
+    return checked_str(st, v, "peerreview_review_get_byindex", column);
+}
+
+const char *fz_row_str_at(const peerreview_row *row, size_t column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_row_get_byindex(row, column, &v);
+    return checked_str(st, v, "peerreview_row_get_byindex", column);
+}
+
+const char *fz_reader_str_at(const peerreview_reader *reader, size_t column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_reader_get_byindex(reader, column, &v);
+    return checked_str(st, v, "peerreview_reader_get_byindex", column);
+}
+
 void fz_walk_dataset(const peerreview_dataset *ds)
 {
     size_t n = peerreview_dataset_count(ds);
     for (size_t i = 0; i < n; i++) {
-        peerreview_review *r = peerreview_dataset_review(ds, i);
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
         FZ_CHECK(r != NULL);
-        FZ_CHECK(peerreview_review_dataset(r) == ds);
-        const char *id = peerreview_review_value(r, 0);
+        FZ_CHECK(peerreview_review_owner(r) == ds);
+        const char *id = fz_review_str_at(r, 0);
         FZ_CHECK(id != NULL);
-        FZ_CHECK(peerreview_dataset_find(ds, id) == r);
+        FZ_CHECK(peerreview_dataset_review_byid(ds, id) == r);
         for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++)
-            check_loaded_value(PEERREVIEW_REVIEWS, c, peerreview_review_value(r, c));
-        FZ_CHECK(peerreview_review_value(r, peerreview_column_count(PEERREVIEW_REVIEWS)) == NULL);
-        for (int t = PEERREVIEW_REVIEW_COUNCILS; t < PEERREVIEW_TABLE_COUNT; t++) {
+            check_loaded_value(PEERREVIEW_REVIEWS, c, fz_review_str_at(r, c));
+        const char *none = "unset";
+        FZ_CHECK(peerreview_review_get_byindex(r, peerreview_column_count(PEERREVIEW_REVIEWS),
+                                               &none) == PEERREVIEW_EINVAL &&
+                 none == NULL);
+        for (int t = PEERREVIEW_REVIEW_COUNCILS; t < (int)peerreview_table_count(); t++) {
             size_t k = peerreview_review_child_count(r, t);
             for (size_t j = 0; j < k; j++) {
-                const peerreview_row *row = peerreview_review_child(r, t, j);
+                const peerreview_row *row = peerreview_review_child_byindex(r, t, j);
                 FZ_CHECK(row != NULL);
                 FZ_CHECK(peerreview_row_table(row) == t);
-                FZ_CHECK(peerreview_row_review(row) == r);
-                FZ_CHECK(strcmp(peerreview_row_value(row, 0), id) == 0);
+                FZ_CHECK(peerreview_row_owner(row) == r);
+                const char *rid = fz_row_str_at(row, 0);
+                FZ_CHECK(rid != NULL && strcmp(rid, id) == 0);
                 for (size_t c = 0; c < peerreview_column_count(t); c++)
-                    check_loaded_value(t, c, peerreview_row_value(row, c));
+                    check_loaded_value(t, c, fz_row_str_at(row, c));
             }
-            FZ_CHECK(peerreview_review_child(r, t, k) == NULL);
+            FZ_CHECK(peerreview_review_child_byindex(r, t, k) == NULL);
         }
     }
-    FZ_CHECK(peerreview_dataset_review(ds, n) == NULL);
+    FZ_CHECK(peerreview_dataset_review_byindex(ds, n) == NULL);
     peerreview_options *safe = must(peerreview_options_new());
     FZ_CHECK(peerreview_options_set_spreadsheet_safe(safe, 1) == PEERREVIEW_OK);
-    for (int t = -1; t < PEERREVIEW_TABLE_COUNT; t++) {
+    for (int t = -1; t < (int)peerreview_table_count(); t++) {
         check_render(ds, t, NULL);
         check_render(ds, t, safe);
     }

@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *dir = fz_tmpdir();
     char *pkg = fz_join(dir, "in");
     FZ_CHECK(mkdir(pkg, 0700) == 0);
-    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++)
+    for (int t = 0; t < (int)peerreview_table_count(); t++)
         if (t == PEERREVIEW_REVIEWS || !(sel >> (t - 1) & 1))
             write_header(pkg, t);
     char *desc = fz_join(pkg, "datapackage.json");

@@ -107,7 +107,7 @@ static char *load_text(int rc, const peerreview_diag *d, const peerreview_datase
     text t = {NULL, 0, 0};
     add(&t, "%s\n", peerreview_status_name(rc));
     add_diag(&t, d);
-    for (int table = -1; ds && table < PEERREVIEW_TABLE_COUNT; table++) {
+    for (int table = -1; ds && table < (int)peerreview_table_count(); table++) {
         char *out = NULL;
         size_t len = 0;
         int r = peerreview_render(ds, table, NULL, NULL, &out, &len);
@@ -180,7 +180,7 @@ static char *read_text(int rc, peerreview_reader *rd, peerreview_diag *d, size_t
         add(&t, "next %d, line %lu\n", r, r == 1 ? peerreview_reader_line(rd) : 0);
         add_diag(&t, d);
         for (size_t c = 0; r == 1 && c < peerreview_column_count(table); c++) {
-            const char *v = peerreview_reader_value(rd, c);
+            const char *v = fz_reader_str_at(rd, c);
             add(&t, "  %s\n", v ? v : "(none)");
         }
         if (r != 1 && r != PEERREVIEW_EDATA)

@@ -62,17 +62,22 @@ static int oracle_date(const char *s, size_t n)
 
 static void check_parse_date(const char *s, size_t n)
 {
-    int y = -1, m = -1, d = -1;
-    int rc = peerreview_parse_date(s, &y, &m, &d);
+    peerreview_date dt = {-1, -1, -1, PEERREVIEW_DATE_DAY, -1, -1};
+    int st = peerreview_date_parse(s, &dt);
     int want = oracle_date(s, n);
-    if (rc != (want ? want : PEERREVIEW_EINVAL))
-        fz_fail(__FILE__, __LINE__, "peerreview_parse_date(\"%s\") = %d, expected %d", s, rc,
-                want ? want : PEERREVIEW_EINVAL);
-    FZ_CHECK(peerreview_parse_date(s, NULL, NULL, NULL) == rc);
-    if (rc < 0) {
-        FZ_CHECK(y == 0 && m == 0 && d == 0);
+    if (st != (want ? PEERREVIEW_OK : PEERREVIEW_EINVAL) || (want && (int)dt.precision != want))
+        fz_fail(__FILE__, __LINE__,
+                "peerreview_date_parse(\"%s\") = %d (precision %d), expected precision %d", s, st,
+                (int)dt.precision, want);
+    FZ_CHECK(peerreview_date_parse(s, NULL) == PEERREVIEW_EINVAL);
+    if (st != PEERREVIEW_OK) {
+        FZ_CHECK(dt.year == 0 && dt.month == 0 && dt.day == 0 && dt.precision == 0);
+        FZ_CHECK(dt.first_day == 0 && dt.last_day == 0);
         return;
     }
+    int rc = (int)dt.precision, y = dt.year, m = dt.month, d = dt.day;
+    FZ_CHECK(dt.first_day <= dt.last_day);
+    FZ_CHECK(rc != 3 || dt.first_day == dt.last_day);
     /* what parsed formats back to the same text, at the same precision */
     char back[32];
     if (rc == 1)
@@ -233,7 +238,7 @@ static void check_column(int t, size_t c, const char *s, size_t n, peerreview_di
     }
     if (peerreview_column_type(t, c) == PEERREVIEW_TYPE_DATE)
         FZ_CHECK((rc == PEERREVIEW_OK) ==
-                 (n == 0 || peerreview_parse_date(s, NULL, NULL, NULL) > 0));
+                 (n == 0 || peerreview_date_parse(s, &(peerreview_date){0}) == PEERREVIEW_OK));
     /* without a diag, the same answer */
     FZ_CHECK(peerreview_check_value(t, c, s, NULL) == rc);
 }
@@ -245,7 +250,7 @@ static void check_names(const char *s)
     if (t >= 0)
         FZ_CHECK(strcmp(peerreview_table_name(t), s) == 0 ||
                  strcmp(peerreview_table_file(t), s) == 0);
-    for (t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
+    for (t = 0; t < (int)peerreview_table_count(); t++) {
         int c = peerreview_column_index(t, s);
         FZ_CHECK(c < 0 ? c == -1 : strcmp(peerreview_column_name(t, (size_t)c), s) == 0);
     }
@@ -263,13 +268,13 @@ static void check_set(int t, size_t c, const char *s, peerreview_diag *d)
     const char *got;
     int rc;
     if (t == PEERREVIEW_REVIEWS) {
-        rc = peerreview_review_set_value(r, c, s, d);
-        got = peerreview_review_value(r, c);
+        rc = peerreview_review_set_byindex(r, c, s, d);
+        got = fz_review_str_at(r, c);
     } else {
         peerreview_row *row;
         FZ_CHECK(peerreview_review_add_child(r, t, &row) == PEERREVIEW_OK);
-        rc = peerreview_row_set_value(row, c, s, d);
-        got = peerreview_row_value(row, c);
+        rc = peerreview_row_set_byindex(row, c, s, d);
+        got = c == 0 ? NULL : fz_row_str_at(row, c);
         if (c == 0) { /* review_id is the review's */
             FZ_CHECK(rc == PEERREVIEW_EINVAL);
             peerreview_review_free(r);
@@ -295,10 +300,10 @@ static void check_set(int t, size_t c, const char *s, peerreview_diag *d)
         size_t len;
         peerreview_dataset *ds = peerreview_dataset_new();
         FZ_CHECK(ds != NULL);
-        if (!peerreview_review_value(r, 0))
-            FZ_CHECK(peerreview_review_set_value(r, 0, "fuzz-review", NULL) == PEERREVIEW_OK);
+        if (!fz_review_str_at(r, 0))
+            FZ_CHECK(peerreview_review_set_byindex(r, 0, "fuzz-review", NULL) == PEERREVIEW_OK);
         FZ_CHECK(peerreview_dataset_add(ds, r, NULL) == PEERREVIEW_OK);
-        for (int k = -1; k < PEERREVIEW_TABLE_COUNT; k++) {
+        for (int k = -1; k < (int)peerreview_table_count(); k++) {
             rc = peerreview_render(ds, k, NULL, NULL, &out, &len);
             FZ_CHECK(rc == PEERREVIEW_OK || (k < 0 && rc == PEERREVIEW_EUNSUPPORTED));
             if (rc == PEERREVIEW_OK)
@@ -325,7 +330,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     peerreview_diag *d = peerreview_diag_new();
     FZ_CHECK(d != NULL);
     check_parse_date(s, n);
-    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
+    for (int t = 0; t < (int)peerreview_table_count(); t++) {
         size_t ncols = peerreview_column_count(t);
         for (size_t c = 0; c < ncols; c++)
             check_column(t, c, s, n, d);
@@ -337,11 +342,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* the selected column: out of range is refused, in range is set */
     int t = tsel;
     size_t c = csel;
-    if (t < 0 || t >= PEERREVIEW_TABLE_COUNT || c >= peerreview_column_count(t)) {
+    if (t < 0 || t >= (int)peerreview_table_count() || c >= peerreview_column_count(t)) {
         FZ_CHECK(peerreview_check_value(t, c, s, d) == PEERREVIEW_EINVAL);
         FZ_CHECK(peerreview_column_type(t, c) == PEERREVIEW_TYPE_TEXT);
         FZ_CHECK(peerreview_column_name(t, c) == NULL);
-        t = (tsel & 0x7F) % PEERREVIEW_TABLE_COUNT;
+        t = (tsel & 0x7F) % (int)peerreview_table_count();
         c %= peerreview_column_count(t);
     }
     check_set(t, c, s, d);

@@ -27,6 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 _Noreturn void fz_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * String values through the 1.0 checked getters: the value, or NULL when it
+ * is empty; any other status (a column the table lacks) stops the run.
+ */
+const char *fz_review_str_at(const peerreview_review *review, size_t column);
+const char *fz_row_str_at(const peerreview_row *row, size_t column);
+const char *fz_reader_str_at(const peerreview_reader *reader, size_t column);
+
 /* ---- input ---- */
 
 /* The part of the input still to be read. */

@@ -63,6 +63,20 @@ extern "C" {
 #define PEERREVIEW_API
 #endif
 
+/*
+ * Marks the names kept from 0.x for source compatibility: each still works
+ * and stays exported for the whole 1.x series, but a compiler that knows the
+ * attribute warns at every use and names the 1.0 replacement. Define
+ * PEERREVIEW_ALLOW_DEPRECATED before including this header to silence it.
+ */
+#if defined(__GNUC__) && !defined(PEERREVIEW_ALLOW_DEPRECATED)
+/** Marks a 0.x name; the argument is its replacement (see above). */
+#define PEERREVIEW_DEPRECATED(replacement) __attribute__((deprecated("use " replacement)))
+#else
+/** Marks a 0.x name; the argument is its replacement (see above). */
+#define PEERREVIEW_DEPRECATED(replacement)
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Version, status codes, allocator                                          */
 /* ------------------------------------------------------------------------ */
@@ -338,9 +352,10 @@ PEERREVIEW_API peerreview_status peerreview_check_value(int table, size_t column
  * On success returns its precision (1 = YYYY, 2 = YYYY-MM, 3 = YYYY-MM-DD)
  * and fills year, month and day (0 where not given); out-pointers may be
  * NULL. Returns PEERREVIEW_EINVAL for anything else, e.g. "2015-02-30".
- * Deprecated: use peerreview_date_parse.
+ * @deprecated Use peerreview_date_parse.
  */
-PEERREVIEW_API int peerreview_parse_date(const char *text, int *year, int *month, int *day);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_date_parse") int peerreview_parse_date(
+    const char *text, int *year, int *month, int *day);
 
 /* ------------------------------------------------------------------------ */
 /* Diagnostics                                                               */
@@ -585,11 +600,10 @@ typedef void (*peerreview_progress_fn)(unsigned long long done, unsigned long lo
 
 /**
  * As peerreview_options_set_progress_cb with a callback that never cancels.
- * Deprecated: use peerreview_options_set_progress_cb.
+ * @deprecated Use peerreview_options_set_progress_cb.
  */
-PEERREVIEW_API peerreview_status peerreview_options_set_progress(peerreview_options *opts,
-                                                                 peerreview_progress_fn fn,
-                                                                 void *ctx);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_options_set_progress_cb") peerreview_status
+    peerreview_options_set_progress(peerreview_options *opts, peerreview_progress_fn fn, void *ctx);
 
 /* ------------------------------------------------------------------------ */
 /* Datasets, reviews and child rows                                          */
@@ -782,16 +796,17 @@ PEERREVIEW_API peerreview_review *peerreview_dataset_review_byid_mut(peerreview_
 
 /**
  * Review number i in dataset order (borrowed), or NULL if out of range.
- * Deprecated: use peerreview_dataset_review_byindex (or _mut to edit).
+ * @deprecated Use peerreview_dataset_review_byindex (or _mut to edit).
  */
-PEERREVIEW_API peerreview_review *peerreview_dataset_review(const peerreview_dataset *ds, size_t i);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_dataset_review_byindex")
+    peerreview_review *peerreview_dataset_review(const peerreview_dataset *ds, size_t i);
 
 /**
  * Review by review_id in O(1) (borrowed), or NULL.
- * Deprecated: use peerreview_dataset_review_byid (or _mut to edit).
+ * @deprecated Use peerreview_dataset_review_byid (or _mut to edit).
  */
-PEERREVIEW_API peerreview_review *peerreview_dataset_find(const peerreview_dataset *ds,
-                                                          const char *review_id);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_dataset_review_byid")
+    peerreview_review *peerreview_dataset_find(const peerreview_dataset *ds, const char *review_id);
 
 /**
  * Append a review created by peerreview_review_new. On success the dataset
@@ -852,9 +867,10 @@ PEERREVIEW_API const peerreview_dataset *peerreview_review_owner(const peerrevie
 
 /**
  * Dataset the review belongs to (borrowed), or NULL.
- * Deprecated: use peerreview_review_owner.
+ * @deprecated Use peerreview_review_owner.
  */
-PEERREVIEW_API peerreview_dataset *peerreview_review_dataset(const peerreview_review *review);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_review_owner")
+    peerreview_dataset *peerreview_review_dataset(const peerreview_review *review);
 
 /*
  * Reading values. Every getter below sets its out-parameter and returns:
@@ -944,16 +960,17 @@ PEERREVIEW_API peerreview_status peerreview_review_get_date_byname(const peerrev
 
 /**
  * Value of a reviews column by index (borrowed), NULL when unknown/empty.
- * Deprecated: use peerreview_review_get_byindex.
+ * @deprecated Use peerreview_review_get_byindex.
  */
-PEERREVIEW_API const char *peerreview_review_value(const peerreview_review *review, size_t column);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_review_get_byindex") const
+    char *peerreview_review_value(const peerreview_review *review, size_t column);
 
 /**
  * Value of a reviews column by name (borrowed), NULL when unknown or no such column.
- * Deprecated: use peerreview_review_get_byname, which tells the two apart.
+ * @deprecated Use peerreview_review_get_byname, which tells the two apart.
  */
-PEERREVIEW_API const char *peerreview_review_get(const peerreview_review *review,
-                                                 const char *column);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_review_get_byname") const
+    char *peerreview_review_get(const peerreview_review *review, const char *column);
 
 /**
  * Set a reviews column (by index); value is copied (it may be a string the
@@ -976,15 +993,15 @@ PEERREVIEW_API peerreview_status peerreview_review_set_byname(peerreview_review 
                                                               const char *column, const char *value,
                                                               peerreview_diag *diag);
 
-/** As peerreview_review_set_byindex. Deprecated: use peerreview_review_set_byindex. */
-PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *review,
-                                                             size_t column, const char *value,
-                                                             peerreview_diag *diag);
+/** As peerreview_review_set_byindex. @deprecated Use peerreview_review_set_byindex. */
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_review_set_byindex") peerreview_status
+    peerreview_review_set_value(peerreview_review *review, size_t column, const char *value,
+                                peerreview_diag *diag);
 
-/** As peerreview_review_set_byname. Deprecated: use peerreview_review_set_byname. */
-PEERREVIEW_API peerreview_status peerreview_review_set(peerreview_review *review,
-                                                       const char *column, const char *value,
-                                                       peerreview_diag *diag);
+/** As peerreview_review_set_byname. @deprecated Use peerreview_review_set_byname. */
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_review_set_byname") peerreview_status
+    peerreview_review_set(peerreview_review *review, const char *column, const char *value,
+                          peerreview_diag *diag);
 
 /** Number of rows of a child table (PEERREVIEW_REVIEW_COUNCILS..SOURCES). */
 PEERREVIEW_API size_t peerreview_review_child_count(const peerreview_review *review, int table);
@@ -1002,10 +1019,10 @@ PEERREVIEW_API peerreview_row *peerreview_review_child_byindex_mut(peerreview_re
 
 /**
  * Child row number i (borrowed), or NULL if out of range.
- * Deprecated: use peerreview_review_child_byindex (or _mut to edit).
+ * @deprecated Use peerreview_review_child_byindex (or _mut to edit).
  */
-PEERREVIEW_API peerreview_row *peerreview_review_child(const peerreview_review *review, int table,
-                                                       size_t i);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_review_child_byindex")
+    peerreview_row *peerreview_review_child(const peerreview_review *review, int table, size_t i);
 
 /**
  * Append an empty row to a child list and return it in *out (borrowed).
@@ -1036,9 +1053,10 @@ PEERREVIEW_API const peerreview_review *peerreview_row_owner(const peerreview_ro
 
 /**
  * Review a row belongs to (borrowed).
- * Deprecated: use peerreview_row_owner.
+ * @deprecated Use peerreview_row_owner.
  */
-PEERREVIEW_API peerreview_review *peerreview_row_review(const peerreview_row *row);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_row_owner")
+    peerreview_review *peerreview_row_review(const peerreview_row *row);
 
 /**
  * Order of two rows in the canonical export (what peerreview_render and
@@ -1086,15 +1104,17 @@ PEERREVIEW_API peerreview_status peerreview_row_get_date_byname(const peerreview
 /**
  * Value of a row's column by index (borrowed), NULL when unknown. Column 0
  * (review_id) returns the parent review's id.
- * Deprecated: use peerreview_row_get_byindex.
+ * @deprecated Use peerreview_row_get_byindex.
  */
-PEERREVIEW_API const char *peerreview_row_value(const peerreview_row *row, size_t column);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_row_get_byindex") const
+    char *peerreview_row_value(const peerreview_row *row, size_t column);
 
 /**
  * Value of a row's column by name (borrowed), NULL when unknown or no such column.
- * Deprecated: use peerreview_row_get_byname, which tells the two apart.
+ * @deprecated Use peerreview_row_get_byname, which tells the two apart.
  */
-PEERREVIEW_API const char *peerreview_row_get(const peerreview_row *row, const char *column);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_row_get_byname") const
+    char *peerreview_row_get(const peerreview_row *row, const char *column);
 
 /**
  * Set a row's column by index, checked, copied and freeing the old value as
@@ -1115,13 +1135,15 @@ PEERREVIEW_API peerreview_status peerreview_row_set_byname(peerreview_row *row, 
                                                            const char *value,
                                                            peerreview_diag *diag);
 
-/** As peerreview_row_set_byindex. Deprecated: use peerreview_row_set_byindex. */
-PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, size_t column,
-                                                          const char *value, peerreview_diag *diag);
+/** As peerreview_row_set_byindex. @deprecated Use peerreview_row_set_byindex. */
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_row_set_byindex") peerreview_status
+    peerreview_row_set_value(peerreview_row *row, size_t column, const char *value,
+                             peerreview_diag *diag);
 
-/** As peerreview_row_set_byname. Deprecated: use peerreview_row_set_byname. */
-PEERREVIEW_API peerreview_status peerreview_row_set(peerreview_row *row, const char *column,
-                                                    const char *value, peerreview_diag *diag);
+/** As peerreview_row_set_byname. @deprecated Use peerreview_row_set_byname. */
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_row_set_byname") peerreview_status
+    peerreview_row_set(peerreview_row *row, const char *column, const char *value,
+                       peerreview_diag *diag);
 
 /* ------------------------------------------------------------------------ */
 /* Streaming reader: one validated row of one table at a time                */
@@ -1209,9 +1231,10 @@ PEERREVIEW_API peerreview_status peerreview_reader_get_byname(const peerreview_r
 /**
  * Value of the current row's column, in schema column order (borrowed,
  * valid until the next call to peerreview_reader_next), NULL when empty.
- * Deprecated: use peerreview_reader_get_byindex.
+ * @deprecated Use peerreview_reader_get_byindex.
  */
-PEERREVIEW_API const char *peerreview_reader_value(const peerreview_reader *reader, size_t column);
+PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_reader_get_byindex") const
+    char *peerreview_reader_value(const peerreview_reader *reader, size_t column);
 
 /** Physical line where the current row starts (1-based). */
 PEERREVIEW_API unsigned long peerreview_reader_line(const peerreview_reader *reader);

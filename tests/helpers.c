@@ -568,7 +568,7 @@ static char *rt_text(uint64_t *s, int restricted)
 static void rt_set_review(peerreview_review *r, const char *col, const char *v)
 {
     peerreview_diag *d = peerreview_diag_new();
-    int rc = peerreview_review_set(r, col, v, d);
+    int rc = peerreview_review_set_byname(r, col, v, d);
     if (rc != PEERREVIEW_OK) {
         fprintf(stderr, "setting %s: %s\n", col, peerreview_status_name(rc));
         dump_diag(d);
@@ -580,7 +580,7 @@ static void rt_set_review(peerreview_review *r, const char *col, const char *v)
 static void rt_set_row(peerreview_row *row, const char *col, const char *v)
 {
     peerreview_diag *d = peerreview_diag_new();
-    int rc = peerreview_row_set(row, col, v, d);
+    int rc = peerreview_row_set_byname(row, col, v, d);
     if (rc != PEERREVIEW_OK) {
         fprintf(stderr, "setting %s: %s\n", col, peerreview_status_name(rc));
         dump_diag(d);
@@ -822,7 +822,7 @@ static void rt_flat_edges(peerreview_review *r)
 {
     for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++) {
         const char *name = peerreview_column_name(PEERREVIEW_REVIEWS, c);
-        const char *v = peerreview_review_get(r, name);
+        const char *v = review_str(r, name);
         char *t = v && peerreview_column_type(PEERREVIEW_REVIEWS, c) == PEERREVIEW_TYPE_TEXT
                       ? rt_trimmed(v, 1, 1)
                       : NULL;
@@ -833,16 +833,16 @@ static void rt_flat_edges(peerreview_review *r)
     for (int table = 1; table < PEERREVIEW_TABLE_COUNT; table++) {
         size_t n = peerreview_review_child_count(r, table), ncols = peerreview_column_count(table);
         for (size_t i = 0; i < n; i++) {
-            peerreview_row *row = peerreview_review_child(r, table, i);
-            const char *kind = table == PEERREVIEW_ITEMS ? peerreview_row_get(row, "kind") : NULL;
+            peerreview_row *row = peerreview_review_child_byindex_mut(r, table, i);
+            const char *kind = table == PEERREVIEW_ITEMS ? row_str(row, "kind") : NULL;
             /* rows of its cell (items: of its kind), numbered 1..count */
             size_t count = 0;
             for (size_t j = 0; j < n; j++) {
                 const char *k =
-                    kind ? peerreview_row_get(peerreview_review_child(r, table, j), "kind") : NULL;
+                    kind ? row_str(peerreview_review_child_byindex_mut(r, table, j), "kind") : NULL;
                 count += !kind || (k && strcmp(k, kind) == 0);
             }
-            const char *seq = peerreview_row_get(row, "seq");
+            const char *seq = row_str(row, "seq");
             assert_non_null(seq);
             unsigned long q = strtoul(seq, NULL, 10);
             const char *firstcol = NULL, *lastcol = NULL;
@@ -852,14 +852,14 @@ static void rt_flat_edges(peerreview_review *r)
                     continue;
                 if (!firstcol)
                     firstcol = name;
-                if (peerreview_row_get(row, name))
+                if (row_str(row, name))
                     lastcol = name;
             }
             for (int end = 0; end < 2; end++) {
                 const char *name = end ? lastcol : firstcol;
-                if ((end ? q != count : q != 1) || !name || !peerreview_row_get(row, name))
+                if ((end ? q != count : q != 1) || !name || !row_str(row, name))
                     continue;
-                char *t = rt_trimmed(peerreview_row_get(row, name), !end, end);
+                char *t = rt_trimmed(row_str(row, name), !end, end);
                 if (t)
                     rt_set_row(row, name, t);
                 free(t);
@@ -887,9 +887,10 @@ peerreview_dataset *random_dataset(uint64_t *s, int flat, int big)
         const char *stage = rt_enum(s, PEERREVIEW_REVIEWS, "stage");
         rt_set_review(r, "stage", stage);
         if (strcmp(stage, "progress") == 0 && i > 0 && rng_below(s, 3)) {
-            peerreview_review *p = peerreview_dataset_review(ds, rng_below(s, (unsigned)i));
-            if (strcmp(peerreview_review_get(p, "stage"), "initial") == 0)
-                rt_set_review(r, "parent_review_id", peerreview_review_get(p, "review_id"));
+            peerreview_review *p =
+                peerreview_dataset_review_byindex_mut(ds, rng_below(s, (unsigned)i));
+            if (strcmp(review_str(p, "stage"), "initial") == 0)
+                rt_set_review(r, "parent_review_id", review_str(p, "review_id"));
         }
         static const char *const text_cols[] = {"review_type_label", "provider", "notes"};
         for (size_t k = 0; k < 3; k++) {
@@ -985,19 +986,19 @@ static long long rt_key(const peerreview_row *row)
 {
     long long k = 0;
     if (peerreview_row_table(row) == PEERREVIEW_ITEMS) {
-        const char *kind = peerreview_row_get(row, "kind");
+        const char *kind = row_str(row, "kind");
         for (size_t i = 0; i < 6; i++)
             if (kind && strcmp(kind, peerreview_column_enum_value(PEERREVIEW_ITEMS, 1, i)) == 0)
                 k = (long long)i;
     }
-    const char *seq = peerreview_row_get(row, "seq");
+    const char *seq = row_str(row, "seq");
     return k * 1000000000LL + (seq ? atoll(seq) : 0);
 }
 
 static void rt_sorted(const peerreview_review *r, int table, const peerreview_row **out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        out[i] = peerreview_review_child(r, table, i);
+        out[i] = peerreview_review_child_byindex(r, table, i);
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0 && rt_key(out[j - 1]) > rt_key(out[j]); j--) {
             const peerreview_row *t = out[j];
@@ -1010,10 +1011,10 @@ void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset 
 {
     assert_int_equal(peerreview_dataset_count(a), peerreview_dataset_count(b));
     for (size_t i = 0; i < peerreview_dataset_count(a); i++) {
-        const peerreview_review *ra = peerreview_dataset_review(a, i);
-        const peerreview_review *rb = peerreview_dataset_review(b, i);
+        const peerreview_review *ra = peerreview_dataset_review_byindex(a, i);
+        const peerreview_review *rb = peerreview_dataset_review_byindex(b, i);
         for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++) {
-            const char *va = peerreview_review_value(ra, c), *vb = peerreview_review_value(rb, c);
+            const char *va = review_str_at(ra, c), *vb = review_str_at(rb, c);
             if (!rt_str_eq(va, vb)) {
                 fprintf(stderr, "review %zu column %s: \"%.60s\" != \"%.60s\"\n", i,
                         peerreview_column_name(PEERREVIEW_REVIEWS, c), va ? va : "(null)",
@@ -1025,7 +1026,7 @@ void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset 
             size_t n = peerreview_review_child_count(ra, t);
             if (n != peerreview_review_child_count(rb, t)) {
                 fprintf(stderr, "review %s table %s: %zu rows != %zu rows\n",
-                        peerreview_review_get(ra, "review_id"), peerreview_table_name(t), n,
+                        review_str(ra, "review_id"), peerreview_table_name(t), n,
                         peerreview_review_child_count(rb, t));
                 fail_msg("row counts differ");
             }
@@ -1037,11 +1038,11 @@ void assert_dataset_equal(const peerreview_dataset *a, const peerreview_dataset 
             rt_sorted(rb, t, xb, n);
             for (size_t k = 0; k < n; k++)
                 for (size_t c = 0; c < peerreview_column_count(t); c++) {
-                    const char *va = peerreview_row_value(xa[k], c);
-                    const char *vb = peerreview_row_value(xb[k], c);
+                    const char *va = row_str_at(xa[k], c);
+                    const char *vb = row_str_at(xb[k], c);
                     if (!rt_str_eq(va, vb)) {
                         fprintf(stderr, "review %s %s row %zu column %s: \"%.60s\" != \"%.60s\"\n",
-                                peerreview_review_get(ra, "review_id"), peerreview_table_name(t), k,
+                                review_str(ra, "review_id"), peerreview_table_name(t), k,
                                 peerreview_column_name(t, c), va ? va : "(null)",
                                 vb ? vb : "(null)");
                         fail_msg("child rows differ");
@@ -1082,4 +1083,73 @@ void save_ok(const peerreview_dataset *ds, const char *path, const peerreview_op
     assert_int_equal(rc, PEERREVIEW_OK);
     assert_int_equal(peerreview_diag_count(d), 0);
     peerreview_diag_free(d);
+}
+
+/* ---- string values through the checked getters ---- */
+
+static const char *checked_value(peerreview_status st, const char *value, const char *what,
+                                 const char *column, size_t index)
+{
+    if (st == PEERREVIEW_OK)
+        return value;
+    if (st == PEERREVIEW_ENOTFOUND)
+        return NULL;
+    if (column)
+        fail_msg("%s: column \"%s\": %s", what, column, peerreview_strerror(st));
+    else
+        fail_msg("%s: column %zu: %s", what, index, peerreview_strerror(st));
+    return NULL;
+}
+
+const char *review_str(const peerreview_review *review, const char *column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_review_get_byname(review, column, &v);
+    return checked_value(st, v, "peerreview_review_get_byname", column, 0);
+}
+
+const char *review_str_at(const peerreview_review *review, size_t column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_review_get_byindex(review, column, &v);
+    return checked_value(st, v, "peerreview_review_get_byindex", NULL, column);
+}
+
+const char *row_str(const peerreview_row *row, const char *column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_row_get_byname(row, column, &v);
+    return checked_value(st, v, "peerreview_row_get_byname", column, 0);
+}
+
+const char *row_str_at(const peerreview_row *row, size_t column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_row_get_byindex(row, column, &v);
+    return checked_value(st, v, "peerreview_row_get_byindex", NULL, column);
+}
+
+const char *reader_str_at(const peerreview_reader *reader, size_t column)
+{
+    const char *v = NULL;
+    peerreview_status st = peerreview_reader_get_byindex(reader, column, &v);
+    return checked_value(st, v, "peerreview_reader_get_byindex", NULL, column);
+}
+
+peerreview_status review_get_status(const peerreview_review *review, const char *column)
+{
+    const char *v = "unset";
+    peerreview_status st = peerreview_review_get_byname(review, column, &v);
+    if (st != PEERREVIEW_OK)
+        assert_null(v);
+    return st;
+}
+
+peerreview_status row_get_status(const peerreview_row *row, const char *column)
+{
+    const char *v = "unset";
+    peerreview_status st = peerreview_row_get_byname(row, column, &v);
+    if (st != PEERREVIEW_OK)
+        assert_null(v);
+    return st;
 }

@@ -5,6 +5,8 @@
  * deprecated aliases they replace.
  */
 #define _GNU_SOURCE
+/* This file tests the deprecated 0.x names on purpose. */
+#define PEERREVIEW_ALLOW_DEPRECATED
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1994,11 +1994,12 @@ static int call_row_set_byindex(fx *f)
     return peerreview_row_set_byindex(f->row, (size_t)col, v ? v : G.long_text, f->diag);
 }
 
-static void progress(unsigned long long done, unsigned long long total, void *ctx)
+static int progress(unsigned long long done, unsigned long long total, void *ctx)
 {
     (void)done;
     (void)total;
     (void)ctx;
+    return 0;
 }
 
 static const int options_expect[] = {0,
@@ -2056,7 +2057,7 @@ static int call_options(fx *f)
     case 13:
         return peerreview_options_set_progress_cb(o, cancel_after, (void *)&cancel_first);
     default:
-        return peerreview_options_set_progress(o, progress, NULL);
+        return peerreview_options_set_progress_cb(o, progress, NULL);
     }
 }
 

@@ -173,12 +173,13 @@ static void foreign_untouched(const char *dir)
 static peerreview_dataset *changed_sample(void)
 {
     peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
-    peerreview_review *r = peerreview_dataset_review(ds, 0);
-    assert_int_equal(peerreview_review_set(r, "notes", "Changed by the crash test", NULL), 0);
+    peerreview_review *r = peerreview_dataset_review_byindex_mut(ds, 0);
+    assert_int_equal(peerreview_review_set_byname(r, "notes", "Changed by the crash test", NULL),
+                     0);
     for (int t = PEERREVIEW_REVIEW_COUNCILS; t < PEERREVIEW_TABLE_COUNT; t++) {
         /* drop the first row of each child table that has one */
         for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
-            peerreview_review *x = peerreview_dataset_review(ds, i);
+            peerreview_review *x = peerreview_dataset_review_byindex_mut(ds, i);
             if (peerreview_review_child_count(x, t) > 1) {
                 size_t last = peerreview_review_child_count(x, t) - 1;
                 assert_int_equal(peerreview_review_remove_child(x, t, last), 0);
@@ -295,11 +296,11 @@ static peerreview_dataset *big(int copies, const char *tag)
     peerreview_dataset *ds = peerreview_dataset_new();
     for (int k = 0; k < copies; k++) {
         for (size_t i = 0; i < peerreview_dataset_count(src); i++) {
-            const peerreview_review *r = peerreview_dataset_review(src, i);
+            const peerreview_review *r = peerreview_dataset_review_byindex_mut(src, i);
             peerreview_review *c = peerreview_review_new();
             char buf[256];
             for (size_t col = 0; col < peerreview_column_count(PEERREVIEW_REVIEWS); col++) {
-                const char *v = peerreview_review_value(r, col);
+                const char *v = review_str_at(r, col);
                 const char *name = peerreview_column_name(PEERREVIEW_REVIEWS, col);
                 if (v && (!strcmp(name, "review_id") || !strcmp(name, "parent_review_id"))) {
                     snprintf(buf, sizeof buf, "%s-x%d", v, k);
@@ -308,17 +309,16 @@ static peerreview_dataset *big(int copies, const char *tag)
                     snprintf(buf, sizeof buf, "%s %d", tag, k);
                     v = buf;
                 }
-                assert_int_equal(peerreview_review_set_value(c, col, v, NULL), 0);
+                assert_int_equal(peerreview_review_set_byindex(c, col, v, NULL), 0);
             }
             for (int t = PEERREVIEW_REVIEW_COUNCILS; t < PEERREVIEW_TABLE_COUNT; t++) {
                 for (size_t j = 0; j < peerreview_review_child_count(r, t); j++) {
-                    const peerreview_row *row = peerreview_review_child(r, t, j);
+                    const peerreview_row *row = peerreview_review_child_byindex(r, t, j);
                     peerreview_row *nrow;
                     assert_int_equal(peerreview_review_add_child(c, t, &nrow), 0);
                     for (size_t col = 1; col < peerreview_column_count(t); col++)
-                        assert_int_equal(peerreview_row_set_value(
-                                             nrow, col, peerreview_row_value(row, col), NULL),
-                                         0);
+                        assert_int_equal(
+                            peerreview_row_set_byindex(nrow, col, row_str_at(row, col), NULL), 0);
                 }
             }
             assert_int_equal(peerreview_dataset_add(ds, c, NULL), 0);

@@ -75,16 +75,16 @@ static void test_sample_fixpoint(void **state)
 
 static void rset(peerreview_review *r, const char *col, const char *v)
 {
-    assert_int_equal(peerreview_review_set(r, col, v, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, col, v, NULL), PEERREVIEW_OK);
 }
 
 static void add_item(peerreview_review *r, const char *kind, const char *seq, const char *text)
 {
     peerreview_row *row;
     assert_int_equal(peerreview_review_add_child(r, IT, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "kind", kind, NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "seq", seq, NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "text", text, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "kind", kind, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "seq", seq, NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "text", text, NULL), PEERREVIEW_OK);
 }
 
 static peerreview_dataset *tiny_dataset(void)
@@ -128,25 +128,28 @@ static peerreview_dataset *tiny_dataset(void)
     add_item(a, "focus", "1", "A's \"focus\"");
     peerreview_row *row;
     assert_int_equal(peerreview_review_add_child(a, RC, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "gss_code", "E09000001", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "council_name", "City of London", NULL),
+    assert_int_equal(peerreview_row_set_byname(row, "gss_code", "E09000001", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "council_name", "City of London", NULL),
                      PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "authority_type", "london_borough", NULL),
+    assert_int_equal(peerreview_row_set_byname(row, "authority_type", "london_borough", NULL),
                      PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "region_gss", "E12000007", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "region_name", "London", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "dfe_la_code", "201", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "region_gss", "E12000007", NULL),
+                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "region_name", "London", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "dfe_la_code", "201", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_add_child(a, PEERREVIEW_TEAM_MEMBERS, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "name", "@handle", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "role", "lead_peer", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "job_title", "\tTabbed, title", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "organisation", "+Org", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "name", "@handle", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "role", "lead_peer", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "job_title", "\tTabbed, title", NULL),
+                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "organisation", "+Org", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_review_add_child(a, PEERREVIEW_SOURCES, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "url", "http://x.org/p?q=1", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "url", "http://x.org/p?q=1", NULL),
+                     PEERREVIEW_OK);
     assert_int_equal(peerreview_review_add_child(a, PEERREVIEW_CONSIDERATIONS, &row),
                      PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "date", "2020-03", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "outcome", "Noted", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "date", "2020-03", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "outcome", "Noted", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_add(ds, a, NULL), PEERREVIEW_OK);
     return ds;
 }
@@ -283,12 +286,12 @@ static void test_spreadsheet_safe(void **state)
     assert_file_bytes(tmp, "sources.csv", "\xEF\xBB\xBF" SOURCES_CSV);
     /* and it loads (the BOM is skipped), with the apostrophes now part of the text */
     peerreview_dataset *back = load_ok(tmp, NULL);
-    peerreview_review *a = peerreview_dataset_find(back, "a-review");
+    peerreview_review *a = peerreview_dataset_review_byid_mut(back, "a-review");
     assert_non_null(a);
-    assert_string_equal(peerreview_review_get(a, "notes"), "'=1+2");
-    assert_string_equal(peerreview_review_get(a, "report_url"), "https://example.org/a,b");
+    assert_string_equal(review_str(a, "notes"), "'=1+2");
+    assert_string_equal(review_str(a, "report_url"), "https://example.org/a,b");
     assert_string_equal(
-        peerreview_row_get(peerreview_review_child(a, PEERREVIEW_TEAM_MEMBERS, 0), "name"),
+        row_str(peerreview_review_child_byindex_mut(a, PEERREVIEW_TEAM_MEMBERS, 0), "name"),
         "'@handle");
     peerreview_dataset_free(back);
     peerreview_options_free(o);
@@ -303,7 +306,7 @@ static void test_refuse_errors(void **state)
 {
     (void)state;
     peerreview_dataset *ds = tiny_dataset();
-    peerreview_review *a = peerreview_dataset_find(ds, "a-review");
+    peerreview_review *a = peerreview_dataset_review_byid_mut(ds, "a-review");
     assert_non_null(a);
     rset(a, "stage", NULL); /* required */
     char *tmp = tmp_dir();
@@ -329,14 +332,14 @@ static void test_refuse_errors(void **state)
     assert_false(exists(flat));
     /* other errors: a bad cross-field rule, a duplicate child key */
     rset(a, "stage", "progress");
-    peerreview_review *b = peerreview_dataset_find(ds, "b-review");
-    peerreview_row *row = peerreview_review_child(b, IT, 1); /* focus 10 */
-    assert_int_equal(peerreview_row_set(row, "seq", "9", NULL), PEERREVIEW_OK);
+    peerreview_review *b = peerreview_dataset_review_byid_mut(ds, "b-review");
+    peerreview_row *row = peerreview_review_child_byindex_mut(b, IT, 1); /* focus 10 */
+    assert_int_equal(peerreview_row_set_byname(row, "seq", "9", NULL), PEERREVIEW_OK);
     peerreview_diag_clear(d);
     assert_int_equal(peerreview_save(ds, out, NULL, d), PEERREVIEW_EDATA);
     expect_problem(d, PEERREVIEW_P_DUPLICATE_KEY, NULL, 0, 0, "seq");
     assert_false(exists(out));
-    assert_int_equal(peerreview_row_set(row, "seq", "10", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "seq", "10", NULL), PEERREVIEW_OK);
     /* warnings do not stop a save, and a save reports no warnings */
     peerreview_diag_clear(d);
     assert_int_equal(peerreview_save(ds, out, NULL, d), PEERREVIEW_OK);
@@ -404,12 +407,12 @@ static void test_big_value(void **state)
     (void)state;
     uint64_t rng = 99;
     peerreview_dataset *ds = random_dataset(&rng, 0, 1);
-    const char *notes = peerreview_review_get(peerreview_dataset_review(ds, 0), "notes");
+    const char *notes = review_str(peerreview_dataset_review_byindex_mut(ds, 0), "notes");
     assert_int_equal(strlen(notes), 100 * 1024);
     char *tmp = tmp_dir();
     save_ok(ds, tmp, NULL);
     peerreview_dataset *back = load_ok(tmp, NULL);
-    const char *n2 = peerreview_review_get(peerreview_dataset_review(back, 0), "notes");
+    const char *n2 = review_str(peerreview_dataset_review_byindex_mut(back, 0), "notes");
     assert_non_null(n2);
     assert_string_equal(n2, notes);
     assert_dataset_equal(ds, back);

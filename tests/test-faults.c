@@ -312,13 +312,14 @@ static void test_alloc_save_invalid(void **state)
     peerreview_dataset *ds = NULL;
     assert_int_equal(peerreview_load(SAMPLE_DIR, NULL, NULL, &ds), PEERREVIEW_OK);
     /* the last review gets two items with the same key */
-    peerreview_review *r = peerreview_dataset_review(ds, peerreview_dataset_count(ds) - 1);
+    peerreview_review *r =
+        peerreview_dataset_review_byindex_mut(ds, peerreview_dataset_count(ds) - 1);
     for (int i = 0; i < 2; i++) {
         peerreview_row *row;
         assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(row, "kind", "other", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(row, "seq", "1", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(row, "text", "twice", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(row, "kind", "other", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(row, "seq", "1", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(row, "text", "twice", NULL), PEERREVIEW_OK);
     }
     long base = A.live;
     char *tmp = tmp_dir();
@@ -366,14 +367,15 @@ static void test_alloc_validate(void **state)
     /* add a review with errors and warnings so that reporting allocates too */
     peerreview_review *r = peerreview_review_new();
     assert_non_null(r);
-    assert_int_equal(peerreview_review_set(r, "review_id", "faulty", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "stage", "progress", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "parent_review_id", "nowhere", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set(r, "notes", "=formula", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "review_id", "faulty", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "stage", "progress", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "parent_review_id", "nowhere", NULL),
+                     PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "notes", "=formula", NULL), PEERREVIEW_OK);
     peerreview_row *row;
     assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_SOURCES, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "seq", "3", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "url", "https://x.org", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "seq", "3", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "url", "https://x.org", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
     peerreview_diag *d = peerreview_diag_new();
     assert_int_equal(peerreview_dataset_validate(ds, NULL, d), PEERREVIEW_EDATA);
@@ -573,10 +575,10 @@ static int model_ops(peerreview_dataset **out)
         const char *vals[] = {id, "corporate", "initial", text, "LGA"};
         int rc = 0;
         for (size_t c = 0; c < 5 && !rc; c++) {
-            const char *before = peerreview_review_get(r, cols[c]);
-            rc = peerreview_review_set(r, cols[c], vals[c], NULL);
+            const char *before = review_str(r, cols[c]);
+            rc = peerreview_review_set_byname(r, cols[c], vals[c], NULL);
             if (rc)
-                assert_ptr_equal(peerreview_review_get(r, cols[c]), before);
+                assert_ptr_equal(review_str(r, cols[c]), before);
         }
         peerreview_row *row = NULL;
         if (!rc) {
@@ -587,15 +589,15 @@ static int model_ops(peerreview_dataset **out)
             }
         }
         if (!rc)
-            rc = peerreview_row_set(row, "kind", "focus", NULL);
+            rc = peerreview_row_set_byname(row, "kind", "focus", NULL);
         if (!rc)
-            rc = peerreview_row_set(row, "text", text, NULL);
+            rc = peerreview_row_set_byname(row, "text", text, NULL);
         if (!rc) {
             uint64_t g = peerreview_dataset_generation(ds);
             rc = peerreview_dataset_add(ds, r, NULL);
             if (rc) {
-                assert_null(peerreview_review_dataset(r));
-                assert_null(peerreview_dataset_find(ds, id));
+                assert_null(peerreview_review_owner(r));
+                assert_null(peerreview_dataset_review_byid_mut(ds, id));
                 assert_int_equal(peerreview_dataset_count(ds), (size_t)i);
                 assert_true(peerreview_dataset_generation(ds) == g);
             }
@@ -607,11 +609,11 @@ static int model_ops(peerreview_dataset **out)
         }
     }
     /* rename inside the dataset */
-    peerreview_review *r = peerreview_dataset_find(ds, "model-3");
-    int rc = peerreview_review_set(r, "review_id", "renamed-three", NULL);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, "model-3");
+    int rc = peerreview_review_set_byname(r, "review_id", "renamed-three", NULL);
     if (rc) {
-        assert_ptr_equal(peerreview_dataset_find(ds, "model-3"), r);
-        assert_null(peerreview_dataset_find(ds, "renamed-three"));
+        assert_ptr_equal(peerreview_dataset_review_byid_mut(ds, "model-3"), r);
+        assert_null(peerreview_dataset_review_byid_mut(ds, "renamed-three"));
         peerreview_dataset_free(ds);
         return rc;
     }
@@ -632,7 +634,7 @@ static void test_alloc_model(void **state)
         if (!injected) {
             assert_int_equal(rc, PEERREVIEW_OK);
             assert_int_equal(peerreview_dataset_count(ds), 20);
-            assert_non_null(peerreview_dataset_find(ds, "renamed-three"));
+            assert_non_null(peerreview_dataset_review_byid_mut(ds, "renamed-three"));
             peerreview_dataset_free(ds);
             EXPECT_LIVE(0, n, "model");
             break;

@@ -784,9 +784,9 @@ static void test_missing_column(void **state)
     assert_int_equal(peerreview_diag_count(d), 1);
     assert_int_equal(peerreview_diag_warnings(d), 1);
     assert_int_equal(peerreview_dataset_count(ds), 1);
-    peerreview_review *r = peerreview_dataset_review(ds, 0);
-    assert_null(peerreview_review_get(r, "notes"));
-    assert_string_equal(peerreview_review_get(r, "provider"), "LGA");
+    peerreview_review *r = peerreview_dataset_review_byindex_mut(ds, 0);
+    assert_null(review_str(r, "notes"));
+    assert_string_equal(review_str(r, "provider"), "LGA");
     peerreview_dataset_free(ds);
     done(d, dir);
     free(csv);
@@ -817,7 +817,7 @@ static void test_unknown_column(void **state)
     assert_int_equal(rc, PEERREVIEW_OK);
     assert_int_equal(peerreview_diag_errors(d), 0);
     assert_int_equal(peerreview_dataset_count(ds), 1);
-    assert_string_equal(peerreview_review_get(peerreview_dataset_review(ds, 0), "notes"), "a\nb");
+    assert_string_equal(review_str(peerreview_dataset_review_byindex_mut(ds, 0), "notes"), "a\nb");
     peerreview_dataset_free(ds);
     done(d, dir);
     free(csv);
@@ -1140,9 +1140,9 @@ static void test_whitespace(void **state)
     d = load_dir(dir, NULL, &rc, &ds);
     assert_int_equal(rc, PEERREVIEW_OK);
     assert_int_equal(peerreview_diag_count(d), 0);
-    assert_string_equal(peerreview_review_get(peerreview_dataset_review(ds, 0), "provider"),
+    assert_string_equal(review_str(peerreview_dataset_review_byindex_mut(ds, 0), "provider"),
                         " LGA ");
-    assert_string_equal(peerreview_review_get(peerreview_dataset_review(ds, 0), "notes"),
+    assert_string_equal(review_str(peerreview_dataset_review_byindex_mut(ds, 0), "notes"),
                         "  spaced  ");
     peerreview_dataset_free(ds);
     done(d, dir);
@@ -1558,8 +1558,8 @@ static void dialect_case(const char *eol_hdr, const char *inner1, const char *in
     assert_int_equal(peerreview_dataset_count(ds), 2);
     char want[64];
     snprintf(want, sizeof want, "one%stwo%sthree", inner1, inner2);
-    assert_string_equal(peerreview_review_get(peerreview_dataset_find(ds, "r1"), "notes"), want);
-    assert_non_null(peerreview_dataset_find(ds, "r2"));
+    assert_string_equal(review_str(peerreview_dataset_review_byid_mut(ds, "r1"), "notes"), want);
+    assert_non_null(peerreview_dataset_review_byid_mut(ds, "r2"));
     peerreview_dataset_free(ds);
     done(d, dir);
     free(ok);
@@ -1655,12 +1655,12 @@ static void test_reordered_columns(void **state)
     peerreview_dataset *ds;
     d = load_dir(dir, NULL, &rc, &ds);
     assert_int_equal(rc, PEERREVIEW_OK);
-    peerreview_review *r = peerreview_dataset_find(ds, "r2");
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, "r2");
     assert_non_null(r);
-    assert_string_equal(peerreview_review_get(r, "onsite_start"), "2015-02-28");
-    assert_string_equal(peerreview_review_get(r, "provider"), "LGA");
-    assert_string_equal(peerreview_review_get(r, "stage"), "initial");
-    assert_string_equal(peerreview_review_get(peerreview_dataset_find(ds, "r1"), "notes"), "a\nb");
+    assert_string_equal(review_str(r, "onsite_start"), "2015-02-28");
+    assert_string_equal(review_str(r, "provider"), "LGA");
+    assert_string_equal(review_str(r, "stage"), "initial");
+    assert_string_equal(review_str(peerreview_dataset_review_byid_mut(ds, "r1"), "notes"), "a\nb");
     peerreview_dataset_free(ds);
     done(d, dir);
     free(csv);
@@ -1710,7 +1710,7 @@ static void test_missing_child_tables(void **state)
     peerreview_diag *d = load_dir(dir, NULL, &rc, &ds);
     assert_int_equal(rc, PEERREVIEW_OK);
     assert_int_equal(peerreview_diag_count(d), 0);
-    peerreview_review *r = peerreview_dataset_review(ds, 0);
+    peerreview_review *r = peerreview_dataset_review_byindex_mut(ds, 0);
     for (int t = PEERREVIEW_REVIEW_COUNCILS; t < PEERREVIEW_TABLE_COUNT; t++)
         assert_int_equal(peerreview_review_child_count(r, t), 0);
     peerreview_dataset_free(ds);
@@ -1770,7 +1770,8 @@ static void test_missing_child_tables(void **state)
     p = expect_problem(d, PEERREVIEW_P_MISSING_TABLE, "/items.csv", 0, 0, NULL);
     check(p, WARNING, 0, ANY_OFFSET, "items.csv is missing", "no rows");
     assert_int_equal(
-        peerreview_review_child_count(peerreview_dataset_review(ds, 0), PEERREVIEW_ITEMS), 0);
+        peerreview_review_child_count(peerreview_dataset_review_byindex(ds, 0), PEERREVIEW_ITEMS),
+        0);
     peerreview_dataset_free(ds);
     done(d, dir);
 
@@ -1841,9 +1842,9 @@ static void test_all_or_nothing(void **state)
     expect_problem(d, PEERREVIEW_P_SEQ_GAP, "/sources.csv", 36, 2, "seq");
     assert_int_equal(peerreview_diag_errors(d), 0);
     assert_int_equal(peerreview_diag_warnings(d), 1);
-    assert_int_equal(
-        peerreview_review_child_count(peerreview_dataset_find(ds, SAMPLE_ID), PEERREVIEW_SOURCES),
-        3);
+    assert_int_equal(peerreview_review_child_count(
+                         peerreview_dataset_review_byid_mut(ds, SAMPLE_ID), PEERREVIEW_SOURCES),
+                     3);
     peerreview_dataset_free(ds);
     assert_int_equal(peerreview_validate_path(dir, NULL, d), PEERREVIEW_OK);
     peerreview_diag_free(d);

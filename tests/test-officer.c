@@ -269,34 +269,34 @@ static void test_appended_items_follow_their_kind(void **state)
 {
     (void)state;
     peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
-    peerreview_review *r = peerreview_dataset_find(ds, SID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, SID);
     /* the sample's review has no recommendations yet */
     const char *texts[] = {"Publish the action plan", "Report back in a year"};
     peerreview_row *rows[2];
     for (int i = 0; i < 2; i++) {
         assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &rows[i]), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(rows[i], "kind", "recommendation", NULL),
+        assert_int_equal(peerreview_row_set_byname(rows[i], "kind", "recommendation", NULL),
                          PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(rows[i], "text", texts[i], NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(rows[i], "text", texts[i], NULL), PEERREVIEW_OK);
     }
-    assert_string_equal(peerreview_row_get(rows[0], "seq"), "1");
-    assert_string_equal(peerreview_row_get(rows[1], "seq"), "2");
+    assert_string_equal(row_str(rows[0], "seq"), "1");
+    assert_string_equal(row_str(rows[1], "seq"), "2");
     /* and a strength appended now follows the nine strengths already there */
     peerreview_row *s;
     assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &s), PEERREVIEW_OK);
-    peerreview_row_set(s, "kind", "strength", NULL);
-    peerreview_row_set(s, "text", "Another strength", NULL);
-    assert_string_equal(peerreview_row_get(s, "seq"), "10");
+    peerreview_row_set_byname(s, "kind", "strength", NULL);
+    peerreview_row_set_byname(s, "text", "Another strength", NULL);
+    assert_string_equal(row_str(s, "seq"), "10");
     /* setting the same kind again changes nothing */
-    peerreview_row_set(s, "kind", "strength", NULL);
-    assert_string_equal(peerreview_row_get(s, "seq"), "10");
+    peerreview_row_set_byname(s, "kind", "strength", NULL);
+    assert_string_equal(row_str(s, "seq"), "10");
     /* a seq the caller sets is kept, whatever kind follows */
     peerreview_row *own;
     assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &own), PEERREVIEW_OK);
-    peerreview_row_set(own, "seq", "7", NULL);
-    peerreview_row_set(own, "kind", "area_for_consideration", NULL);
-    peerreview_row_set(own, "text", "Numbered by hand", NULL);
-    assert_string_equal(peerreview_row_get(own, "seq"), "7");
+    peerreview_row_set_byname(own, "seq", "7", NULL);
+    peerreview_row_set_byname(own, "kind", "area_for_consideration", NULL);
+    peerreview_row_set_byname(own, "text", "Numbered by hand", NULL);
+    assert_string_equal(row_str(own, "seq"), "7");
     /* the dataset validates: no duplicate key (it did not: both were seq 1) */
     peerreview_diag *d = peerreview_diag_new();
     int rc = peerreview_dataset_validate(ds, NULL, d);
@@ -383,17 +383,17 @@ static void test_flat_formula_warning_is_per_cell(void **state)
 {
     (void)state;
     peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
-    peerreview_review *r = peerreview_dataset_find(ds, SID);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, SID);
     /* strengths 1 and 2: the cell reads "=1+1\n-Workforce\n..." */
     for (size_t i = 0; i < peerreview_review_child_count(r, PEERREVIEW_ITEMS); i++) {
-        peerreview_row *row = peerreview_review_child(r, PEERREVIEW_ITEMS, i);
-        if (strcmp(peerreview_row_get(row, "kind"), "strength") != 0)
+        peerreview_row *row = peerreview_review_child_byindex_mut(r, PEERREVIEW_ITEMS, i);
+        if (strcmp(row_str(row, "kind"), "strength") != 0)
             continue;
-        const char *seq = peerreview_row_get(row, "seq");
+        const char *seq = row_str(row, "seq");
         if (strcmp(seq, "1") == 0)
-            peerreview_row_set(row, "text", "=1+1", NULL);
+            peerreview_row_set_byname(row, "text", "=1+1", NULL);
         if (strcmp(seq, "2") == 0)
-            peerreview_row_set(row, "text", "-Workforce", NULL);
+            peerreview_row_set_byname(row, "text", "-Workforce", NULL);
     }
     char *dir = tmp_dir();
     char *flat = path_join(dir, "flat.csv");
@@ -669,9 +669,9 @@ static void test_windows_1252_file(void **state)
     patch(dir, "considerations.csv", "2015-06-32", "2015-06-25");
     /* the values arrive as UTF-8 */
     peerreview_dataset *ds = load_ok(dir, o);
-    peerreview_row *c =
-        peerreview_review_child(peerreview_dataset_find(ds, SID), PEERREVIEW_REVIEW_COUNCILS, 0);
-    assert_string_equal(peerreview_row_get(c, "council_name"),
+    peerreview_row *c = peerreview_review_child_byindex_mut(
+        peerreview_dataset_review_byid_mut(ds, SID), PEERREVIEW_REVIEW_COUNCILS, 0);
+    assert_string_equal(row_str(c, "council_name"),
                         "Worcestershire Caf\xC3\xA9 Council\xE2\x80\x99s");
     /* a position after the accented bytes still counts the file's bytes */
     patch(dir, "review_councils.csv", "Council\x92s,county", "Council\x92s,County");

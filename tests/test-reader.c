@@ -79,23 +79,22 @@ static void test_sample_tables(void **state)
         int rc;
         while ((rc = peerreview_reader_next(rd, d)) == 1) {
             if (t == PEERREVIEW_REVIEWS) {
-                peerreview_review *r = peerreview_dataset_review(ds, k);
+                peerreview_review *r = peerreview_dataset_review_byindex_mut(ds, k);
                 assert_non_null(r);
                 for (size_t c = 0; c < ncols; c++)
-                    assert_same_value(peerreview_reader_value(rd, c), peerreview_review_value(r, c),
-                                      k, c);
+                    assert_same_value(reader_str_at(rd, c), review_str_at(r, c), k, c);
             } else {
                 while (ri < peerreview_dataset_count(ds) &&
-                       ci >= peerreview_review_child_count(peerreview_dataset_review(ds, ri), t)) {
+                       ci >= peerreview_review_child_count(
+                                 peerreview_dataset_review_byindex(ds, ri), t)) {
                     ri++;
                     ci = 0;
                 }
                 assert_true(ri < peerreview_dataset_count(ds));
-                peerreview_row *row =
-                    peerreview_review_child(peerreview_dataset_review(ds, ri), t, ci++);
+                peerreview_row *row = peerreview_review_child_byindex_mut(
+                    peerreview_dataset_review_byindex_mut(ds, ri), t, ci++);
                 for (size_t c = 0; c < ncols; c++)
-                    assert_same_value(peerreview_reader_value(rd, c), peerreview_row_value(row, c),
-                                      k, c);
+                    assert_same_value(reader_str_at(rd, c), row_str_at(row, c), k, c);
             }
             /* the sample has no line breaks inside cells: row k is on line k + 2 */
             assert_int_equal(peerreview_reader_line(rd), k + 2);
@@ -106,16 +105,17 @@ static void test_sample_tables(void **state)
         /* every row was read, and nothing else */
         size_t want = 0;
         for (size_t i = 0; i < peerreview_dataset_count(ds); i++)
-            want += t == PEERREVIEW_REVIEWS
-                        ? 1
-                        : peerreview_review_child_count(peerreview_dataset_review(ds, i), t);
+            want +=
+                t == PEERREVIEW_REVIEWS
+                    ? 1
+                    : peerreview_review_child_count(peerreview_dataset_review_byindex(ds, i), t);
         assert_int_equal(k, want);
         assert_int_equal(count_lines(path), k + 1);
         total += k;
         /* the end is sticky */
         assert_int_equal(peerreview_reader_next(rd, d), 0);
         assert_int_equal(peerreview_reader_next(rd, NULL), 0);
-        assert_null(peerreview_reader_value(rd, 0));
+        assert_null(reader_str_at(rd, 0));
         peerreview_diag_free(d);
         peerreview_reader_free(rd);
         free(path);
@@ -131,16 +131,19 @@ static void test_items_cells(void **state)
     char *path = path_join(SAMPLE_DIR, "items.csv");
     peerreview_reader *rd = open_ok(path, PEERREVIEW_ITEMS, NULL);
     assert_int_equal(peerreview_reader_next(rd, NULL), 1);
-    assert_string_equal(peerreview_reader_value(rd, 0), "e10000034-csg-2015-04");
-    assert_string_equal(peerreview_reader_value(rd, 1), "focus");
-    assert_string_equal(peerreview_reader_value(rd, 2), "1");
-    assert_string_equal(peerreview_reader_value(rd, 3),
+    assert_string_equal(reader_str_at(rd, 0), "e10000034-csg-2015-04");
+    assert_string_equal(reader_str_at(rd, 1), "focus");
+    assert_string_equal(reader_str_at(rd, 2), "1");
+    assert_string_equal(reader_str_at(rd, 3),
                         "Whether the right structures, systems, processes and management focus "
                         "are in place to deliver children's social care going forward");
-    assert_null(peerreview_reader_value(rd, 4)); /* no such column */
+    const char *v = "unset";
+    assert_int_equal(peerreview_reader_get_byindex(rd, 4, &v),
+                     PEERREVIEW_EINVAL); /* no such column */
+    assert_null(v);
     assert_int_equal(peerreview_reader_next(rd, NULL), 1);
-    assert_string_equal(peerreview_reader_value(rd, 2), "2");
-    assert_string_equal(peerreview_reader_value(rd, 3),
+    assert_string_equal(reader_str_at(rd, 2), "2");
+    assert_string_equal(reader_str_at(rd, 3),
                         "Whether current strategies and plans are having the right impact");
     peerreview_reader_free(rd);
     free(path);
@@ -171,8 +174,8 @@ static void test_table_from_name(void **state)
     peerreview_reader *rd = open_ok(path, -1, NULL);
     assert_int_equal(peerreview_reader_table(rd), PEERREVIEW_SOURCES);
     assert_int_equal(peerreview_reader_next(rd, NULL), 1);
-    assert_string_equal(peerreview_reader_value(rd, 2), "https://example.org/");
-    assert_string_equal(peerreview_reader_value(rd, 3), "Home");
+    assert_string_equal(reader_str_at(rd, 2), "https://example.org/");
+    assert_string_equal(reader_str_at(rd, 3), "Home");
     assert_int_equal(peerreview_reader_next(rd, NULL), 0);
     peerreview_reader_free(rd);
     cleanup(dir, path);
@@ -189,7 +192,7 @@ static void test_table_from_name(void **state)
     rd = open_ok(path, PEERREVIEW_ITEMS, NULL);
     assert_int_equal(peerreview_reader_table(rd), PEERREVIEW_ITEMS);
     assert_int_equal(peerreview_reader_next(rd, NULL), 1);
-    assert_string_equal(peerreview_reader_value(rd, 3), "Text");
+    assert_string_equal(reader_str_at(rd, 3), "Text");
     peerreview_reader_free(rd);
     cleanup(dir, path);
 
@@ -197,7 +200,9 @@ static void test_table_from_name(void **state)
     assert_int_equal(peerreview_reader_open(NULL, -1, NULL, NULL, &rd), PEERREVIEW_EINVAL);
     assert_null(rd);
     assert_int_equal(peerreview_reader_next(NULL, NULL), PEERREVIEW_EINVAL);
-    assert_null(peerreview_reader_value(NULL, 0));
+    const char *v = "unset";
+    assert_int_equal(peerreview_reader_get_byindex(NULL, 0, &v), PEERREVIEW_EINVAL);
+    assert_null(v);
     peerreview_reader_free(NULL);
 }
 
@@ -238,7 +243,7 @@ static void test_open_errors(void **state)
     peerreview_options_set_ignore_unknown_columns(o, 1);
     rd = open_ok(path, -1, o);
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_string_equal(peerreview_reader_value(rd, 3), "x");
+    assert_string_equal(reader_str_at(rd, 3), "x");
     assert_int_equal(peerreview_reader_next(rd, d), 0);
     peerreview_reader_free(rd);
     peerreview_options_free(o);
@@ -258,16 +263,16 @@ static void test_reordered_columns(void **state)
                            "Plain,2,strength,r2\r\n");
     peerreview_reader *rd = open_ok(path, -1, NULL);
     assert_int_equal(peerreview_reader_next(rd, NULL), 1);
-    assert_string_equal(peerreview_reader_value(rd, 0), "r1");
-    assert_string_equal(peerreview_reader_value(rd, 1), "focus");
-    assert_string_equal(peerreview_reader_value(rd, 2), "1");
-    assert_string_equal(peerreview_reader_value(rd, 3), "Line one\r\nline two");
+    assert_string_equal(reader_str_at(rd, 0), "r1");
+    assert_string_equal(reader_str_at(rd, 1), "focus");
+    assert_string_equal(reader_str_at(rd, 2), "1");
+    assert_string_equal(reader_str_at(rd, 3), "Line one\r\nline two");
     assert_int_equal(peerreview_reader_line(rd), 2);
     assert_int_equal(peerreview_reader_next(rd, NULL), 1);
-    assert_string_equal(peerreview_reader_value(rd, 0), "r2");
-    assert_string_equal(peerreview_reader_value(rd, 1), "strength");
-    assert_string_equal(peerreview_reader_value(rd, 2), "2");
-    assert_string_equal(peerreview_reader_value(rd, 3), "Plain");
+    assert_string_equal(reader_str_at(rd, 0), "r2");
+    assert_string_equal(reader_str_at(rd, 1), "strength");
+    assert_string_equal(reader_str_at(rd, 2), "2");
+    assert_string_equal(reader_str_at(rd, 3), "Plain");
     assert_int_equal(peerreview_reader_line(rd), 4);
     assert_int_equal(peerreview_reader_next(rd, NULL), 0);
     peerreview_reader_free(rd);
@@ -284,13 +289,13 @@ static void test_reordered_columns(void **state)
     assert_int_equal(peerreview_diag_errors(d), 0);
     peerreview_diag_clear(d);
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_string_equal(peerreview_reader_value(rd, 0), "r1");
-    assert_string_equal(peerreview_reader_value(rd, 1), "corporate");
-    assert_null(peerreview_reader_value(rd, 2));
-    assert_string_equal(peerreview_reader_value(rd, 3), "initial");
-    assert_string_equal(peerreview_reader_value(rd, 18), "Some notes");
+    assert_string_equal(reader_str_at(rd, 0), "r1");
+    assert_string_equal(reader_str_at(rd, 1), "corporate");
+    assert_null(reader_str_at(rd, 2));
+    assert_string_equal(reader_str_at(rd, 3), "initial");
+    assert_string_equal(reader_str_at(rd, 18), "Some notes");
     for (size_t c = 4; c < 18; c++)
-        assert_null(peerreview_reader_value(rd, c));
+        assert_null(reader_str_at(rd, c));
     /* row warnings (no date) come with the row, which is still delivered */
     expect_problem(d, PEERREVIEW_P_NO_DATE, "/reviews.csv", 2, 4, "review_id");
     assert_int_equal(peerreview_reader_next(rd, d), 0);
@@ -316,7 +321,7 @@ static void test_bad_row_continues(void **state)
     peerreview_diag *d = peerreview_diag_new();
 
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_string_equal(peerreview_reader_value(rd, 3), "multi\nline");
+    assert_string_equal(reader_str_at(rd, 3), "multi\nline");
     assert_int_equal(peerreview_reader_line(rd), 2);
     assert_int_equal(peerreview_diag_count(d), 0);
 
@@ -330,10 +335,10 @@ static void test_bad_row_continues(void **state)
     peerreview_diag_clear(d);
 
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_string_equal(peerreview_reader_value(rd, 0), "r1");
-    assert_string_equal(peerreview_reader_value(rd, 1), "strength");
-    assert_string_equal(peerreview_reader_value(rd, 2), "1");
-    assert_string_equal(peerreview_reader_value(rd, 3), "Good");
+    assert_string_equal(reader_str_at(rd, 0), "r1");
+    assert_string_equal(reader_str_at(rd, 1), "strength");
+    assert_string_equal(reader_str_at(rd, 2), "1");
+    assert_string_equal(reader_str_at(rd, 3), "Good");
     assert_int_equal(peerreview_reader_line(rd), 5);
     assert_int_equal(peerreview_diag_count(d), 0);
 
@@ -353,8 +358,8 @@ static void test_bad_row_continues(void **state)
     peerreview_diag_clear(d);
 
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_string_equal(peerreview_reader_value(rd, 1), "other");
-    assert_string_equal(peerreview_reader_value(rd, 3), "Last");
+    assert_string_equal(reader_str_at(rd, 1), "other");
+    assert_string_equal(reader_str_at(rd, 3), "Last");
     assert_int_equal(peerreview_reader_line(rd), 9);
 
     assert_int_equal(peerreview_reader_next(rd, d), 0);
@@ -377,7 +382,7 @@ static void test_syntax_error_is_fatal(void **state)
     peerreview_reader *rd = open_ok(path, -1, NULL);
     peerreview_diag *d = peerreview_diag_new();
     assert_int_equal(peerreview_reader_next(rd, d), 1);
-    assert_string_equal(peerreview_reader_value(rd, 3), "Fine");
+    assert_string_equal(reader_str_at(rd, 3), "Fine");
     int rc = peerreview_reader_next(rd, d);
     assert_true(rc < 0);
     assert_int_equal(rc, PEERREVIEW_EFORMAT);
@@ -390,7 +395,7 @@ static void test_syntax_error_is_fatal(void **state)
     /* the reader is at its end */
     assert_int_equal(peerreview_reader_next(rd, d), 0);
     assert_int_equal(peerreview_reader_next(rd, d), 0);
-    assert_null(peerreview_reader_value(rd, 3));
+    assert_null(reader_str_at(rd, 3));
     assert_int_equal(peerreview_diag_count(d), 0);
     peerreview_reader_free(rd);
     cleanup(dir, path);
@@ -514,9 +519,8 @@ static void test_constant_memory(void **state)
     char want[64];
     while ((rc = peerreview_reader_next(rd, d)) == 1) {
         snprintf(want, sizeof want, "%zu", rows % 8 + 1);
-        if (strcmp(peerreview_reader_value(rd, 1), kinds[rows % 4]) != 0 ||
-            strcmp(peerreview_reader_value(rd, 2), want) != 0 ||
-            peerreview_reader_line(rd) != 2 + 2 * rows)
+        if (strcmp(reader_str_at(rd, 1), kinds[rows % 4]) != 0 ||
+            strcmp(reader_str_at(rd, 2), want) != 0 || peerreview_reader_line(rd) != 2 + 2 * rows)
             values_ok = 0;
         rows++;
     }

@@ -207,10 +207,10 @@ static void test_flat_empty_lines_and_kindless_items(void **state)
     peerreview_dataset *ds = NULL;
     peerreview_diag *d = peerreview_diag_new();
     assert_int_equal(peerreview_load(in, NULL, d, &ds), PEERREVIEW_OK);
-    peerreview_review *r = peerreview_dataset_find(ds, "r1");
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, "r1");
     assert_int_equal(peerreview_review_child_count(r, PEERREVIEW_TEAM_MEMBERS), 2);
     assert_string_equal(
-        peerreview_row_get(peerreview_review_child(r, PEERREVIEW_TEAM_MEMBERS, 1), "name"), "Bob");
+        row_str(peerreview_review_child_byindex_mut(r, PEERREVIEW_TEAM_MEMBERS, 1), "name"), "Bob");
     assert_int_equal(peerreview_review_child_count(r, PEERREVIEW_ITEMS), 2);
     char *out = path_join(dir, "out.csv");
     assert_int_equal(peerreview_save(ds, out, NULL, d), PEERREVIEW_OK);
@@ -218,7 +218,7 @@ static void test_flat_empty_lines_and_kindless_items(void **state)
     /* an item whose kind is unknown has no flat column */
     peerreview_row *it = NULL;
     assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &it), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(it, "text", "kindless", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(it, "text", "kindless", NULL), PEERREVIEW_OK);
     char *flat = NULL;
     size_t len;
     peerreview_diag_clear(d);
@@ -275,8 +275,8 @@ static void test_validate_applies_the_field_limit(void **state)
     char *big = malloc(n + 1);
     memset(big, 'y', n);
     big[n] = '\0';
-    peerreview_review *r = peerreview_dataset_find(ds, "e10000034-csg-2015-04");
-    assert_int_equal(peerreview_review_set(r, "notes", big, NULL), PEERREVIEW_OK);
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, "e10000034-csg-2015-04");
+    assert_int_equal(peerreview_review_set_byname(r, "notes", big, NULL), PEERREVIEW_OK);
     peerreview_diag *d = peerreview_diag_new();
     assert_int_equal(peerreview_dataset_validate(ds, NULL, d), PEERREVIEW_EDATA);
     expect_problem(d, PEERREVIEW_P_FIELD_TOO_LONG, "reviews.csv", 2, 19, "notes");
@@ -289,7 +289,7 @@ static void test_validate_applies_the_field_limit(void **state)
     peerreview_dataset *back = NULL;
     assert_int_equal(peerreview_load(dir, o, NULL, &back), PEERREVIEW_OK);
     assert_string_equal(
-        peerreview_review_get(peerreview_dataset_find(back, "e10000034-csg-2015-04"), "notes"),
+        review_str(peerreview_dataset_review_byid_mut(back, "e10000034-csg-2015-04"), "notes"),
         big);
     peerreview_dataset_free(back);
     peerreview_options_free(o);
@@ -305,18 +305,19 @@ static void test_serials_are_never_reused(void **state)
 {
     (void)state;
     peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
-    peerreview_review *r = peerreview_dataset_find(ds, "e10000034-cpc-2012");
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, "e10000034-cpc-2012");
     uint64_t s1 = peerreview_review_serial(r);
     assert_true(s1 != 0);
-    uint64_t row_serial = peerreview_row_serial(peerreview_review_child(
-        peerreview_dataset_find(ds, "e10000034-csg-2015-04"), PEERREVIEW_ITEMS, 0));
+    uint64_t row_serial = peerreview_row_serial(peerreview_review_child_byindex_mut(
+        peerreview_dataset_review_byid_mut(ds, "e10000034-csg-2015-04"), PEERREVIEW_ITEMS, 0));
     assert_true(row_serial != 0 && row_serial != s1);
     assert_int_equal(peerreview_dataset_remove(ds, "e10000034-cpc-2012"), PEERREVIEW_OK);
     peerreview_review *n = peerreview_review_new();
-    assert_int_equal(peerreview_review_set(n, "review_id", "e10000034-cpc-2012", NULL),
+    assert_int_equal(peerreview_review_set_byname(n, "review_id", "e10000034-cpc-2012", NULL),
                      PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_add(ds, n, NULL), PEERREVIEW_OK);
-    assert_true(peerreview_review_serial(peerreview_dataset_find(ds, "e10000034-cpc-2012")) != s1);
+    assert_true(peerreview_review_serial(
+                    peerreview_dataset_review_byid_mut(ds, "e10000034-cpc-2012")) != s1);
     assert_int_equal(peerreview_review_serial(NULL), 0);
     assert_int_equal(peerreview_row_serial(NULL), 0);
     peerreview_dataset_free(ds);

@@ -650,7 +650,7 @@ static void test_quoted_at_limit(void **state)
             dump_diag(d);
         assert_int_equal(rc, PEERREVIEW_OK);
         assert_int_equal(peerreview_diag_errors(d), 0);
-        assert_string_equal(peerreview_review_get(peerreview_dataset_find(ds, "x-3"), "notes"),
+        assert_string_equal(review_str(peerreview_dataset_review_byid_mut(ds, "x-3"), "notes"),
                             "aaaaaaaaaaaaaaaaaaaaaaa\"");
         peerreview_dataset_free(ds);
         peerreview_diag_clear(d);
@@ -772,7 +772,7 @@ static char *read_all(int rc, peerreview_reader *rd, peerreview_diag *d)
         add_diag(&t, d);
         if (r == 1)
             for (size_t c = 0; c < peerreview_column_count(table); c++)
-                t_printf(&t, "  %s\n", str_or(peerreview_reader_value(rd, c)));
+                t_printf(&t, "  %s\n", str_or(reader_str_at(rd, c)));
         if (r == 0 || (r < 0 && r != PEERREVIEW_EDATA))
             break;
     }
@@ -949,13 +949,14 @@ typedef struct prog {
     size_t calls;
 } prog;
 
-static void on_progress(unsigned long long done, unsigned long long total, void *ctx)
+static int on_progress(unsigned long long done, unsigned long long total, void *ctx)
 {
     prog *p = ctx;
     assert_true(done > p->done || p->calls == 0);
     p->done = done;
     p->total = total;
     p->calls++;
+    return 0;
 }
 
 /* n reviews with a 255-byte note and an item each (owned). */
@@ -968,16 +969,18 @@ static peerreview_dataset *big_dataset(int n)
     for (int i = 0; i < n; i++) {
         peerreview_review *r = peerreview_review_new();
         snprintf(id, sizeof id, "r-%06d", i);
-        assert_int_equal(peerreview_review_set(r, "review_id", id, NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "review_type", "corporate", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "stage", "initial", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "onsite_start", "2019", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_review_set(r, "notes", text_value, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "review_id", id, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "review_type", "corporate", NULL),
+                         PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "stage", "initial", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "onsite_start", "2019", NULL),
+                         PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "notes", text_value, NULL), PEERREVIEW_OK);
         assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
         peerreview_row *row;
         assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(row, "kind", "strength", NULL), PEERREVIEW_OK);
-        assert_int_equal(peerreview_row_set(row, "text", text_value, NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(row, "kind", "strength", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_row_set_byname(row, "text", text_value, NULL), PEERREVIEW_OK);
     }
     return ds;
 }
@@ -994,7 +997,7 @@ static void test_progress(void **state)
     assert_true(len > 1000 * 1000);
     peerreview_options *o = peerreview_options_new();
     prog p = {0, 0, 0};
-    assert_int_equal(peerreview_options_set_progress(o, on_progress, &p), PEERREVIEW_OK);
+    assert_int_equal(peerreview_options_set_progress_cb(o, on_progress, &p), PEERREVIEW_OK);
     peerreview_dataset *ds = NULL;
     /* from memory: the total is the length */
     assert_int_equal(peerreview_load_buffer(data, len, -1, NULL, o, NULL, &ds), PEERREVIEW_OK);
@@ -1030,7 +1033,7 @@ static void test_progress(void **state)
     /* a whole valid input read to its end: the last call says every byte */
     o = peerreview_options_new();
     memset(&p, 0, sizeof p);
-    assert_int_equal(peerreview_options_set_progress(o, on_progress, &p), PEERREVIEW_OK);
+    assert_int_equal(peerreview_options_set_progress_cb(o, on_progress, &p), PEERREVIEW_OK);
     s = make_src(in->data, in->len, 3);
     assert_int_equal(peerreview_load_callback(src_read, &s, -1, NULL, o, NULL, &ds), PEERREVIEW_OK);
     peerreview_dataset_free(ds);
@@ -1108,7 +1111,7 @@ static void test_reader_constant_memory(void **state)
     while ((rc = peerreview_reader_next(rd, d)) == 1) {
         rows++;
         snprintf(want, sizeof want, "Text, \"quoted\", row %zu", rows);
-        if (rows % 1000 == 1 && strcmp(peerreview_reader_value(rd, 3), want) != 0)
+        if (rows % 1000 == 1 && strcmp(reader_str_at(rd, 3), want) != 0)
             ok = 0;
     }
     assert_int_equal(rc, 0);
@@ -1172,7 +1175,7 @@ static void test_rows_as_input_arrives(void **state)
         assert_int_equal(peerreview_reader_next(rd, NULL), 1);
         assert_int_equal(l.next, row + 1); /* no line read ahead */
     }
-    assert_string_equal(peerreview_reader_value(rd, 3), "third");
+    assert_string_equal(reader_str_at(rd, 3), "third");
     assert_int_equal(peerreview_reader_next(rd, NULL), 0);
     peerreview_reader_free(rd);
 }
@@ -1253,11 +1256,11 @@ static void test_render_callback_same_bytes(void **state)
     /* a dataset the flat form cannot hold: an item without a kind */
     peerreview_dataset *ds = peerreview_dataset_new();
     peerreview_review *r = peerreview_review_new();
-    assert_int_equal(peerreview_review_set(r, "review_id", "x-1", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_review_set_byname(r, "review_id", "x-1", NULL), PEERREVIEW_OK);
     assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
     peerreview_row *row;
     assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_ITEMS, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set(row, "text", "t", NULL), PEERREVIEW_OK);
+    assert_int_equal(peerreview_row_set_byname(row, "text", "t", NULL), PEERREVIEW_OK);
     render_both(ds, -1, NULL);
     peerreview_dataset_free(ds);
     peerreview_options_free(safe);

@@ -249,33 +249,35 @@ static void test_parse_date(void **state)
         {"9999-12-31", 3, 9999, 12, 31}, {"1999-12", 2, 1999, 12, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        int y = -1, m = -1, d = -1;
-        assert_int_equal(peerreview_parse_date(cases[i].s, &y, &m, &d), cases[i].prec);
-        assert_int_equal(y, cases[i].y);
-        assert_int_equal(m, cases[i].m);
-        assert_int_equal(d, cases[i].d);
-        /* out-pointers may be NULL */
-        assert_int_equal(peerreview_parse_date(cases[i].s, NULL, NULL, NULL), cases[i].prec);
-        assert_int_equal(peerreview_parse_date(cases[i].s, &y, NULL, NULL), cases[i].prec);
-        assert_int_equal(y, cases[i].y);
+        peerreview_date dt = {-1, -1, -1, 0, -1, -1};
+        assert_int_equal(peerreview_date_parse(cases[i].s, &dt), PEERREVIEW_OK);
+        assert_int_equal(dt.precision, cases[i].prec);
+        assert_int_equal(dt.year, cases[i].y);
+        assert_int_equal(dt.month, cases[i].m);
+        assert_int_equal(dt.day, cases[i].d);
+        assert_true(dt.first_day <= dt.last_day);
+        /* out may not be NULL */
+        assert_int_equal(peerreview_date_parse(cases[i].s, NULL), PEERREVIEW_EINVAL);
     }
     static const char *const bad[] = {"2015-02-29",  "1900-02-29", "2015-04-31", "2015-13",
                                       "2015-00",     "15-04-2015", "2015/04/01", "2015-4",
                                       " 2015",       "2015 ",      "",           "2015-02-30",
                                       "2015-04-17 ", "201",        "20150"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        int y = 7, m = 7, d = 7;
-        int rc = peerreview_parse_date(bad[i], &y, &m, &d);
+        peerreview_date dt = {7, 7, 7, PEERREVIEW_DATE_DAY, 7, 7};
+        int rc = peerreview_date_parse(bad[i], &dt);
         if (rc != PEERREVIEW_EINVAL)
-            fail_msg("\"%s\" parsed with precision %d", bad[i], rc);
-        /* SPEC-level contract: nothing half-filled on failure */
-        assert_int_equal(y, 0);
-        assert_int_equal(m, 0);
-        assert_int_equal(d, 0);
+            fail_msg("\"%s\" parsed (status %d)", bad[i], rc);
+        /* nothing half-filled on failure */
+        assert_int_equal(dt.year, 0);
+        assert_int_equal(dt.month, 0);
+        assert_int_equal(dt.day, 0);
+        assert_int_equal(dt.precision, 0);
+        assert_true(dt.first_day == 0 && dt.last_day == 0);
     }
-    int y = 7;
-    assert_int_equal(peerreview_parse_date(NULL, &y, NULL, NULL), PEERREVIEW_EINVAL);
-    assert_int_equal(y, 0);
+    peerreview_date dt = {7, 7, 7, PEERREVIEW_DATE_DAY, 7, 7};
+    assert_int_equal(peerreview_date_parse(NULL, &dt), PEERREVIEW_EINVAL);
+    assert_int_equal(dt.year, 0);
 }
 
 /* Precision is part of the value: intervals of reduced-precision dates. */

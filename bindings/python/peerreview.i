@@ -302,6 +302,23 @@ struct peerreview_problem {};
 %thread peerreview_save;
 %thread peerreview_load_buffer;
 
+/* The 0.x names kept for C source compatibility: Python has the 1.0 ones. */
+%ignore peerreview_parse_date;
+%ignore peerreview_dataset_review;
+%ignore peerreview_dataset_find;
+%ignore peerreview_review_dataset;
+%ignore peerreview_review_value;
+%ignore peerreview_review_get;
+%ignore peerreview_review_set_value;
+%ignore peerreview_review_set;
+%ignore peerreview_review_child;
+%ignore peerreview_row_review;
+%ignore peerreview_row_value;
+%ignore peerreview_row_get;
+%ignore peerreview_row_set_value;
+%ignore peerreview_row_set;
+%ignore peerreview_reader_value;
+
 /* Not for Python: C function pointers and caller buffers. */
 %ignore peerreview_set_allocator;
 %ignore peerreview_options_set_progress;

@@ -98,7 +98,7 @@ static void s_adds(str *b, const char *t)
 static void set_review(peerreview_review *r, const char *col, const char *v)
 {
     peerreview_diag *d = peerreview_diag_new();
-    int rc = peerreview_review_set(r, col, v, d);
+    int rc = peerreview_review_set_byname(r, col, v, d);
     if (rc != PEERREVIEW_OK) {
         dump_diag(d);
         die("setting reviews.%s to \"%s\": %s", col, v, peerreview_status_name(rc));
@@ -109,7 +109,7 @@ static void set_review(peerreview_review *r, const char *col, const char *v)
 static void set_row(peerreview_row *row, const char *col, const char *v)
 {
     peerreview_diag *d = peerreview_diag_new();
-    int rc = peerreview_row_set(row, col, v, d);
+    int rc = peerreview_row_set_byname(row, col, v, d);
     if (rc != PEERREVIEW_OK) {
         dump_diag(d);
         die("setting %s.%s to \"%s\": %s", peerreview_table_name(peerreview_row_table(row)), col, v,
@@ -353,9 +353,9 @@ static peerreview_review *real_review(uint64_t *s, peerreview_dataset *ds, size_
     for (char *p = id; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p = (char)(*p - 'A' + 'a');
-    if (peerreview_dataset_find(ds, id)) {
+    if (peerreview_dataset_review_byid(ds, id)) {
         size_t len = strlen(id);
-        for (unsigned k = 2; peerreview_dataset_find(ds, id); k++)
+        for (unsigned k = 2; peerreview_dataset_review_byid(ds, id); k++)
             snprintf(id + len, sizeof id - len, "-%u", k);
     }
     set_review(r, "review_id", id);
@@ -365,9 +365,9 @@ static peerreview_review *real_review(uint64_t *s, peerreview_dataset *ds, size_
     /* a progress review follows up an earlier initial one */
     const char *parent = NULL;
     if (i > 0 && below(s, 5) == 0) {
-        peerreview_review *p = peerreview_dataset_review(ds, below(s, (unsigned)i));
-        if (strcmp(peerreview_review_get(p, "stage"), "initial") == 0)
-            parent = peerreview_review_get(p, "review_id");
+        peerreview_review *p = peerreview_dataset_review_byindex_mut(ds, below(s, (unsigned)i));
+        if (strcmp(review_str(p, "stage"), "initial") == 0)
+            parent = review_str(p, "review_id");
     }
     set_review(r, "stage", parent ? "progress" : "initial");
     if (parent)
@@ -445,7 +445,7 @@ static peerreview_review *real_review(uint64_t *s, peerreview_dataset *ds, size_
             set_row(row, "organisation",
                     below(s, 6) ? councils[below(s, NCOUNCILS)].name
                                 : "Local Government Association");
-        if (!peerreview_row_get(row, "name") && !peerreview_row_get(row, "organisation"))
+        if (!row_str(row, "name") && !row_str(row, "organisation"))
             set_row(row, "organisation", councils[below(s, NCOUNCILS)].name);
     }
     /* items: a few per kind, sometimes dozens */
@@ -540,23 +540,21 @@ static peerreview_dataset *realistic(uint64_t *s, size_t n, int flat)
 static void copy_into(peerreview_dataset *dst, const peerreview_dataset *src)
 {
     for (size_t i = 0; i < peerreview_dataset_count(src); i++) {
-        const peerreview_review *a = peerreview_dataset_review(src, i);
+        const peerreview_review *a = peerreview_dataset_review_byindex(src, i);
         peerreview_review *b = peerreview_review_new();
         if (!b)
             die("out of memory");
         for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++)
-            if (peerreview_review_set_value(b, c, peerreview_review_value(a, c), NULL) !=
-                PEERREVIEW_OK)
+            if (peerreview_review_set_byindex(b, c, review_str_at(a, c), NULL) != PEERREVIEW_OK)
                 die("copying reviews.%s", peerreview_column_name(PEERREVIEW_REVIEWS, c));
         for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
             for (size_t k = 0; k < peerreview_review_child_count(a, t); k++) {
-                const peerreview_row *x = peerreview_review_child(a, t, k);
+                const peerreview_row *x = peerreview_review_child_byindex(a, t, k);
                 peerreview_row *y = NULL;
                 if (peerreview_review_add_child(b, t, &y) != PEERREVIEW_OK)
                     die("copying a %s row", peerreview_table_name(t));
                 for (size_t c = 1; c < peerreview_column_count(t); c++)
-                    if (peerreview_row_set_value(y, c, peerreview_row_value(x, c), NULL) !=
-                        PEERREVIEW_OK)
+                    if (peerreview_row_set_byindex(y, c, row_str_at(x, c), NULL) != PEERREVIEW_OK)
                         die("copying %s.%s", peerreview_table_name(t),
                             peerreview_column_name(t, c));
             }
@@ -603,7 +601,7 @@ static void sprinkle(uint64_t *s, peerreview_dataset *ds)
     for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
         if (below(s, 4))
             continue;
-        peerreview_review *r = peerreview_dataset_review(ds, i);
+        peerreview_review *r = peerreview_dataset_review_byindex_mut(ds, i);
         for (size_t k = 0; k < sizeof where / sizeof where[0]; k++) {
             if (below(s, 2))
                 continue;
@@ -611,7 +609,7 @@ static void sprinkle(uint64_t *s, peerreview_dataset *ds)
             if (where[k].table == PEERREVIEW_REVIEWS)
                 set_review(r, where[k].col, v);
             else if (peerreview_review_child_count(r, where[k].table))
-                set_row(peerreview_review_child(r, where[k].table, 0), where[k].col, v);
+                set_row(peerreview_review_child_byindex_mut(r, where[k].table, 0), where[k].col, v);
         }
     }
 }
@@ -621,12 +619,12 @@ static void cap_integers(peerreview_dataset *ds, unsigned long long max)
     char buf[32];
     snprintf(buf, sizeof buf, "%llu", max);
     for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
-        peerreview_review *r = peerreview_dataset_review(ds, i);
+        peerreview_review *r = peerreview_dataset_review_byindex_mut(ds, i);
         for (size_t c = 0; c < peerreview_column_count(PEERREVIEW_REVIEWS); c++) {
-            const char *v = peerreview_review_value(r, c);
+            const char *v = review_str_at(r, c);
             if (peerreview_column_type(PEERREVIEW_REVIEWS, c) == PEERREVIEW_TYPE_INTEGER && v &&
                 strtoull(v, NULL, 10) > max)
-                if (peerreview_review_set_value(r, c, buf, NULL) != PEERREVIEW_OK)
+                if (peerreview_review_set_byindex(r, c, buf, NULL) != PEERREVIEW_OK)
                     die("capping an integer");
         }
     }
@@ -661,7 +659,7 @@ static void close_out(FILE *f, const char *path)
 /* The library's export order: items by kind (schema order) then seq; others by seq. */
 static long long kind_index(const peerreview_row *row)
 {
-    const char *k = peerreview_row_get(row, "kind");
+    const char *k = row_str(row, "kind");
     for (size_t i = 0; k && i < peerreview_column_enum_count(PEERREVIEW_ITEMS, 1); i++)
         if (strcmp(k, peerreview_column_enum_value(PEERREVIEW_ITEMS, 1, i)) == 0)
             return (long long)i;
@@ -672,7 +670,7 @@ static int before(const peerreview_row *a, const peerreview_row *b)
 {
     if (peerreview_row_table(a) == PEERREVIEW_ITEMS && kind_index(a) != kind_index(b))
         return kind_index(a) < kind_index(b);
-    const char *sa = peerreview_row_get(a, "seq"), *sb = peerreview_row_get(b, "seq");
+    const char *sa = row_str(a, "seq"), *sb = row_str(b, "seq");
     long long x = sa ? strtoll(sa, NULL, 10) : INT64_MAX,
               y = sb ? strtoll(sb, NULL, 10) : INT64_MAX;
     return x < y;
@@ -692,14 +690,14 @@ static void dump_table(const peerreview_dataset *ds, int t, const char *dir)
     }
     putc('\n', f);
     for (size_t i = 0; i < peerreview_dataset_count(ds); i++) {
-        const peerreview_review *r = peerreview_dataset_review(ds, i);
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
         size_t n = t ? peerreview_review_child_count(r, t) : 1;
         const peerreview_row **rows = calloc(n + 1, sizeof *rows);
         if (!rows)
             die("out of memory");
         for (size_t k = 0; t && k < n; k++) {
             /* stable insertion in export order */
-            const peerreview_row *x = peerreview_review_child(r, t, k);
+            const peerreview_row *x = peerreview_review_child_byindex(r, t, k);
             size_t j = k;
             for (; j > 0 && before(x, rows[j - 1]); j--)
                 rows[j] = rows[j - 1];
@@ -707,8 +705,7 @@ static void dump_table(const peerreview_dataset *ds, int t, const char *dir)
         }
         for (size_t k = 0; k < n; k++) {
             for (size_t c = 0; c < nc; c++) {
-                const char *v =
-                    t ? peerreview_row_value(rows[k], c) : peerreview_review_value(r, c);
+                const char *v = t ? row_str_at(rows[k], c) : review_str_at(r, c);
                 if (c)
                     putc('\t', f);
                 if (v)
