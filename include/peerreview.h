@@ -768,6 +768,21 @@ PEERREVIEW_API peerreview_status peerreview_render_callback(const peerreview_dat
                                                             peerreview_diag *diag,
                                                             peerreview_write_fn write, void *ctx);
 
+/**
+ * Write one CSV record as peerreview_render writes its rows: the n fields
+ * (borrowed; NULL or "" is an empty field) separated by commas, a field
+ * quoted only when it holds a comma, a double quote (doubled inside), CR or
+ * LF, and CRLF at the end; no byte order mark, no spreadsheet-safe changes.
+ * For CSV files of one's own (a report, an export of counts) that read back
+ * as the library's files do. The record is passed to write with ctx in one
+ * call. Note that a record of one empty field is an empty line. Returns
+ * PEERREVIEW_OK, PEERREVIEW_EINVAL (fields or write NULL, or n 0),
+ * PEERREVIEW_ENOMEM (nothing written) or PEERREVIEW_EIO (write failed; errno
+ * as it left it).
+ */
+PEERREVIEW_API peerreview_status peerreview_render_csv_record(const char *const *fields, size_t n,
+                                                              peerreview_write_fn write, void *ctx);
+
 /** Free memory the library returned as owned (peerreview_render). NULL ok. */
 PEERREVIEW_API void peerreview_free(void *p);
 
@@ -861,6 +876,22 @@ PEERREVIEW_API peerreview_review *peerreview_review_new(void);
  * peerreview_dataset_remove). NULL is a no-op.
  */
 PEERREVIEW_API void peerreview_review_free(peerreview_review *review);
+
+/**
+ * A copy of review in *out (owned, in no dataset): every value and every
+ * child row, in list order, as values of its own, so that freeing or
+ * editing the original leaves the copy alone (and the other way round).
+ * Copy reviews to add them to another dataset with peerreview_dataset_add,
+ * e.g. a selection to save or render on its own; edit a copy to try a
+ * change. Values are copied as they are, without checking them again; rows
+ * whose seq the library chose keep following their kind, as in the original
+ * (see peerreview_review_add_child). The copy has no file positions: problems
+ * about it name no line. review is only read (see Thread safety). Returns
+ * PEERREVIEW_OK, PEERREVIEW_EINVAL (review or out NULL) or PEERREVIEW_ENOMEM;
+ * on failure *out is NULL and nothing was kept.
+ */
+PEERREVIEW_API peerreview_status peerreview_review_copy(const peerreview_review *review,
+                                                        peerreview_review **out);
 
 /** Dataset the review belongs to (borrowed, read-only), or NULL if none or review is NULL. */
 PEERREVIEW_API const peerreview_dataset *peerreview_review_owner(const peerreview_review *review);
@@ -1070,6 +1101,19 @@ PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_row_owner")
  * table number; NULL before any row.
  */
 PEERREVIEW_API int peerreview_row_compare(const peerreview_row *a, const peerreview_row *b);
+
+/**
+ * Order of two rows by their key within their review, wherever the rows
+ * are: the key columns after review_id (items: kind, in the order of the
+ * kind column's allowed values, then seq; other tables: seq, as a number; an
+ * empty kind or seq last). 0 when the keys are equal, so that the rows stand
+ * for the same entry, e.g. the same team member in two versions of a review
+ * (a diff matches rows this way), or two rows that break the duplicate-key
+ * rule in one review. Unlike peerreview_row_compare, the review a row
+ * belongs to and its place in the list do not count. Rows of different
+ * tables go by table number; NULL comes before any row, two NULLs are equal.
+ */
+PEERREVIEW_API int peerreview_row_key_compare(const peerreview_row *a, const peerreview_row *b);
 
 /**
  * Value of a row's column by index (borrowed), as the reviews getters:
