@@ -1707,6 +1707,18 @@ static void release_render_callback(fx *f)
     free(w);
 }
 
+/* One CSV record with every kind of field: plain, quoted, empty, NULL. */
+static const char *const csv_fields[] = {"plain", "a,b", "say \"hi\"", "", NULL, "two\r\nlines"};
+
+static int call_render_csv_record(fx *f)
+{
+    sb *b = calloc(1, sizeof *b);
+    assert_non_null(b);
+    f->out = b;
+    return peerreview_render_csv_record(csv_fields, sizeof csv_fields / sizeof csv_fields[0],
+                                        sb_write, b);
+}
+
 /* ------------------------------------------------------------------------ */
 /* Objects the caller creates, edits, options, diagnostics                    */
 /* ------------------------------------------------------------------------ */
@@ -1726,6 +1738,40 @@ static int call_review_new(fx *f)
 static void release_review_out(fx *f)
 {
     peerreview_review_free(f->out);
+}
+
+/* The sample's review with the most child rows: every table gets copied. */
+static size_t copy_index;
+
+static void prep_copy(fx *f)
+{
+    size_t best = 0, most = 0;
+    f->ds = G.sample;
+    for (size_t i = 0; i < peerreview_dataset_count(G.sample); i++) {
+        const peerreview_review *r = peerreview_dataset_review_byindex(G.sample, i);
+        size_t rows = 0;
+        for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
+            rows += peerreview_review_child_count(r, t);
+        if (rows > most) {
+            most = rows;
+            best = i;
+        }
+    }
+    copy_index = best;
+}
+
+static int call_review_copy(fx *f)
+{
+    peerreview_review *copy = f->out;
+    int rc = peerreview_review_copy(peerreview_dataset_review_byindex(f->ds, copy_index), &copy);
+    f->out = copy;
+    return rc;
+}
+
+static void result_review_copy(fx *f, int rc, sb *b)
+{
+    if (rc == PEERREVIEW_OK)
+        snap_review(b, f->out, 0);
 }
 
 static int call_diag_new(fx *f)
@@ -2273,8 +2319,22 @@ static op ops[] = {
     RENDER_CALLBACK("render-callback-flat", prep_sample, -1, NULL, NULL),
     RENDER_CALLBACK("render-callback-flat-spreadsheet-safe", prep_sample, -1, &G.safe_opts, NULL),
     RENDER_CALLBACK("render-callback-flat-unrepresentable", prep_unflat, -1, NULL, eunsupported),
+    {.name = "render-csv-record",
+     .prepare = prep_none,
+     .call = call_render_csv_record,
+     .result = result_render_callback,
+     .release = release_render_callback,
+     .flags = OP_NODIAG,
+     .table = -1},
     NEW("dataset-new", call_dataset_new, release_dataset),
     NEW("review-new", call_review_new, release_review_out),
+    {.name = "review-copy",
+     .prepare = prep_copy,
+     .call = call_review_copy,
+     .result = result_review_copy,
+     .release = release_review_out,
+     .flags = OP_OUT | OP_NODIAG | OP_CONST,
+     .table = -1},
     NEW("diag-new", call_diag_new, release_diag_out),
     NEW("options-new", call_options_new, release_options_out),
     EDIT("review-set-byname", prep_review_set, call_review_set, 0, N(review_cases), review_expect),
