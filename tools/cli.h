@@ -6,7 +6,10 @@
  *   input.c        reading datasets: options, progress, '-', the sample
  *   output.c/.h    messages, problems, aligned text, CSV and JSON
  *
- * Uses the public API (<peerreview.h>) only.
+ * Calls go one way: main.c -> cmd-<name>.c -> input.c -> output.c -> the
+ * library, which does the work (reading, checking, copying, comparing keys,
+ * dates, CSV): this program only chooses and prints. Uses the public API
+ * (<peerreview.h>) only.
  */
 #ifndef PEERREVIEW_CLI_H
 #define PEERREVIEW_CLI_H

@@ -379,6 +379,24 @@ void json_value(struct json *j, int table, size_t column, const char *value)
     }
 }
 
+/*
+ * A value (borrowed) or NULL when empty; column is below the table's column
+ * count, so the getters cannot refuse it.
+ */
+static const char *row_value(const peerreview_row *row, size_t column)
+{
+    const char *v = NULL;
+    peerreview_row_get_byindex(row, column, &v);
+    return v;
+}
+
+static const char *review_value(const peerreview_review *r, size_t column)
+{
+    const char *v = NULL;
+    peerreview_review_get_byindex(r, column, &v);
+    return v;
+}
+
 /* 1 if column is part of a table's primary key. */
 static int is_key_column(int table, size_t column)
 {
@@ -394,7 +412,7 @@ void json_row(struct json *j, const peerreview_row *row, int skip_empty)
     size_t n = peerreview_column_count(table);
     json_object(j, JSON_COMPACT);
     for (size_t c = 1; c < n; c++) {
-        const char *v = row_cell(row, c);
+        const char *v = row_value(row, c);
         if (skip_empty && (!v || is_key_column(table, c)))
             continue;
         json_key(j, peerreview_column_name(table, c));
@@ -419,7 +437,7 @@ void json_review(struct json *j, const peerreview_review *r)
     json_object(j, JSON_COMPACT);
     for (size_t c = 0; c < n; c++) {
         json_key(j, peerreview_column_name(PEERREVIEW_REVIEWS, c));
-        json_value(j, PEERREVIEW_REVIEWS, c, review_cell(r, c));
+        json_value(j, PEERREVIEW_REVIEWS, c, review_value(r, c));
     }
     for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES; t++) {
         json_key(j, child_list_name(t));
