@@ -333,6 +333,7 @@ struct peerreview_problem {};
 %ignore peerreview_write_fn;
 %ignore peerreview_load_callback;
 %ignore peerreview_render_callback;
+%ignore peerreview_render_csv_record; /* takes a C write callback */
 %ignore peerreview_reader_open_buffer;
 %ignore peerreview_reader_open_callback;
 
