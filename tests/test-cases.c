@@ -5,14 +5,19 @@
  *
  *   test-cases [--sample DIR] [CORPUS | CASE]...
  *       Check every case (a folder that holds folders or an uncovered file
- *       is a corpus, any other folder one case). Prints TAP: one line per case, the expected and
- * the actual lines of a case that fails, and a last line checking that every problem code has a
- * case or is listed in CORPUS/uncovered. Fails on no case at all, a case without an expected file,
- * a missing or an extra problem. test-cases --examples [--sample DIR] [CORPUS] For each problem
- * code, one example: "code<TAB>case<TAB>the problem as peerreview_problem_format writes it" (paths
- * relative to the package), from the first case in name order that gives the code (its first
- * problem with that code), preferring the cases named after the code ("bad-date", "bad-date-...").
- * Codes no case gives are named on stderr. test-cases --expected CASE / test-cases --messages CASE
+ *       is a corpus, any other folder one case). Prints TAP: one line per
+ *       case, the expected and the actual lines of a case that fails, and a
+ *       last line checking that every problem code has a case or is listed
+ *       in CORPUS/uncovered. Fails on no case at all, a case without an
+ *       expected file, a missing or an extra problem.
+ *   test-cases --examples [--sample DIR] [CORPUS]
+ *       For each problem code, one example: "code<TAB>case<TAB>the problem
+ *       as peerreview_problem_format writes it" (paths relative to the
+ *       package), from the first case in name order that gives the code
+ *       (its first problem with that code), preferring the cases named after
+ *       the code ("bad-date", "bad-date-..."). Codes no case gives are named
+ *       on stderr.
+ *   test-cases --expected CASE / test-cases --messages CASE
  *       What the case's expected / messages file must hold, to write a new
  *       case (check every line by hand before you commit it).
  *
@@ -225,10 +230,19 @@ static int list_dir(const char *dir, strv *names)
     return 0;
 }
 
-static const char *base_name(const char *path)
+/* The last part of a path, without the slashes that may end it (owned). */
+static char *base_name(const char *path)
 {
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    size_t start = n;
+    while (start > 0 && path[start - 1] != '/')
+        start--;
+    char *s = xmalloc(n - start + 1);
+    memcpy(s, path + start, n - start);
+    s[n - start] = '\0';
+    return s;
 }
 
 /*
@@ -706,7 +720,7 @@ static void run_case(kase *k, const char *sample, outcome *o)
         }
         free(desc);
 
-        const char *name = base_name(target);
+        char *name = base_name(target);
         if (is_file(target) && k->form != PEERREVIEW_FORM_PACKAGE &&
             peerreview_table_lookup(name) < 0 && strcmp(name, "datapackage.json") != 0) {
             outcome buf = {0};
@@ -714,6 +728,7 @@ static void run_case(kase *k, const char *sample, outcome *o)
             same_as_load(k, "peerreview_load_buffer", o, &buf);
             outcome_free(&buf);
         }
+        free(name);
 
         if (k->render_flat && ds) {
             peerreview_diag *d = peerreview_diag_new();
@@ -901,7 +916,7 @@ static int run_checks(int argc, char **argv, const char *sample)
             sv_push(&corpora, xstrdup(argv[i]));
         } else {
             sv_push(&dirs, xstrdup(argv[i]));
-            sv_push(&names, xstrdup(base_name(argv[i])));
+            sv_push(&names, base_name(argv[i]));
         }
     }
     if (!dirs.n) {
@@ -1008,7 +1023,8 @@ static int run_examples(const char *corpus, const char *sample)
 static int run_print(const char *dir, const char *sample, int messages)
 {
     kase k = {0};
-    k.name = base_name(dir);
+    char *name = base_name(dir);
+    k.name = name;
     k.dir = dir;
     outcome o = {0};
     prepare_and_run(&k, sample, &o);
@@ -1020,6 +1036,7 @@ static int run_print(const char *dir, const char *sample, int messages)
     int bad = k.failed;
     outcome_free(&o);
     kase_free(&k);
+    free(name);
     return bad;
 }
 
