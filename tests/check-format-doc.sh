@@ -26,7 +26,11 @@ if ! TMPDIR="$tmp" "$gen" "$top_srcdir/doc/format.md.in" "$tmp/examples.tsv" >"$
     exit 1
 fi
 if [ $update = yes ]; then
-    cmp -s "$tmp/format.md" "$doc" && { echo "doc/format.md is up to date"; exit 0; }
+    if cmp -s "$tmp/format.md" "$doc"; then
+        touch "$doc" 2>/dev/null # newer than its sources: make need not ask again
+        echo "doc/format.md is up to date"
+        exit 0
+    fi
     cp "$tmp/format.md" "$doc.tmp" && mv -f "$doc.tmp" "$doc" || exit 2
     echo "doc/format.md rewritten"
     exit 0
