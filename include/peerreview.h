@@ -52,7 +52,7 @@ extern "C" {
 /** (major << 16) | (minor << 8) | patch, comparable with integer operators. */
 #define PEERREVIEW_VERSION_NUMBER                                                                  \
     ((PEERREVIEW_VERSION_MAJOR << 16) | (PEERREVIEW_VERSION_MINOR << 8) | PEERREVIEW_VERSION_PATCH)
-/** Version of the data format (SPEC §2) this library reads and writes. */
+/** Version of the data format (doc/format.md §9) this library reads and writes. */
 #define PEERREVIEW_FORMAT_VERSION 1
 
 #if defined(PEERREVIEW_BUILDING) && defined(__GNUC__)
@@ -184,7 +184,7 @@ typedef enum peerreview_table {
  */
 #define PEERREVIEW_TABLE_COUNT 6
 
-/** Value types of SPEC §2. Values are only ever appended. */
+/** Value types (doc/format.md §3). Values are only ever appended. */
 typedef enum peerreview_type {
     PEERREVIEW_TYPE_TEXT = 0,    /**< any UTF-8 without NUL, byte-exact */
     PEERREVIEW_TYPE_DATE = 1,    /**< YYYY, YYYY-MM or YYYY-MM-DD */
@@ -368,7 +368,7 @@ typedef enum peerreview_severity {
 } peerreview_severity;
 
 /**
- * Stable problem codes (SPEC §4); see peerreview_code_name for the text.
+ * Stable problem codes (doc/format.md §10.3); see peerreview_code_name for the text.
  * Values are only ever appended (a new code takes the next number); none is
  * renumbered or removed. A newer library may report a code this header does
  * not name: peerreview_code_name still names it.
@@ -701,8 +701,8 @@ PEERREVIEW_API peerreview_status peerreview_validate_path(const char *path,
                                                           peerreview_diag *diag);
 
 /**
- * Check a dataset in memory against every rule of SPEC §2 (value, row,
- * cross-field and cross-table). PEERREVIEW_OK or PEERREVIEW_EDATA.
+ * Check a dataset in memory against every rule of doc/format.md §3 and §4
+ * (value, row, cross-field and cross-table). PEERREVIEW_OK or PEERREVIEW_EDATA.
  */
 PEERREVIEW_API peerreview_status peerreview_dataset_validate(const peerreview_dataset *ds,
                                                              const peerreview_options *opts,
@@ -916,7 +916,7 @@ PEERREVIEW_API PEERREVIEW_DEPRECATED("peerreview_review_owner")
  */
 
 /**
- * A date of a date column (SPEC §2: YYYY, YYYY-MM or YYYY-MM-DD, a real
+ * A date of a date column (doc/format.md §3.3: YYYY, YYYY-MM or YYYY-MM-DD, a real
  * proleptic Gregorian calendar date). This struct never changes: anything a
  * later release can say about dates will come through new functions.
  */
