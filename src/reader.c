@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "load.h"
 #include "rules.h"
 #include "schema.h"
+#include "table-read.h"
 
 struct peerreview_reader {
     pr_sink sink;

@@ -254,7 +254,7 @@ static int count_rule(pr_sink *sink, const peerreview_dataset *ds, const peerrev
 
 /*
  * Formula risk in the flat form: a list cell starts with the first line
- * column of its first row in key order (flat.c writes them so), and only the
+ * column of its first row in key order (flat-write.c writes them so), and only the
  * start of a cell is run as a formula. Reported as the flat column.
  */
 static int formula_flat_cells(pr_sink *sink, const peerreview_dataset *ds,
