@@ -60,7 +60,7 @@ static int add_child(flatload *F, peerreview_review *r, const pr_flatcol *fc, un
     pr_buf msg = PR_BUF_INIT;
     uint8_t reported[PR_MAX_COLS] = {0};
     if (nparts > ncols) {
-        pr_where w = pr_row_where(F->ds, row, cols[ncols - 1]);
+        pr_where w = pr_row_where(&F->ds->src, row, cols[ncols - 1]);
         w.field = fc->name;
         if (pr_report(F->sink, ERR, PEERREVIEW_P_TOO_MANY_FIELDS, &w,
                       "line %zu of the cell has more than %zu parts separated by \" | \"; "
@@ -78,7 +78,7 @@ static int add_child(flatload *F, peerreview_review *r, const pr_flatcol *fc, un
         if (code == -2)
             goto oom;
         if (code >= 0) {
-            pr_where w = pr_row_where(F->ds, row, col);
+            pr_where w = pr_row_where(&F->ds->src, row, col);
             char field[96]; /* councils.gss_code: the field as flat export names it */
             snprintf(field, sizeof field, "%s.%s", fc->name, pr_tables[table].cols[col].name);
             w.field = field;
@@ -90,7 +90,7 @@ static int add_child(flatload *F, peerreview_review *r, const pr_flatcol *fc, un
             goto oom;
     }
     pr_buf_free(&msg);
-    if (pr_rules_row(F->sink, F->ds, row, r->row->v[PR_R_REVIEW_ID], reported, 0) ||
+    if (pr_rules_row(F->sink, &F->ds->src, row, r->row->v[PR_R_REVIEW_ID], reported, 0) ||
         pr_review_append(r, table, row)) {
         pr_row_free(row);
         return -1;
@@ -146,14 +146,14 @@ int pr_flat_load(const pr_source *src, const char *path, const peerreview_option
         pr_report_oom(sink, path);
         return PEERREVIEW_ENOMEM;
     }
-    ds->loaded_flat = 1;
+    ds->src.flat = 1;
     if (progress && progress->fn) {
         progress->total = pr_source_size(src);
         pr_csvin_set_progress(in, progress);
     }
     for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
-        ds->src_file[t] = pr_strdup(path);
-        if (!ds->src_file[t]) {
+        ds->src.file[t] = pr_strdup(path);
+        if (!ds->src.file[t]) {
             pr_csvin_free(in);
             pr_report_oom(sink, path);
             return PEERREVIEW_ENOMEM;
@@ -171,11 +171,11 @@ int pr_flat_load(const pr_source *src, const char *path, const peerreview_option
     rc = rc == 0 ? 1 : rc;
     if (rc == 1) {
         size_t n = pr_tables[PEERREVIEW_REVIEWS].ncols;
-        ds->src_col[PEERREVIEW_REVIEWS] = pr_calloc(n, sizeof(uint16_t));
-        if (!ds->src_col[PEERREVIEW_REVIEWS])
+        ds->src.col[PEERREVIEW_REVIEWS] = pr_calloc(n, sizeof(uint16_t));
+        if (!ds->src.col[PEERREVIEW_REVIEWS])
             pr_report_oom(sink, path);
         else
-            memcpy(ds->src_col[PEERREVIEW_REVIEWS], h.col_to_file, n * sizeof(uint16_t));
+            memcpy(ds->src.col[PEERREVIEW_REVIEWS], h.col_to_file, n * sizeof(uint16_t));
     }
     size_t records = 0;
     flatload F = {path, sink, ds, NULL, pr_csvin_transcodes(in)};
@@ -216,7 +216,7 @@ int pr_flat_load(const pr_source *src, const char *path, const peerreview_option
             unsigned f = h.col_to_file[c];
             reported[c] = !r->row->v[c] && f && rec->f[f - 1].len > 0;
         }
-        if (cr == 0 && pr_rules_row(sink, ds, r->row, id, reported, 1))
+        if (cr == 0 && pr_rules_row(sink, &ds->src, r->row, id, reported, 1))
             cr = -1;
         if (cr == 0 && id) {
             int ir = pr_insert_loaded(ds, r, sink, &rejected);

@@ -74,7 +74,7 @@ static int check_row(loader *L, const pr_header *h, const pr_record *rec, peerre
     uint8_t reported[PR_MAX_COLS];
     for (size_t c = 0; c < pr_tables[h->table].ncols; c++)
         reported[c] = !row->v[c] && had_value(h, rec, c);
-    return pr_rules_row(L->sink, L->ds, row, id, reported, 1);
+    return pr_rules_row(L->sink, &L->ds->src, row, id, reported, 1);
 }
 
 /* Note a child row whose review is not in reviews.csv (reported per review by flush_orphans). */
@@ -184,17 +184,17 @@ static int load_table(loader *L, const char *dir, int table)
         pr_free(path);
         return rc == PEERREVIEW_ENOMEM ? -1 : 0;
     }
-    ds->src_file[table] = path;
+    ds->src.file[table] = path;
     pr_csvin_set_progress(in, L->progress);
     return read_table(L, in, table);
 }
 
-/* Read the rows of table from in (freed here) into L->ds, whose src_file[table] names it. */
+/* Read the rows of table from in (freed here) into L->ds, whose src.file[table] names it. */
 static int read_table(loader *L, pr_csvin *in, int table)
 {
     peerreview_dataset *ds = L->ds;
     pr_sink *sink = L->sink;
-    const char *path = ds->src_file[table];
+    const char *path = ds->src.file[table];
     int rc;
     pr_header h;
     rc = pr_header_next(in, &h, table, path, L->o, sink, NULL, 0);
@@ -204,7 +204,7 @@ static int read_table(loader *L, pr_csvin *in, int table)
         return -1;
     }
     if (h.col_to_file)
-        ds->src_col[table] = h.col_to_file; /* shared with h; the dataset frees it */
+        ds->src.col[table] = h.col_to_file; /* shared with h; the dataset frees it */
     pr_record *rec;
     rc = rc == 0 ? 1 : rc;
     while (rc == 1 && !sink->stop) {
@@ -296,7 +296,7 @@ static int read_table(loader *L, pr_csvin *in, int table)
             pr_free(L->orphans[i].id);
     L->norphans = 0;
     pr_strmap_free(&L->orphan_ids);
-    if (h.col_to_file == ds->src_col[table])
+    if (h.col_to_file == ds->src.col[table])
         h.col_to_file = NULL;
     pr_header_free(&h);
     if (rc == PEERREVIEW_EIO)
@@ -463,8 +463,8 @@ static int load_reviews_alone(loader *L, const pr_source *src, const char *name)
         L->io_failed = rc == PEERREVIEW_EIO;
         return rc == PEERREVIEW_ENOMEM ? -1 : 0;
     }
-    L->ds->src_file[PEERREVIEW_REVIEWS] = pr_strdup(name);
-    if (!L->ds->src_file[PEERREVIEW_REVIEWS]) {
+    L->ds->src.file[PEERREVIEW_REVIEWS] = pr_strdup(name);
+    if (!L->ds->src.file[PEERREVIEW_REVIEWS]) {
         pr_csvin_free(in);
         pr_report_oom(L->sink, name);
         return -1;

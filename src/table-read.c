@@ -6,7 +6,6 @@
 #include "alloc.h"
 #include "buf.h"
 #include "format-version.h"
-#include "rules.h"
 #include "schema.h"
 #include "table-read.h"
 #include "value.h"
@@ -47,9 +46,9 @@ int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink
     const peerreview_review *first = peerreview_dataset_review_byid(ds, id);
     const size_t *rej = !first && rejected ? pr_strmap_get(rejected, id, strlen(id)) : NULL;
     if (first || rej) {
-        pr_where w = pr_row_where(ds, r->row, PR_R_REVIEW_ID);
+        pr_where w = pr_row_where(&ds->src, r->row, PR_R_REVIEW_ID);
         char cell[32];
-        pr_cell_name(pr_src_column(ds, PEERREVIEW_REVIEWS, PR_R_REVIEW_ID),
+        pr_cell_name(pr_src_column(&ds->src, PEERREVIEW_REVIEWS, PR_R_REVIEW_ID),
                      first ? first->row->src.record : (unsigned long)*rej, cell);
         return pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
                          "review_id \"%s\" is used again (first in cell %s); every review "
