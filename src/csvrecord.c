@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "export.h"
+#include "csvout.h"
 
 PEERREVIEW_API peerreview_status peerreview_render_csv_record(const char *const *fields, size_t n,
                                                               peerreview_write_fn write, void *ctx)

@@ -17,9 +17,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "export.h"
+#include "descriptor-write.h"
+#include "format-version.h"
 #include "json.h"
-#include "load.h"
 #include "schema.h"
 
 /* Members each level generates (or drops: they would describe the old file). */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "peerreview.h"
 
 /*
@@ -38,6 +39,24 @@ typedef struct pr_src {
     uint32_t column; /* file column when it differs per row (flat form), else 0 */
     uint64_t offset;
 } pr_src;
+
+/*
+ * Where loaded rows came from, for positioned problems (each row's src holds
+ * its line, record and offset): per table the file it was read from (NULL:
+ * not from a file) and the file column (1-based, 0: absent) of each schema
+ * column (NULL: the schema's order). The rules take this map, not a dataset.
+ */
+typedef struct pr_posmap {
+    char *file[PEERREVIEW_TABLE_COUNT];
+    uint16_t *col[PEERREVIEW_TABLE_COUNT];
+    int flat; /* loaded from the flat form: formula warnings are about its cells */
+} pr_posmap;
+
+/* Free what the map holds (the map itself is the caller's). */
+void pr_posmap_free(pr_posmap *m);
+
+/* File column (1-based) of a schema column for problems about loaded rows (m may be NULL). */
+unsigned long pr_src_column(const pr_posmap *m, int table, size_t col);
 
 struct peerreview_row {
     peerreview_review *review;
@@ -73,10 +92,7 @@ struct peerreview_dataset {
     pr_slot *slots; /* open addressing, linear probing */
     size_t nslots, used;
     uint64_t generation;
-    /* where the data was loaded from: file name and file column per column */
-    char *src_file[PEERREVIEW_TABLE_COUNT];
-    uint16_t *src_col[PEERREVIEW_TABLE_COUNT];
-    int loaded_flat; /* loaded from the flat form: formula warnings are about its cells */
+    pr_posmap src; /* where the data was loaded from */
     /* descriptor metadata kept for export */
     char *meta_name, *meta_title, *meta_description;
     struct pr_json *descriptor; /* datapackage.json as loaded, or NULL (json.h) */
@@ -109,8 +125,8 @@ int pr_row_store_owned(peerreview_row *row, size_t col, const char *s, size_t le
 /* Add a review with a review_id; fails with EEXIST / ENOMEM (unchanged). */
 int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r);
 
-/* File column (1-based) of a schema column for problems about loaded rows. */
-unsigned long pr_src_column(const peerreview_dataset *ds, int table, size_t col);
+/* Where a problem about column col of a row is, for messages (m may be NULL). */
+pr_where pr_row_where(const pr_posmap *m, const peerreview_row *row, size_t col);
 
 /* Value of a column of any row; review_id of child rows is the parent's. */
 const char *pr_row_value(const peerreview_row *row, size_t col);

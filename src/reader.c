@@ -4,9 +4,9 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "load.h"
 #include "rules.h"
 #include "schema.h"
+#include "table-read.h"
 
 struct peerreview_reader {
     pr_sink sink;
@@ -14,7 +14,7 @@ struct peerreview_reader {
     peerreview_options opts;
     pr_csvin *in;
     pr_header h;
-    peerreview_dataset *ds; /* holds the file name and column map for positions */
+    pr_posmap src; /* the file name and column map, for positions */
     peerreview_row *row;
     pr_arena arena; /* the current row's values */
     int table;
@@ -34,7 +34,7 @@ PEERREVIEW_API void peerreview_reader_free(peerreview_reader *rd)
         return;
     pr_csvin_free(rd->in);
     pr_header_free(&rd->h);
-    peerreview_dataset_free(rd->ds);
+    pr_posmap_free(&rd->src);
     pr_row_free(rd->row);
     pr_arena_free(&rd->arena);
     pr_free(rd);
@@ -53,9 +53,8 @@ static peerreview_status reader_open(const pr_source *src, const char *name, int
     rd->table = table;
     pr_arena_init(&rd->arena);
     pr_sink_init(&rd->sink, diag, rd->o->max_problems);
-    rd->ds = peerreview_dataset_new();
     rd->row = pr_row_alloc(table);
-    if (!rd->ds || !rd->row || !(rd->ds->src_file[table] = pr_strdup(name))) {
+    if (!rd->row || !(rd->src.file[table] = pr_strdup(name))) {
         peerreview_reader_free(rd);
         return pr_diag_oom(diag);
     }
@@ -75,12 +74,12 @@ static peerreview_status reader_open(const pr_source *src, const char *name, int
     }
     /* positions of later problems use the file's own column order */
     size_t n = pr_tables[table].ncols;
-    rd->ds->src_col[table] = pr_calloc(n, sizeof(uint16_t));
-    if (!rd->ds->src_col[table]) {
+    rd->src.col[table] = pr_calloc(n, sizeof(uint16_t));
+    if (!rd->src.col[table]) {
         peerreview_reader_free(rd);
         return pr_diag_oom(diag);
     }
-    memcpy(rd->ds->src_col[table], rd->h.col_to_file, n * sizeof(uint16_t));
+    memcpy(rd->src.col[table], rd->h.col_to_file, n * sizeof(uint16_t));
     *out = rd;
     return PEERREVIEW_OK;
 }
@@ -145,14 +144,13 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
     pr_record *rec;
     int rc;
     do {
-        rc = pr_next_record(rd->in, rd->ds->src_file[rd->table], &rd->records, rd->o->max_records,
-                            0, &rd->sink, &rec);
+        rc = pr_next_record(rd->in, rd->src.file[rd->table], &rd->records, rd->o->max_records, 0,
+                            &rd->sink, &rec);
         if (rc == 0) {
             rd->done = 1;
             /* the end: warnings about skipped rows and columns go with it */
-            return pr_header_finish(&rd->h, rd->ds->src_file[rd->table], &rd->sink)
-                       ? PEERREVIEW_ENOMEM
-                       : 0;
+            return pr_header_finish(&rd->h, rd->src.file[rd->table], &rd->sink) ? PEERREVIEW_ENOMEM
+                                                                                : 0;
         }
         if (rc < 0) {
             rd->done = 1;
@@ -161,8 +159,7 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
         }
         if (rec->bad)
             return PEERREVIEW_EDATA;
-        rc = pr_record_to_row(&rd->h, rec, rd->ds->src_file[rd->table], &rd->arena, rd->row,
-                              &rd->sink);
+        rc = pr_record_to_row(&rd->h, rec, rd->src.file[rd->table], &rd->arena, rd->row, &rd->sink);
     } while (rc == 2); /* a row of nothing but separators */
     if (rc < 0 || rd->sink.oom) {
         rd->done = 1;
@@ -175,12 +172,12 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
         unsigned f = rd->h.col_to_file[c];
         reported[c] = !rd->row->v[c] && f && rec->f[f - 1].len > 0;
     }
-    if (pr_rules_row(&rd->sink, rd->ds, rd->row, rd->row->v[0], reported, 1)) {
+    if (pr_rules_row(&rd->sink, &rd->src, rd->row, rd->row->v[0], reported, 1)) {
         rd->done = 1;
         return PEERREVIEW_ENOMEM;
     }
     if (rd->table != PEERREVIEW_REVIEWS && !rd->row->v[0] && !reported[0] && rd->h.col_to_file[0]) {
-        pr_where w = pr_row_where(rd->ds, rd->row, 0);
+        pr_where w = pr_row_where(&rd->src, rd->row, 0);
         pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_MISSING_VALUE, &w,
                   "review_id is required but empty; fill it in");
     }

@@ -12,20 +12,6 @@
 #define ERR  PEERREVIEW_SEVERITY_ERROR
 #define WARN PEERREVIEW_SEVERITY_WARNING
 
-pr_where pr_row_where(const peerreview_dataset *ds, const peerreview_row *row, size_t col)
-{
-    pr_where w = PR_WHERE_NONE;
-    w.field = pr_tables[row->table].cols[col].name;
-    if (row->src.line && ds) {
-        w.file = ds->src_file[row->table];
-        w.line = row->src.line;
-        w.record = row->src.record;
-        w.offset = (long long)row->src.offset;
-        w.column = row->src.column ? row->src.column : pr_src_column(ds, row->table, col);
-    }
-    return w;
-}
-
 /* "review X: " when the row has no position in a file to point at. */
 static const char *who(const peerreview_row *row)
 {
@@ -42,7 +28,7 @@ static const char *who_sep(const peerreview_row *row)
 
 #define REPORT(sev, code, row, col, id, fmt, ...)                                                  \
     do {                                                                                           \
-        pr_where w_ = pr_row_where(ds, row, col);                                                  \
+        pr_where w_ = pr_row_where(pos, row, col);                                                 \
         if (pr_report(sink, sev, code, &w_, "%s%s%s" fmt, who(row), who_id(row, id), who_sep(row), \
                       __VA_ARGS__))                                                                \
             return -1;                                                                             \
@@ -53,7 +39,7 @@ static int formula_start(const char *s)
     return s && pr_formula_char(s[0]);
 }
 
-static int rules_review(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+static int rules_review(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row,
                         const char *id, const uint8_t *reported)
 {
     const pr_table *t = &pr_tables[PEERREVIEW_REVIEWS];
@@ -97,7 +83,7 @@ static int rules_review(pr_sink *sink, const peerreview_dataset *ds, const peerr
     return 0;
 }
 
-static int rules_council(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+static int rules_council(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row,
                          const char *id)
 {
     const pr_table *t = &pr_tables[PEERREVIEW_REVIEW_COUNCILS];
@@ -127,8 +113,8 @@ static int rules_council(pr_sink *sink, const peerreview_dataset *ds, const peer
     return 0;
 }
 
-int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
-                 const char *id, const uint8_t *reported, int formulas)
+int pr_rules_row(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row, const char *id,
+                 const uint8_t *reported, int formulas)
 {
     const pr_table *t = &pr_tables[row->table];
     for (size_t c = 0; c < t->ncols; c++) {
@@ -137,7 +123,7 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
         const pr_column *col = &t->cols[c];
         if ((col->flags & PR_REQUIRED) && !row->v[c] && !(reported && reported[c])) {
             /* a column missing from the header was reported once already */
-            if (row->src.line && ds && ds->src_col[row->table] && !ds->src_col[row->table][c])
+            if (row->src.line && pos && pos->col[row->table] && !pos->col[row->table][c])
                 continue;
             REPORT(ERR, PEERREVIEW_P_MISSING_VALUE, row, c, id,
                    "%s is required but empty; fill it in", col->name);
@@ -153,22 +139,22 @@ int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_r
             return 0;
     }
     if (row->table == PEERREVIEW_REVIEWS)
-        return rules_review(sink, ds, row, id, reported);
+        return rules_review(sink, pos, row, id, reported);
     if (row->table == PEERREVIEW_REVIEW_COUNCILS)
-        return rules_council(sink, ds, row, id);
+        return rules_council(sink, pos, row, id);
     return 0;
 }
 
 /* The spreadsheet cell a row's column came from ("C5"), or "" when not from a file. */
-static void src_cell(const peerreview_dataset *ds, const peerreview_row *row, size_t col, char *buf)
+static void src_cell(const pr_posmap *pos, const peerreview_row *row, size_t col, char *buf)
 {
     buf[0] = '\0';
     if (row->src.line && row->src.record)
-        pr_cell_name(row->src.column ? row->src.column : pr_src_column(ds, row->table, col),
+        pr_cell_name(row->src.column ? row->src.column : pr_src_column(pos, row->table, col),
                      row->src.record, buf);
 }
 
-static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const peerreview_review *r,
+static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_review *r,
                           int table)
 {
     const pr_rowlist *l = &r->kids[table];
@@ -193,9 +179,9 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const pee
         if (!s || pr_int_parse(s, strlen(s), &seq))
             continue;
         if (prev && pr_row_key_cmp(prev, row) == 0) {
-            pr_where w = pr_row_where(ds, row, seqc);
+            pr_where w = pr_row_where(pos, row, seqc);
             char cell[32];
-            src_cell(ds, prev, seqc, cell);
+            src_cell(pos, prev, seqc, cell);
             if (pr_report(sink, ERR, PEERREVIEW_P_DUPLICATE_KEY, &w,
                           "%s%s%sduplicate key: review %s already has a row in %s with %s%s%sseq "
                           "%s%s%s%s; renumber one of them",
@@ -209,7 +195,7 @@ static int rules_children(pr_sink *sink, const peerreview_dataset *ds, const pee
             continue;
         }
         if (seq != expect) {
-            pr_where w = pr_row_where(ds, row, seqc);
+            pr_where w = pr_row_where(pos, row, seqc);
             if (pr_report(sink, WARN, PEERREVIEW_P_SEQ_GAP, &w,
                           "%s%s%sseq %s %s %lld in review %s%s%s; number rows 1, 2, 3, "
                           "... without gaps",
@@ -237,7 +223,7 @@ static size_t count_kind(const peerreview_review *r, const char *kind)
     return n;
 }
 
-static int count_rule(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+static int count_rule(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row,
                       const char *colname, size_t listed, const char *what)
 {
     int c = pr_col_index(PEERREVIEW_REVIEWS, colname, strlen(colname));
@@ -254,11 +240,10 @@ static int count_rule(pr_sink *sink, const peerreview_dataset *ds, const peerrev
 
 /*
  * Formula risk in the flat form: a list cell starts with the first line
- * column of its first row in key order (flat.c writes them so), and only the
+ * column of its first row in key order (flat-write.c writes them so), and only the
  * start of a cell is run as a formula. Reported as the flat column.
  */
-static int formula_flat_cells(pr_sink *sink, const peerreview_dataset *ds,
-                              const peerreview_review *r)
+static int formula_flat_cells(pr_sink *sink, const pr_posmap *pos, const peerreview_review *r)
 {
     for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++) {
         const pr_rowlist *l = &r->kids[t];
@@ -280,7 +265,7 @@ static int formula_flat_cells(pr_sink *sink, const peerreview_dataset *ds,
             const char *v = row->v[first];
             if (!formula_start(v))
                 continue;
-            pr_where w = pr_row_where(ds, row, first);
+            pr_where w = pr_row_where(pos, row, first);
             w.field = g ? row->v[g] : pr_tables[t].flat_name;
             if (!w.field)
                 continue;
@@ -299,15 +284,16 @@ static int formula_flat_cells(pr_sink *sink, const peerreview_dataset *ds,
 }
 
 /* The file the reviews came from, as messages name it. */
-static const char *reviews_source(const peerreview_dataset *ds)
+static const char *reviews_source(const pr_posmap *pos)
 {
-    if (ds->loaded_flat && ds->src_file[PEERREVIEW_REVIEWS])
-        return ds->src_file[PEERREVIEW_REVIEWS];
-    return ds->src_file[PEERREVIEW_REVIEWS] ? "reviews.csv" : "the dataset";
+    if (pos->flat && pos->file[PEERREVIEW_REVIEWS])
+        return pos->file[PEERREVIEW_REVIEWS];
+    return pos->file[PEERREVIEW_REVIEWS] ? "reviews.csv" : "the dataset";
 }
 
 int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadinfo *info)
 {
+    const pr_posmap *pos = &ds->src;
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
         const peerreview_row *row = r->row;
@@ -327,7 +313,7 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadi
                 REPORT(ERR, PEERREVIEW_P_FOREIGN_KEY, row, PR_R_PARENT, id,
                        "parent_review_id \"%s\" is not a review_id in %s; add that "
                        "review or correct the id",
-                       parent, reviews_source(ds));
+                       parent, reviews_source(pos));
             else if (p->row->v[PR_R_STAGE] && strcmp(p->row->v[PR_R_STAGE], "initial") != 0)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id,
                        "parent review \"%s\" has stage \"%s\"; a progress review must follow "
@@ -335,13 +321,13 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadi
                        parent, p->row->v[PR_R_STAGE]);
         }
         for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
-            if (rules_children(sink, ds, r, t))
+            if (rules_children(sink, pos, r, t))
                 return -1;
-        if (ds->loaded_flat && formula_flat_cells(sink, ds, r))
+        if (pos->flat && formula_flat_cells(sink, pos, r))
             return -1;
-        if (count_rule(sink, ds, row, "recommendation_count", count_kind(r, "recommendation"),
+        if (count_rule(sink, pos, row, "recommendation_count", count_kind(r, "recommendation"),
                        "recommendation items") ||
-            count_rule(sink, ds, row, "team_size", r->kids[PEERREVIEW_TEAM_MEMBERS].n,
+            count_rule(sink, pos, row, "team_size", r->kids[PEERREVIEW_TEAM_MEMBERS].n,
                        "team members"))
             return -1;
     }
@@ -349,7 +335,7 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadi
 }
 
 /* A value longer than a load with the same options accepts: it could not come back. */
-static int rule_sizes(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+static int rule_sizes(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row,
                       const char *id, size_t max_field)
 {
     const pr_table *t = &pr_tables[row->table];
@@ -364,12 +350,12 @@ static int rule_sizes(pr_sink *sink, const peerreview_dataset *ds, const peerrev
     return 0;
 }
 
-static int check_row_all(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+static int check_row_all(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row,
                          const char *id, size_t max_field)
 {
-    int formulas = !(ds->loaded_flat && row->table != PEERREVIEW_REVIEWS);
-    return rule_sizes(sink, ds, row, id, max_field) ||
-           pr_rules_row(sink, ds, row, id, NULL, formulas);
+    int formulas = !(pos->flat && row->table != PEERREVIEW_REVIEWS);
+    return rule_sizes(sink, pos, row, id, max_field) ||
+           pr_rules_row(sink, pos, row, id, NULL, formulas);
 }
 
 int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink)
@@ -377,11 +363,11 @@ int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_si
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
         const char *id = r->row->v[PR_R_REVIEW_ID];
-        if (check_row_all(sink, ds, r->row, id, o->max_field_size))
+        if (check_row_all(sink, &ds->src, r->row, id, o->max_field_size))
             break;
         for (int t = 1; t < PEERREVIEW_TABLE_COUNT && !sink->stop; t++)
             for (size_t k = 0; k < r->kids[t].n && !sink->stop; k++)
-                if (check_row_all(sink, ds, r->kids[t].v[k], id, o->max_field_size))
+                if (check_row_all(sink, &ds->src, r->kids[t].v[k], id, o->max_field_size))
                     break;
     }
     if (!sink->stop && pr_rules_dataset(sink, ds, NULL))

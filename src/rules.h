@@ -10,6 +10,7 @@
 /*
  * Rules of one row on its own: required values, authority type vs GSS code,
  * region code vs name, date order, stage/parent, no date, formula prefixes.
+ * pos (may be NULL) says where loaded rows came from, for problem positions.
  * review_id names the row's review (for messages when the row has no source
  * position). reported (may be NULL) marks columns whose invalid value was
  * reported already, so they are not also reported as missing. formulas: warn
@@ -17,7 +18,7 @@
  * flat form, where only the start of a list cell is a cell's start; see
  * pr_rules_dataset). Returns -1 on out-of-memory, else 0.
  */
-int pr_rules_row(pr_sink *sink, const peerreview_dataset *ds, const peerreview_row *row,
+int pr_rules_row(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row,
                  const char *review_id, const uint8_t *reported, int formulas);
 
 /*
@@ -39,8 +40,5 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadi
 
 /* Every rule over a whole dataset: PEERREVIEW_OK, _EDATA or _ENOMEM. */
 int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink);
-
-/* Where a problem about column col of a row is, for messages. */
-pr_where pr_row_where(const peerreview_dataset *ds, const peerreview_row *row, size_t col);
 
 #endif

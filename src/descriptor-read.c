@@ -10,45 +10,21 @@
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "alloc.h"
 #include "buf.h"
+#include "descriptor-read.h"
+#include "format-version.h"
 #include "io.h"
 #include "json.h"
-#include "load.h"
 #include "value.h"
 
 #define DESCRIPTOR_MAX (4 * 1024 * 1024)
 #define DEPTH_MAX      64
 #define ERR            PEERREVIEW_SEVERITY_ERROR
 #define WARN           PEERREVIEW_SEVERITY_WARNING
-
-int pr_format_number(const char *s, size_t len)
-{
-    if (!s || !len || s[0] < '1' || s[0] > '9')
-        return -1;
-    long long n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        if (n < INT_MAX)
-            n = n * 10 + (s[i] - '0');
-    }
-    return n > INT_MAX ? INT_MAX : (int)n;
-}
-
-int pr_report_newer_format(pr_sink *sink, const pr_where *w, const char *version, size_t len)
-{
-    int r = pr_report(sink, ERR, PEERREVIEW_P_NEWER_FORMAT, w,
-                      "format %.*s is newer than this library supports (%d); upgrade "
-                      "libpeerreview to read it",
-                      (int)len, version, PEERREVIEW_FORMAT_VERSION);
-    sink->stop = 1; /* one cause, one problem: nothing else is read */
-    return r;
-}
 
 /* Line and column (1-based, in bytes) of a byte offset in the text. */
 static pr_where where_of(const char *text, size_t pos, const char *file)

@@ -6,121 +6,16 @@
 #include <string.h>
 
 #include "alloc.h"
-#include "export.h"
+#include "csvout.h"
+#include "descriptor-write.h"
+#include "flat-write.h"
 #include "io.h"
-#include "outset.h"
-#include "load.h"
 #include "options.h"
+#include "outset.h"
+#include "path.h"
 #include "rules.h"
 #include "schema.h"
-#include "value.h"
-
-#define UTF8_BOM "\xEF\xBB\xBF"
-
-int pr_csv_field(pr_buf *b, const char *s, size_t len)
-{
-    if (!s || !len)
-        return 0;
-    if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\r', len) &&
-        !memchr(s, '\n', len))
-        return pr_buf_add(b, s, len);
-    /* quoted: libcsv writes the quotes and doubles the ones inside */
-    size_t max;
-    if (pr_mul_size(len, 2, &max) || pr_add_size(max, 2, &max) || pr_buf_reserve(b, max))
-        return -1;
-    size_t n = csv_write(b->data + b->len, max, s, len);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return 0;
-}
-
-int pr_csv_cell(pr_buf *b, const char *s, int is_text, int safe)
-{
-    if (!s)
-        return 0;
-    size_t len = strlen(s);
-    if (safe && is_text && len && pr_formula_char(s[0])) {
-        pr_buf tmp = PR_BUF_INIT;
-        int r = pr_buf_addc(&tmp, '\'') || pr_buf_add(&tmp, s, len) ||
-                pr_csv_field(b, tmp.data, tmp.len);
-        pr_buf_free(&tmp);
-        return r ? -1 : 0;
-    }
-    return pr_csv_field(b, s, len);
-}
-
-static int render_row(pr_buf *out, const peerreview_row *row, int safe)
-{
-    const pr_table *t = &pr_tables[row->table];
-    for (size_t c = 0; c < t->ncols; c++) {
-        if ((c && pr_buf_addc(out, ',')) ||
-            pr_csv_cell(out, pr_row_value(row, c), t->cols[c].type == PEERREVIEW_TYPE_TEXT, safe))
-            return -1;
-    }
-    return pr_buf_add(out, "\r\n", 2);
-}
-
-int pr_out_flush(pr_out *o)
-{
-    if (o->failed)
-        return -1;
-    if (o->b->len && !o->discard && o->write) {
-        errno = 0;
-        if (o->write(o->ctx, o->b->data, o->b->len)) {
-            o->failed = 1;
-            o->err = errno;
-            return -1;
-        }
-        o->sent += o->b->len;
-    }
-    if (o->discard || o->write)
-        pr_buf_reset(o->b);
-    return 0;
-}
-
-int pr_out_row(pr_out *o)
-{
-    return o->b->len >= PR_OUT_CHUNK || o->discard ? pr_out_flush(o) : 0;
-}
-
-int pr_render_table_out(const peerreview_dataset *ds, int table, int safe, pr_out *o)
-{
-    pr_buf *out = o->b;
-    const pr_table *t = &pr_tables[table];
-    if (safe && pr_buf_adds(out, UTF8_BOM))
-        return -1;
-    for (size_t c = 0; c < t->ncols; c++)
-        if ((c && pr_buf_addc(out, ',')) ||
-            pr_csv_field(out, t->cols[c].name, strlen(t->cols[c].name)))
-            return -1;
-    if (pr_buf_add(out, "\r\n", 2))
-        return -1;
-    for (size_t i = 0; i < ds->n; i++) {
-        const peerreview_review *r = ds->v[i];
-        if (table == PEERREVIEW_REVIEWS) {
-            if (render_row(out, r->row, safe) || pr_out_row(o))
-                return -1;
-            continue;
-        }
-        size_t *idx = pr_sorted_children(r, table);
-        if (!idx)
-            return -1;
-        for (size_t k = 0; k < r->kids[table].n; k++) {
-            if (render_row(out, r->kids[table].v[idx[k]], safe) || pr_out_row(o)) {
-                pr_free(idx);
-                return -1;
-            }
-        }
-        pr_free(idx);
-    }
-    return 0;
-}
-
-int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *out)
-{
-    pr_out o = {out, NULL, NULL, 0, 0, 0, 0};
-    return pr_render_table_out(ds, table, safe, &o);
-}
+#include "table-write.h"
 
 /* ---- saving ---- */
 

@@ -1,6 +1,10 @@
-/* Loading: package folders (import.c) and flat files (flat.c). */
-#ifndef PR_LOAD_H
-#define PR_LOAD_H
+/*
+ * Reading one table: a file's header record mapped onto the schema, its data
+ * records checked into rows, a row's review added to the dataset. Shared by
+ * package folders, the flat form and the streaming reader.
+ */
+#ifndef PR_TABLE_READ_H
+#define PR_TABLE_READ_H
 
 #include "buf.h"
 #include "csvin.h"
@@ -83,52 +87,7 @@ int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, in
 int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink,
                      const pr_strmap *rejected);
 
-/* Paths */
-char *pr_path_join(const char *dir, const char *file);
-/* 1 if path ends in .csv in any case (.CSV, .Csv): the flat form. */
-int pr_path_is_csv(const char *path);
-/* The last component of path (after the last '/'). */
-const char *pr_base_name(const char *path);
-/* 1 if a datapackage.json stands beside the file path, 0 if not, -1 when out of memory. */
-int pr_in_package(const char *path);
-
-/* Flat form */
-/* Load the flat form from src, called path in problems. */
-int pr_flat_load(const pr_source *src, const char *path, const peerreview_options *o, pr_sink *sink,
-                 peerreview_dataset *ds, pr_progress *progress);
-int pr_flat_render(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
-                   pr_buf *out);
-/* pr_flat_render into out; PEERREVIEW_EIO when a write failed (out->failed, not reported). */
-struct pr_out;
-int pr_flat_render_out(const peerreview_dataset *ds, const peerreview_options *o, pr_sink *sink,
-                       struct pr_out *out);
-
-/*
- * Format versions (doc/datapackage.md, doc/flat-format.md): a package's
- * descriptor holds PR_FORMAT_KEY; a flat file of a later format has a column
- * named PR_FORMAT_KEY "=N".
- */
-#define PR_FORMAT_KEY "peerreview:format"
-/* A format version as written, s[0..len): a whole number from 1 without
-   sign or leading zero (capped at INT_MAX), or -1. */
-int pr_format_number(const char *s, size_t len);
-/*
- * Report newer-format (version[0..len) as written) at w and stop the sink: nothing else of the
- * input is read or reported. 0, or -1 when out of memory.
- */
-int pr_report_newer_format(pr_sink *sink, const pr_where *w, const char *version, size_t len);
-/*
- * A flat header's column name: -2 when it is not a format mark, -1 when it
- * is a malformed one (PR_FORMAT_KEY without "=N"), else the version N.
- */
-int pr_flat_mark(const char *name, size_t len);
-
-/*
- * Descriptor metadata (datapackage.json at path, called name in problems):
- * 0, PEERREVIEW_EIO or PEERREVIEW_EDATA (reported) or -1 (out of memory). *found is set when the
- * file exists; *listed gets bit t set for every table t whose file a resource's "path" names.
- */
-int pr_descriptor_read(const char *path, const char *name, peerreview_dataset *ds, pr_sink *sink,
-                       int *found, unsigned *listed);
+/* Where field i of rec is (called name, or NULL), for problems. */
+pr_where pr_field_where(const char *file, const pr_record *rec, size_t i, const char *name);
 
 #endif

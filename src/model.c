@@ -416,10 +416,7 @@ PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds)
         review_destroy(ds->v[i]);
     pr_free(ds->v);
     pr_free(ds->slots);
-    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
-        pr_free(ds->src_file[t]);
-        pr_free(ds->src_col[t]);
-    }
+    pr_posmap_free(&ds->src);
     pr_free(ds->meta_name);
     pr_free(ds->meta_title);
     pr_free(ds->meta_description);
@@ -549,11 +546,33 @@ PEERREVIEW_API peerreview_status peerreview_dataset_remove(peerreview_dataset *d
     return PEERREVIEW_OK;
 }
 
-unsigned long pr_src_column(const peerreview_dataset *ds, int table, size_t col)
+void pr_posmap_free(pr_posmap *m)
 {
-    if (ds && ds->src_col[table] && ds->src_col[table][col])
-        return ds->src_col[table][col];
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
+        pr_free(m->file[t]);
+        pr_free(m->col[t]);
+    }
+}
+
+unsigned long pr_src_column(const pr_posmap *m, int table, size_t col)
+{
+    if (m && m->col[table] && m->col[table][col])
+        return m->col[table][col];
     return (unsigned long)col + 1;
+}
+
+pr_where pr_row_where(const pr_posmap *m, const peerreview_row *row, size_t col)
+{
+    pr_where w = PR_WHERE_NONE;
+    w.field = pr_tables[row->table].cols[col].name;
+    if (row->src.line && m) {
+        w.file = m->file[row->table];
+        w.line = row->src.line;
+        w.record = row->src.record;
+        w.offset = (long long)row->src.offset;
+        w.column = row->src.column ? row->src.column : pr_src_column(m, row->table, col);
+    }
+    return w;
 }
 
 /* ---- values ---- */

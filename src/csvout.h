@@ -1,9 +1,8 @@
-/* Export: canonical CSV bytes, the descriptor, and atomic saving. */
-#ifndef PR_EXPORT_H
-#define PR_EXPORT_H
+/* CSV out: one field or cell with minimal quoting, and where rendered bytes go. */
+#ifndef PR_CSVOUT_H
+#define PR_CSVOUT_H
 
 #include "buf.h"
-#include "model.h"
 #include "peerreview.h"
 
 /* Append one CSV field with minimal quoting (through libcsv when quoted). */
@@ -14,9 +13,6 @@ int pr_csv_field(pr_buf *b, const char *s, size_t len);
  * an apostrophe first.
  */
 int pr_csv_cell(pr_buf *b, const char *s, int is_text, int spreadsheet_safe);
-
-/* Render one table of the dataset in canonical form. */
-int pr_render_table(const peerreview_dataset *ds, int table, int spreadsheet_safe, pr_buf *out);
 
 /*
  * Where rendered bytes go: they are made in b and, when write is set, passed
@@ -39,15 +35,5 @@ typedef struct pr_out {
 int pr_out_row(pr_out *o);
 /* Pass on what b holds: 0 or -1 as pr_out_row. */
 int pr_out_flush(pr_out *o);
-
-/* pr_render_table into o: 0, or -1 when out of memory or a write failed (o->failed). */
-int pr_render_table_out(const peerreview_dataset *ds, int table, int spreadsheet_safe, pr_out *o);
-
-/*
- * Render datapackage.json: generated from the schema table, with what the
- * loaded descriptor held beyond that kept (descriptor-write.c). With
- * spreadsheet_safe the tables start with a BOM and say so (utf-8-sig).
- */
-int pr_render_descriptor(const peerreview_dataset *ds, int spreadsheet_safe, pr_buf *out);
 
 #endif

@@ -1,0 +1,61 @@
+/* Canonical bytes of one table (SPEC §3). */
+#include "config.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "csvout.h"
+#include "schema.h"
+#include "table-write.h"
+
+#define UTF8_BOM "\xEF\xBB\xBF"
+
+static int render_row(pr_buf *out, const peerreview_row *row, int safe)
+{
+    const pr_table *t = &pr_tables[row->table];
+    for (size_t c = 0; c < t->ncols; c++) {
+        if ((c && pr_buf_addc(out, ',')) ||
+            pr_csv_cell(out, pr_row_value(row, c), t->cols[c].type == PEERREVIEW_TYPE_TEXT, safe))
+            return -1;
+    }
+    return pr_buf_add(out, "\r\n", 2);
+}
+
+int pr_render_table_out(const peerreview_dataset *ds, int table, int safe, pr_out *o)
+{
+    pr_buf *out = o->b;
+    const pr_table *t = &pr_tables[table];
+    if (safe && pr_buf_adds(out, UTF8_BOM))
+        return -1;
+    for (size_t c = 0; c < t->ncols; c++)
+        if ((c && pr_buf_addc(out, ',')) ||
+            pr_csv_field(out, t->cols[c].name, strlen(t->cols[c].name)))
+            return -1;
+    if (pr_buf_add(out, "\r\n", 2))
+        return -1;
+    for (size_t i = 0; i < ds->n; i++) {
+        const peerreview_review *r = ds->v[i];
+        if (table == PEERREVIEW_REVIEWS) {
+            if (render_row(out, r->row, safe) || pr_out_row(o))
+                return -1;
+            continue;
+        }
+        size_t *idx = pr_sorted_children(r, table);
+        if (!idx)
+            return -1;
+        for (size_t k = 0; k < r->kids[table].n; k++) {
+            if (render_row(out, r->kids[table].v[idx[k]], safe) || pr_out_row(o)) {
+                pr_free(idx);
+                return -1;
+            }
+        }
+        pr_free(idx);
+    }
+    return 0;
+}
+
+int pr_render_table(const peerreview_dataset *ds, int table, int safe, pr_buf *out)
+{
+    pr_out o = {out, NULL, NULL, 0, 0, 0, 0};
+    return pr_render_table_out(ds, table, safe, &o);
+}
