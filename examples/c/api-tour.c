@@ -77,26 +77,30 @@ static void print_problems(const peerreview_diag *diag)
     }
 }
 
+/* The whole file, NUL-terminated (malloc'd; *len without the NUL), or NULL. */
 static char *read_all(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = 1 << 16, n = 0, got;
     char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
         n += got;
-        if (n == cap) {
+        if (n + 1 == cap) {
             char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
+            if (!nb)
                 free(buf);
-                buf = NULL;
-            }
             buf = nb;
         }
     }
+    if (buf && ferror(f)) {
+        free(buf);
+        buf = NULL;
+    }
     fclose(f);
+    if (buf)
+        buf[n] = '\0';
     *len = n;
     return buf;
 }
