@@ -14,7 +14,7 @@
  * header lines and an example package and flat file from peerreview_render.
  *
  * EXAMPLES has one line per example problem, CODE<TAB>CASE<TAB>PROBLEM, as
- * doc/format-examples.sh (or the test-case corpus) prints them.
+ * tests/test-cases --examples prints them from the case corpus tests/cases.
  *
  * The template is Markdown with numbered headings ("## 4", "### 4.2", ...),
  * whose numbering is checked, as is every "§N.M" that refers to one. Lines

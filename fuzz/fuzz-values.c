@@ -1,5 +1,5 @@
 /*
- * Fuzz target: the value parsers, against oracles written here from SPEC §2.
+ * Fuzz target: the value parsers, against oracles written here from doc/format.md §3.
  *
  * Input: a table byte and a column byte (the column whose setter is tried;
  * out-of-range selectors are tried on the checks and must be refused), then
@@ -107,7 +107,7 @@ static int oracle_int(const char *s, size_t n, int min)
     return !(n == 1 && s[0] - '0' < min);
 }
 
-/* The smallest value of an integer column (SPEC: seq and team_size count from 1). */
+/* The smallest value of an integer column (doc/format.md §3.4: seq and team_size count from 1). */
 static int int_min(const char *col)
 {
     return strcmp(col, "seq") == 0 || strcmp(col, "team_size") == 0 ? 1 : 0;

@@ -1,4 +1,4 @@
-/* Diagnostics: positioned problems with stable codes (SPEC §4). */
+/* Diagnostics: positioned problems with stable codes (doc/format.md §10). */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-/* Row, cross-field and cross-table rules (SPEC §2). */
+/* Row, cross-field and cross-table rules (doc/format.md §4). */
 #include "config.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Row, cross-field and cross-table rules (SPEC §2) over the data model. */
+/* Row, cross-field and cross-table rules (doc/format.md §4) over the data model. */
 #ifndef PR_RULES_H
 #define PR_RULES_H
 

@@ -1,4 +1,4 @@
-/* Export: canonical package bytes (SPEC §3) written atomically. */
+/* Export: canonical package bytes (doc/format.md §8) written atomically. */
 #include "config.h"
 
 #include <csv.h>

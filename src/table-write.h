@@ -1,4 +1,4 @@
-/* Canonical bytes of one table (SPEC §3). */
+/* Canonical bytes of one table (doc/format.md §8.1). */
 #ifndef PR_TABLE_WRITE_H
 #define PR_TABLE_WRITE_H
 

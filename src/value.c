@@ -1,4 +1,4 @@
-/* Value rules: text, date, integer, enum, code and url (SPEC §2). */
+/* Value rules: text, date, integer, enum, code and url (doc/format.md §3). */
 #include "config.h"
 
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* Value rules of one cell against one column (SPEC §2 types). */
+/* Value rules of one cell against one column (doc/format.md §3). */
 #ifndef PR_VALUE_H
 #define PR_VALUE_H
 

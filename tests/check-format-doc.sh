@@ -1,14 +1,14 @@
 #!/bin/sh
 # doc/format.md is what doc/gen-format makes of doc/format.md.in, the
-# library's schema and one example problem per code (doc/format-examples.sh,
-# which runs the command-line tool on small inputs). This check makes it anew
+# library's schema and one example problem per code (the first case of the
+# case corpus tests/cases that gives it: tests/test-cases --examples). This check makes it anew
 # and fails when the committed file differs, showing how; with --update it
 # writes the file instead ('make doc/format.md' and 'make update-format-doc'
 # run it so).
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
-: "${PEERREVIEW:=$top_builddir/tools/peerreview}"
+: "${TEST_CASES:=$top_builddir/tests/test-cases}"
 update=no
 [ "${1:-}" = --update ] && update=yes
 doc="$top_srcdir/doc/format.md"
@@ -17,8 +17,10 @@ gen="$top_builddir/doc/gen-format"
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-if ! sh "$top_srcdir/doc/format-examples.sh" "$PEERREVIEW" >"$tmp/examples.tsv"; then
-    echo "not ok - doc/format-examples.sh failed (see above)"
+[ -x "$TEST_CASES" ] || { echo "$TEST_CASES is not built (make tests/test-cases)"; exit 2; }
+if ! "$TEST_CASES" --examples --sample "$top_srcdir/data/lga-sample" "$top_srcdir/tests/cases" \
+    >"$tmp/examples.tsv"; then
+    echo "not ok - tests/test-cases --examples failed (see above)"
     exit 1
 fi
 if ! TMPDIR="$tmp" "$gen" "$top_srcdir/doc/format.md.in" "$tmp/examples.tsv" >"$tmp/format.md"; then

@@ -2255,7 +2255,7 @@ static op ops[] = {
     SAVE("save-flat-unrepresentable", prep_save_unflat, NULL, NULL, 0, eunsupported),
     /*
      * Fails until the library is fixed (issue 8): pr_in_package() answers
-     * "not in a package" when its own allocation fails (src/import.c), so
+     * "not in a package" when its own allocation fails (src/path.c), so
      * under a transient failure peerreview_save writes the flat form over the
      * package's reviews.csv and returns PEERREVIEW_OK instead of refusing
      * with PEERREVIEW_EINVAL.

@@ -1026,7 +1026,7 @@ static void test_csv_spectrum(void **state)
 
 /*
  * Checks whose only difference from the expected records is an empty line
- * that libcsv skips (SPEC §3 import dialect: blank lines are not records).
+ * that libcsv skips (doc/format.md §5.2: blank lines are not records).
  */
 static const struct {
     const char *id;

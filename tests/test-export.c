@@ -1,4 +1,4 @@
-/* Tests of the canonical package export (SPEC §3). */
+/* Tests of the canonical package export (doc/format.md §8). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>

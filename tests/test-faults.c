@@ -1,4 +1,4 @@
-/* Never lose data: allocation failures and I/O failures at every point (SPEC §4). */
+/* Never lose data: allocation failures and I/O failures at every point (doc/reliability.md). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>

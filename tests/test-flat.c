@@ -1,4 +1,4 @@
-/* Tests of the flat form: one CSV row per review with list columns (SPEC §3). */
+/* Tests of the flat form: one CSV row per review with list columns (doc/format.md §7). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>

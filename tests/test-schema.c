@@ -427,7 +427,7 @@ static void test_code_names(void **state)
     assert_int_equal(peerreview_code_lookup("no-such-code"), -1);
 }
 
-/* Every code SPEC §4 names exists with exactly that name and enum value. */
+/* Every code doc/format.md §10.3 names exists with exactly that name and enum value. */
 static void test_spec_codes(void **state)
 {
     (void)state;

@@ -1,4 +1,4 @@
-/* Value rules of SPEC §2 through peerreview_check_value and pr_check_cell. */
+/* Value rules of doc/format.md §3 through peerreview_check_value and pr_check_cell. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
