@@ -160,15 +160,6 @@ int load_dataset(const struct settings *s, const char *path, int data_status,
 int load_input(const struct settings *s, const char *path, peerreview_dataset **out, char *buf,
                size_t size, const char **shown);
 
-/*
- * Values through the checked getters (borrowed; NULL when empty). Column
- * names are the schema's: one the library does not know is a bug in this
- * program, not in the data, and aborts.
- */
-const char *review_text(const peerreview_review *r, const char *column);
-const char *row_text(const peerreview_row *row, const char *column);
-const char *review_cell(const peerreview_review *r, size_t column);
-const char *row_cell(const peerreview_row *row, size_t column);
 /* A date column of r parsed into *d: 1, or 0 when it is empty. */
 int review_date(const peerreview_review *r, const char *column, peerreview_date *d);
 

@@ -99,7 +99,9 @@ static int diff_review(const peerreview_review *old, const peerreview_review *ne
         if (!same_value(a, b) && changes_add(ch, CH_FIELD, PEERREVIEW_REVIEWS, NULL, c, a, b))
             return -1;
     }
-    for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES; t++) {
+    for (int t = 0; t < (int)peerreview_table_count(); t++) {
+        if (t == PEERREVIEW_REVIEWS)
+            continue;
         size_t cols = peerreview_column_count(t);
         size_t no = peerreview_review_child_count(old, t);
         size_t nn = peerreview_review_child_count(new, t);
@@ -111,7 +113,9 @@ static int diff_review(const peerreview_review *old, const peerreview_review *ne
                     return -1;
                 continue;
             }
-            for (size_t c = 1; c < cols; c++) {
+            for (size_t c = 0; c < cols; c++) {
+                if (c == review_id_column(t))
+                    continue;
                 const char *x = row_cell(a, c), *y = row_cell(b, c);
                 if (!same_value(x, y) && changes_add(ch, CH_ROW_FIELD, t, a, c, x, y))
                     return -1;

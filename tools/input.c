@@ -218,48 +218,6 @@ int load_input(const struct settings *s, const char *path, peerreview_dataset **
 /* Values                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/* A getter's status: PEERREVIEW_EINVAL (no such column) is a bug here. */
-static const char *checked_value(int rc, const char *column)
-{
-    if (rc == PEERREVIEW_EINVAL) {
-        fprintf(stderr, "peerreview: internal error: no column '%s'\n", column);
-        abort();
-    }
-    return NULL;
-}
-
-const char *review_text(const peerreview_review *r, const char *column)
-{
-    const char *v = NULL;
-    int rc = peerreview_review_get_byname(r, column, &v);
-    return rc == PEERREVIEW_OK ? v : checked_value(rc, column);
-}
-
-const char *row_text(const peerreview_row *row, const char *column)
-{
-    const char *v = NULL;
-    int rc = peerreview_row_get_byname(row, column, &v);
-    return rc == PEERREVIEW_OK ? v : checked_value(rc, column);
-}
-
-const char *review_cell(const peerreview_review *r, size_t column)
-{
-    const char *v = NULL;
-    int rc = peerreview_review_get_byindex(r, column, &v);
-    return rc == PEERREVIEW_OK
-               ? v
-               : checked_value(rc, peerreview_column_name(PEERREVIEW_REVIEWS, column));
-}
-
-const char *row_cell(const peerreview_row *row, size_t column)
-{
-    const char *v = NULL;
-    int rc = peerreview_row_get_byindex(row, column, &v);
-    return rc == PEERREVIEW_OK
-               ? v
-               : checked_value(rc, peerreview_column_name(peerreview_row_table(row), column));
-}
-
 int review_date(const peerreview_review *r, const char *column, peerreview_date *d)
 {
     int rc = peerreview_review_get_date_byname(r, column, d);

@@ -143,17 +143,12 @@ static const char usage_main[] =
     "the datasets differ), 2 usage error, I/O error or out of memory.\n"
     "'" PROG " COMMAND --help' describes one command; 'man " PROG "' all of them.\n";
 
-/* 1 if value is one of the allowed values of an enum column. */
+/* 1 if value is one of the allowed values of an enum column (the library checks it). */
 static int enum_allows(int table, const char *column, const char *value)
 {
     int c = peerreview_column_index(table, column);
-    if (c < 0)
-        return 0;
-    size_t n = peerreview_column_enum_count(table, (size_t)c);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(peerreview_column_enum_value(table, (size_t)c, i), value) == 0)
-            return 1;
-    return 0;
+    return c >= 0 && *value &&
+           peerreview_check_value(table, (size_t)c, value, NULL) == PEERREVIEW_OK;
 }
 
 /* The allowed values of an enum column as "a, b, c" into buf. */

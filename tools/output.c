@@ -379,22 +379,53 @@ void json_value(struct json *j, int table, size_t column, const char *value)
     }
 }
 
-/*
- * A value (borrowed) or NULL when empty; column is below the table's column
- * count, so the getters cannot refuse it.
- */
-static const char *row_value(const peerreview_row *row, size_t column)
+/* ---- values through the checked getters ---- */
+
+/* A getter's status: PEERREVIEW_EINVAL (no such column) is a bug here. */
+const char *checked_value(int rc, const char *column)
 {
-    const char *v = NULL;
-    peerreview_row_get_byindex(row, column, &v);
-    return v;
+    if (rc == PEERREVIEW_EINVAL) {
+        fprintf(stderr, "peerreview: internal error: no column '%s'\n", column);
+        abort();
+    }
+    return NULL;
 }
 
-static const char *review_value(const peerreview_review *r, size_t column)
+const char *review_text(const peerreview_review *r, const char *column)
 {
     const char *v = NULL;
-    peerreview_review_get_byindex(r, column, &v);
-    return v;
+    int rc = peerreview_review_get_byname(r, column, &v);
+    return rc == PEERREVIEW_OK ? v : checked_value(rc, column);
+}
+
+const char *row_text(const peerreview_row *row, const char *column)
+{
+    const char *v = NULL;
+    int rc = peerreview_row_get_byname(row, column, &v);
+    return rc == PEERREVIEW_OK ? v : checked_value(rc, column);
+}
+
+const char *review_cell(const peerreview_review *r, size_t column)
+{
+    const char *v = NULL;
+    int rc = peerreview_review_get_byindex(r, column, &v);
+    return rc == PEERREVIEW_OK
+               ? v
+               : checked_value(rc, peerreview_column_name(PEERREVIEW_REVIEWS, column));
+}
+
+const char *row_cell(const peerreview_row *row, size_t column)
+{
+    const char *v = NULL;
+    int rc = peerreview_row_get_byindex(row, column, &v);
+    return rc == PEERREVIEW_OK
+               ? v
+               : checked_value(rc, peerreview_column_name(peerreview_row_table(row), column));
+}
+
+size_t review_id_column(int table)
+{
+    return (size_t)peerreview_table_key_column(table, 0);
 }
 
 /* 1 if column is part of a table's primary key. */
@@ -411,8 +442,10 @@ void json_row(struct json *j, const peerreview_row *row, int skip_empty)
     int table = peerreview_row_table(row);
     size_t n = peerreview_column_count(table);
     json_object(j, JSON_COMPACT);
-    for (size_t c = 1; c < n; c++) {
-        const char *v = row_value(row, c);
+    for (size_t c = 0; c < n; c++) {
+        if (c == review_id_column(table))
+            continue;
+        const char *v = row_cell(row, c);
         if (skip_empty && (!v || is_key_column(table, c)))
             continue;
         json_key(j, peerreview_column_name(table, c));
@@ -437,9 +470,11 @@ void json_review(struct json *j, const peerreview_review *r)
     json_object(j, JSON_COMPACT);
     for (size_t c = 0; c < n; c++) {
         json_key(j, peerreview_column_name(PEERREVIEW_REVIEWS, c));
-        json_value(j, PEERREVIEW_REVIEWS, c, review_value(r, c));
+        json_value(j, PEERREVIEW_REVIEWS, c, review_cell(r, c));
     }
-    for (int t = PEERREVIEW_REVIEW_COUNCILS; t <= PEERREVIEW_SOURCES; t++) {
+    for (int t = 0; t < (int)peerreview_table_count(); t++) {
+        if (t == PEERREVIEW_REVIEWS)
+            continue;
         json_key(j, child_list_name(t));
         json_array(j, JSON_COMPACT);
         size_t rows = peerreview_review_child_count(r, t);

@@ -123,6 +123,21 @@ void json_uint(struct json *j, unsigned long long v);
 void json_null(struct json *j);
 void json_bool(struct json *j, int v);
 
+/*
+ * Values through the checked getters (borrowed; NULL when empty). Column
+ * names and indexes are the schema's: one the library does not know is a bug
+ * in this program, not in the data, and aborts.
+ */
+/* NULL for a getter's status rc about column; PEERREVIEW_EINVAL aborts (a bug here). */
+const char *checked_value(int rc, const char *column);
+const char *review_text(const peerreview_review *r, const char *column);
+const char *row_text(const peerreview_row *row, const char *column);
+const char *review_cell(const peerreview_review *r, size_t column);
+const char *row_cell(const peerreview_row *row, size_t column);
+
+/* The column of a table that holds review_id (the first key column). */
+size_t review_id_column(int table);
+
 /* A value of a column: integers as numbers, unknown (NULL) as null, else a string. */
 void json_value(struct json *j, int table, size_t column, const char *value);
 
