@@ -121,7 +121,7 @@ for py in $PYBIN /usr/bin/python3 $(command -v python3 2>/dev/null); do
     fi
 done
 if [ -z "$PDBIN" ]; then
-    PDNOTE="pandas not importable by ${PYBIN:-the bindings' interpreter}, /usr/bin/python3 or python3"
+    PDNOTE="pandas not importable by ${PYBIN:-the interpreter of the bindings}, /usr/bin/python3 or python3"
     [ "${SANITIZERS:-no}" = yes ] && PDNOTE="skipped (sanitizer build)"
 fi
 echo "python: peerreview.load with ${PYBIN:-none: $PYNOTE}; csv.DictReader with ${DRBIN:-none};" \
@@ -364,7 +364,7 @@ echo
 echo "bench summary ($N reviews, $RUNS runs, $CLOCK time):" \
     "validate/libcsv ${v_validate:-?}x (>=0.75x $s_validate);" \
     "convert/libcsv ${v_convert:-?}x (>=0.5x $s_convert);" \
-    "python load vs pandas ${v_python:-n/a}${v_python:+x faster} (>=2x $s_python);" \
+    "python load speed/pandas ${v_python:-n/a}${v_python:+x} (>=2x $s_python);" \
     "load peak RSS/input ${v_rss:-?}x (<=1.3x $s_rss);" \
     "streaming RSS $STREAM_SMALL->$STREAM_LARGE rows $v_stream (flat, <16 MiB $s_stream);" \
     "10x data ${v_scale:-not measured (BENCH_SCALE10=1)}${v_scale:+x the time ($scale_what)} (<=11x $s_scale);" \
