@@ -135,6 +135,7 @@ gen() {
     if [ -f "$2/stamp" ] && [ "$(cat "$2/stamp")" = "$stamp" ]; then
         return 0
     fi
+    echo "generating $1 reviews (seed $SEED) in $2 ..."
     rm -rf "$2"
     mkdir -p "$2" || die "cannot create $2"
     "$B/prgen" --seed="$SEED" "$1" "$2/clean" &&
@@ -153,13 +154,9 @@ data_rows() {
     echo $((r - 6))
 }
 
-echo "generating $N reviews (seed $SEED) in $WORK/n$N ..."
 gen "$N" "$WORK/n$N"
 ONE=$WORK/n$N
-if [ "$SCALE10" = 1 ]; then
-    echo "generating $((10 * N)) reviews in $WORK/x10 ..."
-    gen $((10 * N)) "$WORK/x10"
-fi
+[ "$SCALE10" = 1 ] && gen $((10 * N)) "$WORK/x10"
 for rows in "$STREAM_SMALL" "$STREAM_LARGE"; do
     mkdir -p "$WORK/stream-$rows" || die "cannot create $WORK/stream-$rows"
     [ -f "$WORK/stream-$rows/items.csv" ] ||
