@@ -628,21 +628,29 @@ static long long gen_package(const char *dir, unsigned n)
     fputs("review_id,kind,seq,text\n", f[3]);
     fputs("review_id,seq,date,body,outcome\n", f[4]);
     fputs("review_id,seq,url,description\n", f[5]);
+    /* one gen_below per statement: the same bytes whatever order a compiler evaluates in */
     for (unsigned i = 0; i < n; i++) {
         char id[64];
         unsigned y = 2010 + gen_below(15);
-        snprintf(id, sizeof id, "e10%06u-cpc-%u-%07u", gen_below(1000), y, i);
+        unsigned gss = gen_below(1000);
+        snprintf(id, sizeof id, "e10%06u-cpc-%u-%07u", gss, y, i);
+        unsigned month = 1 + gen_below(12);
+        unsigned day = 1 + gen_below(28);
+        unsigned recs = 3 + gen_below(3);
+        unsigned people = gen_below(400);
         fprintf(f[0],
                 "%s,corporate,Corporate peer challenge,initial,,LGA,%u-%02u-%02u,,onsite,,,,,"
                 "%u,6,%u,,https://www.local.gov.uk/reports/%s,",
-                id, y, 1 + gen_below(12), 1 + gen_below(28), 3 + gen_below(3), gen_below(400), id);
+                id, y, month, day, recs, people, id);
         gen_text(f[0], 30 + gen_below(40));
-        fprintf(f[1], "%s,1,E10%06u,%s,county,E12000005,West Midlands,885\n", id, gen_below(1000),
-                orgs[gen_below(4)]);
         fputs("\n", f[0]);
-        for (unsigned k = 1; k <= 6; k++)
-            fprintf(f[2], "%s,%u,%s,member_peer,,,Chief Executive,%s\n", id, k, names[gen_below(6)],
+        fprintf(f[1], "%s,1,E10%06u,%s,county,E12000005,West Midlands,885\n", id, gss,
+                orgs[gen_below(4)]);
+        for (unsigned k = 1; k <= 6; k++) {
+            const char *name = names[gen_below(6)];
+            fprintf(f[2], "%s,%u,%s,member_peer,,,Chief Executive,%s\n", id, k, name,
                     orgs[gen_below(4)]);
+        }
         for (unsigned k = 0; k < 12; k++) {
             fprintf(f[3], "%s,%s,%u,", id, kinds[k / 3], k % 3 + 1);
             gen_text(f[3], 4 + gen_below(12));
@@ -651,7 +659,8 @@ static long long gen_package(const char *dir, unsigned n)
         fprintf(f[4], "%s,1,%u-07-01,Cabinet,", id, y);
         gen_text(f[4], 6 + gen_below(10));
         fputs("\n", f[4]);
-        for (unsigned k = 1; k <= 1 + gen_below(2); k++) {
+        unsigned nsources = 1 + gen_below(2);
+        for (unsigned k = 1; k <= nsources; k++) {
             fprintf(f[5], "%s,%u,https://news.example.org/%s/%u,", id, k, id, k);
             gen_text(f[5], 3 + gen_below(8));
             fputs("\n", f[5]);
