@@ -11,9 +11,11 @@ static int copy_values(peerreview_row *to, const peerreview_row *from)
 {
     /* column 0 of a child row is its review's review_id, not stored in the row */
     size_t first = from->table == PEERREVIEW_REVIEWS ? 0 : 1;
-    for (size_t c = first; c < pr_tables[from->table].ncols; c++)
-        if (from->v[c] && pr_row_store_owned(to, c, from->v[c], strlen(from->v[c])))
+    for (size_t c = first; c < pr_tables[from->table].ncols; c++) {
+        const char *v = pr_row_v(from, c);
+        if (v && pr_row_store_owned(to, c, v, strlen(v)))
             return -1;
+    }
     return 0;
 }
 

@@ -37,13 +37,14 @@ static int add_child(flatload *F, peerreview_review *r, const pr_flatcol *fc, un
                      const char *line, size_t len, unsigned long pline, long long off, size_t seq)
 {
     int table = fc->table;
-    peerreview_row *row = pr_row_alloc(table);
+    /* packed in the dataset's arena, with room for the line's parts, seq and kind */
+    peerreview_row *row = pr_row_alloc_in(&F->ds->arena, table, len + PR_MAX_COLS + 64);
     if (!row)
         return -1;
     row->review = r;
     row->src.line = (uint32_t)pline;
     row->src.record = (uint32_t)F->rec->number;
-    row->src.column = (uint32_t)fcol;
+    row->column = (uint32_t)fcol;
     row->src.offset = (uint64_t)off;
     char num[24];
     int nn = snprintf(num, sizeof num, "%zu", seq);
@@ -90,7 +91,7 @@ static int add_child(flatload *F, peerreview_review *r, const pr_flatcol *fc, un
             goto oom;
     }
     pr_buf_free(&msg);
-    if (pr_rules_row(F->sink, &F->ds->src, row, r->row->v[PR_R_REVIEW_ID], reported, 0) ||
+    if (pr_rules_row(F->sink, &F->ds->src, row, pr_row_v(r->row, PR_R_REVIEW_ID), reported, 0) ||
         pr_review_append(r, table, row)) {
         pr_row_free(row);
         return -1;
@@ -195,12 +196,11 @@ int pr_flat_load(const pr_source *src, const char *path, const peerreview_option
         if (rec->bad)
             continue;
         F.rec = rec;
-        peerreview_review *r = peerreview_review_new();
+        peerreview_review *r = pr_review_new_in(ds, pr_record_bytes(rec)); /* r->ds is ds */
         if (!r) {
             pr_report_oom(sink, path);
             break;
         }
-        r->ds = ds;
         int cr = pr_record_to_row(&h, rec, path, &ds->arena, r->row, sink);
         if (cr == 1 && idf && idf <= rec->n && rec->f[idf - 1].len &&
             pr_strmap_put(&rejected, rec->f[idf - 1].p, rec->f[idf - 1].len, rec->number, NULL) < 0)
@@ -210,11 +210,11 @@ int pr_flat_load(const pr_source *src, const char *path, const peerreview_option
             if (fcol && rec->f[fcol - 1].len && load_cell(&F, r, &fcs[k], fcol, &rec->f[fcol - 1]))
                 cr = -1;
         }
-        const char *id = r->row->v[PR_R_REVIEW_ID];
+        const char *id = pr_row_v(r->row, PR_R_REVIEW_ID);
         uint8_t reported[PR_MAX_COLS] = {0};
         for (size_t c = 0; cr == 0 && c < pr_tables[PEERREVIEW_REVIEWS].ncols; c++) {
             unsigned f = h.col_to_file[c];
-            reported[c] = !r->row->v[c] && f && rec->f[f - 1].len > 0;
+            reported[c] = !pr_row_v(r->row, c) && f && rec->f[f - 1].len > 0;
         }
         if (cr == 0 && pr_rules_row(sink, &ds->src, r->row, id, reported, 1))
             cr = -1;

@@ -54,7 +54,7 @@ static int unrep_ws(flatsave *S, const peerreview_review *r, const char *field, 
                      "readers such as R's readr trim white space at the edges of a cell by "
                      "default, so the value would change; remove the %s, or save as a package "
                      "instead",
-                     r->row->v[PR_R_REVIEW_ID], at_end ? "ends" : "begins", what,
+                     pr_row_v(r->row, PR_R_REVIEW_ID), at_end ? "ends" : "begins", what,
                      cell ? (at_end ? " and would end the " : " and would begin the ") : "",
                      cell ? cell : "", cell ? " cell" : "", what);
 }
@@ -70,7 +70,7 @@ static int unrep(flatsave *S, const peerreview_review *r, const pr_flatcol *fc, 
     return pr_report(S->sink, ERR, PEERREVIEW_P_UNREPRESENTABLE, &w,
                      "review %s: %s, which the flat form cannot hold; save as a package "
                      "instead, or change the value",
-                     r->row->v[PR_R_REVIEW_ID], why);
+                     pr_row_v(r->row, PR_R_REVIEW_ID), why);
 }
 
 /* Render one child row as a line; 1 if it cannot be represented. */
@@ -81,12 +81,12 @@ static int render_line(flatsave *S, const peerreview_review *r, const pr_flatcol
     size_t ncols = pr_flat_line_fields(fc->table, cols);
     size_t last = 0; /* number of fields up to the last non-empty one */
     for (size_t k = 0; k < ncols; k++)
-        if (row->v[cols[k]])
+        if (pr_row_v(row, cols[k]))
             last = k + 1;
     if (last == 0)
         return unrep(S, r, fc, cols[0], "a row with every field empty") ? -1 : 1;
     for (size_t k = 0; k < last; k++) {
-        const char *v = row->v[cols[k]];
+        const char *v = pr_row_v(row, cols[k]);
         size_t len = v ? strlen(v) : 0;
         if (v && (memchr(v, '\n', len) || memchr(v, '\r', len)))
             return unrep(S, r, fc, cols[k], "the value has a line break") ? -1 : 1;
@@ -108,7 +108,8 @@ static int render_line(flatsave *S, const peerreview_review *r, const pr_flatcol
                        ? -1
                        : 1;
         /* an empty first field: "| x", not " | x", so the cell does not begin with a space */
-        if ((k && pr_buf_adds(line, k == 1 && !row->v[cols[0]] ? &PR_FLAT_SEP[1] : PR_FLAT_SEP)) ||
+        if ((k && pr_buf_adds(line,
+                              k == 1 && !pr_row_v(row, cols[0]) ? &PR_FLAT_SEP[1] : PR_FLAT_SEP)) ||
             (v && pr_buf_add(line, v, len)))
             return -1;
     }
@@ -117,7 +118,7 @@ static int render_line(flatsave *S, const peerreview_review *r, const pr_flatcol
     size_t plen[PR_MAX_COLS];
     size_t nparts = pr_flat_split_line(line->data ? line->data : "", line->len, ncols, part, plen);
     for (size_t k = 0; k < ncols; k++) {
-        const char *v = row->v[cols[k]];
+        const char *v = pr_row_v(row, cols[k]);
         size_t len = v ? strlen(v) : 0;
         size_t got = nparts > ncols ? (size_t)-1 : k < nparts ? plen[k] : 0;
         if (got != len || (len && memcmp(part[k], v, len) != 0))
@@ -142,9 +143,10 @@ static int render_list(flatsave *S, const peerreview_review *r, const pr_flatcol
     pr_buf line = PR_BUF_INIT;
     for (size_t i = 0; i < l->n && rc >= 0; i++) {
         const peerreview_row *row = l->v[idx[i]];
-        if (fc->kind && (!row->v[PR_I_KIND] || strcmp(row->v[PR_I_KIND], fc->kind) != 0))
+        if (fc->kind &&
+            (!pr_row_v(row, PR_I_KIND) || strcmp(pr_row_v(row, PR_I_KIND), fc->kind) != 0))
             continue;
-        const char *s = row->v[pr_seq_col(fc->table)];
+        const char *s = pr_row_v(row, pr_seq_col(fc->table));
         int64_t seq;
         if (!s || pr_int_parse(s, strlen(s), &seq) || seq != expect) {
             rc = unrep(S, r, fc, pr_seq_col(fc->table),
@@ -181,7 +183,7 @@ static int render_list(flatsave *S, const peerreview_review *r, const pr_flatcol
     c = edge_ws(S, cell->data, cell->len, 1, 1);
     if (c) {
         size_t k = ncols;
-        while (k > 1 && !last->v[cols[k - 1]])
+        while (k > 1 && !pr_row_v(last, cols[k - 1]))
             k--;
         snprintf(field, sizeof field, "%s.%s", fc->name,
                  pr_tables[fc->table].cols[cols[k - 1]].name);
@@ -221,7 +223,7 @@ int pr_flat_render_out(const peerreview_dataset *ds, const peerreview_options *o
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
         for (size_t c = 0; c < t->ncols; c++) {
-            const char *v = r->row->v[c];
+            const char *v = pr_row_v(r->row, c);
             size_t len = v ? strlen(v) : 0;
             int text = t->cols[c].type == PEERREVIEW_TYPE_TEXT;
             /* no cell begins or ends with white space (non-text columns never hold it) */
@@ -236,7 +238,7 @@ int pr_flat_render_out(const peerreview_dataset *ds, const peerreview_options *o
         /* an item without a kind has no column to go in */
         static const pr_flatcol items = {"items", PEERREVIEW_ITEMS, NULL};
         for (size_t k = 0; k < r->kids[PEERREVIEW_ITEMS].n; k++) {
-            if (!r->kids[PEERREVIEW_ITEMS].v[k]->v[PR_I_KIND]) {
+            if (!pr_row_v(r->kids[PEERREVIEW_ITEMS].v[k], PR_I_KIND)) {
                 if (unrep(&S, r, &items, PR_I_KIND, "an item has no kind"))
                     goto oom_cell;
                 break;
@@ -257,7 +259,8 @@ int pr_flat_render_out(const peerreview_dataset *ds, const peerreview_options *o
                               "review %s: the %s cell would be %zu bytes, over the field size "
                               "limit of %zu, so the file could not be loaded back; save as a "
                               "package instead, or raise the limit",
-                              r->row->v[PR_R_REVIEW_ID], fcs[k].name, len, o->max_field_size))
+                              pr_row_v(r->row, PR_R_REVIEW_ID), fcs[k].name, len,
+                              o->max_field_size))
                     goto oom_cell;
             }
             if (pr_buf_addc(out, ',') || pr_csv_cell(out, cell.data, 1, safe))

@@ -16,12 +16,16 @@
 /* ---- arena ---- */
 
 #define ARENA_FIRST    256
-#define ARENA_MAX_STEP (64 * 1024)
+#define ARENA_MAX_STEP (1024 * 1024)
+
+/* Serials only ever grow; atomic, so threads with their own datasets agree. */
+static _Atomic uint64_t next_serial = 1;
 
 void pr_arena_init(pr_arena *a)
 {
     a->head = NULL;
     a->next_size = ARENA_FIRST;
+    a->intern = NULL;
 }
 
 void pr_arena_free(pr_arena *a)
@@ -32,7 +36,41 @@ void pr_arena_free(pr_arena *a)
         pr_free(c);
         c = n;
     }
-    pr_arena_init(a);
+    a->head = NULL;
+    a->next_size = ARENA_FIRST;
+}
+
+#define ALIGN8(n) (((n) + 7) & ~(size_t)7)
+
+/* A new chunk with room for need bytes, put in front (or behind a partly used head, for one-offs).
+ */
+static pr_chunk *arena_chunk(pr_arena *a, size_t need, int front)
+{
+    size_t cap = a->next_size, total;
+    if (cap < need)
+        cap = need;
+    if (pr_add_size(sizeof(pr_chunk), cap, &total) || cap > UINT32_MAX)
+        return NULL;
+    pr_chunk *n = pr_malloc(total);
+    if (!n)
+        return NULL;
+    n->intern = a->intern;
+    n->cap = cap;
+    n->used = 0;
+    n->last = (size_t)-1;
+    /* every byte offset of the chunk is a serial of its own: none is ever reused */
+    n->serial_base = atomic_fetch_add(&next_serial, (uint64_t)cap);
+    pr_chunk *c = a->head;
+    if (!front && c) {
+        n->next = c->next;
+        c->next = n;
+        return n;
+    }
+    n->next = c;
+    a->head = n;
+    if (a->next_size < ARENA_MAX_STEP)
+        a->next_size *= 2;
+    return n;
 }
 
 const char *pr_arena_strndup(pr_arena *a, const char *s, size_t len)
@@ -42,30 +80,10 @@ const char *pr_arena_strndup(pr_arena *a, const char *s, size_t len)
         return NULL;
     pr_chunk *c = a->head;
     if (!c || c->cap - c->used < need) {
-        size_t cap = a->next_size;
-        if (cap < need)
-            cap = need;
-        size_t total;
-        if (pr_add_size(sizeof(pr_chunk), cap, &total))
-            return NULL;
-        pr_chunk *n = pr_malloc(total);
-        if (!n)
-            return NULL;
-        n->cap = cap;
-        n->used = 0;
         /* keep the partly used head in front when the new chunk is a one-off */
-        if (c && need > a->next_size && c->cap - c->used > 64) {
-            n->next = c->next;
-            c->next = n;
-            memcpy(n->data, s, len);
-            n->data[len] = '\0';
-            n->used = need;
-            return n->data;
-        }
-        n->next = c;
-        a->head = c = n;
-        if (a->next_size < ARENA_MAX_STEP)
-            a->next_size *= 2;
+        int front = !(c && need > a->next_size && c->cap - c->used > 64);
+        if (!(c = arena_chunk(a, need, front)))
+            return NULL;
     }
     char *d = c->data + c->used;
     if (len)
@@ -75,51 +93,357 @@ const char *pr_arena_strndup(pr_arena *a, const char *s, size_t len)
     return d;
 }
 
+/*
+ * An object of size bytes (8-aligned, zeroed) at the end of the head chunk,
+ * with room bytes more free after it in the same chunk; NULL when out of
+ * memory.
+ */
+static void *arena_obj(pr_arena *a, size_t size, size_t room)
+{
+    size_t need;
+    if (pr_add_size(size, room, &need) || pr_add_size(need, 7, &need))
+        return NULL;
+    pr_chunk *c = a->head;
+    size_t at = c ? ALIGN8(c->used) : 0;
+    if (!c || at > c->cap || c->cap - at < need) {
+        if (!(c = arena_chunk(a, need, 1)))
+            return NULL;
+        at = 0;
+    }
+    c->used = at + size;
+    c->last = at;
+    memset(c->data + at, 0, size);
+    return c->data + at;
+}
+
+/* The chunk a packed row lives in. */
+static pr_chunk *row_chunk(const peerreview_row *row)
+{
+    return (pr_chunk *)(void *)((char *)(uintptr_t)row - row->sid - offsetof(pr_chunk, data));
+}
+
+/* Give back the last object of its chunk (and all stored after it), if p is that. */
+static void arena_unalloc(pr_chunk *c, const void *p)
+{
+    size_t at = (size_t)((const char *)p - c->data);
+    if (c->last == at) {
+        c->used = at;
+        c->last = (size_t)-1;
+    }
+}
+
 /* ---- rows ---- */
 
-/* Serials only ever grow; atomic, so threads with their own datasets agree. */
-static _Atomic uint64_t next_serial = 1;
+/* A plain row is allocated behind its serial. */
+typedef struct plain_row {
+    uint64_t serial;
+    peerreview_row row;
+} plain_row;
+
+static uint64_t row_serial(const peerreview_row *row)
+{
+    if (row->form == PR_ROW_PLAIN)
+        return ((const plain_row *)(const void *)((const char *)row - offsetof(plain_row, row)))
+            ->serial;
+    return row_chunk(row)->serial_base + row->sid;
+}
 
 PEERREVIEW_API uint64_t peerreview_review_serial(const peerreview_review *r)
 {
-    return r ? r->row->serial : 0;
+    return r ? row_serial(r->row) : 0;
 }
 
 PEERREVIEW_API uint64_t peerreview_row_serial(const peerreview_row *row)
 {
-    return row ? row->serial : 0;
+    return row ? row_serial(row) : 0;
 }
 
 peerreview_row *pr_row_alloc(int table)
 {
     size_t n = pr_tables[table].ncols, size;
-    if (pr_mul_size(n, sizeof(const char *), &size) ||
-        pr_add_size(size, sizeof(peerreview_row), &size))
+    if (pr_mul_size(n, sizeof(const char *), &size) || pr_add_size(size, sizeof(plain_row), &size))
         return NULL;
-    peerreview_row *row = pr_malloc(size);
-    if (!row)
+    plain_row *p = pr_malloc(size);
+    if (!p)
         return NULL;
-    memset(row, 0, size);
+    memset(p, 0, size);
+    p->serial = atomic_fetch_add(&next_serial, 1);
+    p->row.table = (uint8_t)table;
+    p->row.form = PR_ROW_PLAIN;
+    return &p->row;
+}
+
+/* Bytes of a packed row's header and offsets. */
+static size_t packed_head(int table, int form)
+{
+    return sizeof(peerreview_row) +
+           pr_tables[table].ncols * (form == PR_ROW_PACKED16 ? sizeof(uint16_t) : sizeof(uint32_t));
+}
+
+/* A packed row at the end of a's head chunk, with room for bytes of values after it. */
+static peerreview_row *packed_alloc(pr_arena *a, int table, size_t before, size_t bytes,
+                                    void **front)
+{
+    int form = PR_ROW_PACKED16;
+    size_t head = packed_head(table, form);
+    if (bytes >= 0x8000 - head) { /* offsets of 15 bits: the top one marks a shared value */
+        form = PR_ROW_PACKED32;
+        head = packed_head(table, form);
+    }
+    size_t size;
+    if (pr_add_size(before, head, &size))
+        return NULL;
+    char *p = arena_obj(a, size, bytes);
+    if (!p)
+        return NULL;
+    peerreview_row *row = (peerreview_row *)(void *)(p + before);
+    pr_chunk *c = a->head;
+    row->sid = (uint32_t)((char *)row - c->data);
     row->table = (uint8_t)table;
-    row->serial = atomic_fetch_add(&next_serial, 1);
+    row->form = (uint8_t)form;
+    *front = p;
     return row;
 }
 
-/* the owned bit mask has one bit per column */
-_Static_assert(PR_MAX_COLS <= 32, "peerreview_row.owned needs a bit per column");
+peerreview_row *pr_row_alloc_in(pr_arena *a, int table, size_t bytes)
+{
+    void *front;
+    return packed_alloc(a, table, 0, bytes, &front);
+}
+
+/* the mask has one bit per column */
+_Static_assert(PR_MAX_COLS <= 32, "peerreview_row.mask needs a bit per column");
+
+/* Values set through the API on a packed row: heap bit c = v[c] is a block of its own. */
+typedef struct pr_ext {
+    uint32_t heap;
+    const char *v[];
+} pr_ext;
+
+static void ext_free(pr_ext *e)
+{
+    for (size_t c = 0; e->heap; c++) {
+        uint32_t bit = (uint32_t)1 << c;
+        if (e->heap & bit) {
+            pr_free((void *)(uintptr_t)e->v[c]);
+            e->heap &= ~bit;
+        }
+    }
+    pr_free(e);
+}
+
+static size_t ptr_hash(const void *p)
+{
+    uint64_t h = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 17);
+}
+
+static pr_edit *edit_find(const peerreview_dataset *ds, const peerreview_row *row)
+{
+    if (!ds->nedits)
+        return NULL;
+    size_t mask = ds->nedits - 1;
+    for (size_t i = ptr_hash(row) & mask;; i = (i + 1) & mask) {
+        pr_edit *e = &ds->edits[i];
+        if (!e->row)
+            return NULL;
+        if (e->row == row)
+            return e;
+    }
+}
+
+static void edit_put(pr_edit *slots, size_t n, const peerreview_row *row, pr_ext *ext)
+{
+    size_t mask = n - 1, i = ptr_hash(row) & mask;
+    while (slots[i].row)
+        i = (i + 1) & mask;
+    slots[i].row = row;
+    slots[i].ext = ext;
+}
+
+static void edit_del(peerreview_dataset *ds, pr_edit *s)
+{
+    size_t mask = ds->nedits - 1;
+    size_t i = (size_t)(s - ds->edits);
+    ext_free(s->ext);
+    s->row = NULL;
+    s->ext = NULL;
+    for (size_t j = (i + 1) & mask; ds->edits[j].row; j = (j + 1) & mask) {
+        size_t home = ptr_hash(ds->edits[j].row) & mask;
+        int between = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+        if (!between) {
+            ds->edits[i] = ds->edits[j];
+            ds->edits[j].row = NULL;
+            ds->edits[j].ext = NULL;
+            i = j;
+        }
+    }
+    if (--ds->usededits == 0) { /* no row edited any more: the table goes too */
+        pr_free(ds->edits);
+        ds->edits = NULL;
+        ds->nedits = 0;
+    }
+}
+
+const char *pr_row_edited(const peerreview_row *row, size_t col)
+{
+    return edit_find(row->review->ds, row)->ext->v[col];
+}
+
+/* Small integers a packed row holds as codes. */
+static const char small_ints[PR_ROW_CODES - 1][3] = {
+    "0",  "1",  "2",  "3",  "4",  "5",  "6",  "7",  "8",  "9",  "10", "11", "12",
+    "13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23", "24", "25",
+    "26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37", "38"};
+
+const char *pr_row_code(const peerreview_row *row, size_t col, uint32_t code)
+{
+    const pr_column *c = &pr_tables[row->table].cols[col];
+    if (c->type == PEERREVIEW_TYPE_ENUM)
+        return c->enums[code - 1];
+    return small_ints[code - 1];
+}
+
+/* The code of a value of a column, or 0 when it has none. */
+static uint32_t value_code(const peerreview_row *row, size_t col, const char *s, size_t len)
+{
+    const pr_column *c = &pr_tables[row->table].cols[col];
+    if (c->type == PEERREVIEW_TYPE_ENUM) {
+        int i = pr_enum_index(c->enums, s, len);
+        return i >= 0 && i < PR_ROW_CODES - 1 ? (uint32_t)i + 1 : 0;
+    }
+    if (c->type == PEERREVIEW_TYPE_INTEGER && len <= 2 && s[0] >= '0' && s[0] <= '9' &&
+        (len == 1 || (s[0] != '0' && s[1] >= '0' && s[1] <= '9'))) {
+        unsigned v = len == 1 ? (unsigned)(s[0] - '0')
+                              : (unsigned)(s[0] - '0') * 10 + (unsigned)(s[1] - '0');
+        return v < PR_ROW_CODES - 1 ? v + 1 : 0;
+    }
+    return 0;
+}
+
+/* ---- shared values ---- */
+
+void pr_intern_free(pr_intern *in)
+{
+    pr_arena_free(&in->strings);
+    pr_free(in->str);
+    pr_free(in->slots);
+    in->str = NULL;
+    in->slots = NULL;
+    in->n = in->cap = in->nslots = 0;
+}
+
+const char *pr_row_shared(const peerreview_row *row, uint32_t id)
+{
+    return row_chunk(row)->intern->str[id];
+}
+
+static uint32_t intern_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/*
+ * The number of a shared value equal to s[0..len) of column col of table,
+ * added if need be: 0 when the value is not to be shared (too long, a
+ * column whose values seldom repeat, or the numbers are used up), -1 when
+ * out of memory, else 1 with *id set.
+ */
+static int intern_value(pr_intern *in, int table, size_t col, const char *s, size_t len,
+                        uint32_t *id)
+{
+    uint32_t *tries = &in->tries[table][col], *hits = &in->hits[table][col];
+    /* a column where, past its first values, fewer than 1 in 2 repeat is not shared */
+    if (len > PR_INTERN_LEN || (*tries >= 256 && *hits < *tries / 2) || memchr(s, '\0', len))
+        return 0;
+    uint32_t h = intern_hash(s, len);
+    size_t mask = in->nslots - 1, i = 0;
+    if (in->nslots) {
+        for (i = h & mask; in->slots[i]; i = (i + 1) & mask) {
+            const char *v = in->str[in->slots[i] - 1];
+            if (strncmp(v, s, len) == 0 && v[len] == '\0') {
+                ++*tries;
+                ++*hits;
+                *id = in->slots[i] - 1;
+                return 1;
+            }
+        }
+    }
+    ++*tries;
+    if (in->n >= PR_INTERN_MAX)
+        return 0;
+    if ((in->n + 1) * 2 > in->nslots) {
+        size_t n = in->nslots ? in->nslots * 2 : 256;
+        uint32_t *slots = pr_calloc(n, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t k = 0; k < in->nslots; k++)
+            if (in->slots[k]) {
+                const char *v = in->str[in->slots[k] - 1];
+                size_t j = intern_hash(v, strlen(v)) & (n - 1);
+                while (slots[j])
+                    j = (j + 1) & (n - 1);
+                slots[j] = in->slots[k];
+            }
+        pr_free(in->slots);
+        in->slots = slots;
+        in->nslots = n;
+        mask = n - 1;
+        for (i = h & mask; in->slots[i];)
+            i = (i + 1) & mask;
+    }
+    if (in->n == in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 256;
+        const char **str = pr_reallocarray(in->str, cap, sizeof *str);
+        if (!str)
+            return -1;
+        in->str = str;
+        in->cap = cap;
+    }
+    const char *v = pr_arena_strndup(&in->strings, s, len);
+    if (!v)
+        return -1;
+    in->str[in->n] = v;
+    in->slots[i] = (uint32_t)++in->n;
+    *id = (uint32_t)(in->n - 1);
+    return 1;
+}
+
+/* Drop what a packed row's edits hold (the row stays; ds may be NULL when it has none). */
+static void row_drop_edits(peerreview_row *row)
+{
+    if (row->form == PR_ROW_PLAIN || !row->mask)
+        return;
+    peerreview_dataset *ds = row->review->ds;
+    edit_del(ds, edit_find(ds, row));
+    row->mask = 0;
+}
 
 void pr_row_free(peerreview_row *row)
 {
     if (!row)
         return;
-    for (size_t c = 0; row->owned; c++) {
+    if (row->form != PR_ROW_PLAIN) {
+        row_drop_edits(row);
+        arena_unalloc(row_chunk(row), row);
+        return;
+    }
+    for (size_t c = 0; row->mask; c++) {
         uint32_t bit = (uint32_t)1 << c;
-        if (row->owned & bit) {
-            pr_free((void *)(uintptr_t)row->v[c]);
-            row->owned &= ~bit;
+        if (row->mask & bit) {
+            pr_free((void *)(uintptr_t)row->pv[c]);
+            row->mask &= ~bit;
         }
     }
-    pr_free(row);
+    pr_free((char *)row - offsetof(plain_row, row));
+}
+
+void pr_row_clear(peerreview_row *row)
+{
+    memset(row->pv, 0, pr_tables[row->table].ncols * sizeof row->pv[0]);
 }
 
 /*
@@ -164,29 +488,109 @@ static void val_drop(pr_val *v)
     v->owned = 0;
 }
 
-/* Put a value into the row, freeing the one it replaces if the row owned it. */
+/*
+ * Make a row ready for val_put: a packed row's first value set through the
+ * API needs its entry in the dataset's edits. -1 when out of memory
+ * (nothing changed).
+ */
+static int val_ready(peerreview_row *row)
+{
+    if (row->form == PR_ROW_PLAIN || row->mask)
+        return 0;
+    peerreview_dataset *ds = row->review->ds;
+    size_t ncols = pr_tables[row->table].ncols;
+    pr_ext *e = pr_malloc(sizeof *e + ncols * sizeof e->v[0]);
+    if (!e)
+        return -1;
+    e->heap = 0;
+    for (size_t c = 0; c < ncols; c++)
+        e->v[c] = pr_row_v(row, c);
+    if ((ds->usededits + 1) * 2 > ds->nedits) {
+        size_t n = ds->nedits ? ds->nedits * 2 : 16;
+        pr_edit *slots = n > ds->nedits ? pr_calloc(n, sizeof *slots) : NULL;
+        if (!slots) {
+            pr_free(e);
+            return -1;
+        }
+        for (size_t i = 0; i < ds->nedits; i++)
+            if (ds->edits[i].row)
+                edit_put(slots, n, ds->edits[i].row, ds->edits[i].ext);
+        pr_free(ds->edits);
+        ds->edits = slots;
+        ds->nedits = n;
+    }
+    edit_put(ds->edits, ds->nedits, row, e);
+    ds->usededits++;
+    /* every value is now read from the edits; a bit stays set while the entry is there */
+    row->mask = ((uint32_t)1 << (ncols - 1) << 1) - 1;
+    return 0;
+}
+
+/* Put a value into the row (made ready by val_ready), freeing the one it replaces if owned. */
 static void val_put(peerreview_row *row, size_t col, pr_val v)
 {
     uint32_t bit = (uint32_t)1 << col;
-    if (row->owned & bit)
-        pr_free((void *)(uintptr_t)row->v[col]);
-    row->v[col] = v.s;
+    const char **slot;
+    uint32_t *heap;
+    if (row->form == PR_ROW_PLAIN) {
+        slot = &row->pv[col];
+        heap = &row->mask;
+    } else {
+        pr_ext *e = edit_find(row->review->ds, row)->ext;
+        slot = &e->v[col];
+        heap = &e->heap;
+    }
+    if (*heap & bit)
+        pr_free((void *)(uintptr_t)*slot);
+    *slot = v.s;
     if (v.owned)
-        row->owned |= bit;
+        *heap |= bit;
     else
-        row->owned &= ~bit;
+        *heap &= ~bit;
 }
 
 int pr_row_store(pr_arena *a, peerreview_row *row, size_t col, const char *s, size_t len)
 {
+    if (row->form != PR_ROW_PLAIN) {
+        /* a load's store: the value goes right after the row, in the room it was given */
+        if (row->table != PEERREVIEW_REVIEWS && col == 0)
+            return 0;
+        uint32_t off = s && len ? value_code(row, col, s, len) : 0, id;
+        int shared = 0;
+        if (s && len && !off && a->intern &&
+            (shared = intern_value(a->intern, row->table, col, s, len, &id)) < 0)
+            return -1;
+        if (shared)
+            off = id | (row->form == PR_ROW_PACKED16 ? 0x8000u : 0x80000000u);
+        else if (s && len && !off) {
+            pr_chunk *c = a->head;
+            size_t at = c->used;
+            if ((char *)row < c->data || (size_t)((char *)row - c->data) != row->sid ||
+                c->cap - at <= len)
+                return -1; /* not the row being loaded here: a caller's mistake */
+            memcpy(c->data + at, s, len);
+            c->data[at + len] = '\0';
+            c->used = at + len + 1;
+            size_t o = at - row->sid;
+            if (row->form == PR_ROW_PACKED16 ? o >= 0x8000 : o >= 0x80000000u)
+                return -1;
+            off = (uint32_t)o;
+        }
+        char *base = (char *)row + sizeof *row;
+        if (row->form == PR_ROW_PACKED16)
+            ((uint16_t *)(void *)base)[col] = (uint16_t)off;
+        else
+            ((uint32_t *)(void *)base)[col] = off;
+        return 0;
+    }
     const char *d = NULL;
     if (s && len && !(d = enum_string(row, col, s, len)) && !(d = pr_arena_strndup(a, s, len)))
         return -1;
-    if (row->owned) { /* never while loading: rows start empty */
+    if (row->mask) { /* never while loading: rows start empty */
         pr_val v = {d, 0};
         val_put(row, col, v);
     } else {
-        row->v[col] = d;
+        row->pv[col] = d;
     }
     return 0;
 }
@@ -196,6 +600,10 @@ int pr_row_store_owned(peerreview_row *row, size_t col, const char *s, size_t le
     pr_val v;
     if (val_make(row, col, s, len, &v))
         return -1;
+    if (val_ready(row)) {
+        val_drop(&v);
+        return -1;
+    }
     val_put(row, col, v);
     return 0;
 }
@@ -203,13 +611,13 @@ int pr_row_store_owned(peerreview_row *row, size_t col, const char *s, size_t le
 const char *pr_row_value(const peerreview_row *row, size_t col)
 {
     if (row->table != PEERREVIEW_REVIEWS && col == 0)
-        return row->review->row->v[PR_R_REVIEW_ID];
-    return row->v[col];
+        return pr_row_v(row->review->row, PR_R_REVIEW_ID);
+    return pr_row_v(row, col);
 }
 
 static int64_t seq_of(const peerreview_row *row)
 {
-    const char *s = row->v[pr_seq_col(row->table)];
+    const char *s = pr_row_v(row, pr_seq_col(row->table));
     int64_t v;
     if (!s || pr_int_parse(s, strlen(s), &v))
         return INT64_MAX;
@@ -220,10 +628,9 @@ int pr_row_key_cmp(const peerreview_row *a, const peerreview_row *b)
 {
     if (a->table == PEERREVIEW_ITEMS) {
         const char *const *kinds = pr_tables[PEERREVIEW_ITEMS].cols[PR_I_KIND].enums;
-        int ka =
-            a->v[PR_I_KIND] ? pr_enum_index(kinds, a->v[PR_I_KIND], strlen(a->v[PR_I_KIND])) : 1000;
-        int kb =
-            b->v[PR_I_KIND] ? pr_enum_index(kinds, b->v[PR_I_KIND], strlen(b->v[PR_I_KIND])) : 1000;
+        const char *sa = pr_row_v(a, PR_I_KIND), *sb = pr_row_v(b, PR_I_KIND);
+        int ka = sa ? pr_enum_index(kinds, sa, strlen(sa)) : 1000;
+        int kb = sb ? pr_enum_index(kinds, sb, strlen(sb)) : 1000;
         if (ka != kb)
             return ka < kb ? -1 : 1;
     }
@@ -277,15 +684,37 @@ PEERREVIEW_API peerreview_review *peerreview_review_new(void)
     return r;
 }
 
+peerreview_review *pr_review_new_in(peerreview_dataset *ds, size_t bytes)
+{
+    void *front;
+    peerreview_row *row = packed_alloc(&ds->arena, PEERREVIEW_REVIEWS,
+                                       ALIGN8(sizeof(peerreview_review)), bytes, &front);
+    if (!row)
+        return NULL;
+    peerreview_review *r = front;
+    r->row = row;
+    r->ds = ds;
+    row->review = r;
+    return r;
+}
+
 static void review_destroy(peerreview_review *r)
 {
     for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++) {
         for (size_t i = 0; i < r->kids[t].n; i++)
             pr_row_free(r->kids[t].v[i]);
-        pr_free(r->kids[t].v);
+        if (!(r->kids[t].cap & PR_LIST_ARENA))
+            pr_free(r->kids[t].v);
     }
-    pr_row_free(r->row);
-    pr_free(r);
+    peerreview_row *row = r->row;
+    if (row->form == PR_ROW_PLAIN) {
+        pr_row_free(row);
+        pr_free(r);
+    } else {
+        /* a loaded review and its row are one object in the arena */
+        row_drop_edits(row);
+        arena_unalloc(row_chunk(row), r);
+    }
 }
 
 PEERREVIEW_API void peerreview_review_free(peerreview_review *r)
@@ -305,11 +734,51 @@ PEERREVIEW_API peerreview_dataset *peerreview_review_dataset(const peerreview_re
     return r ? r->ds : NULL;
 }
 
+/*
+ * Room for one more row in a list of a loaded review: its list lives in the
+ * dataset's arena, as long as it can grow there in place (a load reads a
+ * review's rows one after another); -1 when it cannot.
+ */
+static int list_grow_in(peerreview_dataset *ds, pr_rowlist *l)
+{
+    pr_chunk *c = ds->lists.head;
+    if (!l->v) {
+        if (!(l->v = arena_obj(&ds->lists, sizeof *l->v, 0)))
+            return -1;
+        l->cap = 1 | PR_LIST_ARENA;
+        return 0;
+    }
+    size_t at = (size_t)((char *)l->v - c->data);
+    if ((char *)l->v < c->data || c->last != at || c->cap - c->used < sizeof *l->v ||
+        (l->cap & ~PR_LIST_ARENA) >= PR_LIST_ARENA - 1)
+        return -1;
+    c->used += sizeof *l->v;
+    l->cap++;
+    return 0;
+}
+
 int pr_review_append(peerreview_review *r, int table, peerreview_row *row)
 {
     pr_rowlist *l = &r->kids[table];
-    if (pr_grow((void **)&l->v, &l->cap, l->n + 1, sizeof *l->v))
-        return -1;
+    uint32_t cap = l->cap & ~PR_LIST_ARENA;
+    if (l->n == cap) {
+        if (!(r->row->form != PR_ROW_PLAIN && r->ds && (!l->v || (l->cap & PR_LIST_ARENA)) &&
+              list_grow_in(r->ds, l) == 0)) {
+            /* a block of its own, doubling */
+            if (cap >= PR_LIST_ARENA / 2)
+                return -1;
+            uint32_t ncap = cap < 4 ? 8 : cap * 2;
+            peerreview_row **v = pr_malloc(ncap * sizeof *v);
+            if (!v)
+                return -1;
+            if (l->n)
+                memcpy(v, l->v, l->n * sizeof *v);
+            if (!(l->cap & PR_LIST_ARENA))
+                pr_free(l->v);
+            l->v = v;
+            l->cap = ncap;
+        }
+    }
     row->review = r;
     l->v[l->n++] = row;
     return 0;
@@ -403,6 +872,9 @@ PEERREVIEW_API peerreview_dataset *peerreview_dataset_new(void)
     peerreview_dataset *ds = pr_calloc(1, sizeof *ds);
     if (ds) {
         pr_arena_init(&ds->arena);
+        pr_arena_init(&ds->lists);
+        pr_arena_init(&ds->intern.strings);
+        ds->arena.intern = &ds->intern;
         ds->format = PEERREVIEW_FORMAT_VERSION;
     }
     return ds;
@@ -416,12 +888,15 @@ PEERREVIEW_API void peerreview_dataset_free(peerreview_dataset *ds)
         review_destroy(ds->v[i]);
     pr_free(ds->v);
     pr_free(ds->slots);
+    pr_free(ds->edits);
     pr_posmap_free(&ds->src);
     pr_free(ds->meta_name);
     pr_free(ds->meta_title);
     pr_free(ds->meta_description);
     pr_json_free(ds->descriptor);
     pr_arena_free(&ds->arena);
+    pr_arena_free(&ds->lists);
+    pr_intern_free(&ds->intern);
     pr_free(ds);
 }
 
@@ -487,7 +962,7 @@ PEERREVIEW_API int peerreview_dataset_format(const peerreview_dataset *ds)
 
 int pr_dataset_insert(peerreview_dataset *ds, peerreview_review *r)
 {
-    const char *id = r->row->v[PR_R_REVIEW_ID];
+    const char *id = pr_row_v(r->row, PR_R_REVIEW_ID);
     if (!id)
         return PEERREVIEW_EDATA;
     if (index_find(ds, id))
@@ -522,7 +997,7 @@ PEERREVIEW_API peerreview_status peerreview_dataset_add(peerreview_dataset *ds,
     else if (rc == PEERREVIEW_EEXIST)
         pr_report(&sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_DUPLICATE_KEY, &w,
                   "a review with review_id \"%s\" is already in the dataset; choose another id",
-                  r->row->v[PR_R_REVIEW_ID]);
+                  pr_row_v(r->row, PR_R_REVIEW_ID));
     else
         pr_report_oom(&sink, NULL);
     return rc;
@@ -570,7 +1045,7 @@ pr_where pr_row_where(const pr_posmap *m, const peerreview_row *row, size_t col)
         w.line = row->src.line;
         w.record = row->src.record;
         w.offset = (long long)row->src.offset;
-        w.column = row->src.column ? row->src.column : pr_src_column(m, row->table, col);
+        w.column = row->column ? row->column : pr_src_column(m, row->table, col);
     }
     return w;
 }
@@ -777,7 +1252,7 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
                                                                                  : PEERREVIEW_OK;
     /* review_id of a review in a dataset: keep the index right */
     peerreview_dataset *ds = r->ds;
-    const char *old = r->row->v[PR_R_REVIEW_ID];
+    const char *old = pr_row_v(r->row, PR_R_REVIEW_ID);
     if (value && strcmp(value, old) == 0)
         return PEERREVIEW_OK;
     pr_sink sink;
@@ -797,6 +1272,10 @@ PEERREVIEW_API peerreview_status peerreview_review_set_value(peerreview_review *
     pr_val copy;
     if (val_make(r->row, PR_R_REVIEW_ID, value, strlen(value), &copy))
         return pr_diag_oom(diag);
+    if (val_ready(r->row)) {
+        val_drop(&copy);
+        return pr_diag_oom(diag);
+    }
     /* the index finds its slot by the old key: move it before the old string is freed */
     index_del(ds, index_find(ds, old));
     val_put(r->row, PR_R_REVIEW_ID, copy);
@@ -876,7 +1355,8 @@ static int next_seq(const peerreview_row *row, const char *group, pr_val *out)
         const peerreview_row *o = l->v[i];
         if (o == row)
             continue;
-        if (g && !(o->v[g] == group || (o->v[g] && group && !strcmp(o->v[g], group))))
+        const char *og = g ? pr_row_v(o, g) : NULL;
+        if (g && !(og == group || (og && group && !strcmp(og, group))))
             continue;
         int64_t s = seq_of(o);
         if (s != INT64_MAX && s > max)
@@ -892,8 +1372,12 @@ static int assign_next_seq(peerreview_row *row)
 {
     size_t g = pr_tables[row->table].group_col;
     pr_val seq;
-    if (next_seq(row, g ? row->v[g] : NULL, &seq))
+    if (next_seq(row, g ? pr_row_v(row, g) : NULL, &seq))
         return -1;
+    if (val_ready(row)) {
+        val_drop(&seq);
+        return -1;
+    }
     val_put(row, pr_seq_col(row->table), seq);
     return 0;
 }
@@ -979,7 +1463,7 @@ PEERREVIEW_API int peerreview_row_compare(const peerreview_row *a, const peerrev
     if (ra != rb) {
         if (ra->ds && ra->ds == rb->ds)
             return cmp_u64(ra->pos, rb->pos);
-        return cmp_u64(ra->row->serial, rb->row->serial);
+        return cmp_u64(row_serial(ra->row), row_serial(rb->row));
     }
     if (a->table == PEERREVIEW_REVIEWS)
         return 0; /* a review's own row: there is one */
@@ -1024,14 +1508,14 @@ PEERREVIEW_API peerreview_status peerreview_row_set_value(peerreview_row *row, s
     if (rc)
         return rc;
     size_t g = pr_tables[row->table].group_col;
-    const char *was = g && col == g ? row->v[g] : NULL;
+    const char *was = g && col == g ? pr_row_v(row, g) : NULL;
     if (g && col == g && row->seq_auto && !(was && value && strcmp(was, value) == 0)) {
         /* a seq the caller never chose follows the group the row ends up in:
            the new kind and the next seq of that kind are stored together */
         pr_val kind, seq;
         if (val_make(row, col, value, value ? strlen(value) : 0, &kind))
             return pr_diag_oom(diag);
-        if (next_seq(row, kind.s, &seq)) {
+        if (next_seq(row, kind.s, &seq) || (val_ready(row) && (val_drop(&seq), 1))) {
             val_drop(&kind);
             return pr_diag_oom(diag);
         }

@@ -73,7 +73,7 @@ static int check_row(loader *L, const pr_header *h, const pr_record *rec, peerre
     /* a required cell that held an invalid value was reported already */
     uint8_t reported[PR_MAX_COLS];
     for (size_t c = 0; c < pr_tables[h->table].ncols; c++)
-        reported[c] = !row->v[c] && had_value(h, rec, c);
+        reported[c] = !pr_row_v(row, c) && had_value(h, rec, c);
     return pr_rules_row(L->sink, &L->ds->src, row, id, reported, 1);
 }
 
@@ -220,15 +220,14 @@ static int read_table(loader *L, pr_csvin *in, int table)
         peerreview_review *r = NULL;
         peerreview_row *row;
         if (table == PEERREVIEW_REVIEWS) {
-            r = peerreview_review_new();
+            r = pr_review_new_in(ds, pr_record_bytes(rec)); /* packed in the dataset's arena */
             if (!r) {
                 pr_report_oom(sink, path);
                 break;
             }
-            r->ds = ds; /* strings go straight to the dataset's arena */
             row = r->row;
         } else {
-            row = pr_row_alloc(table);
+            row = pr_row_alloc_in(&ds->arena, table, pr_record_bytes(rec));
             if (!row) {
                 pr_report_oom(sink, path);
                 break;
@@ -248,7 +247,7 @@ static int read_table(loader *L, pr_csvin *in, int table)
             continue;
         }
         if (table == PEERREVIEW_REVIEWS) {
-            const char *id = row->v[PR_R_REVIEW_ID];
+            const char *id = pr_row_v(row, PR_R_REVIEW_ID);
             if (check_row(L, &h, rec, row, id) == 0 && id &&
                 pr_insert_loaded(ds, r, sink, &L->rejected) == 0)
                 r = NULL; /* the dataset has it */

@@ -139,7 +139,7 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
     pr_sink_init(&rd->sink, diag, rd->o->max_problems);
     pr_arena_free(&rd->arena);
     size_t ncols = pr_tables[rd->table].ncols;
-    memset(rd->row->v, 0, ncols * sizeof rd->row->v[0]);
+    pr_row_clear(rd->row);
     memset(&rd->row->src, 0, sizeof rd->row->src);
     pr_record *rec;
     int rc;
@@ -170,13 +170,14 @@ PEERREVIEW_API int peerreview_reader_next(peerreview_reader *rd, peerreview_diag
     uint8_t reported[PR_MAX_COLS];
     for (size_t c = 0; c < ncols; c++) {
         unsigned f = rd->h.col_to_file[c];
-        reported[c] = !rd->row->v[c] && f && rec->f[f - 1].len > 0;
+        reported[c] = !pr_row_v(rd->row, c) && f && rec->f[f - 1].len > 0;
     }
-    if (pr_rules_row(&rd->sink, &rd->src, rd->row, rd->row->v[0], reported, 1)) {
+    if (pr_rules_row(&rd->sink, &rd->src, rd->row, pr_row_v(rd->row, 0), reported, 1)) {
         rd->done = 1;
         return PEERREVIEW_ENOMEM;
     }
-    if (rd->table != PEERREVIEW_REVIEWS && !rd->row->v[0] && !reported[0] && rd->h.col_to_file[0]) {
+    if (rd->table != PEERREVIEW_REVIEWS && !pr_row_v(rd->row, 0) && !reported[0] &&
+        rd->h.col_to_file[0]) {
         pr_where w = pr_row_where(&rd->src, rd->row, 0);
         pr_report(&rd->sink, PEERREVIEW_SEVERITY_ERROR, PEERREVIEW_P_MISSING_VALUE, &w,
                   "review_id is required but empty; fill it in");
@@ -196,9 +197,9 @@ PEERREVIEW_API peerreview_status peerreview_reader_get_byindex(const peerreview_
         *value = NULL;
     if (!rd || !value || column >= pr_tables[rd->table].ncols)
         return PEERREVIEW_EINVAL;
-    if (rd->done || !rd->row->v[column])
+    if (rd->done || !pr_row_v(rd->row, column))
         return PEERREVIEW_ENOTFOUND;
-    *value = rd->row->v[column];
+    *value = pr_row_v(rd->row, column);
     return PEERREVIEW_OK;
 }
 

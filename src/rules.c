@@ -47,39 +47,40 @@ static int rules_review(pr_sink *sink, const pr_posmap *pos, const peerreview_ro
     int any_date = 0;
     for (size_t j = 0; j < t->ncols; j++) {
         /* a date reported as invalid still shows the review has one */
-        if (t->cols[j].type == PEERREVIEW_TYPE_DATE && (row->v[j] || (reported && reported[j])))
+        if (t->cols[j].type == PEERREVIEW_TYPE_DATE &&
+            (pr_row_v(row, j) || (reported && reported[j])))
             any_date = 1;
-        if (!(t->cols[j].flags & PR_DATE_ORDER) || !row->v[j])
+        if (!(t->cols[j].flags & PR_DATE_ORDER) || !pr_row_v(row, j))
             continue;
         long jlo, jhi;
-        if (pr_date_interval(row->v[j], &jlo, &jhi))
+        if (pr_date_interval(pr_row_v(row, j), &jlo, &jhi))
             continue;
         for (size_t i = 0; i < j; i++) {
             long ilo, ihi;
-            if (!(t->cols[i].flags & PR_DATE_ORDER) || !row->v[i] ||
-                pr_date_interval(row->v[i], &ilo, &ihi))
+            if (!(t->cols[i].flags & PR_DATE_ORDER) || !pr_row_v(row, i) ||
+                pr_date_interval(pr_row_v(row, i), &ilo, &ihi))
                 continue;
             if (ilo > jhi)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, j, id,
                        "%s \"%s\" is before %s \"%s\"; dates must run onsite_start <= "
                        "onsite_end <= report_date <= published_date: correct one of them",
-                       t->cols[j].name, row->v[j], t->cols[i].name, row->v[i]);
+                       t->cols[j].name, pr_row_v(row, j), t->cols[i].name, pr_row_v(row, i));
         }
     }
     if (!any_date)
         REPORT(WARN, PEERREVIEW_P_NO_DATE, row, PR_R_REVIEW_ID, id, "%s",
                "the review has no date at all; add at least the year it took place "
                "(onsite_start, e.g. 2019)");
-    const char *stage = row->v[PR_R_STAGE];
-    if (stage && strcmp(stage, "progress") == 0 && !row->v[PR_R_PARENT])
+    const char *stage = pr_row_v(row, PR_R_STAGE);
+    if (stage && strcmp(stage, "progress") == 0 && !pr_row_v(row, PR_R_PARENT))
         REPORT(WARN, PEERREVIEW_P_MISSING_VALUE, row, PR_R_PARENT, id, "%s",
                "a progress review without parent_review_id; give the review_id of the "
                "review it follows up");
-    if (stage && strcmp(stage, "initial") == 0 && row->v[PR_R_PARENT])
+    if (stage && strcmp(stage, "initial") == 0 && pr_row_v(row, PR_R_PARENT))
         REPORT(WARN, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id,
                "an initial review has parent_review_id \"%s\"; clear it, or set stage to "
                "progress",
-               row->v[PR_R_PARENT]);
+               pr_row_v(row, PR_R_PARENT));
     return 0;
 }
 
@@ -91,7 +92,7 @@ static int rules_council(pr_sink *sink, const pr_posmap *pos, const peerreview_r
     int auth = pr_col_index(PEERREVIEW_REVIEW_COUNCILS, "authority_type", 14);
     int rgss = pr_col_index(PEERREVIEW_REVIEW_COUNCILS, "region_gss", 10);
     int rname = pr_col_index(PEERREVIEW_REVIEW_COUNCILS, "region_name", 11);
-    const char *g = row->v[gss], *a = row->v[auth];
+    const char *g = pr_row_v(row, gss), *a = pr_row_v(row, auth);
     if (g && a) {
         const char *want = pr_authority_for_gss(g, strlen(g));
         if (want && strcmp(want, a) != 0)
@@ -100,7 +101,7 @@ static int rules_council(pr_sink *sink, const pr_posmap *pos, const peerreview_r
                    "%.3s means %s; correct one of them",
                    a, g, g, want);
     }
-    const char *rg = row->v[rgss], *rn = row->v[rname];
+    const char *rg = pr_row_v(row, rgss), *rn = pr_row_v(row, rname);
     if (rg && rn) {
         const char *want = pr_region_name(rg, strlen(rg));
         if (want && strcmp(want, rn) != 0)
@@ -121,20 +122,20 @@ int pr_rules_row(pr_sink *sink, const pr_posmap *pos, const peerreview_row *row,
         if (row->table != PEERREVIEW_REVIEWS && c == 0)
             continue;
         const pr_column *col = &t->cols[c];
-        if ((col->flags & PR_REQUIRED) && !row->v[c] && !(reported && reported[c])) {
+        if ((col->flags & PR_REQUIRED) && !pr_row_v(row, c) && !(reported && reported[c])) {
             /* a column missing from the header was reported once already */
             if (row->src.line && pos && pos->col[row->table] && !pos->col[row->table][c])
                 continue;
             REPORT(ERR, PEERREVIEW_P_MISSING_VALUE, row, c, id,
                    "%s is required but empty; fill it in", col->name);
         }
-        if (formulas && col->type == PEERREVIEW_TYPE_TEXT && formula_start(row->v[c]))
+        if (formulas && col->type == PEERREVIEW_TYPE_TEXT && formula_start(pr_row_v(row, c)))
             REPORT(WARN, PEERREVIEW_P_FORMULA_PREFIX, row, c, id,
                    "the text starts with '%c', which a spreadsheet may run as a formula; "
                    "export with the spreadsheet-safe option before opening it in Excel",
-                   row->v[c][0] == '\t'   ? ' '
-                   : row->v[c][0] == '\r' ? ' '
-                                          : row->v[c][0]);
+                   pr_row_v(row, c)[0] == '\t'   ? ' '
+                   : pr_row_v(row, c)[0] == '\r' ? ' '
+                                                 : pr_row_v(row, c)[0]);
         if (sink->stop)
             return 0;
     }
@@ -150,7 +151,7 @@ static void src_cell(const pr_posmap *pos, const peerreview_row *row, size_t col
 {
     buf[0] = '\0';
     if (row->src.line && row->src.record)
-        pr_cell_name(row->src.column ? row->src.column : pr_src_column(pos, row->table, col),
+        pr_cell_name(row->column ? row->column : pr_src_column(pos, row->table, col),
                      row->src.record, buf);
 }
 
@@ -160,7 +161,7 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
     const pr_rowlist *l = &r->kids[table];
     if (l->n == 0)
         return 0;
-    const char *id = r->row->v[PR_R_REVIEW_ID];
+    const char *id = pr_row_v(r->row, PR_R_REVIEW_ID);
     size_t *idx = pr_sorted_children(r, table);
     if (!idx) {
         pr_report_oom(sink, NULL);
@@ -172,9 +173,9 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
     for (size_t k = 0; k < l->n; k++) {
         const peerreview_row *row = l->v[idx[k]];
         const peerreview_row *prev = k ? l->v[idx[k - 1]] : NULL;
-        if (prev && g && (prev->v[g] != row->v[g]))
+        if (prev && g && (pr_row_v(prev, g) != pr_row_v(row, g)))
             expect = 1; /* enum values are interned: pointer equality is value equality */
-        const char *s = row->v[seqc];
+        const char *s = pr_row_v(row, seqc);
         int64_t seq;
         if (!s || pr_int_parse(s, strlen(s), &seq))
             continue;
@@ -186,7 +187,8 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
                           "%s%s%sduplicate key: review %s already has a row in %s with %s%s%sseq "
                           "%s%s%s%s; renumber one of them",
                           who(row), who_id(row, id), who_sep(row), id, pr_tables[table].file,
-                          g ? "kind " : "", g ? (row->v[g] ? row->v[g] : "(none)") : "",
+                          g ? "kind " : "",
+                          g ? (pr_row_v(row, g) ? pr_row_v(row, g) : "(none)") : "",
                           g ? " and " : "", s, cell[0] ? " (first in cell " : "", cell,
                           cell[0] ? ")" : "")) {
                 pr_free(idx);
@@ -202,7 +204,7 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
                           who(row), who_id(row, id), who_sep(row), s,
                           expect == 1 ? "should be" : "follows",
                           (long long)(expect == 1 ? 1 : expect - 1), id, g ? ", kind " : "",
-                          g ? (row->v[g] ? row->v[g] : "(none)") : "")) {
+                          g ? (pr_row_v(row, g) ? pr_row_v(row, g) : "(none)") : "")) {
                 pr_free(idx);
                 return -1;
             }
@@ -218,7 +220,7 @@ static size_t count_kind(const peerreview_review *r, const char *kind)
     size_t n = 0;
     const pr_rowlist *l = &r->kids[PEERREVIEW_ITEMS];
     for (size_t i = 0; i < l->n; i++)
-        if (l->v[i]->v[PR_I_KIND] && strcmp(l->v[i]->v[PR_I_KIND], kind) == 0)
+        if (pr_row_v(l->v[i], PR_I_KIND) && strcmp(pr_row_v(l->v[i], PR_I_KIND), kind) == 0)
             n++;
     return n;
 }
@@ -227,11 +229,11 @@ static int count_rule(pr_sink *sink, const pr_posmap *pos, const peerreview_row 
                       const char *colname, size_t listed, const char *what)
 {
     int c = pr_col_index(PEERREVIEW_REVIEWS, colname, strlen(colname));
-    const char *s = row->v[c];
+    const char *s = pr_row_v(row, c);
     int64_t v;
     if (!s || pr_int_parse(s, strlen(s), &v) || (uint64_t)v >= listed)
         return 0;
-    const char *id = row->v[PR_R_REVIEW_ID];
+    const char *id = pr_row_v(row, PR_R_REVIEW_ID);
     REPORT(WARN, PEERREVIEW_P_COUNT_MISMATCH, row, (size_t)c, id,
            "%s is %s but %zu %s are listed; raise %s or check the list", colname, s, listed, what,
            colname);
@@ -260,20 +262,20 @@ static int formula_flat_cells(pr_sink *sink, const pr_posmap *pos, const peerrev
         int rc = 0;
         for (size_t k = 0; k < l->n && !rc; k++) {
             const peerreview_row *row = l->v[idx[k]];
-            if (k && !(g && l->v[idx[k - 1]]->v[g] != row->v[g]))
+            if (k && !(g && pr_row_v(l->v[idx[k - 1]], g) != pr_row_v(row, g)))
                 continue; /* not the first line of its cell */
-            const char *v = row->v[first];
+            const char *v = pr_row_v(row, first);
             if (!formula_start(v))
                 continue;
             pr_where w = pr_row_where(pos, row, first);
-            w.field = g ? row->v[g] : pr_tables[t].flat_name;
+            w.field = g ? pr_row_v(row, g) : pr_tables[t].flat_name;
             if (!w.field)
                 continue;
             rc = pr_report(sink, WARN, PEERREVIEW_P_FORMULA_PREFIX, &w,
                            "%s%s%sthe cell starts with '%c', which a spreadsheet may run as a "
                            "formula; export with the spreadsheet-safe option before opening it "
                            "in Excel",
-                           who(row), who_id(row, r->row->v[PR_R_REVIEW_ID]), who_sep(row),
+                           who(row), who_id(row, pr_row_v(r->row, PR_R_REVIEW_ID)), who_sep(row),
                            v[0] == '\t' || v[0] == '\r' ? ' ' : v[0]);
         }
         pr_free(idx);
@@ -297,8 +299,8 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadi
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
         const peerreview_row *row = r->row;
-        const char *id = row->v[PR_R_REVIEW_ID];
-        const char *parent = row->v[PR_R_PARENT];
+        const char *id = pr_row_v(row, PR_R_REVIEW_ID);
+        const char *parent = pr_row_v(row, PR_R_PARENT);
         if (parent) {
             const peerreview_review *p = peerreview_dataset_review_byid(ds, parent);
             if (p == r)
@@ -314,11 +316,12 @@ int pr_rules_dataset(pr_sink *sink, const peerreview_dataset *ds, const pr_loadi
                        "parent_review_id \"%s\" is not a review_id in %s; add that "
                        "review or correct the id",
                        parent, reviews_source(pos));
-            else if (p->row->v[PR_R_STAGE] && strcmp(p->row->v[PR_R_STAGE], "initial") != 0)
+            else if (pr_row_v(p->row, PR_R_STAGE) &&
+                     strcmp(pr_row_v(p->row, PR_R_STAGE), "initial") != 0)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, PR_R_PARENT, id,
                        "parent review \"%s\" has stage \"%s\"; a progress review must follow "
                        "up an initial review",
-                       parent, p->row->v[PR_R_STAGE]);
+                       parent, pr_row_v(p->row, PR_R_STAGE));
         }
         for (int t = 1; t < PEERREVIEW_TABLE_COUNT; t++)
             if (rules_children(sink, pos, r, t))
@@ -340,7 +343,7 @@ static int rule_sizes(pr_sink *sink, const pr_posmap *pos, const peerreview_row 
 {
     const pr_table *t = &pr_tables[row->table];
     for (size_t c = 0; c < t->ncols; c++) {
-        size_t len = row->v[c] ? strlen(row->v[c]) : 0;
+        size_t len = pr_row_v(row, c) ? strlen(pr_row_v(row, c)) : 0;
         if (len > max_field)
             REPORT(ERR, PEERREVIEW_P_FIELD_TOO_LONG, row, c, id,
                    "the value is %zu bytes, over the field size limit of %zu: it could not be "
@@ -362,7 +365,7 @@ int pr_validate(const peerreview_dataset *ds, const peerreview_options *o, pr_si
 {
     for (size_t i = 0; i < ds->n && !sink->stop; i++) {
         const peerreview_review *r = ds->v[i];
-        const char *id = r->row->v[PR_R_REVIEW_ID];
+        const char *id = pr_row_v(r->row, PR_R_REVIEW_ID);
         if (check_row_all(sink, &ds->src, r->row, id, o->max_field_size))
             break;
         for (int t = 1; t < PEERREVIEW_TABLE_COUNT && !sink->stop; t++)

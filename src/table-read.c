@@ -42,7 +42,7 @@ int pr_next_record(pr_csvin *in, const char *file, size_t *count, size_t max, in
 int pr_insert_loaded(peerreview_dataset *ds, peerreview_review *r, pr_sink *sink,
                      const pr_strmap *rejected)
 {
-    const char *id = r->row->v[PR_R_REVIEW_ID];
+    const char *id = pr_row_v(r->row, PR_R_REVIEW_ID);
     const peerreview_review *first = peerreview_dataset_review_byid(ds, id);
     const size_t *rej = !first && rejected ? pr_strmap_get(rejected, id, strlen(id)) : NULL;
     if (first || rej) {
@@ -367,6 +367,14 @@ int pr_header_finish(pr_header *h, const char *file, pr_sink *sink)
         return -1;
     }
     return 0;
+}
+
+size_t pr_record_bytes(const pr_record *rec)
+{
+    size_t n = rec->n;
+    for (size_t i = 0; i < rec->n; i++)
+        n += rec->f[i].len;
+    return n;
 }
 
 int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_arena *a,

@@ -49,6 +49,9 @@ int pr_header_next(pr_csvin *in, pr_header *h, int table, const char *file,
                    const peerreview_options *o, pr_sink *sink, const char *const *extra,
                    size_t nextra);
 
+/* Room a record's values take in a row (pr_row_alloc_in): each field's length plus one. */
+size_t pr_record_bytes(const pr_record *rec);
+
 /*
  * Check the fields of a data record that map to table columns and store the
  * valid ones into row (values in arena a). Reports field-count and value
