@@ -282,10 +282,12 @@ static void pr_strcache_clear(pr_strcache *c)
         Py_XDECREF(c->obj[i]);
 }
 
-/* A new reference to the Python string of s, as SWIG_FromCharPtr makes it. */
+/* A new reference to the Python string of s, as SWIG_FromCharPtr makes it (c may be NULL). */
 static PyObject *pr_str(pr_strcache *c, const char *s)
 {
     size_t h = ((uintptr_t)s >> 3) % PR_STRCACHE_SIZE;
+    if (!c)
+        return SWIG_FromCharPtr(s);
     if (c->key[h] != s || !c->obj[h]) {
         PyObject *o = SWIG_FromCharPtr(s);
         if (!o)
@@ -324,31 +326,22 @@ static PyObject *pr_cell(const void *obj, int table, size_t column, pr_strcache 
     }
     rc = table == PEERREVIEW_REVIEWS ? peerreview_review_get_byindex(obj, column, &s)
                                      : peerreview_row_get_byindex(obj, column, &s);
-    if (rc == PEERREVIEW_OK) {
-        PyObject *o = pr_str(c, s);
-        return o ? o : NULL;
-    }
+    if (rc == PEERREVIEW_OK)
+        return pr_str(c, s);
     return pr_cell_result(rc, NULL);
 }
 
 /* Every cell of a review or row, as a tuple in column order. */
 static PyObject *pr_cells(const void *obj, int table)
 {
-    pr_strcache *c = PyMem_Calloc(1, sizeof *c);
     size_t n = peerreview_column_count(table);
-    PyObject *t = c ? PyTuple_New((Py_ssize_t)n) : NULL;
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
     for (size_t i = 0; t && i < n; i++) {
-        PyObject *v = pr_cell(obj, table, i, c);
+        PyObject *v = pr_cell(obj, table, i, NULL);
         if (!v)
             Py_CLEAR(t);
         else
             PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
-    }
-    if (c) {
-        pr_strcache_clear(c);
-        PyMem_Free(c);
-    } else {
-        PyErr_NoMemory();
     }
     return t;
 }
@@ -490,6 +483,29 @@ PyObject *_child_serials(const peerreview_review *review, int table)
             PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
     }
     return t;
+}
+
+/*
+ * (serials, rows): the serial numbers of a review's rows of a child table, in
+ * list order, and the cells of each row (a tuple of tuples).
+ */
+PyObject *_child_rows(const peerreview_review *review, int table)
+{
+    size_t n = peerreview_review_child_count(review, table);
+    PyObject *serials = _child_serials(review, table), *rows = PyTuple_New((Py_ssize_t)n);
+    PyObject *result = NULL;
+    for (size_t i = 0; serials && rows && i < n; i++) {
+        PyObject *cells = pr_cells(peerreview_review_child_byindex(review, table, i), table);
+        if (!cells)
+            goto done;
+        PyTuple_SET_ITEM(rows, (Py_ssize_t)i, cells);
+    }
+    if (serials && rows)
+        result = PyTuple_Pack(2, serials, rows);
+done:
+    Py_XDECREF(serials);
+    Py_XDECREF(rows);
+    return result;
 }
 
 /* Index in its list of the review's row of table with this serial number, or -1. */

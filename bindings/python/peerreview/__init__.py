@@ -21,6 +21,7 @@ half-loaded, and objects never outlive their data unsafely: a review that was
 removed raises ``ReferenceError`` instead of crashing.
 """
 
+import collections
 import os
 import threading
 
@@ -560,8 +561,9 @@ class Dataset:
     # _changes counts changes to the set of reviews (add, remove, rename), the
     # way a dict's iteration notices changes to its keys; edits of a review's
     # fields or child lists do not count.
-    # _view is a _View of the reviews while it is valid, else None.
-    __slots__ = ("_ptr", "_lock", "_changes", "_view", "__weakref__")
+    # _view is a _View of the reviews while it is valid, else None; _lists
+    # holds the valid _ListView of recently iterated child lists.
+    __slots__ = ("_ptr", "_lock", "_changes", "_view", "_lists", "__weakref__")
 
     def __init__(self):
         try:
@@ -580,6 +582,7 @@ class Dataset:
         self._lock = threading.RLock()
         self._changes = 0
         self._view = None
+        self._lists = collections.OrderedDict()  # popitem(last=False) is O(1)
 
     @classmethod
     def _adopt(cls, ptr):
@@ -600,13 +603,38 @@ class Dataset:
         view = self._view
         if view is None:
             return
-        if i == _ID_INDEX:  # the view finds reviews by id: make a new one
+        if i == _ID_INDEX:  # renamed: the view's ids (and child rows' review_id) changed
             self._view = None
+            self._lists_dropped()
             return
         col = view.columns[i]
         if col is not None:
             pos = review._pos if review._view is view else view.place(review._serial)
             col[pos] = _review_value(ptr, i)
+
+    def _list_view(self, serial, rp, table, make):
+        """The valid _ListView of list table of the review with this serial number
+        (C review rp), else a new one if make, else None (caller holds the lock)."""
+        key = (serial, table)
+        lv = self._lists.get(key)
+        if lv is None and make:
+            lv = _ListView(*_c._child_rows(rp, table))
+            if len(self._lists) >= _ListView.KEPT:  # the oldest goes; its rows read from C
+                self._lists.popitem(last=False)[1].valid = False
+            self._lists[key] = lv
+        return lv
+
+    def _list_changed(self, serial, table):
+        """List table of the review with this serial number changed (caller holds the lock)."""
+        lv = self._lists.pop((serial, table), None)
+        if lv is not None:
+            lv.valid = False
+
+    def _lists_dropped(self):
+        """Reviews were removed or renamed: no list view is valid (caller holds the lock)."""
+        for lv in self._lists.values():
+            lv.valid = False
+        self._lists.clear()
 
     def __len__(self):
         with self._lock:
@@ -699,6 +727,7 @@ class Dataset:
                                   ) from None
             finally:
                 self._view = None
+                self._lists_dropped()
             review._own.thisown = False  # the dataset owns it now
             review._attach(self)
             self._changes += 1
@@ -718,6 +747,7 @@ class Dataset:
                                     % review_id) from None
             finally:
                 self._view = None
+                self._lists_dropped()
             self._changes += 1
 
     def save(self, path, form=None, spreadsheet_safe=False):
@@ -853,6 +883,7 @@ class _View:
     def __init__(self, ds):
         self.ids, self.serials = _c._review_keys(ds._ptr)  # caller holds the lock
         self.columns = [None] * len(_COLUMNS[0])
+        self.columns[_ID_INDEX] = self.ids  # a rename drops the view: ids never change
         self.misses = [0] * len(_COLUMNS[0])
         self.limit = self.threshold(len(self.serials))
         self._places = None
@@ -871,6 +902,28 @@ class _View:
         if self._places is None:
             self._places = {s: k for k, s in enumerate(self.serials)}
         return self._places[serial]
+
+
+class _ListView:
+    """The rows of one child list, read in one call: their serial numbers and cells.
+
+    Iterating a ChildList of a review in a dataset makes one, and the rows it
+    gives out read their values there while it is ``valid``. The dataset
+    keeps the latest views (Dataset._lists, by review serial number and
+    table; at most KEPT). Whatever changes a list (a row added, removed or
+    set), or removes or renames reviews, does it holding the dataset's lock
+    and marks the views concerned invalid before letting go; a view that
+    the dataset stops keeping is marked invalid too, as nothing would tell it
+    of changes any more.
+    """
+
+    __slots__ = ("serials", "rows", "valid")
+    KEPT = 64
+
+    def __init__(self, serials, rows):
+        self.serials = serials
+        self.rows = rows
+        self.valid = True
 
 
 # --------------------------------------------------------------------------
@@ -1151,9 +1204,19 @@ class ChildList:
             return _c.peerreview_review_child_count(self._review._ptr(), self._table)
 
     def _child(self, rp, i):
-        row = _c.peerreview_review_child_byindex(rp, self._table, i)
-        return _CHILD_CLASSES[self._table](self._review, self._table,
-                                           _c.peerreview_row_serial(row))
+        """Row i (caller holds the lock); it reads from the list's view if there is one."""
+        review, t = self._review, self._table
+        lv = None if review._ds is None else review._ds._list_view(review._serial, rp, t, False)
+        if lv is not None:
+            return _CHILD_CLASSES[t](review, t, lv.serials[i], lv, i)
+        row = _c.peerreview_review_child_byindex(rp, t, i)
+        return _CHILD_CLASSES[t](review, t, _c.peerreview_row_serial(row))
+
+    def _changed(self):
+        """This list changed (caller holds the lock): its view, if any, is no longer valid."""
+        ds = self._review._ds
+        if ds is not None:
+            ds._list_changed(self._review._serial, self._table)
 
     def __getitem__(self, index):
         if not isinstance(index, (int, slice)) or isinstance(index, bool):
@@ -1170,13 +1233,21 @@ class ChildList:
             return self._child(rp, index)
 
     def __iter__(self):
-        with self._review._lock():
-            snapshot = self._serials(self._review._ptr())
+        review, t = self._review, self._table
+        cls = _CHILD_CLASSES[t]
+        with review._lock():
+            rp = review._ptr()
+            ds = review._ds
+            lv = None if ds is None else ds._list_view(review._serial, rp, t, True)
+            snapshot = self._serials(rp) if lv is None else lv.serials
         for i, serial in enumerate(snapshot):
-            with self._review._lock():
-                if self._serials(self._review._ptr()) != snapshot:
-                    raise RuntimeError("list changed during iteration")
-            yield _CHILD_CLASSES[self._table](self._review, self._table, serial)
+            # while the view is valid, the list is as it was (and its review still there)
+            if lv is None or not lv.valid:
+                lv = None
+                with review._lock():
+                    if self._serials(review._ptr()) != snapshot:
+                        raise RuntimeError("list changed during iteration")
+            yield cls(review, t, serial, lv, i)
 
     def __repr__(self):
         try:
@@ -1225,6 +1296,8 @@ class ChildList:
                 if i is not None:
                     _c.peerreview_review_remove_child(rp, t, i)
                 raise
+            finally:
+                self._changed()
             return _CHILD_CLASSES[t](self._review, t, serial)
 
     def __delitem__(self, index):
@@ -1241,7 +1314,10 @@ class ChildList:
             i = _find_serial(rp, self._table, child._serial)
             if i is None:
                 raise ValueError("that row is not in the list")
-            _c.peerreview_review_remove_child(rp, self._table, i)
+            try:
+                _c.peerreview_review_remove_child(rp, self._table, i)
+            finally:
+                self._changed()
 
 
 def _key_of(table, row):
@@ -1276,12 +1352,16 @@ class Child:
     ``ReferenceError`` once its row (or review) is gone.
     """
 
-    __slots__ = ("_review", "_table", "_serial")
+    # A row that list iteration gave out also knows its place (_pos) in the
+    # list's _ListView (_lv): it reads its values there while that is valid.
+    __slots__ = ("_review", "_table", "_serial", "_lv", "_pos")
 
-    def __init__(self, review, table, serial):
-        object.__setattr__(self, "_review", review)
-        object.__setattr__(self, "_table", table)
-        object.__setattr__(self, "_serial", serial)
+    def __init__(self, review, table, serial, lv=None, pos=-1):
+        self._review = review
+        self._table = table
+        self._serial = serial
+        self._lv = lv
+        self._pos = pos
 
     def _row(self):
         """(review, row) in C, found afresh (caller holds the lock)."""
@@ -1309,12 +1389,20 @@ class Child:
             newkey = _key_with(self._table, row, name, cvalue)
             if newkey != _key_of(self._table, row):
                 _check_unique(rp, self._table, self._serial, newkey)
-            _set_checked(_c.peerreview_row_set_byname, row, name, cvalue)
+            try:
+                _set_checked(_c.peerreview_row_set_byname, row, name, cvalue)
+            finally:
+                ds = self._review._ds
+                if ds is not None:
+                    ds._list_changed(self._review._serial, self._table)
 
     def to_dict(self):
         """The row's fields (without review_id) as a dict."""
-        with self._review._lock():
-            values = _c._row_values(self._row()[1])
+        lv = self._lv
+        values = lv.rows[self._pos] if lv is not None and lv.valid else None
+        if values is None:
+            with self._review._lock():
+                values = _c._row_values(self._row()[1])
         parent = _PARENT[self._table]
         return {c: v for c, v in zip(_COLUMNS[self._table], values) if c != parent}
 
@@ -1332,6 +1420,26 @@ class Child:
             return "<peerreview.%s (removed)>" % type(self).__name__
 
 
+def _child_property(name, table):
+    """A column as a property of a Child: _column_property, with a fast way to read.
+
+    A row from list iteration whose _ListView is still valid reads the value
+    there without a call into C or a lock; any other read goes through
+    Child._get.
+    """
+    slow = _column_property(name, Child._get, Child._set, TABLES[table])
+    i = _INDEX[table][name]
+    get = Child._get
+
+    def fget(self):
+        lv = self._lv
+        if lv is not None and lv.valid:
+            return lv.rows[self._pos][i]
+        return get(self, name)
+
+    return property(fget, slow.fset, doc=slow.__doc__)
+
+
 # One Child subclass per child table, its attributes generated from the schema.
 _CHILD_CLASSES = {}
 for _t in range(1, len(TABLES)):
@@ -1340,7 +1448,7 @@ for _t in range(1, len(TABLES)):
                   TABLES[_t], ", ".join(c for c in _COLUMNS[_t] if c != _PARENT[_t]))}
     for _name in _COLUMNS[_t]:
         if _name != _PARENT[_t]:
-            _props[_name] = _column_property(_name, Child._get, Child._set, TABLES[_t])
+            _props[_name] = _child_property(_name, _t)
     _cls = type("".join(w.title() for w in TABLES[_t].split("_")) + "Row", (Child,), _props)
     _CHILD_CLASSES[_t] = _cls
     globals()[_cls.__name__] = _cls
