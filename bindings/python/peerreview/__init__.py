@@ -667,14 +667,14 @@ class Dataset:
                 i += 1
         # From here on nothing is read from C, so no lock is needed: the view
         # stays right for as long as _changes does not change.
-        viewed = Review._viewed
-        n = len(view.serials)
+        ids, serials, make = view.ids, view.serials, _new_review
+        n = len(serials)
         while True:
             if self._changes != changes:
                 raise RuntimeError("dataset changed size during iteration")
             if i >= n:
                 return
-            yield viewed(self, view, i)
+            yield make(self, ids[i], serials[i], view, i)
             i += 1
 
     def __getitem__(self, review_id):
@@ -858,11 +858,12 @@ class _View:
     """The reviews of a dataset in order, and columns of their values read in bulk.
 
     Dataset iteration makes one (Dataset._view) and hands out reviews that
-    know their place in it (Review._viewed): they read a value from its
+    know their place in it (Review._view, _pos): they read a value from its
     column, a list of that column's values of every review, which one C call
     fills (capi._review_column) instead of one call per value. A column is
-    filled once its reviews have asked for it ``threshold`` times, so that
-    filling it costs about as much as the values read one by one before.
+    filled once its reviews have asked for it ``limit`` times (threshold()),
+    so that filling it costs about as much as the values read one by one
+    before; iteration makes the view itself after as many steps.
 
     A view is valid while it is its dataset's ``_view``. Whatever changes the
     dataset's reviews does it holding the dataset's lock and, before letting
@@ -983,11 +984,6 @@ class Review:
         """The review of C review ptr of ds (caller holds the lock)."""
         return _new_review(ds, _c.peerreview_review_get_byindex(ptr, _ID_INDEX),
                            _c.peerreview_review_serial(ptr), None, -1)
-
-    @staticmethod
-    def _viewed(ds, view, i):
-        """Review number i of view, a valid view of ds."""
-        return _new_review(ds, view.ids[i], view.serials[i], view, i)
 
     def _attach(self, ds):
         object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(self._own, _ID_INDEX))
