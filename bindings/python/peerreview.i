@@ -319,9 +319,8 @@ static PyObject *pr_cell(const void *obj, int table, size_t column, pr_strcache 
     const char *s = NULL;
     int rc;
     if (peerreview_column_type(table, column) == PEERREVIEW_TYPE_INTEGER) {
-        rc = table == PEERREVIEW_REVIEWS
-                 ? peerreview_review_get_int64_byindex(obj, column, &n)
-                 : peerreview_row_get_int64_byindex(obj, column, &n);
+        rc = table == PEERREVIEW_REVIEWS ? peerreview_review_get_int64_byindex(obj, column, &n)
+                                         : peerreview_row_get_int64_byindex(obj, column, &n);
         return pr_cell_result(rc, rc == PEERREVIEW_OK ? PyLong_FromLongLong((long long)n) : NULL);
     }
     rc = table == PEERREVIEW_REVIEWS ? peerreview_review_get_byindex(obj, column, &s)
@@ -357,8 +356,7 @@ static int pr_row_order(const void *a, const void *b)
  * the order peerreview_row_compare gives): for reviews the reviews, else
  * each review's rows of the table, sorted. *out is PyMem_Malloc'ed.
  */
-static int pr_export_rows(const peerreview_dataset *ds, int table, const void ***out,
-                          size_t *count)
+static int pr_export_rows(const peerreview_dataset *ds, int table, const void ***out, size_t *count)
 {
     size_t nrev = peerreview_dataset_count(ds), total = 0, k = 0;
     const void **rows;
@@ -445,8 +443,8 @@ PyObject *_review_column(const peerreview_dataset *ds, size_t column)
         return PyErr_NoMemory();
     list = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; list && i < n; i++) {
-        PyObject *v = pr_cell(peerreview_dataset_review_byindex(ds, i), PEERREVIEW_REVIEWS,
-                              column, c);
+        PyObject *v =
+            pr_cell(peerreview_dataset_review_byindex(ds, i), PEERREVIEW_REVIEWS, column, c);
         if (!v)
             Py_CLEAR(list);
         else
