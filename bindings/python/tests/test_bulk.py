@@ -238,7 +238,7 @@ class TestEditsKeepViewsRight(unittest.TestCase):
 
     def run_edits(self, seed, steps):
         rnd = random.Random(1000 + seed)
-        ds = random_dataset(rnd, 60)  # views start after 8 reviews read one by one
+        ds = random_dataset(rnd, 40)  # views start after 8 reviews read one by one
         checker = Checker(self)
         kinds = ["focus", "strength", "recommendation"]
         kept = list(ds)  # handles from a view, kept across edits
