@@ -256,6 +256,346 @@ PyObject *_render_to(const peerreview_dataset *ds, int table, const peerreview_o
 %include "typemaps.i"
 %apply int *OUTPUT { int *year, int *month, int *day };
 
+/*
+ * Bulk readers: whole columns, rows and lists in one call, so that reading
+ * many values does not cross into C once per value (peerreview/__init__.py:
+ * _View, Dataset.table, dataframe, child lists). They call the public API
+ * only, with the GIL and the dataset's lock held: nothing changes the data
+ * while one runs. A cell is what the value getters give Python: int for an
+ * integer column, else str; None when empty; another status raises.
+ */
+%fragment("pr_bulk", "header", fragment="SWIG_FromCharPtr") %{
+/*
+ * Python strings made during one call, by the address of the library's
+ * string: one text is often given for many cells (a child row's review_id
+ * is its review's), and an address holds one text for the whole call.
+ */
+#define PR_STRCACHE_SIZE 512
+typedef struct pr_strcache {
+    const char *key[PR_STRCACHE_SIZE];
+    PyObject *obj[PR_STRCACHE_SIZE]; /* owned */
+} pr_strcache;
+
+static void pr_strcache_clear(pr_strcache *c)
+{
+    for (size_t i = 0; i < PR_STRCACHE_SIZE; i++)
+        Py_XDECREF(c->obj[i]);
+}
+
+/* A new reference to the Python string of s, as SWIG_FromCharPtr makes it (c may be NULL). */
+static PyObject *pr_str(pr_strcache *c, const char *s)
+{
+    size_t h = ((uintptr_t)s >> 3) % PR_STRCACHE_SIZE;
+    if (!c)
+        return SWIG_FromCharPtr(s);
+    if (c->key[h] != s || !c->obj[h]) {
+        PyObject *o = SWIG_FromCharPtr(s);
+        if (!o)
+            return NULL;
+        Py_XDECREF(c->obj[h]);
+        c->key[h] = s;
+        c->obj[h] = o;
+    }
+    Py_INCREF(c->obj[h]);
+    return c->obj[h];
+}
+
+/* The value of a getter's result: status OK gives it, ENOTFOUND None. */
+static PyObject *pr_cell_result(int status, PyObject *value)
+{
+    if (status == PEERREVIEW_OK)
+        return value;
+    Py_XDECREF(value);
+    if (status == PEERREVIEW_ENOTFOUND)
+        Py_RETURN_NONE;
+    pr_raise(status);
+    return NULL;
+}
+
+/* Cell `column` of a review (table PEERREVIEW_REVIEWS) or of a row. */
+static PyObject *pr_cell(const void *obj, int table, size_t column, pr_strcache *c)
+{
+    int64_t n = 0;
+    const char *s = NULL;
+    int rc;
+    if (peerreview_column_type(table, column) == PEERREVIEW_TYPE_INTEGER) {
+        rc = table == PEERREVIEW_REVIEWS ? peerreview_review_get_int64_byindex(obj, column, &n)
+                                         : peerreview_row_get_int64_byindex(obj, column, &n);
+        return pr_cell_result(rc, rc == PEERREVIEW_OK ? PyLong_FromLongLong((long long)n) : NULL);
+    }
+    rc = table == PEERREVIEW_REVIEWS ? peerreview_review_get_byindex(obj, column, &s)
+                                     : peerreview_row_get_byindex(obj, column, &s);
+    if (rc == PEERREVIEW_OK)
+        return pr_str(c, s);
+    return pr_cell_result(rc, NULL);
+}
+
+/* Every cell of a review or row, as a tuple in column order. */
+static PyObject *pr_cells(const void *obj, int table)
+{
+    size_t n = peerreview_column_count(table);
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    for (size_t i = 0; t && i < n; i++) {
+        PyObject *v = pr_cell(obj, table, i, NULL);
+        if (!v)
+            Py_CLEAR(t);
+        else
+            PyTuple_SET_ITEM(t, (Py_ssize_t)i, v);
+    }
+    return t;
+}
+
+static int pr_row_order(const void *a, const void *b)
+{
+    return peerreview_row_compare(*(const peerreview_row *const *)a,
+                                  *(const peerreview_row *const *)b);
+}
+
+/*
+ * The rows of a table in export order (what peerreview_save writes, and
+ * the order peerreview_row_compare gives): for reviews the reviews, else
+ * each review's rows of the table, sorted. *out is PyMem_Malloc'ed.
+ */
+static int pr_export_rows(const peerreview_dataset *ds, int table, const void ***out, size_t *count)
+{
+    size_t nrev = peerreview_dataset_count(ds), total = 0, k = 0;
+    const void **rows;
+    *out = NULL;
+    *count = 0;
+    if (table < 0 || (size_t)table >= peerreview_table_count()) {
+        pr_raise(PEERREVIEW_EINVAL);
+        return -1;
+    }
+    for (size_t i = 0; i < nrev && table != PEERREVIEW_REVIEWS; i++)
+        total += peerreview_review_child_count(peerreview_dataset_review_byindex(ds, i), table);
+    if (table == PEERREVIEW_REVIEWS)
+        total = nrev;
+    rows = PyMem_Malloc((total ? total : 1) * sizeof *rows);
+    if (!rows) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < nrev; i++) {
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
+        if (table == PEERREVIEW_REVIEWS) {
+            rows[k++] = r;
+            continue;
+        }
+        size_t first = k, m = peerreview_review_child_count(r, table);
+        for (size_t j = 0; j < m; j++)
+            rows[k++] = peerreview_review_child_byindex(r, table, j);
+        qsort(rows + first, m, sizeof *rows, pr_row_order);
+    }
+    *out = rows;
+    *count = k;
+    return 0;
+}
+%}
+%fragment("pr_bulk");
+
+%inline %{
+/* (ids, serials): two lists, the review_id and serial number of every review in order. */
+PyObject *_review_keys(const peerreview_dataset *ds)
+{
+    size_t n = peerreview_dataset_count(ds);
+    PyObject *ids = PyList_New((Py_ssize_t)n), *serials = PyList_New((Py_ssize_t)n);
+    pr_strcache *c = PyMem_Calloc(1, sizeof *c);
+    PyObject *result = NULL;
+    if (!ids || !serials || !c) {
+        if (!c)
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const peerreview_review *r = peerreview_dataset_review_byindex(ds, i);
+        PyObject *id = pr_cell(r, PEERREVIEW_REVIEWS, 0, c);
+        PyObject *serial = id ? PyLong_FromUnsignedLongLong(peerreview_review_serial(r)) : NULL;
+        if (!serial) {
+            Py_XDECREF(id);
+            goto done;
+        }
+        PyList_SET_ITEM(ids, (Py_ssize_t)i, id);
+        PyList_SET_ITEM(serials, (Py_ssize_t)i, serial);
+    }
+    result = PyTuple_Pack(2, ids, serials);
+done:
+    Py_XDECREF(ids);
+    Py_XDECREF(serials);
+    if (c) {
+        pr_strcache_clear(c);
+        PyMem_Free(c);
+    }
+    return result;
+}
+
+/* Column `column` of reviews: a list of the cells of every review, in order. */
+PyObject *_review_column(const peerreview_dataset *ds, size_t column)
+{
+    size_t n = peerreview_dataset_count(ds);
+    PyObject *list;
+    pr_strcache *c;
+    if (column >= peerreview_column_count(PEERREVIEW_REVIEWS)) {
+        pr_raise(PEERREVIEW_EINVAL);
+        return NULL;
+    }
+    c = PyMem_Calloc(1, sizeof *c);
+    if (!c)
+        return PyErr_NoMemory();
+    list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *v =
+            pr_cell(peerreview_dataset_review_byindex(ds, i), PEERREVIEW_REVIEWS, column, c);
+        if (!v)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)i, v);
+    }
+    pr_strcache_clear(c);
+    PyMem_Free(c);
+    return list;
+}
+
+/* Every cell of a review, as a tuple in column order. */
+PyObject *_review_values(const peerreview_review *review)
+{
+    return pr_cells(review, PEERREVIEW_REVIEWS);
+}
+
+/* Every cell of a child row, as a tuple in its table's column order. */
+PyObject *_row_values(const peerreview_row *row)
+{
+    return pr_cells(row, peerreview_row_table(row));
+}
+
+/* The serial numbers of a review's rows of a child table, in list order (a tuple). */
+PyObject *_child_serials(const peerreview_review *review, int table)
+{
+    size_t n = peerreview_review_child_count(review, table);
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    for (size_t i = 0; t && i < n; i++) {
+        PyObject *s = PyLong_FromUnsignedLongLong(
+            peerreview_row_serial(peerreview_review_child_byindex(review, table, i)));
+        if (!s)
+            Py_CLEAR(t);
+        else
+            PyTuple_SET_ITEM(t, (Py_ssize_t)i, s);
+    }
+    return t;
+}
+
+/*
+ * (serials, rows): the serial numbers of a review's rows of a child table, in
+ * list order, and the cells of each row (a tuple of tuples).
+ */
+PyObject *_child_rows(const peerreview_review *review, int table)
+{
+    size_t n = peerreview_review_child_count(review, table);
+    PyObject *serials = _child_serials(review, table), *rows = PyTuple_New((Py_ssize_t)n);
+    PyObject *result = NULL;
+    for (size_t i = 0; serials && rows && i < n; i++) {
+        PyObject *cells = pr_cells(peerreview_review_child_byindex(review, table, i), table);
+        if (!cells)
+            goto done;
+        PyTuple_SET_ITEM(rows, (Py_ssize_t)i, cells);
+    }
+    if (serials && rows)
+        result = PyTuple_Pack(2, serials, rows);
+done:
+    Py_XDECREF(serials);
+    Py_XDECREF(rows);
+    return result;
+}
+
+/* Index in its list of the review's row of table with this serial number, or -1. */
+long long _child_index(const peerreview_review *review, int table, uint64_t serial)
+{
+    size_t n = peerreview_review_child_count(review, table);
+    for (size_t i = 0; i < n; i++)
+        if (peerreview_row_serial(peerreview_review_child_byindex(review, table, i)) == serial)
+            return (long long)i;
+    return -1;
+}
+
+/*
+ * The rows of a table in export order, each a dict {name: cell} with the
+ * names given (a tuple of the table's column names, in order).
+ */
+PyObject *_table_rows(const peerreview_dataset *ds, int table, PyObject *names)
+{
+    const void **rows = NULL;
+    size_t n = 0, ncol;
+    PyObject *list = NULL;
+    pr_strcache *c = NULL;
+    if (pr_export_rows(ds, table, &rows, &n) < 0)
+        return NULL;
+    ncol = peerreview_column_count(table);
+    if (!PyTuple_Check(names) || PyTuple_GET_SIZE(names) != (Py_ssize_t)ncol) {
+        PyErr_SetString(PyExc_TypeError, "names must be a tuple of the table's column names");
+        goto done;
+    }
+    c = PyMem_Calloc(1, sizeof *c);
+    if (!c) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    list = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; list && i < n; i++) {
+        PyObject *d = PyDict_New();
+        for (size_t j = 0; d && j < ncol; j++) {
+            PyObject *v = pr_cell(rows[i], table, j, c);
+            if (!v || PyDict_SetItem(d, PyTuple_GET_ITEM(names, (Py_ssize_t)j), v) < 0)
+                Py_CLEAR(d);
+            Py_XDECREF(v);
+        }
+        if (!d)
+            Py_CLEAR(list);
+        else
+            PyList_SET_ITEM(list, (Py_ssize_t)i, d);
+    }
+done:
+    if (c) {
+        pr_strcache_clear(c);
+        PyMem_Free(c);
+    }
+    PyMem_Free(rows);
+    return list;
+}
+
+/* The columns of a table in export order: a tuple of one list of cells per column. */
+PyObject *_table_columns(const peerreview_dataset *ds, int table)
+{
+    const void **rows = NULL;
+    size_t n = 0, ncol;
+    PyObject *cols;
+    pr_strcache *c;
+    if (pr_export_rows(ds, table, &rows, &n) < 0)
+        return NULL;
+    ncol = peerreview_column_count(table);
+    c = PyMem_Calloc(1, sizeof *c);
+    cols = c ? PyTuple_New((Py_ssize_t)ncol) : PyErr_NoMemory();
+    for (size_t j = 0; cols && j < ncol; j++) {
+        PyObject *list = PyList_New((Py_ssize_t)n);
+        for (size_t i = 0; list && i < n; i++) {
+            PyObject *v = pr_cell(rows[i], table, j, c);
+            if (!v)
+                Py_CLEAR(list);
+            else
+                PyList_SET_ITEM(list, (Py_ssize_t)i, v);
+        }
+        if (!list)
+            Py_CLEAR(cols);
+        else
+            PyTuple_SET_ITEM(cols, (Py_ssize_t)j, list);
+    }
+    if (c) {
+        pr_strcache_clear(c);
+        PyMem_Free(c);
+    }
+    PyMem_Free(rows);
+    return cols;
+}
+%}
+
 %newobject peerreview_diag_new;
 %newobject peerreview_options_new;
 %newobject peerreview_dataset_new;

@@ -21,7 +21,7 @@ half-loaded, and objects never outlive their data unsafely: a review that was
 removed raises ``ReferenceError`` instead of crashing.
 """
 
-import functools
+import collections
 import os
 import threading
 
@@ -561,7 +561,9 @@ class Dataset:
     # _changes counts changes to the set of reviews (add, remove, rename), the
     # way a dict's iteration notices changes to its keys; edits of a review's
     # fields or child lists do not count.
-    __slots__ = ("_ptr", "_lock", "_changes", "__weakref__")
+    # _view is a _View of the reviews while it is valid, else None; _lists
+    # holds the valid _ListView of recently iterated child lists.
+    __slots__ = ("_ptr", "_lock", "_changes", "_view", "_lists", "__weakref__")
 
     def __init__(self):
         try:
@@ -579,6 +581,8 @@ class Dataset:
         self._ptr = ptr
         self._lock = threading.RLock()
         self._changes = 0
+        self._view = None
+        self._lists = collections.OrderedDict()  # popitem(last=False) is O(1)
 
     @classmethod
     def _adopt(cls, ptr):
@@ -594,22 +598,83 @@ class Dataset:
                 return r
         return None
 
+    def _edited(self, review, ptr, i):
+        """Column i of review (C review ptr) was set: make the view show it (caller holds the lock)."""
+        view = self._view
+        if view is None:
+            return
+        if i == _ID_INDEX:  # renamed: the view's ids (and child rows' review_id) changed
+            self._view = None
+            self._lists_dropped()
+            return
+        col = view.columns[i]
+        if col is not None:
+            pos = review._pos if review._view is view else view.place(review._serial)
+            col[pos] = _review_value(ptr, i)
+
+    def _list_view(self, serial, rp, table, make):
+        """The valid _ListView of list table of the review with this serial number
+        (C review rp), else a new one if make, else None (caller holds the lock)."""
+        key = (serial, table)
+        lv = self._lists.get(key)
+        if lv is None and make:
+            lv = _ListView(*_c._child_rows(rp, table))
+            if len(self._lists) >= _ListView.KEPT:  # the oldest goes; its rows read from C
+                self._lists.popitem(last=False)[1].valid = False
+            self._lists[key] = lv
+        return lv
+
+    def _list_changed(self, serial, table):
+        """List table of the review with this serial number changed (caller holds the lock)."""
+        lv = self._lists.pop((serial, table), None)
+        if lv is not None:
+            lv.valid = False
+
+    def _lists_dropped(self):
+        """Reviews were removed or renamed: no list view is valid (caller holds the lock)."""
+        for lv in self._lists.values():
+            lv.valid = False
+        self._lists.clear()
+
     def __len__(self):
         with self._lock:
             return _c.peerreview_dataset_count(self._ptr)
 
     def __iter__(self):
-        changes = self._changes
+        # The first reviews come one by one from C; then the reviews come from
+        # the dataset's _View (made here if there is none), which reads the
+        # values of many reviews in one call. Making the view costs about as
+        # much as the steps taken before it.
+        with self._lock:
+            changes = self._changes
+            view = self._view
+            threshold = _View.threshold(_c.peerreview_dataset_count(self._ptr))
         i = 0
-        while True:
+        while view is None:
             with self._lock:
                 if self._changes != changes:
                     raise RuntimeError("dataset changed size during iteration")
-                r = _c.peerreview_dataset_review_byindex(self._ptr, i)
-                if r is None:
-                    return
-                review = Review._bound(self, r)
-            yield review
+                view = self._view
+                if view is None and i >= threshold:
+                    view = self._view = _View(self)
+                if view is None:
+                    r = _c.peerreview_dataset_review_byindex(self._ptr, i)
+                    if r is None:
+                        return
+                    review = Review._bound(self, r)
+            if view is None:
+                yield review
+                i += 1
+        # From here on nothing is read from C, so no lock is needed: the view
+        # stays right for as long as _changes does not change.
+        ids, serials, make = view.ids, view.serials, _new_review
+        n = len(serials)
+        while True:
+            if self._changes != changes:
+                raise RuntimeError("dataset changed size during iteration")
+            if i >= n:
+                return
+            yield make(self, ids[i], serials[i], view, i)
             i += 1
 
     def __getitem__(self, review_id):
@@ -660,6 +725,9 @@ class Dataset:
                 raise ExistsError('review_id "%s" already exists'  # noqa: F821
                                   % _c.peerreview_review_get_byindex(review._own, _ID_INDEX)
                                   ) from None
+            finally:
+                self._view = None
+                self._lists_dropped()
             review._own.thisown = False  # the dataset owns it now
             review._attach(self)
             self._changes += 1
@@ -677,6 +745,9 @@ class Dataset:
             except NotFoundError:  # noqa: F821 - generated above
                 raise NotFoundError('no review with review_id "%s"'  # noqa: F821
                                     % review_id) from None
+            finally:
+                self._view = None
+                self._lists_dropped()
             self._changes += 1
 
     def save(self, path, form=None, spreadsheet_safe=False):
@@ -753,20 +824,8 @@ class Dataset:
         t = _c.peerreview_table_lookup(name)
         if t < 0:
             raise ValueError("unknown table %r; tables are %s" % (name, ", ".join(TABLES)))
-        cols = _COLUMNS[t]
-        rows = []
-        with self._lock:
-            for i in range(len(self)):
-                r = _c.peerreview_dataset_review_byindex(self._ptr, i)
-                if t == _c.PEERREVIEW_REVIEWS:
-                    rows.append({c: _review_value(r, k) for k, c in enumerate(cols)})
-                    continue
-                children = [_c.peerreview_review_child_byindex(r, t, k)
-                            for k in range(_c.peerreview_review_child_count(r, t))]
-                children.sort(key=_EXPORT_ORDER)
-                for row in children:
-                    rows.append({c: _row_value(row, t, k) for k, c in enumerate(cols)})
-        return rows
+        with self._lock:  # all the rows in one call
+            return _c._table_rows(self._ptr, t, _COLUMNS[t])
 
     def dataframe(self, name):
         """The rows of :meth:`table` as a ``pandas.DataFrame``.
@@ -787,16 +846,85 @@ class Dataset:
             raise ImportError("Dataset.dataframe() needs pandas, which cannot be imported (%s); "
                               "Dataset.table() gives the same rows as dicts without pandas"
                               % e, name="pandas") from None
-        rows = self.table(name)
+        with self._lock:  # the rows of table(name), a column at a time, in one call
+            values = _c._table_columns(self._ptr, t)
         return pandas.DataFrame(
-            {c: pandas.Series([row[c] for row in rows],
-                              dtype="Int64" if c in _INTEGER[t] else object)
-             for c in _COLUMNS[t]},
+            {c: pandas.Series(values[k], dtype="Int64" if c in _INTEGER[t] else object)
+             for k, c in enumerate(_COLUMNS[t])},
             columns=list(_COLUMNS[t]))
 
 
-# Sort key of rows in export order, as the library orders them.
-_EXPORT_ORDER = functools.cmp_to_key(_c.peerreview_row_compare)
+class _View:
+    """The reviews of a dataset in order, and columns of their values read in bulk.
+
+    Dataset iteration makes one (Dataset._view) and hands out reviews that
+    know their place in it (Review._view, _pos): they read a value from its
+    column, a list of that column's values of every review, which one C call
+    fills (capi._review_column) instead of one call per value. A column is
+    filled once its reviews have asked for it ``limit`` times (threshold()),
+    so that filling it costs about as much as the values read one by one
+    before; iteration makes the view itself after as many steps.
+
+    A view is valid while it is its dataset's ``_view``. Whatever changes the
+    dataset's reviews does it holding the dataset's lock and, before letting
+    go, drops the view (reviews added, removed or renamed) or puts the new
+    value in its column (Dataset._edited); so a view never shows a value that
+    is not, or no longer, in C. Reads of a valid view's filled columns need no
+    lock: lists are filled before they are stored, and a value is replaced
+    whole.
+    """
+
+    __slots__ = ("ids", "serials", "columns", "misses", "limit", "_places")
+
+    @staticmethod
+    def threshold(count):
+        """Values read one by one before a bulk read: at least 8, and 1/64 of the reviews."""
+        return max(8, count >> 6)
+
+    def __init__(self, ds):
+        self.ids, self.serials = _c._review_keys(ds._ptr)  # caller holds the lock
+        self.columns = [None] * len(_COLUMNS[0])
+        self.columns[_ID_INDEX] = self.ids  # a rename drops the view: ids never change
+        self.misses = [0] * len(_COLUMNS[0])
+        self.limit = self.threshold(len(self.serials))
+        self._places = None
+
+    def column(self, ds, i):
+        """Column i, read now if it has been asked for often enough; or None."""
+        col = self.columns[i]
+        if col is None:
+            self.misses[i] += 1
+            if self.misses[i] >= self.limit:
+                col = self.columns[i] = _c._review_column(ds._ptr, i)
+        return col
+
+    def place(self, serial):
+        """Index of the review with this serial number."""
+        if self._places is None:
+            self._places = {s: k for k, s in enumerate(self.serials)}
+        return self._places[serial]
+
+
+class _ListView:
+    """The rows of one child list, read in one call: their serial numbers and cells.
+
+    Iterating a ChildList of a review in a dataset makes one, and the rows it
+    gives out read their values there while it is ``valid``. The dataset
+    keeps the latest views (Dataset._lists, by review serial number and
+    table; at most KEPT). Whatever changes a list (a row added, removed or
+    set), or removes or renames reviews, does it holding the dataset's lock
+    and marks the views concerned invalid before letting go; a view that
+    the dataset stops keeping is marked invalid too, as nothing would tell it
+    of changes any more.
+    """
+
+    __slots__ = ("serials", "rows", "valid")
+    KEPT = 64
+
+    def __init__(self, serials, rows):
+        self.serials = serials
+        self.rows = rows
+        self.valid = True
 
 
 # --------------------------------------------------------------------------
@@ -823,8 +951,10 @@ class Review:
     # that took the id of a removed one. A review not yet in a dataset (_own
     # is its C review) has a lock of its own, _own_lock; Dataset.add holds it
     # while the review moves into the dataset, whose lock guards it from then
-    # on (see _ReviewLock).
-    __slots__ = ("_ds", "_id", "_serial", "_own", "_own_lock")
+    # on (see _ReviewLock). A review that dataset iteration gave out also
+    # knows its place (_pos) in the dataset's _View of that time (_view): it
+    # reads its values there while that view is valid.
+    __slots__ = ("_ds", "_id", "_serial", "_own", "_own_lock", "_view", "_pos")
 
     def __init__(self, **fields):
         try:
@@ -844,18 +974,16 @@ class Review:
         object.__setattr__(self, "_serial", _c.peerreview_review_serial(own))
         object.__setattr__(self, "_own", own)
         object.__setattr__(self, "_own_lock", threading.RLock())
+        object.__setattr__(self, "_view", None)
+        object.__setattr__(self, "_pos", -1)
         for name, value in fields.items():
             setattr(self, name, value)
 
-    @classmethod
-    def _bound(cls, ds, ptr):
-        self = cls.__new__(cls)
-        object.__setattr__(self, "_ds", ds)
-        object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(ptr, _ID_INDEX))
-        object.__setattr__(self, "_serial", _c.peerreview_review_serial(ptr))
-        object.__setattr__(self, "_own", None)
-        object.__setattr__(self, "_own_lock", None)
-        return self
+    @staticmethod
+    def _bound(ds, ptr):
+        """The review of C review ptr of ds (caller holds the lock)."""
+        return _new_review(ds, _c.peerreview_review_get_byindex(ptr, _ID_INDEX),
+                           _c.peerreview_review_serial(ptr), None, -1)
 
     def _attach(self, ds):
         object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(self._own, _ID_INDEX))
@@ -879,17 +1007,30 @@ class Review:
         return p
 
     def _get(self, name):
+        """Value of a column (the column properties read a filled view column themselves)."""
+        i = _INDEX[0][name]
         with self._lock():
-            return _review_value(self._ptr(), _INDEX[0][name])
+            view = self._view
+            if view is not None and view is self._ds._view:
+                col = view.column(self._ds, i)
+                if col is not None:
+                    return col[self._pos]
+            return _review_value(self._ptr(), i)
 
     def _set(self, name, value):
         cvalue = _to_c(name, value)  # before any pointer: it may run the caller's code
         with self._lock():
             p = self._ptr()
-            _set_checked(_c.peerreview_review_set_byname, p, name, cvalue)
-            if name == _ID and self._ds is not None:
-                object.__setattr__(self, "_id", _c.peerreview_review_get_byindex(p, _ID_INDEX))
-                self._ds._changes += 1
+            ds = self._ds
+            try:
+                _set_checked(_c.peerreview_review_set_byname, p, name, cvalue)
+                if name == _ID and ds is not None:
+                    object.__setattr__(self, "_id",
+                                       _c.peerreview_review_get_byindex(p, _ID_INDEX))
+                    ds._changes += 1
+            finally:  # whether it was set or not, the view shows what C holds
+                if ds is not None:
+                    ds._edited(self, p, _INDEX[0][name])
 
     def __setattr__(self, name, value):
         if name in _LISTS:
@@ -901,8 +1042,7 @@ class Review:
     def to_dict(self):
         """The review's fields as a dict (child lists not included)."""
         with self._lock():
-            p = self._ptr()
-            return {c: _review_value(p, i) for i, c in enumerate(_COLUMNS[0])}
+            return dict(zip(_COLUMNS[0], _c._review_values(self._ptr())))
 
     def __eq__(self, other):
         if not isinstance(other, Review):
@@ -920,6 +1060,31 @@ class Review:
             return "<peerreview.Review %s>" % (self._get(_ID),)
         except ReferenceError:
             return "<peerreview.Review %s (removed)>" % (self._id,)
+
+
+def _review_maker():
+    # Review.__setattr__ guards the column names; the slots are set through
+    # their descriptors, which is quicker than object.__setattr__ (this runs
+    # once for every review an iteration gives out).
+    new = Review.__new__
+    ds, rid, serial, own, own_lock, view, pos = (Review.__dict__[n].__set__ for n in (
+        "_ds", "_id", "_serial", "_own", "_own_lock", "_view", "_pos"))
+
+    def make(d, i, s, v, p):
+        self = new(Review)
+        ds(self, d)
+        rid(self, i)
+        serial(self, s)
+        own(self, None)
+        own_lock(self, None)
+        view(self, v)
+        pos(self, p)
+        return self
+
+    return make
+
+
+_new_review = _review_maker()
 
 
 class _ReviewLock:
@@ -973,8 +1138,30 @@ def _column_property(name, getter, setter, table):
                     doc=doc)
 
 
+def _review_property(name):
+    """A reviews column as a property of Review: _column_property, with a fast way to read.
+
+    A review from dataset iteration whose view is still valid, and has the
+    column filled, reads the value there without a call into C or a lock
+    (see _View); any other read goes through Review._get.
+    """
+    slow = _column_property(name, Review._get, Review._set, "reviews")
+    i = _INDEX[0][name]
+    get = Review._get
+
+    def fget(self):
+        view = self._view
+        if view is not None and view is self._ds._view:
+            col = view.columns[i]
+            if col is not None:
+                return col[self._pos]
+        return get(self, name)
+
+    return property(fget, slow.fset, doc=slow.__doc__)
+
+
 for _name in _COLUMNS[0]:
-    setattr(Review, _name, _column_property(_name, Review._get, Review._set, "reviews"))
+    setattr(Review, _name, _review_property(_name))
 
 
 def _list_property(attr, table):
@@ -1006,18 +1193,26 @@ class ChildList:
         self._table = table
 
     def _serials(self, rp):
-        t = self._table
-        return [_c.peerreview_row_serial(_c.peerreview_review_child_byindex(rp, t, i))
-                for i in range(_c.peerreview_review_child_count(rp, t))]
+        return _c._child_serials(rp, self._table)  # a tuple, in one call
 
     def __len__(self):
         with self._review._lock():
             return _c.peerreview_review_child_count(self._review._ptr(), self._table)
 
     def _child(self, rp, i):
-        row = _c.peerreview_review_child_byindex(rp, self._table, i)
-        return _CHILD_CLASSES[self._table](self._review, self._table,
-                                           _c.peerreview_row_serial(row))
+        """Row i (caller holds the lock); it reads from the list's view if there is one."""
+        review, t = self._review, self._table
+        lv = None if review._ds is None else review._ds._list_view(review._serial, rp, t, False)
+        if lv is not None:
+            return _CHILD_CLASSES[t](review, t, lv.serials[i], lv, i)
+        row = _c.peerreview_review_child_byindex(rp, t, i)
+        return _CHILD_CLASSES[t](review, t, _c.peerreview_row_serial(row))
+
+    def _changed(self):
+        """This list changed (caller holds the lock): its view, if any, is no longer valid."""
+        ds = self._review._ds
+        if ds is not None:
+            ds._list_changed(self._review._serial, self._table)
 
     def __getitem__(self, index):
         if not isinstance(index, (int, slice)) or isinstance(index, bool):
@@ -1034,13 +1229,21 @@ class ChildList:
             return self._child(rp, index)
 
     def __iter__(self):
-        with self._review._lock():
-            snapshot = self._serials(self._review._ptr())
+        review, t = self._review, self._table
+        cls = _CHILD_CLASSES[t]
+        with review._lock():
+            rp = review._ptr()
+            ds = review._ds
+            lv = None if ds is None else ds._list_view(review._serial, rp, t, True)
+            snapshot = self._serials(rp) if lv is None else lv.serials
         for i, serial in enumerate(snapshot):
-            with self._review._lock():
-                if self._serials(self._review._ptr()) != snapshot:
-                    raise RuntimeError("list changed during iteration")
-            yield _CHILD_CLASSES[self._table](self._review, self._table, serial)
+            # while the view is valid, the list is as it was (and its review still there)
+            if lv is None or not lv.valid:
+                lv = None
+                with review._lock():
+                    if self._serials(review._ptr()) != snapshot:
+                        raise RuntimeError("list changed during iteration")
+            yield cls(review, t, serial, lv, i)
 
     def __repr__(self):
         try:
@@ -1089,6 +1292,8 @@ class ChildList:
                 if i is not None:
                     _c.peerreview_review_remove_child(rp, t, i)
                 raise
+            finally:
+                self._changed()
             return _CHILD_CLASSES[t](self._review, t, serial)
 
     def __delitem__(self, index):
@@ -1105,7 +1310,10 @@ class ChildList:
             i = _find_serial(rp, self._table, child._serial)
             if i is None:
                 raise ValueError("that row is not in the list")
-            _c.peerreview_review_remove_child(rp, self._table, i)
+            try:
+                _c.peerreview_review_remove_child(rp, self._table, i)
+            finally:
+                self._changed()
 
 
 def _key_of(table, row):
@@ -1120,11 +1328,8 @@ def _key_with(table, row, name, cvalue):
 
 def _find_serial(review_ptr, table, serial):
     """Index of the row with this serial number in a review's list, or None."""
-    for i in range(_c.peerreview_review_child_count(review_ptr, table)):
-        if _c.peerreview_row_serial(_c.peerreview_review_child_byindex(review_ptr, table, i)) \
-                == serial:
-            return i
-    return None
+    i = _c._child_index(review_ptr, table, serial)
+    return i if i >= 0 else None
 
 
 def _check_unique(review_ptr, table, serial, key):
@@ -1143,12 +1348,16 @@ class Child:
     ``ReferenceError`` once its row (or review) is gone.
     """
 
-    __slots__ = ("_review", "_table", "_serial")
+    # A row that list iteration gave out also knows its place (_pos) in the
+    # list's _ListView (_lv): it reads its values there while that is valid.
+    __slots__ = ("_review", "_table", "_serial", "_lv", "_pos")
 
-    def __init__(self, review, table, serial):
-        object.__setattr__(self, "_review", review)
-        object.__setattr__(self, "_table", table)
-        object.__setattr__(self, "_serial", serial)
+    def __init__(self, review, table, serial, lv=None, pos=-1):
+        self._review = review
+        self._table = table
+        self._serial = serial
+        self._lv = lv
+        self._pos = pos
 
     def _row(self):
         """(review, row) in C, found afresh (caller holds the lock)."""
@@ -1176,14 +1385,22 @@ class Child:
             newkey = _key_with(self._table, row, name, cvalue)
             if newkey != _key_of(self._table, row):
                 _check_unique(rp, self._table, self._serial, newkey)
-            _set_checked(_c.peerreview_row_set_byname, row, name, cvalue)
+            try:
+                _set_checked(_c.peerreview_row_set_byname, row, name, cvalue)
+            finally:
+                ds = self._review._ds
+                if ds is not None:
+                    ds._list_changed(self._review._serial, self._table)
 
     def to_dict(self):
         """The row's fields (without review_id) as a dict."""
-        with self._review._lock():
-            row = self._row()[1]
-            return {c: _row_value(row, self._table, i)
-                    for i, c in enumerate(_COLUMNS[self._table]) if c != _PARENT[self._table]}
+        lv = self._lv
+        values = lv.rows[self._pos] if lv is not None and lv.valid else None
+        if values is None:
+            with self._review._lock():
+                values = _c._row_values(self._row()[1])
+        parent = _PARENT[self._table]
+        return {c: v for c, v in zip(_COLUMNS[self._table], values) if c != parent}
 
     def __eq__(self, other):
         if not isinstance(other, Child):
@@ -1199,6 +1416,26 @@ class Child:
             return "<peerreview.%s (removed)>" % type(self).__name__
 
 
+def _child_property(name, table):
+    """A column as a property of a Child: _column_property, with a fast way to read.
+
+    A row from list iteration whose _ListView is still valid reads the value
+    there without a call into C or a lock; any other read goes through
+    Child._get.
+    """
+    slow = _column_property(name, Child._get, Child._set, TABLES[table])
+    i = _INDEX[table][name]
+    get = Child._get
+
+    def fget(self):
+        lv = self._lv
+        if lv is not None and lv.valid:
+            return lv.rows[self._pos][i]
+        return get(self, name)
+
+    return property(fget, slow.fset, doc=slow.__doc__)
+
+
 # One Child subclass per child table, its attributes generated from the schema.
 _CHILD_CLASSES = {}
 for _t in range(1, len(TABLES)):
@@ -1207,7 +1444,7 @@ for _t in range(1, len(TABLES)):
                   TABLES[_t], ", ".join(c for c in _COLUMNS[_t] if c != _PARENT[_t]))}
     for _name in _COLUMNS[_t]:
         if _name != _PARENT[_t]:
-            _props[_name] = _column_property(_name, Child._get, Child._set, TABLES[_t])
+            _props[_name] = _child_property(_name, _t)
     _cls = type("".join(w.title() for w in TABLES[_t].split("_")) + "Row", (Child,), _props)
     _CHILD_CLASSES[_t] = _cls
     globals()[_cls.__name__] = _cls
