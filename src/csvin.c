@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define SCAN_SSE2 1
+#endif
 
 #include "alloc.h"
 #include "buf.h"
@@ -827,6 +831,8 @@ static void reset_record(pr_csvin *c)
     c->rec_done = 0;
 }
 
+static int deliver_out(pr_csvin *c, pr_record **rec);
+
 static int deliver(pr_csvin *c, pr_record **rec)
 {
     if (pr_grow((void **)&c->outf, &c->outcap, c->nfields ? c->nfields : 1, sizeof *c->outf)) {
@@ -840,6 +846,12 @@ static int deliver(pr_csvin *c, pr_record **rec)
         c->outf[i].offset = c->fields[i].offset;
         c->outf[i].quoted = c->fields[i].quoted;
     }
+    return deliver_out(c, rec);
+}
+
+/* Deliver the record whose fields are in outf[0..nfields). */
+static int deliver_out(pr_csvin *c, pr_record **rec)
+{
     c->records++;
     c->carried = 0;
     if (c->records == 1 && c->nfields) {
@@ -997,6 +1009,34 @@ static int utf8_seq(const unsigned char *b, size_t n)
 }
 
 /*
+ * Index of the first byte of b[i..n) whose class (c->cls) has bit m, or n:
+ * the bytes a field of the fast path is copied up to. With SSE2, sixteen
+ * bytes are looked at together: a NUL, CR, LF, quote, byte >= 0x80 and (in a
+ * field without quotes, CLS_PLAIN) the delimiter, which are what the classes
+ * mark; the rest byte by byte.
+ */
+static size_t scan(const pr_csvin *c, const unsigned char *b, size_t i, size_t n, unsigned m)
+{
+#ifdef SCAN_SSE2
+    const __m128i zero = _mm_setzero_si128(), quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    const __m128i delim = _mm_set1_epi8(m == CLS_PLAIN ? (char)c->delim : '"');
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, zero), _mm_cmpeq_epi8(v, quote)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        hit = _mm_or_si128(_mm_or_si128(hit, _mm_cmpeq_epi8(v, delim)), v);
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < n && !(c->cls[b[i]] & m))
+        i++;
+    return i;
+}
+
+/*
  * Read the record at buf_pos as libcsv (strict, spaces kept, CR and LF line
  * ends) and the scanner would, when nothing in it is reported: fields, line
  * ends (CR, LF, CRLF) and positions, for a record that ends in the chunk
@@ -1011,7 +1051,6 @@ static int utf8_seq(const unsigned char *b, size_t n)
 static int fast_record(pr_csvin *c, pr_record **rec)
 {
     const unsigned char *b = (const unsigned char *)c->chunk;
-    const unsigned char *cls = c->cls;
     const unsigned char delim = c->delim;
     size_t n = c->buf_len, j = c->buf_pos;
     while (j < n && (b[j] == '\r' || b[j] == '\n')) {
@@ -1038,7 +1077,7 @@ static int fast_record(pr_csvin *c, pr_record **rec)
     pr_buf_reset(&c->data);
     if (pr_buf_reserve(&c->data, n - start + 1))
         return FAST_BAIL;
-    char *d0 = c->data.data, *d = d0;
+    char *d0 = c->data.data, *d = d0; /* not moved: room was made above */
     for (;;) {
         /* a field starts at b[j] */
         if (j == n)
@@ -1050,9 +1089,7 @@ static int fast_record(pr_csvin *c, pr_record **rec)
         if (quoted) {
             j++;
             for (;;) {
-                size_t k = j;
-                while (k < n && !(cls[b[k]] & CLS_QUOTED))
-                    k++;
+                size_t k = scan(c, b, j, n, CLS_QUOTED);
                 memcpy(d, b + j, k - j);
                 d += k - j;
                 j = k;
@@ -1094,9 +1131,7 @@ static int fast_record(pr_csvin *c, pr_record **rec)
             }
         } else {
             for (;;) {
-                size_t k = j;
-                while (k < n && !(cls[b[k]] & CLS_PLAIN))
-                    k++;
+                size_t k = scan(c, b, j, n, CLS_PLAIN);
                 memcpy(d, b + j, k - j);
                 d += k - j;
                 j = k;
@@ -1121,15 +1156,15 @@ static int fast_record(pr_csvin *c, pr_record **rec)
         size_t len = (size_t)(d - fd);
         if (len > c->max_field || nf == MAX_FIELDS)
             return FAST_BAIL; /* field-too-long, too-many-fields */
-        if (pr_grow((void **)&c->fields, &c->capfields, nf + 1, sizeof *c->fields))
+        if (nf == c->outcap && pr_grow((void **)&c->outf, &c->outcap, nf + 1, sizeof *c->outf))
             return FAST_BAIL;
         if (c->keep_fields && nf >= c->keep_fields) {
             d = fd; /* past the header's fields: counted, not kept */
             len = 0;
         }
         *d++ = '\0';
-        fieldpos *f = &c->fields[nf++];
-        f->off = (size_t)(fd - d0);
+        pr_field *f = &c->outf[nf++];
+        f->p = fd;
         f->len = len;
         f->line = fline;
         f->offset = c->buf_offset + (long long)fstart;
@@ -1153,7 +1188,7 @@ static int fast_record(pr_csvin *c, pr_record **rec)
     c->field_offset = c->buf_offset + (long long)j;
     c->field_quoted = 0;
     c->quotes = Q_NONE;
-    return deliver(c, rec);
+    return deliver_out(c, rec);
 more:
     /* the record goes on in the next chunk: carried there once, unless it is long */
     if (c->eof || c->carried || n - start > READ_SIZE)
