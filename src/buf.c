@@ -40,11 +40,6 @@ int pr_buf_add(pr_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int pr_buf_addc(pr_buf *b, char c)
-{
-    return pr_buf_add(b, &c, 1);
-}
-
 int pr_buf_adds(pr_buf *b, const char *s)
 {
     return pr_buf_add(b, s, strlen(s));

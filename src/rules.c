@@ -158,22 +158,17 @@ static void src_cell(const pr_posmap *pos, const peerreview_row *row, size_t col
 /*
  * The order of a review's child rows of a table by key, as
  * pr_sorted_children gives it: *idx NULL when the rows are in that order
- * already (as files list them), since a stable sort keeps them so. -1 when
- * out of memory (reported).
+ * already (pr_children_in_order). -1 when out of memory (reported).
  */
 static int children_order(pr_sink *sink, const peerreview_review *r, int table, size_t **idx)
 {
-    const pr_rowlist *l = &r->kids[table];
     *idx = NULL;
-    for (size_t k = 1; k < l->n; k++) {
-        if (pr_row_key_cmp(l->v[k - 1], l->v[k]) > 0) {
-            *idx = pr_sorted_children(r, table);
-            if (!*idx) {
-                pr_report_oom(sink, NULL);
-                return -1;
-            }
-            break;
-        }
+    if (pr_children_in_order(r, table))
+        return 0;
+    *idx = pr_sorted_children(r, table);
+    if (!*idx) {
+        pr_report_oom(sink, NULL);
+        return -1;
     }
     return 0;
 }
