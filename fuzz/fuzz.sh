@@ -20,7 +20,7 @@
 # TARGET.log). It fails on any crash, leak, timeout or UBSan report.
 set -u
 
-all_targets="package flat reader roundtrip values descriptor stream"
+all_targets="package flat reader roundtrip values descriptor stream csvdiff"
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "${top_srcdir:-$here/..}" && pwd)
 builddir=$(cd "${top_builddir:-.}" && pwd)

@@ -127,7 +127,8 @@ def seed(target, name, data):
 
 
 def main():
-    for target in ("package", "flat", "reader", "roundtrip", "values", "descriptor", "stream"):
+    for target in ("package", "flat", "reader", "roundtrip", "values", "descriptor", "stream",
+                   "csvdiff"):
         shutil.rmtree(os.path.join(CORPUS, target), ignore_errors=True)
 
     with open(os.path.join(SAMPLE, "datapackage.json"), "rb") as f:
@@ -267,6 +268,39 @@ def main():
         *errors["items"]).encode())
     seed(S, "team-small-field", bytes([TEAM | SMALL_FIELD, 0]) + render(
         *team["team_members"]).encode())
+
+    # ---- csvdiff: options (bits 0-1 the delimiter, 4 a small field limit, 8 keep
+    # the header's fields), the sizes of the callback's reads, the bytes ----
+    C = "csvdiff"
+    COMMA, SEMI, TAB, BAR, SMALL, KEEP = 0, 1, 2, 3, 4, 8
+    for t in TABLES:
+        seed(C, t, bytes([COMMA, 7]) + render(*full[t]).encode())
+    seed(C, "items-lf-one-byte-reads", bytes([COMMA, 0]) + render(
+        *safeguarding["items"], eol="\n").encode())
+    seed(C, "items-semicolon", bytes([SEMI, 3]) + render(*safeguarding["items"], delim=";").encode())
+    seed(C, "items-tab", bytes([TAB, 250]) + render(*safeguarding["items"], delim="\t").encode())
+    seed(C, "items-bar-cr", bytes([BAR, 1]) + render(*safeguarding["items"], delim="|",
+                                                     eol="\r").encode())
+    seed(C, "items-small-field", bytes([SMALL, 2]) + render(*safeguarding["items"]).encode())
+    seed(C, "items-keep", bytes([KEEP, 5]) + b"review_id,kind\r\n" + render(
+        *safeguarding["items"]).encode())
+    seed(C, "multiline", bytes([COMMA, 1]) + b'h,i\n"a\r\nb","c\rd"\r\n"e\n\nf",""""\n'
+         b'"x\r\r\ny",z\n')
+    seed(C, "blank-lines", bytes([COMMA, 2]) + b"h,i\r\n\r\n\na,b\n\r\r\nc,d\r\n\n")
+    seed(C, "empty-fields", bytes([COMMA, 3]) + b'h,i,j\n,,\n"",,""\n,\n\n,,,\n')
+    seed(C, "no-final-line-end", bytes([COMMA, 4]) + b'h,i\na,"b"')
+    seed(C, "bom", bytes([COMMA, 5]) + b"\xef\xbb\xbfh,i\n\xc3\xa9,\xe2\x82\xac\xf0\x9f\x98\x80\n")
+    seed(C, "invalid-utf8", bytes([COMMA, 6]) + b'h,i\na\xc3,b\n"\xe2\x82",c\nd,\xff\ne,\xed\xa0\x80\n'
+         b'f,\xf4\x90\x80\x80\ng,h\xc3')
+    seed(C, "nul", bytes([COMMA, 7]) + b'h,i\na\x00b,c\n"\x00",d\ne,f\n')
+    seed(C, "stray-quote", bytes([COMMA, 8]) + b'h,i\na,b\nc,d"e\nf,g\n')
+    seed(C, "after-closing-quote", bytes([COMMA, 9]) + b'h,i\na,b\n"c"d,e\n')
+    seed(C, "unterminated-quote", bytes([COMMA, 10]) + b'h,i\na,b\nc,"d\ne,f\n')
+    seed(C, "closing-quote-at-end", bytes([COMMA, 11]) + b'h,i\na,"b"')
+    seed(C, "wrong-delimiter", bytes([COMMA, 12]) + b"h;i\na;b\n")
+    seed(C, "many-fields", bytes([COMMA, 200]) + b"h\n" + b"," * 4100 + b"\n")
+    seed(C, "small-field-long", bytes([SMALL, 13]) + b'h,i\na,b\n"0123456789abcdef""x",y\n')
+    seed(C, "keep-wider", bytes([KEEP, 14]) + b'h,i\na,b,c,"d,e"\nf\n')
 
     # ---- roundtrip ----
     T = "roundtrip"

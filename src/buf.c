@@ -40,11 +40,6 @@ int pr_buf_add(pr_buf *b, const void *data, size_t len)
     return 0;
 }
 
-int pr_buf_addc(pr_buf *b, char c)
-{
-    return pr_buf_add(b, &c, 1);
-}
-
 int pr_buf_adds(pr_buf *b, const char *s)
 {
     return pr_buf_add(b, s, strlen(s));
@@ -52,10 +47,19 @@ int pr_buf_adds(pr_buf *b, const char *s)
 
 int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap)
 {
+    /* a new buffer gets room for a line: most texts are printed in one pass */
+    if (!b->cap && pr_buf_reserve(b, 127))
+        return -1;
+    size_t room = b->cap - b->len;
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    int n = vsnprintf(b->data + b->len, room, fmt, ap2);
     va_end(ap2);
+    if (n >= 0 && (size_t)n < room) {
+        b->len += (size_t)n;
+        return 0;
+    }
+    b->data[b->len] = '\0'; /* what did not fit is not the buffer's */
     if (n < 0 || pr_buf_reserve(b, (size_t)n))
         return -1;
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -75,6 +79,12 @@ int pr_buf_printf(pr_buf *b, const char *fmt, ...)
 /* Quote at most this many bytes of a bad value in a message. */
 #define QUOTE_MAX 40
 
+/* 1 for a byte pr_buf_quote shows as it is. */
+static int quoted_as_is(unsigned char c)
+{
+    return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
 int pr_buf_quote(pr_buf *b, const char *s, size_t len)
 {
     int r = pr_buf_addc(b, '"');
@@ -87,6 +97,14 @@ int pr_buf_quote(pr_buf *b, const char *s, size_t len)
     }
     for (size_t i = 0; i < shown && !r; i++) {
         unsigned char c = (unsigned char)s[i];
+        size_t k = i; /* a run of bytes shown as they are */
+        while (k < shown && quoted_as_is((unsigned char)s[k]))
+            k++;
+        if (k > i) {
+            r = pr_buf_add(b, s + i, k - i);
+            i = k - 1;
+            continue;
+        }
         if (c == '\n')
             r = pr_buf_adds(b, "\\n");
         else if (c == '\r')
@@ -168,6 +186,14 @@ int pr_escape(const char *str, size_t len, int (*put)(void *ctx, const char *p, 
     const unsigned char *s = (const unsigned char *)str;
     int r = 0;
     for (size_t i = 0; i < len && !r;) {
+        size_t k = i; /* a run of printable ASCII, passed on at once */
+        while (k < len && s[k] >= 0x20 && s[k] < 0x7F)
+            k++;
+        if (k > i) {
+            r = put(ctx, (const char *)s + i, k - i);
+            i = k;
+            continue;
+        }
         long cp;
         size_t n = printable(s + i, len - i, &cp);
         if (n) {
@@ -200,7 +226,8 @@ static int put_buf(void *ctx, const char *p, size_t n)
 
 int pr_buf_escape(pr_buf *b, const char *s, size_t len)
 {
-    return pr_escape(s, len, put_buf, b);
+    /* at least len bytes: room for them at once */
+    return pr_buf_reserve(b, len) || pr_escape(s, len, put_buf, b);
 }
 
 int pr_buf_json(pr_buf *b, const char *s, size_t len)

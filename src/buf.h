@@ -18,7 +18,16 @@ typedef struct pr_buf {
 
 int pr_buf_reserve(pr_buf *b, size_t extra);
 int pr_buf_add(pr_buf *b, const void *data, size_t len);
-int pr_buf_addc(pr_buf *b, char c);
+/* Append one byte (in place when there is room: most calls). */
+static inline int pr_buf_addc(pr_buf *b, char c)
+{
+    if (b->len + 1 < b->cap) {
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return pr_buf_add(b, &c, 1);
+}
 int pr_buf_adds(pr_buf *b, const char *s);
 int pr_buf_printf(pr_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));

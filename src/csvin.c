@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define SCAN_SSE2 1
+#endif
 
 #include "alloc.h"
 #include "buf.h"
@@ -33,6 +37,10 @@ enum {
     Q_AFTER, /* after a quote inside: a closing one, or the first of a pair */
     Q_FAIL   /* libcsv fails at this quote */
 };
+
+/* Bytes the fast path stops at: in a field without quotes, and in a quoted one. */
+#define CLS_PLAIN  1
+#define CLS_QUOTED 2
 
 /* Where the bytes come from. */
 enum { SRC_FD, SRC_MEM, SRC_CALLBACK };
@@ -81,6 +89,12 @@ struct pr_csvin {
     unsigned char utf8_bytes[4]; /* the sequence so far, for messages */
     unsigned utf8_nbytes;
     int started; /* first bytes (BOM, UTF-16, delimiter) checked */
+
+    /* the fast path (fast_record) */
+    int fast;               /* it may read records: not transcoding */
+    int carried;            /* the record at buf_pos was carried into a new chunk */
+    size_t buf_cap;         /* bytes buf holds (not SRC_MEM) */
+    unsigned char cls[256]; /* CLS_* bits of each byte */
 
     /* record being built */
     pr_buf data;
@@ -143,6 +157,16 @@ static pr_where where_at(const pr_csvin *c, unsigned long line, long long offset
     return where_col(c, line, offset, (unsigned long)c->nfields + 1);
 }
 
+/* The classes of the bytes for the delimiter: see fast_record. */
+static void set_classes(pr_csvin *c)
+{
+    for (int b = 0; b < 256; b++) {
+        int special = b == 0 || b >= 0x80 || b == '"' || b == '\r' || b == '\n';
+        c->cls[b] = (unsigned char)(special ? CLS_PLAIN | CLS_QUOTED : 0);
+    }
+    c->cls[c->delim] |= CLS_PLAIN;
+}
+
 static int init(pr_csvin *c, int src, const char *name, size_t max_field, pr_sink *sink)
 {
     c->sink = sink;
@@ -153,9 +177,12 @@ static int init(pr_csvin *c, int src, const char *name, size_t max_field, pr_sin
     c->rec_pending_start = 1;
     c->delim = ',';
     c->stop[','] = c->stop['\r'] = c->stop['\n'] = c->stop['"'] = 1;
+    c->fast = 1;
+    set_classes(c);
     c->name = pr_strdup(name);
     /* memory is scanned where it is; other sources are read into a buffer */
     c->buf = src == SRC_MEM ? NULL : pr_malloc(READ_SIZE);
+    c->buf_cap = READ_SIZE;
     if (!c->name || (src != SRC_MEM && !c->buf))
         return PEERREVIEW_ENOMEM;
     if (csv_init(&c->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
@@ -272,6 +299,7 @@ int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o)
     c->delim = (unsigned char)o->delimiter;
     c->stop['\r'] = c->stop['\n'] = c->stop['"'] = c->stop[c->delim] = 1;
     csv_set_delim(&c->p, o->delimiter);
+    set_classes(c);
     if (!o->encoding[0])
         return 0;
     /* one raw byte becomes at most 3 bytes of UTF-8 */
@@ -279,6 +307,8 @@ int pr_csvin_set_dialect(pr_csvin *c, const peerreview_options *o)
     if (!nbuf)
         return PEERREVIEW_ENOMEM;
     c->buf = nbuf;
+    c->buf_cap = 3 * READ_SIZE;
+    c->fast = 0; /* positions go through map[]: the scanner reads every byte */
     /* memory is decoded from where it is */
     c->raw = c->src == SRC_MEM ? NULL : pr_malloc(READ_SIZE);
     c->map = pr_calloc(3 * READ_SIZE + 1, sizeof *c->map);
@@ -298,6 +328,11 @@ int pr_csvin_transcodes(const pr_csvin *c)
 void pr_csvin_set_progress(pr_csvin *c, pr_progress *p)
 {
     c->progress = p;
+}
+
+void pr_csvin_set_fast(pr_csvin *c, int on)
+{
+    c->fast = on && !c->transcode;
 }
 
 void pr_csvin_keep_fields(pr_csvin *c, size_t n)
@@ -589,6 +624,26 @@ static int first_line_read(pr_csvin *c, const char *b, size_t n)
     return 0;
 }
 
+/* Count n bytes read for progress: PEERREVIEW_ECANCELED when its callback asks to stop. */
+static int count_read(pr_csvin *c, size_t n)
+{
+    pr_progress *p = c->progress;
+    if (p && p->fn && (n > 0 || c->eof)) {
+        p->done += (unsigned long long)n;
+        /* about every READ_SIZE bytes however little each read gives, and at the end */
+        if (p->done != p->reported &&
+            (p->done - p->reported >= READ_SIZE || c->eof || (p->total && p->done >= p->total))) {
+            p->reported = p->done;
+            if (p->fn(p->done, p->total, p->ctx)) {
+                p->canceled = 1;
+                c->sink->stop = 1; /* nothing read after this counts */
+                return PEERREVIEW_ECANCELED;
+            }
+        }
+    }
+    return 0;
+}
+
 /*
  * The next chunk of the input: up to READ_SIZE bytes, in place for memory.
  * The first chunk is read on until it holds the header line (or READ_SIZE
@@ -628,21 +683,49 @@ static int fill(pr_csvin *c)
     c->buf_len = c->raw_len = n;
     if (c->transcode)
         transcode(c);
-    pr_progress *p = c->progress;
-    if (p && p->fn && (n > 0 || c->eof)) {
-        p->done += (unsigned long long)n;
-        /* about every READ_SIZE bytes however little each read gives, and at the end */
-        if (p->done != p->reported &&
-            (p->done - p->reported >= READ_SIZE || c->eof || (p->total && p->done >= p->total))) {
-            p->reported = p->done;
-            if (p->fn(p->done, p->total, p->ctx)) {
-                p->canceled = 1;
-                c->sink->stop = 1; /* nothing read after this counts */
-                return PEERREVIEW_ECANCELED;
+    return count_read(c, n);
+}
+
+/*
+ * The fast path found the chunk's end inside a record: keep the chunk's bytes
+ * from buf_pos (the record's start) and read the next ones after them, as
+ * fill would read them. The caller keeps at most READ_SIZE bytes.
+ */
+static int carry(pr_csvin *c)
+{
+    size_t keep = c->buf_len - c->buf_pos, n = 0;
+    c->buf_offset += (long long)c->buf_pos;
+    c->carried = 1;
+    if (c->src == SRC_MEM) {
+        n = c->mem_len - c->mem_pos;
+        if (n > READ_SIZE)
+            n = READ_SIZE;
+        c->rawchk = c->mem + c->buf_offset;
+        c->mem_pos += n;
+        if (c->mem_pos == c->mem_len)
+            c->eof = 1;
+    } else {
+        if (c->buf_cap < keep + READ_SIZE) {
+            char *nbuf = pr_realloc(c->buf, keep + READ_SIZE);
+            if (!nbuf) {
+                pr_report_oom(c->sink, c->name);
+                return PEERREVIEW_ENOMEM;
             }
+            c->buf = nbuf;
+            c->buf_cap = keep + READ_SIZE;
         }
+        memmove(c->buf, c->buf + c->buf_pos, keep);
+        int rc = read_some(c, c->buf + keep, READ_SIZE, keep, &n);
+        if (rc)
+            return rc;
+        if (n == 0)
+            c->eof = 1;
+        c->rawchk = c->buf;
     }
-    return 0;
+    c->chunk = c->rawchk;
+    c->buf_pos = 0;
+    c->buf_len = c->raw_len = keep + n;
+    return count_read(c, n);
 }
 
 /* The start of the file, for problems about the whole file. */
@@ -748,6 +831,8 @@ static void reset_record(pr_csvin *c)
     c->rec_done = 0;
 }
 
+static int deliver_out(pr_csvin *c, pr_record **rec);
+
 static int deliver(pr_csvin *c, pr_record **rec)
 {
     if (pr_grow((void **)&c->outf, &c->outcap, c->nfields ? c->nfields : 1, sizeof *c->outf)) {
@@ -761,7 +846,14 @@ static int deliver(pr_csvin *c, pr_record **rec)
         c->outf[i].offset = c->fields[i].offset;
         c->outf[i].quoted = c->fields[i].quoted;
     }
+    return deliver_out(c, rec);
+}
+
+/* Deliver the record whose fields are in outf[0..nfields). */
+static int deliver_out(pr_csvin *c, pr_record **rec)
+{
     c->records++;
+    c->carried = 0;
     if (c->records == 1 && c->nfields) {
         c->header = pr_calloc(c->nfields, sizeof *c->header);
         for (size_t i = 0; c->header && i < c->nfields; i++) {
@@ -870,6 +962,240 @@ static void parse_error(pr_csvin *c, unsigned long line, long long off, unsigned
                   "quotes and double every quote inside it (\"\")");
 }
 
+/* ---- the fast path ---- */
+
+/*
+ * A record read without libcsv (fast_record): the result, or that the slow
+ * path (libcsv fed segment by segment) reads it, or that the chunk ends
+ * before it does.
+ */
+enum { FAST_BAIL, FAST_DONE, FAST_MORE };
+
+/*
+ * Bytes of the valid UTF-8 sequence at b[0] (>= 0x80) of n bytes: its length,
+ * 0 if it is not valid, or -1 if the n bytes end before it could be told.
+ */
+static int utf8_seq(const unsigned char *b, size_t n)
+{
+    unsigned char c = b[0], lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        else if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        else if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < 2)
+        return -1;
+    if (b[1] < lo || b[1] > hi)
+        return 0;
+    for (size_t k = 2; k < len; k++) {
+        if (k >= n)
+            return -1;
+        if ((b[k] & 0xC0) != 0x80)
+            return 0;
+    }
+    return (int)len;
+}
+
+/*
+ * Index of the first byte of b[i..n) whose class (c->cls) has bit m, or n:
+ * the bytes a field of the fast path is copied up to. With SSE2, sixteen
+ * bytes are looked at together: a NUL, CR, LF, quote, byte >= 0x80 and (in a
+ * field without quotes, CLS_PLAIN) the delimiter, which are what the classes
+ * mark; the rest byte by byte.
+ */
+static size_t scan(const pr_csvin *c, const unsigned char *b, size_t i, size_t n, unsigned m)
+{
+#ifdef SCAN_SSE2
+    const __m128i zero = _mm_setzero_si128(), quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    const __m128i delim = _mm_set1_epi8(m == CLS_PLAIN ? (char)c->delim : '"');
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, zero), _mm_cmpeq_epi8(v, quote)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        hit = _mm_or_si128(_mm_or_si128(hit, _mm_cmpeq_epi8(v, delim)), v);
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    while (i < n && !(c->cls[b[i]] & m))
+        i++;
+    return i;
+}
+
+/*
+ * Read the record at buf_pos as libcsv (strict, spaces kept, CR and LF line
+ * ends) and the scanner would, when nothing in it is reported: fields, line
+ * ends (CR, LF, CRLF) and positions, for a record that ends in the chunk
+ * with a line end, holds valid UTF-8 and no NUL byte, and breaks no limit.
+ * Anything else (a quote libcsv fails at, an encoding problem, a field over
+ * the limit, too many fields, the end of the input) is left to the slow path
+ * from the record's first byte (FAST_BAIL), before anything of the record is
+ * kept. The blank lines before the record are read here in any case, as
+ * scan_byte counts them. fuzz/fuzz-csvdiff.c checks it against libcsv and
+ * against the slow path.
+ */
+static int fast_record(pr_csvin *c, pr_record **rec)
+{
+    const unsigned char *b = (const unsigned char *)c->chunk;
+    const unsigned char delim = c->delim;
+    size_t n = c->buf_len, j = c->buf_pos;
+    while (j < n && (b[j] == '\r' || b[j] == '\n')) {
+        if (b[j] == '\r') {
+            c->line++;
+            c->prev_cr = 1;
+            c->blank_lines++;
+        } else if (c->prev_cr) {
+            c->prev_cr = 0;
+        } else {
+            c->line++;
+            c->blank_lines++;
+        }
+        j++;
+    }
+    c->buf_pos = j;
+    if (j == n)
+        return FAST_MORE;
+    size_t start = j;
+    unsigned long line = c->line;
+    size_t nf = 0;
+    /* the record's data is at most its bytes and a NUL per field, each after a
+       delimiter or before the line end */
+    pr_buf_reset(&c->data);
+    if (pr_buf_reserve(&c->data, n - start + 1))
+        return FAST_BAIL;
+    char *d0 = c->data.data, *d = d0; /* not moved: room was made above */
+    for (;;) {
+        /* a field starts at b[j] */
+        if (j == n)
+            goto more;
+        size_t fstart = j;
+        unsigned long fline = line;
+        char *fd = d;
+        int quoted = b[j] == '"';
+        if (quoted) {
+            j++;
+            for (;;) {
+                size_t k = scan(c, b, j, n, CLS_QUOTED);
+                memcpy(d, b + j, k - j);
+                d += k - j;
+                j = k;
+                if (j == n)
+                    goto more;
+                unsigned char ch = b[j];
+                if (ch == '"') {
+                    if (j + 1 == n)
+                        goto more;
+                    ch = b[j + 1];
+                    if (ch == '"') { /* a pair: one quote */
+                        *d++ = '"';
+                        j += 2;
+                        continue;
+                    }
+                    if (ch == delim || ch == '\r' || ch == '\n') {
+                        j++; /* the closing quote */
+                        break;
+                    }
+                    return FAST_BAIL; /* text after the closing quote */
+                }
+                if (ch == '\r' || ch == '\n') {
+                    /* a line end: CRLF is one (b[j - 1] is at least the opening quote) */
+                    line += ch == '\r' || b[j - 1] != '\r';
+                    *d++ = (char)ch;
+                    j++;
+                } else if (ch == 0) {
+                    return FAST_BAIL;
+                } else {
+                    int len = utf8_seq(b + j, n - j);
+                    if (len < 0)
+                        goto more;
+                    if (len == 0)
+                        return FAST_BAIL;
+                    memcpy(d, b + j, (size_t)len);
+                    d += len;
+                    j += (size_t)len;
+                }
+            }
+        } else {
+            for (;;) {
+                size_t k = scan(c, b, j, n, CLS_PLAIN);
+                memcpy(d, b + j, k - j);
+                d += k - j;
+                j = k;
+                if (j == n)
+                    goto more;
+                unsigned char ch = b[j];
+                if (ch == delim || ch == '\r' || ch == '\n')
+                    break;
+                if (ch == '"' || ch == 0)
+                    return FAST_BAIL;
+                int len = utf8_seq(b + j, n - j);
+                if (len < 0)
+                    goto more;
+                if (len == 0)
+                    return FAST_BAIL;
+                memcpy(d, b + j, (size_t)len);
+                d += len;
+                j += (size_t)len;
+            }
+        }
+        /* the field ends at b[j]: the delimiter or the line end */
+        size_t len = (size_t)(d - fd);
+        if (len > c->max_field || nf == MAX_FIELDS)
+            return FAST_BAIL; /* field-too-long, too-many-fields */
+        if (nf == c->outcap && pr_grow((void **)&c->outf, &c->outcap, nf + 1, sizeof *c->outf))
+            return FAST_BAIL;
+        if (c->keep_fields && nf >= c->keep_fields) {
+            d = fd; /* past the header's fields: counted, not kept */
+            len = 0;
+        }
+        *d++ = '\0';
+        pr_field *f = &c->outf[nf++];
+        f->p = fd;
+        f->len = len;
+        f->line = fline;
+        f->offset = c->buf_offset + (long long)fstart;
+        f->quoted = quoted;
+        if (b[j] != delim)
+            break;
+        j++;
+    }
+    /* the line end, after a closing quote, a delimiter or a field's last byte (not CR) */
+    c->prev_cr = b[j] == '\r';
+    line++;
+    j++;
+    *d = '\0';
+    c->data.len = (size_t)(d - d0);
+    c->nfields = nf;
+    c->rec_line = c->line;
+    c->rec_offset = c->buf_offset + (long long)start;
+    c->line = line;
+    c->buf_pos = j;
+    c->field_line = line;
+    c->field_offset = c->buf_offset + (long long)j;
+    c->field_quoted = 0;
+    c->quotes = Q_NONE;
+    return deliver_out(c, rec);
+more:
+    /* the record goes on in the next chunk: carried there once, unless it is long */
+    if (c->eof || c->carried || n - start > READ_SIZE)
+        return FAST_BAIL;
+    return FAST_MORE;
+}
+
 int pr_csvin_next(pr_csvin *c, pr_record **rec)
 {
     *rec = NULL;
@@ -911,6 +1237,20 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
                     return fail(c, rc);
             }
             continue;
+        }
+        if (c->fast && c->rec_pending_start && c->records) {
+            int r = fast_record(c, rec);
+            if (r == FAST_MORE) {
+                if (c->buf_pos < c->buf_len) {
+                    int rc = carry(c);
+                    if (rc)
+                        return fail(c, rc);
+                }
+                continue;
+            }
+            if (r != FAST_BAIL)
+                return r;
+            reset_record(c); /* the slow path reads it from its first byte */
         }
         /*
          * One segment: up to and including the next delimiter or line end.

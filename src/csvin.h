@@ -6,6 +6,12 @@
  * end) so that every callback happens at a known byte, tracks physical lines
  * itself, skips a BOM, validates UTF-8 across read boundaries and detects
  * NUL bytes and UTF-16. It is pull-style: one record per call.
+ *
+ * A record with nothing to report (the common case) is read by a fast path
+ * instead, in one pass over its bytes, with the same result as libcsv's
+ * (fuzz/fuzz-csvdiff.c checks it against plain libcsv and against the
+ * segment-by-segment path); a record with anything to report is read the
+ * slow way from its first byte, so that problems are found as before.
  */
 #ifndef PR_CSVIN_H
 #define PR_CSVIN_H
@@ -116,6 +122,15 @@ void pr_csvin_set_progress(pr_csvin *c, pr_progress *p);
  * use more than n * max_field bytes. 0 keeps all.
  */
 void pr_csvin_keep_fields(pr_csvin *c, size_t n);
+
+/*
+ * Read records with libcsv alone, fed segment by segment (on = 0), or also
+ * with the fast path that reads a record without a problem in one pass, as
+ * libcsv would (on = 1, the default; never when transcoding). For the tests
+ * and fuzz/fuzz-csvdiff.c, which compare the two; call it before the first
+ * record.
+ */
+void pr_csvin_set_fast(pr_csvin *c, int on);
 
 void pr_csvin_free(pr_csvin *c);
 

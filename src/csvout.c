@@ -1,27 +1,64 @@
 /* CSV out: one field or cell with minimal quoting, and where rendered bytes go. */
 #include "config.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define QUOTE_SSE2 1
+#endif
 
 #include "alloc.h"
 #include "csvout.h"
 #include "value.h"
 
+/* Index of the first byte of s[0..len) a field is quoted for (, " CR LF), or len. */
+static size_t quote_at(const char *s, size_t len)
+{
+    size_t i = 0;
+#ifdef QUOTE_SSE2
+    const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    for (; len - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, quote)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+#endif
+    for (; i < len; i++)
+        if (s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n')
+            return i;
+    return len;
+}
+
 int pr_csv_field(pr_buf *b, const char *s, size_t len)
 {
     if (!s || !len)
         return 0;
-    if (!memchr(s, ',', len) && !memchr(s, '"', len) && !memchr(s, '\r', len) &&
-        !memchr(s, '\n', len))
+    size_t q = quote_at(s, len);
+    if (q == len)
         return pr_buf_add(b, s, len);
-    /* quoted: libcsv writes the quotes and doubles the ones inside */
+    /* quoted, as libcsv's csv_write writes it: the quotes inside doubled */
     size_t max;
     if (pr_mul_size(len, 2, &max) || pr_add_size(max, 2, &max) || pr_buf_reserve(b, max))
         return -1;
-    size_t n = csv_write(b->data + b->len, max, s, len);
-    b->len += n;
+    char *d = b->data + b->len;
+    *d++ = '"';
+    const char *p = s, *end = s + len;
+    while (p < end) {
+        const char *e = memchr(p, '"', (size_t)(end - p));
+        size_t run = e ? (size_t)(e - p) + 1 : (size_t)(end - p);
+        memcpy(d, p, run);
+        d += run;
+        p += run;
+        if (e)
+            *d++ = '"';
+    }
+    *d++ = '"';
+    b->len = (size_t)(d - b->data);
     b->data[b->len] = '\0';
     return 0;
 }

@@ -5,7 +5,7 @@
 #include "buf.h"
 #include "peerreview.h"
 
-/* Append one CSV field with minimal quoting (through libcsv when quoted). */
+/* Append one CSV field with minimal quoting (quoted as libcsv's csv_write quotes). */
 int pr_csv_field(pr_buf *b, const char *s, size_t len);
 
 /*

@@ -75,7 +75,8 @@ static int add_child(flatload *F, peerreview_review *r, const pr_flatcol *fc, un
         if (!plen[k])
             continue;
         pr_buf_reset(&msg);
-        int code = pr_check_cell(table, col, part[k], plen[k], &msg);
+        /* a part of a cell of a record read without an encoding problem */
+        int code = pr_check_read(table, col, part[k], plen[k], &msg);
         if (code == -2)
             goto oom;
         if (code >= 0) {

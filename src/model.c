@@ -668,6 +668,15 @@ size_t *pr_sorted_children(const peerreview_review *r, int table)
     return idx;
 }
 
+int pr_children_in_order(const peerreview_review *r, int table)
+{
+    const pr_rowlist *l = &r->kids[table];
+    for (size_t k = 1; k < l->n; k++)
+        if (pr_row_key_cmp(l->v[k - 1], l->v[k]) > 0)
+            return 0;
+    return 1;
+}
+
 /* ---- reviews ---- */
 
 PEERREVIEW_API peerreview_review *peerreview_review_new(void)

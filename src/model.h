@@ -258,4 +258,11 @@ int pr_row_key_cmp(const peerreview_row *a, const peerreview_row *b);
 /* Indices of a review's child rows of a table sorted by key (caller frees). */
 size_t *pr_sorted_children(const peerreview_review *r, int table);
 
+/*
+ * 1 if a review's child rows of a table are in key order already (as files
+ * list them), so that pr_sorted_children would give 0, 1, 2, ... (its sort is
+ * stable); 0 if not.
+ */
+int pr_children_in_order(const peerreview_review *r, int table);
+
 #endif

@@ -206,6 +206,7 @@ static int read_table(loader *L, pr_csvin *in, int table)
     if (h.col_to_file)
         ds->src.col[table] = h.col_to_file; /* shared with h; the dataset frees it */
     pr_record *rec;
+    peerreview_review *last = NULL; /* the review of the last child row */
     rc = rc == 0 ? 1 : rc;
     while (rc == 1 && !sink->stop) {
         /* the limit counts the records of every table together */
@@ -257,11 +258,15 @@ static int read_table(loader *L, pr_csvin *in, int table)
             }
             continue;
         }
-        /* child row: attach to its review */
+        /* child row: attach to its review (most often the previous row's) */
         unsigned idf = h.col_to_file[0];
         const char *id = rec->f[idf - 1].p;
         size_t idlen = rec->f[idf - 1].len;
-        peerreview_review *parent = idlen ? peerreview_dataset_review_byid_mut(ds, id) : NULL;
+        const char *last_id = last ? pr_row_v(last->row, PR_R_REVIEW_ID) : NULL;
+        peerreview_review *parent =
+            last_id && idlen && strncmp(last_id, id, idlen) == 0 && last_id[idlen] == '\0' ? last
+            : idlen ? peerreview_dataset_review_byid_mut(ds, id)
+                    : NULL;
         if (!parent) {
             if (!idlen) {
                 pr_where w = pr_field_where(path, rec, idf - 1, "review_id");
@@ -278,6 +283,7 @@ static int read_table(loader *L, pr_csvin *in, int table)
             continue;
         }
         row->review = parent;
+        last = parent;
         if (check_row(L, &h, rec, row, id) || pr_review_append(parent, table, row)) {
             pr_row_free(row);
             pr_report_oom(sink, path);

@@ -155,6 +155,24 @@ static void src_cell(const pr_posmap *pos, const peerreview_row *row, size_t col
                      row->src.record, buf);
 }
 
+/*
+ * The order of a review's child rows of a table by key, as
+ * pr_sorted_children gives it: *idx NULL when the rows are in that order
+ * already (pr_children_in_order). -1 when out of memory (reported).
+ */
+static int children_order(pr_sink *sink, const peerreview_review *r, int table, size_t **idx)
+{
+    *idx = NULL;
+    if (pr_children_in_order(r, table))
+        return 0;
+    *idx = pr_sorted_children(r, table);
+    if (!*idx) {
+        pr_report_oom(sink, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_review *r,
                           int table)
 {
@@ -162,17 +180,15 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
     if (l->n == 0)
         return 0;
     const char *id = pr_row_v(r->row, PR_R_REVIEW_ID);
-    size_t *idx = pr_sorted_children(r, table);
-    if (!idx) {
-        pr_report_oom(sink, NULL);
+    size_t *idx;
+    if (children_order(sink, r, table, &idx))
         return -1;
-    }
     size_t seqc = pr_seq_col(table);
     size_t g = pr_tables[table].group_col;
     int64_t expect = 1;
     for (size_t k = 0; k < l->n; k++) {
-        const peerreview_row *row = l->v[idx[k]];
-        const peerreview_row *prev = k ? l->v[idx[k - 1]] : NULL;
+        const peerreview_row *row = l->v[idx ? idx[k] : k];
+        const peerreview_row *prev = k ? l->v[idx ? idx[k - 1] : k - 1] : NULL;
         if (prev && g && (pr_row_v(prev, g) != pr_row_v(row, g)))
             expect = 1; /* enum values are interned: pointer equality is value equality */
         const char *s = pr_row_v(row, seqc);
@@ -251,18 +267,16 @@ static int formula_flat_cells(pr_sink *sink, const pr_posmap *pos, const peerrev
         const pr_rowlist *l = &r->kids[t];
         if (!l->n)
             continue;
-        size_t *idx = pr_sorted_children(r, t);
-        if (!idx) {
-            pr_report_oom(sink, NULL);
+        size_t *idx;
+        if (children_order(sink, r, t, &idx))
             return -1;
-        }
         size_t first = 1, g = pr_tables[t].group_col;
         while (first < pr_tables[t].ncols && !pr_flat_line_col(t, first))
             first++;
         int rc = 0;
         for (size_t k = 0; k < l->n && !rc; k++) {
-            const peerreview_row *row = l->v[idx[k]];
-            if (k && !(g && pr_row_v(l->v[idx[k - 1]], g) != pr_row_v(row, g)))
+            const peerreview_row *row = l->v[idx ? idx[k] : k];
+            if (k && !(g && pr_row_v(l->v[idx ? idx[k - 1] : k - 1], g) != pr_row_v(row, g)))
                 continue; /* not the first line of its cell */
             const char *v = pr_row_v(row, first);
             if (!formula_start(v))

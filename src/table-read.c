@@ -426,7 +426,9 @@ int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_ar
         if (f->len == 0)
             continue;
         pr_buf_reset(&msg);
-        int code = pr_check_cell(h->table, (size_t)col, f->p, f->len, &msg);
+        /* the tokenizer checked the encoding of a record it found no problem in */
+        int code = rec->bad ? pr_check_cell(h->table, (size_t)col, f->p, f->len, &msg)
+                            : pr_check_read(h->table, (size_t)col, f->p, f->len, &msg);
         if (code == -2) {
             pr_buf_free(&msg);
             pr_report_oom(sink, file);

@@ -40,11 +40,12 @@ int pr_render_table_out(const peerreview_dataset *ds, int table, int safe, pr_ou
                 return -1;
             continue;
         }
-        size_t *idx = pr_sorted_children(r, table);
-        if (!idx)
+        /* files list the rows in key order: sorted only when they are not */
+        size_t *idx = NULL;
+        if (!pr_children_in_order(r, table) && !(idx = pr_sorted_children(r, table)))
             return -1;
         for (size_t k = 0; k < r->kids[table].n; k++) {
-            if (render_row(out, r->kids[table].v[idx[k]], safe) || pr_out_row(o)) {
+            if (render_row(out, r->kids[table].v[idx ? idx[k] : k], safe) || pr_out_row(o)) {
                 pr_free(idx);
                 return -1;
             }

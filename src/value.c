@@ -357,19 +357,9 @@ static int check_url(const char *s, size_t len, pr_buf *msg)
     return -1;
 }
 
-int pr_check_cell(int table, size_t col, const char *s, size_t len, pr_buf *msg)
+/* The rules of column c after the encoding's: type, pattern, range. */
+static int check_value(const pr_column *c, const char *s, size_t len, pr_buf *msg)
 {
-    const pr_column *c = pr_col(table, col);
-    if (!c)
-        return -1;
-    if (!pr_utf8_valid(s, len)) {
-        SAY("the value is not valid UTF-8; save the file as UTF-8");
-        return PEERREVIEW_P_INVALID_UTF8;
-    }
-    if (memchr(s, '\0', len)) {
-        SAY("the value contains a NUL byte, which text cannot hold");
-        return PEERREVIEW_P_NUL_BYTE;
-    }
     if (c->type == PEERREVIEW_TYPE_TEXT) {
         if ((c->flags & PR_NONEMPTY) && len == 0) {
             SAY("the value is empty; %s needs at least one character", c->name);
@@ -401,4 +391,26 @@ int pr_check_cell(int table, size_t col, const char *s, size_t len, pr_buf *msg)
     default:
         return -1;
     }
+}
+
+int pr_check_cell(int table, size_t col, const char *s, size_t len, pr_buf *msg)
+{
+    const pr_column *c = pr_col(table, col);
+    if (!c)
+        return -1;
+    if (!pr_utf8_valid(s, len)) {
+        SAY("the value is not valid UTF-8; save the file as UTF-8");
+        return PEERREVIEW_P_INVALID_UTF8;
+    }
+    if (memchr(s, '\0', len)) {
+        SAY("the value contains a NUL byte, which text cannot hold");
+        return PEERREVIEW_P_NUL_BYTE;
+    }
+    return check_value(c, s, len, msg);
+}
+
+int pr_check_read(int table, size_t col, const char *s, size_t len, pr_buf *msg)
+{
+    const pr_column *c = pr_col(table, col);
+    return c ? check_value(c, s, len, msg) : -1;
 }

@@ -15,6 +15,13 @@
  */
 int pr_check_cell(int table, size_t col, const char *s, size_t len, pr_buf *msg);
 
+/*
+ * pr_check_cell for a value known to be valid UTF-8 without a NUL byte: a
+ * field (or a part of one) of a record the tokenizer read without an
+ * encoding problem (pr_record.bad 0), which it checked byte by byte already.
+ */
+int pr_check_read(int table, size_t col, const char *s, size_t len, pr_buf *msg);
+
 /* 1 if s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int pr_utf8_valid(const char *s, size_t len);
 /* Length of the longest valid UTF-8 prefix of s[0..len) (len when all of it is). */

@@ -364,19 +364,28 @@ static void test_alloc_validate(void **state)
     alloc_install();
     peerreview_dataset *ds = NULL;
     assert_int_equal(peerreview_load(SAMPLE_DIR, NULL, NULL, &ds), PEERREVIEW_OK);
-    /* add a review with errors and warnings so that reporting allocates too */
-    peerreview_review *r = peerreview_review_new();
-    assert_non_null(r);
-    assert_int_equal(peerreview_review_set_byname(r, "review_id", "faulty", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set_byname(r, "stage", "progress", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set_byname(r, "parent_review_id", "nowhere", NULL),
-                     PEERREVIEW_OK);
-    assert_int_equal(peerreview_review_set_byname(r, "notes", "=formula", NULL), PEERREVIEW_OK);
-    peerreview_row *row;
-    assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_SOURCES, &row), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set_byname(row, "seq", "3", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_row_set_byname(row, "url", "https://x.org", NULL), PEERREVIEW_OK);
-    assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
+    /* add reviews with errors and warnings so that reporting allocates too, and
+       with child rows out of key order, so that the rules sort them */
+    static const char *const ids[] = {"faulty", "faulty-too"};
+    static const char *const seqs[] = {"3", "1", "3"};
+    for (size_t k = 0; k < 2; k++) {
+        peerreview_review *r = peerreview_review_new();
+        assert_non_null(r);
+        assert_int_equal(peerreview_review_set_byname(r, "review_id", ids[k], NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "stage", "progress", NULL), PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "parent_review_id", "nowhere", NULL),
+                         PEERREVIEW_OK);
+        assert_int_equal(peerreview_review_set_byname(r, "notes", "=formula", NULL), PEERREVIEW_OK);
+        for (size_t i = 0; i < (k ? 3 : 1); i++) {
+            peerreview_row *row;
+            assert_int_equal(peerreview_review_add_child(r, PEERREVIEW_SOURCES, &row),
+                             PEERREVIEW_OK);
+            assert_int_equal(peerreview_row_set_byname(row, "seq", seqs[i], NULL), PEERREVIEW_OK);
+            assert_int_equal(peerreview_row_set_byname(row, "url", "https://x.org", NULL),
+                             PEERREVIEW_OK);
+        }
+        assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
+    }
     peerreview_diag *d = peerreview_diag_new();
     assert_int_equal(peerreview_dataset_validate(ds, NULL, d), PEERREVIEW_EDATA);
     size_t expect = peerreview_diag_count(d);
