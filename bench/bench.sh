@@ -11,6 +11,7 @@
 #   BENCH_REVIEWS=N        reviews in the package (default 40000, ~117 MB)
 #   BENCH_RUNS=R           runs of each measure, interleaved (default 3)
 #   BENCH_SCALE10=1        also every measure at 10 x N (default 0: skipped)
+#   BENCH_RUNS10=R         runs at 10 x N (default BENCH_RUNS)
 #   BENCH_STREAM_ROWS="A B" rows of the two items.csv of the streaming
 #                          reader's memory measure (default "10000 1000000")
 #   BENCH_CLOCK=cpu|wall   what the ratios compare (default cpu: user+system
@@ -28,6 +29,7 @@ set -u
 N=${BENCH_REVIEWS:-40000}
 RUNS=${BENCH_RUNS:-3}
 SCALE10=${BENCH_SCALE10:-0}
+RUNS10=${BENCH_RUNS10:-$RUNS}
 STREAM_ROWS=${BENCH_STREAM_ROWS:-10000 1000000}
 CLOCK=${BENCH_CLOCK:-cpu}
 SEED=${BENCH_SEED:-12}
@@ -47,6 +49,7 @@ usage() {
 is_count() { case $1 in '' | *[!0-9]*) return 1 ;; *) [ "$1" -gt 0 ] ;; esac; }
 is_count "$N" || usage "BENCH_REVIEWS must be a number of reviews, not '$N'"
 is_count "$RUNS" || usage "BENCH_RUNS must be 1 or more, not '$RUNS'"
+is_count "$RUNS10" || usage "BENCH_RUNS10 must be 1 or more, not '$RUNS10'"
 case $CLOCK in cpu | wall) ;; *) usage "BENCH_CLOCK must be cpu or wall, not '$CLOCK'" ;; esac
 set -- $STREAM_ROWS
 [ $# -eq 2 ] && is_count "$1" && is_count "$2" || usage "BENCH_STREAM_ROWS must be two row counts"
@@ -235,14 +238,18 @@ echo "package: $N reviews, $ROWS1 rows, $BYTES1 bytes of CSV (with an error in e
 [ "$SCALE10" = 1 ] && echo "10 x: $((10 * N)) reviews, $ROWS10 rows, $BYTES10 bytes of CSV"
 
 r=1
-while [ "$r" -le "$RUNS" ]; do
-    echo "run $r of $RUNS ..."
-    one_run "" "$ONE" "$N" "$ROWS1" "$EROWS1" "$MR1"
-    for rows in "$STREAM_SMALL" "$STREAM_LARGE"; do
-        measure "stream$rows" "prbench read: $rows rows" "$B/prbench" --max-records=$((rows + 1)) \
-            read "$WORK/stream-$rows/items.csv"
-    done
-    [ "$SCALE10" = 1 ] && one_run "10" "$WORK/x10" $((10 * N)) "$ROWS10" "$EROWS10" "$MR10"
+while [ "$r" -le "$RUNS" ] || { [ "$SCALE10" = 1 ] && [ "$r" -le "$RUNS10" ]; }; do
+    echo "run $r ..."
+    if [ "$r" -le "$RUNS" ]; then
+        one_run "" "$ONE" "$N" "$ROWS1" "$EROWS1" "$MR1"
+        for rows in "$STREAM_SMALL" "$STREAM_LARGE"; do
+            measure "stream$rows" "prbench read: $rows rows" "$B/prbench" \
+                --max-records=$((rows + 1)) read "$WORK/stream-$rows/items.csv"
+        done
+    fi
+    if [ "$SCALE10" = 1 ] && [ "$r" -le "$RUNS10" ]; then
+        one_run "10" "$WORK/x10" $((10 * N)) "$ROWS10" "$EROWS10" "$MR10"
+    fi
     r=$((r + 1))
 done
 
@@ -299,7 +306,7 @@ table() { # SUFFIX BYTES ERRBYTES LABEL
 }
 
 echo
-echo "make bench: medians of $RUNS runs, interleaved; ratios compare $CLOCK time" \
+echo "make bench: medians of $RUNS runs$([ "$SCALE10" = 1 ] && echo " ($RUNS10 at 10 x)"), interleaved; ratios compare $CLOCK time" \
     "($([ "$CLOCK" = cpu ] && echo 'user + system CPU seconds' || echo 'wall-clock seconds'));" \
     "÷libcsv = throughput ÷ that of the libcsv line above it"
 table "" "$BYTES1" "$EBYTES1" "$N reviews:" "$ONE"
@@ -358,7 +365,7 @@ s_rss=$(verdict "$v_rss" "<=" 1.3)
 s_errors=$(verdict "$v_errors" "<=" 2)
 s_scale=$(verdict "$v_scale" "<=" 11)
 echo
-echo "bench summary ($N reviews, $RUNS runs, $CLOCK time):" \
+echo "bench summary ($N reviews, $RUNS runs$([ "$SCALE10" = 1 ] && echo ", $RUNS10 at 10 x"), $CLOCK time):" \
     "validate/libcsv ${v_validate:-?}x (>=0.75x $s_validate);" \
     "convert/libcsv ${v_convert:-?}x (>=0.5x $s_convert);" \
     "python load speed/pandas ${v_python:-n/a}${v_python:+x} (>=2x $s_python);" \
