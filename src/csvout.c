@@ -60,11 +60,6 @@ char *pr_csv_put(char *d, const char *s, size_t len, int apostrophe)
     return d;
 }
 
-int pr_csv_room(size_t len, size_t *room)
-{
-    return pr_mul_size(len, 2, room) || pr_add_size(*room, 4, room);
-}
-
 /* Append what pr_csv_put writes. */
 static int add_field(pr_buf *b, const char *s, size_t len, int apostrophe)
 {

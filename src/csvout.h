@@ -22,7 +22,13 @@ int pr_csv_cell(pr_buf *b, const char *s, int is_text, int spreadsheet_safe);
  */
 char *pr_csv_put(char *d, const char *s, size_t len, int apostrophe);
 /* *room = the bytes pr_csv_put may write for len bytes; -1 if that overflows. */
-int pr_csv_room(size_t len, size_t *room);
+static inline int pr_csv_room(size_t len, size_t *room)
+{
+    if (len > ((size_t)-1 - 4) / 2)
+        return -1;
+    *room = 2 * len + 4;
+    return 0;
+}
 
 /*
  * Where rendered bytes go: they are made in b and, when write is set, passed

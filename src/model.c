@@ -630,7 +630,12 @@ int pr_row_key(const peerreview_row *row, pr_rowkey *k)
     if (row->table == PEERREVIEW_ITEMS) {
         const char *const *kinds = pr_tables[PEERREVIEW_ITEMS].cols[PR_I_KIND].enums;
         const char *s = pr_row_v(row, PR_I_KIND);
-        k->kind = s ? pr_enum_index(kinds, s, strlen(s)) : 1000;
+        k->kind = s ? -1 : 1000;
+        for (int i = 0; s && kinds[i] && k->kind < 0; i++)
+            if (kinds[i] == s) /* the schema's own string, as stored */
+                k->kind = i;
+        if (k->kind < 0)
+            k->kind = pr_enum_index(kinds, s, strlen(s));
     }
     const char *s = pr_row_v(row, pr_seq_col(row->table));
     if (!s || pr_int_parse(s, strlen(s), &k->seq)) {

@@ -45,21 +45,24 @@ static int rules_review(pr_sink *sink, const pr_posmap *pos, const peerreview_ro
     const pr_table *t = &pr_tables[PEERREVIEW_REVIEWS];
     /* date order: every known pair must be possible as intervals */
     int any_date = 0;
+    long lo[PR_MAX_COLS], hi[PR_MAX_COLS];
+    uint8_t known[PR_MAX_COLS]; /* the column's date is known: lo and hi hold its interval */
     for (size_t j = 0; j < t->ncols; j++) {
+        known[j] = 0;
         /* a date reported as invalid still shows the review has one */
         if (t->cols[j].type == PEERREVIEW_TYPE_DATE &&
             (pr_row_v(row, j) || (reported && reported[j])))
             any_date = 1;
         if (!(t->cols[j].flags & PR_DATE_ORDER) || !pr_row_v(row, j))
             continue;
-        long jlo, jhi;
-        if (pr_date_interval(pr_row_v(row, j), &jlo, &jhi))
+        if (pr_date_interval(pr_row_v(row, j), &lo[j], &hi[j]))
             continue;
+        known[j] = 1;
+        long jhi = hi[j];
         for (size_t i = 0; i < j; i++) {
-            long ilo, ihi;
-            if (!(t->cols[i].flags & PR_DATE_ORDER) || !pr_row_v(row, i) ||
-                pr_date_interval(pr_row_v(row, i), &ilo, &ihi))
+            if (!known[i])
                 continue;
+            long ilo = lo[i];
             if (ilo > jhi)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, j, id,
                        "%s \"%s\" is before %s \"%s\"; dates must run onsite_start <= "
