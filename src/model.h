@@ -198,6 +198,16 @@ struct peerreview_dataset {
     char *meta_name, *meta_title, *meta_description;
     struct pr_json *descriptor; /* datapackage.json as loaded, or NULL (json.h) */
     int format;                 /* format version it was loaded from, or the current one */
+    /*
+     * A load that found no error sets checked, with the generation and the
+     * field size limit it had: while the generation is the same and no value
+     * has been set (no edits), every rule of pr_validate with that limit or a
+     * larger one holds (the fuzz targets check that a loaded dataset passes
+     * peerreview_dataset_validate), so a save need not check it again.
+     */
+    int checked;
+    uint64_t checked_generation;
+    size_t checked_max_field;
 };
 
 /* Allocate an empty row of a table (all values unknown), plain. */
