@@ -45,8 +45,92 @@ int pr_buf_adds(pr_buf *b, const char *s)
     return pr_buf_add(b, s, strlen(s));
 }
 
+/* Append the decimal digits of v, after a minus sign when neg. */
+static int add_decimal(pr_buf *b, unsigned long long v, int neg)
+{
+    char d[24];
+    size_t i = sizeof d;
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg)
+        d[--i] = '-';
+    return pr_buf_add(b, d + i, sizeof d - i);
+}
+
+/*
+ * Print fmt as vsnprintf would when it has no conversions but %s (of a
+ * string), %c (of a byte other than NUL), %d, %u, %ld, %lu, %lld, %llu, %zu
+ * and %%, without flags, width or precision: 0, appended. 1 when fmt has
+ * anything else or a NULL string, with nothing appended (vsnprintf prints
+ * it). -1 when out of memory.
+ */
+static int print_simple(pr_buf *b, const char *fmt, va_list ap)
+{
+    size_t start = b->len;
+    const char *p = fmt;
+    int r = 0;
+    while (*p && !r) {
+        const char *q = strchr(p, '%');
+        size_t run = q ? (size_t)(q - p) : strlen(p);
+        if (run && (r = pr_buf_add(b, p, run)) != 0)
+            break;
+        if (!q)
+            break;
+        p = q + 1;
+        int lng = 0;
+        while (*p == 'l' && lng < 2) {
+            lng++;
+            p++;
+        }
+        int size = !lng && *p == 'z';
+        if (size)
+            p++;
+        if (!*p) {
+            r = 1;
+            break;
+        }
+        char conv = *p++;
+        if (conv == '%' && !lng && !size) {
+            r = pr_buf_add(b, "%", 1);
+        } else if (conv == 's' && !lng && !size) {
+            const char *str = va_arg(ap, const char *);
+            r = str ? pr_buf_add(b, str, strlen(str)) : 1;
+        } else if (conv == 'c' && !lng && !size) {
+            char c = (char)va_arg(ap, int);
+            r = c ? pr_buf_add(b, &c, 1) : 1;
+        } else if (conv == 'd' && !size) {
+            long long v = lng == 2 ? va_arg(ap, long long)
+                          : lng    ? va_arg(ap, long)
+                                   : va_arg(ap, int);
+            r = add_decimal(b, v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v, v < 0);
+        } else if (conv == 'u') {
+            unsigned long long v = size       ? va_arg(ap, size_t)
+                                   : lng == 2 ? va_arg(ap, unsigned long long)
+                                   : lng      ? va_arg(ap, unsigned long)
+                                              : va_arg(ap, unsigned);
+            r = add_decimal(b, v, 0);
+        } else {
+            r = 1;
+        }
+    }
+    if (r) { /* what was appended is not the buffer's */
+        b->len = start;
+        if (b->data)
+            b->data[start] = '\0';
+    }
+    return r;
+}
+
 int pr_buf_vprintf(pr_buf *b, const char *fmt, va_list ap)
 {
+    va_list ap1;
+    va_copy(ap1, ap);
+    int simple = print_simple(b, fmt, ap1);
+    va_end(ap1);
+    if (simple <= 0)
+        return simple;
     /* a new buffer gets room for a line: most texts are printed in one pass */
     if (!b->cap && pr_buf_reserve(b, 127))
         return -1;

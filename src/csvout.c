@@ -34,19 +34,18 @@ static size_t quote_at(const char *s, size_t len)
     return len;
 }
 
-int pr_csv_field(pr_buf *b, const char *s, size_t len)
+char *pr_csv_put(char *d, const char *s, size_t len, int apostrophe)
 {
-    if (!s || !len)
-        return 0;
-    size_t q = quote_at(s, len);
-    if (q == len)
-        return pr_buf_add(b, s, len);
+    if (quote_at(s, len) == len) {
+        if (apostrophe)
+            *d++ = '\'';
+        memcpy(d, s, len);
+        return d + len;
+    }
     /* quoted, as libcsv's csv_write writes it: the quotes inside doubled */
-    size_t max;
-    if (pr_mul_size(len, 2, &max) || pr_add_size(max, 2, &max) || pr_buf_reserve(b, max))
-        return -1;
-    char *d = b->data + b->len;
     *d++ = '"';
+    if (apostrophe)
+        *d++ = '\'';
     const char *p = s, *end = s + len;
     while (p < end) {
         const char *e = memchr(p, '"', (size_t)(end - p));
@@ -58,9 +57,24 @@ int pr_csv_field(pr_buf *b, const char *s, size_t len)
             *d++ = '"';
     }
     *d++ = '"';
+    return d;
+}
+
+/* Append what pr_csv_put writes. */
+static int add_field(pr_buf *b, const char *s, size_t len, int apostrophe)
+{
+    size_t room;
+    if (pr_csv_room(len, &room) || pr_buf_reserve(b, room))
+        return -1;
+    char *d = pr_csv_put(b->data + b->len, s, len, apostrophe);
     b->len = (size_t)(d - b->data);
     b->data[b->len] = '\0';
     return 0;
+}
+
+int pr_csv_field(pr_buf *b, const char *s, size_t len)
+{
+    return !s || !len ? 0 : add_field(b, s, len, 0);
 }
 
 int pr_csv_cell(pr_buf *b, const char *s, int is_text, int safe)
@@ -68,14 +82,8 @@ int pr_csv_cell(pr_buf *b, const char *s, int is_text, int safe)
     if (!s)
         return 0;
     size_t len = strlen(s);
-    if (safe && is_text && len && pr_formula_char(s[0])) {
-        pr_buf tmp = PR_BUF_INIT;
-        int r = pr_buf_addc(&tmp, '\'') || pr_buf_add(&tmp, s, len) ||
-                pr_csv_field(b, tmp.data, tmp.len);
-        pr_buf_free(&tmp);
-        return r ? -1 : 0;
-    }
-    return pr_csv_field(b, s, len);
+    /* spreadsheet-safe: an apostrophe before what a spreadsheet would run */
+    return !len ? 0 : add_field(b, s, len, safe && is_text && pr_formula_char(s[0]));
 }
 
 int pr_out_flush(pr_out *o)

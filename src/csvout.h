@@ -15,6 +15,22 @@ int pr_csv_field(pr_buf *b, const char *s, size_t len);
 int pr_csv_cell(pr_buf *b, const char *s, int is_text, int spreadsheet_safe);
 
 /*
+ * Write the field s[0..len) (after an apostrophe when apostrophe is set) at
+ * d as pr_csv_field writes it, into room made for it (pr_csv_room); returns
+ * the end of what was written (no NUL). For writers that make room for a
+ * whole row at once.
+ */
+char *pr_csv_put(char *d, const char *s, size_t len, int apostrophe);
+/* *room = the bytes pr_csv_put may write for len bytes; -1 if that overflows. */
+static inline int pr_csv_room(size_t len, size_t *room)
+{
+    if (len > ((size_t)-1 - 4) / 2)
+        return -1;
+    *room = 2 * len + 4;
+    return 0;
+}
+
+/*
  * Where rendered bytes go: they are made in b and, when write is set, passed
  * on whenever a row ends with PR_OUT_CHUNK bytes or more made (and at the
  * end, pr_out_flush), so that b never holds much more than a row; with

@@ -64,6 +64,14 @@ static char *package_dir(const char *path, int isdir, int *lone, int *oom)
     return NULL;
 }
 
+/* A dataset loaded without an error, as the load left it: checked (see model.h). */
+static void loaded(peerreview_dataset *ds, const peerreview_options *o)
+{
+    ds->checked = 1;
+    ds->checked_generation = ds->generation;
+    ds->checked_max_field = o->max_field_size;
+}
+
 /* A loader with an empty dataset to fill; -1 (reported) when out of memory. */
 static int loader_init(loader *L, const peerreview_options *o, pr_sink *sink, const char *name)
 {
@@ -127,6 +135,7 @@ PEERREVIEW_API peerreview_status peerreview_load(const char *path, const peerrev
         peerreview_dataset_free(L.ds);
         return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;
     }
+    loaded(L.ds, o);
     *out = L.ds;
     return PEERREVIEW_OK;
 }
@@ -162,6 +171,7 @@ static peerreview_status load_source(const pr_source *src, int table, const char
         peerreview_dataset_free(L.ds);
         return sink.oom ? PEERREVIEW_ENOMEM : L.io_failed ? PEERREVIEW_EIO : PEERREVIEW_EDATA;
     }
+    loaded(L.ds, o);
     *out = L.ds;
     return PEERREVIEW_OK;
 }

@@ -624,18 +624,33 @@ static int64_t seq_of(const peerreview_row *row)
     return v;
 }
 
+int pr_row_key(const peerreview_row *row, pr_rowkey *k)
+{
+    k->kind = 0;
+    if (row->table == PEERREVIEW_ITEMS) {
+        const char *const *kinds = pr_tables[PEERREVIEW_ITEMS].cols[PR_I_KIND].enums;
+        const char *s = pr_row_v(row, PR_I_KIND);
+        k->kind = s ? -1 : 1000;
+        for (int i = 0; s && kinds[i] && k->kind < 0; i++)
+            if (kinds[i] == s) /* the schema's own string, as stored */
+                k->kind = i;
+        if (k->kind < 0)
+            k->kind = pr_enum_index(kinds, s, strlen(s));
+    }
+    const char *s = pr_row_v(row, pr_seq_col(row->table));
+    if (!s || pr_int_parse(s, strlen(s), &k->seq)) {
+        k->seq = INT64_MAX;
+        return 0;
+    }
+    return 1;
+}
+
 int pr_row_key_cmp(const peerreview_row *a, const peerreview_row *b)
 {
-    if (a->table == PEERREVIEW_ITEMS) {
-        const char *const *kinds = pr_tables[PEERREVIEW_ITEMS].cols[PR_I_KIND].enums;
-        const char *sa = pr_row_v(a, PR_I_KIND), *sb = pr_row_v(b, PR_I_KIND);
-        int ka = sa ? pr_enum_index(kinds, sa, strlen(sa)) : 1000;
-        int kb = sb ? pr_enum_index(kinds, sb, strlen(sb)) : 1000;
-        if (ka != kb)
-            return ka < kb ? -1 : 1;
-    }
-    int64_t sa = seq_of(a), sb = seq_of(b);
-    return sa < sb ? -1 : sa > sb ? 1 : 0;
+    pr_rowkey ka, kb;
+    pr_row_key(a, &ka);
+    pr_row_key(b, &kb);
+    return pr_rowkey_cmp(&ka, &kb);
 }
 
 /* Stable merge sort of indices by key (qsort is not stable and needs a global). */

@@ -198,6 +198,16 @@ struct peerreview_dataset {
     char *meta_name, *meta_title, *meta_description;
     struct pr_json *descriptor; /* datapackage.json as loaded, or NULL (json.h) */
     int format;                 /* format version it was loaded from, or the current one */
+    /*
+     * A load that found no error sets checked, with the generation and the
+     * field size limit it had: while the generation is the same and no value
+     * has been set (no edits), every rule of pr_validate with that limit or a
+     * larger one holds (the fuzz targets check that a loaded dataset passes
+     * peerreview_dataset_validate), so a save need not check it again.
+     */
+    int checked;
+    uint64_t checked_generation;
+    size_t checked_max_field;
 };
 
 /* Allocate an empty row of a table (all values unknown), plain. */
@@ -254,6 +264,24 @@ const char *pr_row_value(const peerreview_row *row, size_t col);
 
 /* Order of two rows of one child table by key (kind by enum order, seq numerically). */
 int pr_row_key_cmp(const peerreview_row *a, const peerreview_row *b);
+
+/*
+ * A child row's key as pr_row_key_cmp orders rows: kind (items: the index of
+ * its enum value, 1000 when unknown; 0 in other tables) and seq (INT64_MAX
+ * when unknown or not a number).
+ */
+typedef struct pr_rowkey {
+    int kind;
+    int64_t seq;
+} pr_rowkey;
+/* The key of a row; 1 when its seq is a number, 0 when not. */
+int pr_row_key(const peerreview_row *row, pr_rowkey *k);
+static inline int pr_rowkey_cmp(const pr_rowkey *a, const pr_rowkey *b)
+{
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq ? 1 : 0;
+}
 
 /* Indices of a review's child rows of a table sorted by key (caller frees). */
 size_t *pr_sorted_children(const peerreview_review *r, int table);

@@ -45,21 +45,24 @@ static int rules_review(pr_sink *sink, const pr_posmap *pos, const peerreview_ro
     const pr_table *t = &pr_tables[PEERREVIEW_REVIEWS];
     /* date order: every known pair must be possible as intervals */
     int any_date = 0;
+    long lo[PR_MAX_COLS], hi[PR_MAX_COLS];
+    uint8_t known[PR_MAX_COLS]; /* the column's date is known: lo and hi hold its interval */
     for (size_t j = 0; j < t->ncols; j++) {
+        known[j] = 0;
         /* a date reported as invalid still shows the review has one */
         if (t->cols[j].type == PEERREVIEW_TYPE_DATE &&
             (pr_row_v(row, j) || (reported && reported[j])))
             any_date = 1;
         if (!(t->cols[j].flags & PR_DATE_ORDER) || !pr_row_v(row, j))
             continue;
-        long jlo, jhi;
-        if (pr_date_interval(pr_row_v(row, j), &jlo, &jhi))
+        if (pr_date_interval(pr_row_v(row, j), &lo[j], &hi[j]))
             continue;
+        known[j] = 1;
+        long jhi = hi[j];
         for (size_t i = 0; i < j; i++) {
-            long ilo, ihi;
-            if (!(t->cols[i].flags & PR_DATE_ORDER) || !pr_row_v(row, i) ||
-                pr_date_interval(pr_row_v(row, i), &ilo, &ihi))
+            if (!known[i])
                 continue;
+            long ilo = lo[i];
             if (ilo > jhi)
                 REPORT(ERR, PEERREVIEW_P_INCONSISTENT, row, j, id,
                        "%s \"%s\" is before %s \"%s\"; dates must run onsite_start <= "
@@ -155,23 +158,11 @@ static void src_cell(const pr_posmap *pos, const peerreview_row *row, size_t col
                      row->src.record, buf);
 }
 
-/*
- * The order of a review's child rows of a table by key, as
- * pr_sorted_children gives it: *idx NULL when the rows are in that order
- * already (pr_children_in_order). -1 when out of memory (reported).
- */
-static int children_order(pr_sink *sink, const peerreview_review *r, int table, size_t **idx)
-{
-    *idx = NULL;
-    if (pr_children_in_order(r, table))
-        return 0;
-    *idx = pr_sorted_children(r, table);
-    if (!*idx) {
-        pr_report_oom(sink, NULL);
-        return -1;
-    }
-    return 0;
-}
+/* A child row's key and whether its seq is a number (rules_children). */
+typedef struct keyed {
+    pr_rowkey k;
+    int num;
+} keyed;
 
 static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_review *r,
                           int table)
@@ -180,22 +171,39 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
     if (l->n == 0)
         return 0;
     const char *id = pr_row_v(r->row, PR_R_REVIEW_ID);
-    size_t *idx;
-    if (children_order(sink, r, table, &idx))
+    /* every row's key once; the rows are sorted by it only when files did not
+       list them in order (a stable sort leaves ordered rows as they are) */
+    keyed few[32], *key = l->n <= 32 ? few : pr_malloc(l->n * sizeof *key);
+    if (!key) {
+        pr_report_oom(sink, NULL);
         return -1;
+    }
+    int in_order = 1;
+    for (size_t i = 0; i < l->n; i++) {
+        key[i].num = pr_row_key(l->v[i], &key[i].k);
+        if (i && pr_rowkey_cmp(&key[i - 1].k, &key[i].k) > 0)
+            in_order = 0;
+    }
+    size_t *idx = in_order ? NULL : pr_sorted_children(r, table);
+    int rc = 0;
+    if (!in_order && !idx) {
+        pr_report_oom(sink, NULL);
+        rc = -1;
+    }
     size_t seqc = pr_seq_col(table);
     size_t g = pr_tables[table].group_col;
     int64_t expect = 1;
-    for (size_t k = 0; k < l->n; k++) {
-        const peerreview_row *row = l->v[idx ? idx[k] : k];
-        const peerreview_row *prev = k ? l->v[idx ? idx[k - 1] : k - 1] : NULL;
+    for (size_t k = 0; k < l->n && !rc; k++) {
+        size_t i = idx ? idx[k] : k, pi = k ? (idx ? idx[k - 1] : k - 1) : 0;
+        const peerreview_row *row = l->v[i];
+        const peerreview_row *prev = k ? l->v[pi] : NULL;
         if (prev && g && (pr_row_v(prev, g) != pr_row_v(row, g)))
             expect = 1; /* enum values are interned: pointer equality is value equality */
-        const char *s = pr_row_v(row, seqc);
-        int64_t seq;
-        if (!s || pr_int_parse(s, strlen(s), &seq))
+        if (!key[i].num)
             continue;
-        if (prev && pr_row_key_cmp(prev, row) == 0) {
+        int64_t seq = key[i].k.seq;
+        if (prev && pr_rowkey_cmp(&key[pi].k, &key[i].k) == 0) {
+            const char *s = pr_row_v(row, seqc);
             pr_where w = pr_row_where(pos, row, seqc);
             char cell[32];
             src_cell(pos, prev, seqc, cell);
@@ -206,13 +214,12 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
                           g ? "kind " : "",
                           g ? (pr_row_v(row, g) ? pr_row_v(row, g) : "(none)") : "",
                           g ? " and " : "", s, cell[0] ? " (first in cell " : "", cell,
-                          cell[0] ? ")" : "")) {
-                pr_free(idx);
-                return -1;
-            }
+                          cell[0] ? ")" : ""))
+                rc = -1;
             continue;
         }
         if (seq != expect) {
+            const char *s = pr_row_v(row, seqc);
             pr_where w = pr_row_where(pos, row, seqc);
             if (pr_report(sink, WARN, PEERREVIEW_P_SEQ_GAP, &w,
                           "%s%s%sseq %s %s %lld in review %s%s%s; number rows 1, 2, 3, "
@@ -220,15 +227,15 @@ static int rules_children(pr_sink *sink, const pr_posmap *pos, const peerreview_
                           who(row), who_id(row, id), who_sep(row), s,
                           expect == 1 ? "should be" : "follows",
                           (long long)(expect == 1 ? 1 : expect - 1), id, g ? ", kind " : "",
-                          g ? (pr_row_v(row, g) ? pr_row_v(row, g) : "(none)") : "")) {
-                pr_free(idx);
-                return -1;
-            }
+                          g ? (pr_row_v(row, g) ? pr_row_v(row, g) : "(none)") : ""))
+                rc = -1;
         }
         expect = seq + 1;
     }
     pr_free(idx);
-    return 0;
+    if (key != few)
+        pr_free(key);
+    return rc;
 }
 
 static size_t count_kind(const peerreview_review *r, const char *kind)
@@ -267,9 +274,11 @@ static int formula_flat_cells(pr_sink *sink, const pr_posmap *pos, const peerrev
         const pr_rowlist *l = &r->kids[t];
         if (!l->n)
             continue;
-        size_t *idx;
-        if (children_order(sink, r, t, &idx))
+        size_t *idx = NULL;
+        if (!pr_children_in_order(r, t) && !(idx = pr_sorted_children(r, t))) {
+            pr_report_oom(sink, NULL);
             return -1;
+        }
         size_t first = 1, g = pr_tables[t].group_col;
         while (first < pr_tables[t].ncols && !pr_flat_line_col(t, first))
             first++;

@@ -7,18 +7,38 @@
 #include "csvout.h"
 #include "schema.h"
 #include "table-write.h"
+#include "value.h"
 
 #define UTF8_BOM "\xEF\xBB\xBF"
 
+/* One row's cells as pr_csv_cell writes them, commas, CRLF: room made once. */
 static int render_row(pr_buf *out, const peerreview_row *row, int safe)
 {
     const pr_table *t = &pr_tables[row->table];
+    const char *v[PR_MAX_COLS];
+    size_t len[PR_MAX_COLS], room = t->ncols + 2, r;
     for (size_t c = 0; c < t->ncols; c++) {
-        if ((c && pr_buf_addc(out, ',')) ||
-            pr_csv_cell(out, pr_row_value(row, c), t->cols[c].type == PEERREVIEW_TYPE_TEXT, safe))
+        v[c] = pr_row_value(row, c);
+        len[c] = v[c] ? strlen(v[c]) : 0;
+        if (pr_csv_room(len[c], &r) || pr_add_size(room, r, &room))
             return -1;
     }
-    return pr_buf_add(out, "\r\n", 2);
+    if (pr_buf_reserve(out, room))
+        return -1;
+    char *d = out->data + out->len;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (c)
+            *d++ = ',';
+        if (len[c])
+            d = pr_csv_put(d, v[c], len[c],
+                           safe && t->cols[c].type == PEERREVIEW_TYPE_TEXT &&
+                               pr_formula_char(v[c][0]));
+    }
+    *d++ = '\r';
+    *d++ = '\n';
+    out->len = (size_t)(d - out->data);
+    out->data[out->len] = '\0';
+    return 0;
 }
 
 int pr_render_table_out(const peerreview_dataset *ds, int table, int safe, pr_out *o)

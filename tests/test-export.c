@@ -357,6 +357,81 @@ static void test_refuse_errors(void **state)
     free(tmp);
 }
 
+/* ---- a loaded dataset is checked again by a save once it changed ---- */
+
+/* Save ds into a new folder under tmp: the status, and the problem code when it failed. */
+static int save_code(const peerreview_dataset *ds, const char *tmp, const peerreview_options *o,
+                     peerreview_code *code)
+{
+    static int n;
+    char name[32];
+    snprintf(name, sizeof name, "out-%d", n++);
+    char *out = path_join(tmp, name);
+    peerreview_diag *d = peerreview_diag_new();
+    assert_non_null(d);
+    int rc = peerreview_save(ds, out, o, d);
+    if (rc == PEERREVIEW_OK)
+        assert_int_equal(peerreview_diag_count(d), 0);
+    else
+        *code = peerreview_problem_code(peerreview_diag_get(d, 0));
+    assert_int_equal(exists(out), rc == PEERREVIEW_OK);
+    peerreview_diag_free(d);
+    free(out);
+    return rc;
+}
+
+static void test_loaded_then_changed(void **state)
+{
+    (void)state;
+    char *tmp = tmp_dir();
+    peerreview_code code = PEERREVIEW_P_IO_ERROR;
+    /* as loaded: saved */
+    peerreview_dataset *ds = load_ok(SAMPLE_DIR, NULL);
+    assert_int_equal(save_code(ds, tmp, NULL, &code), PEERREVIEW_OK);
+    /* with a smaller field limit than the load's: checked, and refused */
+    peerreview_options *small = peerreview_options_new();
+    assert_non_null(small);
+    assert_int_equal(peerreview_options_set_max_field_size(small, 16), PEERREVIEW_OK);
+    assert_int_equal(save_code(ds, tmp, small, &code), PEERREVIEW_EDATA);
+    assert_int_equal(code, PEERREVIEW_P_FIELD_TOO_LONG);
+    /* a value set: checked */
+    peerreview_review *r = peerreview_dataset_review_byid_mut(ds, "e10000034-csg-2015-04");
+    assert_non_null(r);
+    rset(r, "stage", NULL);
+    assert_int_equal(save_code(ds, tmp, NULL, &code), PEERREVIEW_EDATA);
+    assert_int_equal(code, PEERREVIEW_P_MISSING_VALUE);
+    rset(r, "stage", "initial");
+    assert_int_equal(save_code(ds, tmp, NULL, &code), PEERREVIEW_OK);
+    peerreview_dataset_free(ds);
+    /* a child row's value set: checked */
+    ds = load_ok(SAMPLE_DIR, NULL);
+    r = peerreview_dataset_review_byid_mut(ds, "e10000034-csg-2015-04");
+    peerreview_row *row = peerreview_review_child_byindex_mut(r, IT, 1); /* focus 2 */
+    assert_non_null(row);
+    assert_int_equal(peerreview_row_set_byname(row, "seq", "1", NULL), PEERREVIEW_OK);
+    assert_int_equal(save_code(ds, tmp, NULL, &code), PEERREVIEW_EDATA);
+    assert_int_equal(code, PEERREVIEW_P_DUPLICATE_KEY);
+    peerreview_dataset_free(ds);
+    /* a review removed that another follows up: checked */
+    ds = load_ok(SAMPLE_DIR, NULL);
+    assert_int_equal(peerreview_dataset_remove(ds, "e07000237-cpc-2025-04"), PEERREVIEW_OK);
+    assert_int_equal(save_code(ds, tmp, NULL, &code), PEERREVIEW_EDATA);
+    assert_int_equal(code, PEERREVIEW_P_FOREIGN_KEY);
+    peerreview_dataset_free(ds);
+    /* a review added: checked */
+    ds = load_ok(SAMPLE_DIR, NULL);
+    r = peerreview_review_new();
+    assert_non_null(r);
+    rset(r, "review_id", "added");
+    assert_int_equal(peerreview_dataset_add(ds, r, NULL), PEERREVIEW_OK);
+    assert_int_equal(save_code(ds, tmp, NULL, &code), PEERREVIEW_EDATA);
+    assert_int_equal(code, PEERREVIEW_P_MISSING_VALUE);
+    peerreview_dataset_free(ds);
+    peerreview_options_free(small);
+    rm_rf(tmp);
+    free(tmp);
+}
+
 /* ---- random round trips ---- */
 
 #define ROUNDS 50
@@ -468,13 +543,10 @@ static void test_render(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sample_fixpoint),
-        cmocka_unit_test(test_tiny_exact),
-        cmocka_unit_test(test_spreadsheet_safe),
-        cmocka_unit_test(test_refuse_errors),
-        cmocka_unit_test(test_random_round_trip),
-        cmocka_unit_test(test_big_value),
-        cmocka_unit_test(test_render),
+        cmocka_unit_test(test_sample_fixpoint),     cmocka_unit_test(test_tiny_exact),
+        cmocka_unit_test(test_spreadsheet_safe),    cmocka_unit_test(test_refuse_errors),
+        cmocka_unit_test(test_loaded_then_changed), cmocka_unit_test(test_random_round_trip),
+        cmocka_unit_test(test_big_value),           cmocka_unit_test(test_render),
     };
     /* every temporary folder goes under one root, removed at the end even after a failure */
     char *root = tmp_dir();

@@ -7,9 +7,12 @@
 
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <wchar.h>
 
 #include "helpers.h"
 #include "buf.h"
@@ -671,6 +674,74 @@ static void test_nonempty_text(void **state)
     assert_int_equal(pr_check_cell(I, col(I, "text"), " ", 1, NULL), -1);
 }
 
+/* pr_check_read is pr_check_cell for values known to be valid UTF-8 without NUL. */
+static void test_check_read_agrees(void **state)
+{
+    (void)state;
+    static const char *const values[] = {
+        "2015",        "2015-02-29", "2016-02-29", " 2015",          "12",        "007",
+        "-1",          "county",     "County",     "london borough", "E10000034", "e10000034",
+        "E12000005",   "885",        "8850",       "e1-cpc-2015",    "-abc",      "x y",
+        "https://a.b", "ftp://x",    "http:///p",  "caf\xc3\xa9",    "=formula",  "",
+        "progress"};
+    pr_buf a = PR_BUF_INIT, b = PR_BUF_INIT;
+    for (int t = 0; t < PEERREVIEW_TABLE_COUNT; t++) {
+        for (size_t c = 0; c < peerreview_column_count(t); c++) {
+            for (size_t v = 0; v < sizeof values / sizeof *values; v++) {
+                pr_buf_reset(&a);
+                pr_buf_reset(&b);
+                size_t len = strlen(values[v]);
+                assert_int_equal(pr_check_read(t, c, values[v], len, &a),
+                                 pr_check_cell(t, c, values[v], len, &b));
+                assert_string_equal(pr_buf_str(&a), pr_buf_str(&b));
+            }
+        }
+    }
+    pr_buf_free(&a);
+    pr_buf_free(&b);
+}
+
+/* pr_buf_printf prints what snprintf prints, by its own printer or by vsnprintf. */
+static void test_buf_printf(void **state)
+{
+    (void)state;
+    char want[512], longer[300];
+    pr_buf b = PR_BUF_INIT;
+#define SAME(...)                                                                                  \
+    do {                                                                                           \
+        pr_buf_reset(&b);                                                                          \
+        assert_int_equal(pr_buf_printf(&b, __VA_ARGS__), 0);                                       \
+        snprintf(want, sizeof want, __VA_ARGS__);                                                  \
+        assert_string_equal(pr_buf_str(&b), want);                                                 \
+        assert_int_equal(b.len, strlen(want));                                                     \
+    } while (0)
+    SAME("plain text");
+    SAME("%s", "");
+    SAME("cell %s%lu: ", "AB", 12345UL);
+    SAME("%d %d %d %d", 0, 7, -1, INT_MIN);
+    SAME("%u %lu %llu %zu", UINT_MAX, ULONG_MAX, ULLONG_MAX, (size_t)0);
+    SAME("%ld %lld %lld", LONG_MIN, LLONG_MAX, LLONG_MIN);
+    SAME("100%% sure, %c!", 'x');
+    SAME("%s %s", "ab",
+         "c\xe2\x80\x94"
+         "d");
+    /* what the printer leaves to vsnprintf, and what follows it */
+    SAME("%02d %.3s %x %5s|%-3d|", 7, "abcdef", 255, "ab", 4);
+    SAME("%s then %02x, %lc", "ab", 10, (wint_t)'y');
+    SAME("%zd %td %%", (ssize_t)-3, (ptrdiff_t)9);
+    memset(longer, 'y', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    SAME("<%s> %s", longer, "z");
+    /* appended after what the buffer holds */
+    pr_buf_reset(&b);
+    assert_int_equal(pr_buf_adds(&b, "pre "), 0);
+    assert_int_equal(pr_buf_printf(&b, "%s %d %02d", "x", 5, 3), 0);
+    assert_string_equal(pr_buf_str(&b), "pre x 5 03");
+    assert_int_equal(b.len, 10);
+#undef SAME
+    pr_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -694,6 +765,8 @@ int main(void)
         cmocka_unit_test(test_text_invalid_utf8),
         cmocka_unit_test(test_nul_in_cell),
         cmocka_unit_test(test_nonempty_text),
+        cmocka_unit_test(test_check_read_agrees),
+        cmocka_unit_test(test_buf_printf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
