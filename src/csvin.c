@@ -1310,10 +1310,13 @@ int pr_csvin_next(pr_csvin *c, pr_record **rec)
         c->quotes = q;
         size_t end = j < lim ? j + 1 : j;
         size_t fields_before = c->nfields;
-        /* libcsv grows its field buffer by a fixed step: make the steps double,
-           so that a long field costs linear time whatever realloc does */
-        if (c->p.entry_size > c->p.blk_size)
-            csv_set_blk_size(&c->p, c->p.entry_size);
+        /* libcsv grows its field buffer by a fixed step: make one step hold
+           the whole segment (it lies within one field) and the steps double,
+           so that a long field costs a few reallocations and linear time
+           whatever realloc does */
+        size_t step = c->p.entry_size > end - i ? c->p.entry_size : end - i;
+        if (step > c->p.blk_size)
+            csv_set_blk_size(&c->p, step);
         size_t fed = csv_parse(&c->p, b + i, end - i, on_field, on_record, c);
         if (fed < end - i) {
             if (csv_error(&c->p) == CSV_EPARSE) {
