@@ -2,6 +2,10 @@
 
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#define BUF_SSE2 1
+#endif
 
 #include "alloc.h"
 #include "buf.h"
@@ -251,17 +255,38 @@ static size_t printable(const unsigned char *s, size_t len, long *cp)
     return n;
 }
 
-int pr_needs_escape(const char *str, size_t len)
+size_t pr_escape_prefix(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
     long cp;
-    for (size_t i = 0; i < len;) {
+    size_t i = 0;
+#ifdef BUF_SSE2
+    /* sixteen bytes at a time while they are all printable ASCII */
+    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    for (; len - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed: bytes >= 0x80 are below 0x20 too */
+        __m128i odd = _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del));
+        if (_mm_movemask_epi8(odd))
+            break;
+    }
+#endif
+    while (i < len) {
+        if (s[i] >= 0x20 && s[i] < 0x7F) {
+            i++;
+            continue;
+        }
         size_t n = printable(s + i, len - i, &cp);
         if (!n)
-            return 1;
+            break;
         i += n;
     }
-    return 0;
+    return i;
+}
+
+int pr_needs_escape(const char *str, size_t len)
+{
+    return pr_escape_prefix(str, len) < len;
 }
 
 int pr_escape(const char *str, size_t len, int (*put)(void *ctx, const char *p, size_t n),

@@ -44,6 +44,11 @@ int pr_buf_escape(pr_buf *b, const char *s, size_t len);
 int pr_escape(const char *s, size_t len, int (*put)(void *ctx, const char *p, size_t n), void *ctx);
 /* 1 if pr_buf_escape would change s. */
 int pr_needs_escape(const char *s, size_t len);
+/*
+ * Length of the longest prefix of s that pr_buf_escape would leave as it is,
+ * whole characters: escaping s is that prefix, then the rest escaped.
+ */
+size_t pr_escape_prefix(const char *s, size_t len);
 
 /* Append s as a JSON string literal (with quotes). */
 int pr_buf_json(pr_buf *b, const char *s, size_t len);

@@ -77,9 +77,7 @@ PEERREVIEW_API peerreview_diag *peerreview_diag_new(void)
 
 static void problem_free(struct peerreview_problem *p)
 {
-    pr_free(p->file);
-    pr_free(p->field);
-    pr_free(p->message);
+    pr_free(p->message); /* and the file and field names after it (pr_report) */
 }
 
 PEERREVIEW_API void peerreview_diag_clear(peerreview_diag *d)
@@ -295,16 +293,6 @@ peerreview_status pr_diag_oom(peerreview_diag *diag)
     return PEERREVIEW_ENOMEM;
 }
 
-static char *dup_or_null(const char *s, int *fail)
-{
-    if (!s)
-        return NULL;
-    char *d = pr_strdup(s);
-    if (!d)
-        *fail = 1;
-    return d;
-}
-
 /* Memory ran out while storing a problem: it is replaced by out-of-memory. */
 static int record_failed(pr_sink *s, peerreview_severity sev)
 {
@@ -353,22 +341,41 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
         return 0;
 
     peerreview_diag *d = s->diag;
+    /* one block: the message, then the file and field names (problem_free) */
+    size_t flen = w->file ? strlen(w->file) + 1 : 0, dlen = w->field ? strlen(w->field) + 1 : 0;
     pr_buf msg = PR_BUF_INIT;
-    int fail = 0;
-    if (w->column && w->record) {
+    int fail = pr_buf_reserve(&msg, 160 + flen + dlen); /* and room for a line of text */
+    if (!fail && w->column && w->record) {
         char letters[8];
         pr_column_letters(w->column, letters);
         fail |= pr_buf_printf(&msg, "cell %s%lu: ", letters, w->record);
     }
     va_list ap;
     va_start(ap, fmt);
-    pr_buf text = PR_BUF_INIT;
-    fail |= pr_buf_vprintf(&text, fmt, ap);
+    size_t start = msg.len;
+    fail |= pr_buf_vprintf(&msg, fmt, ap);
     va_end(ap);
-    /* paths and values inside a message cannot break its line either */
+    /* paths and values inside a message cannot break its line either: the
+       text is printed in place and what follows its longest prefix needing
+       no escape (most often nothing) is escaped back in */
+    size_t plain = fail ? 0 : start + pr_escape_prefix(msg.data + start, msg.len - start);
+    if (!fail && plain < msg.len) {
+        size_t n = msg.len - plain;
+        char *rest = pr_malloc(n);
+        if (rest) {
+            memcpy(rest, msg.data + plain, n);
+            msg.len = plain;
+            msg.data[plain] = '\0';
+            fail |= pr_buf_escape(&msg, rest, n);
+            pr_free(rest);
+        } else {
+            fail = 1;
+        }
+    }
+    size_t mlen = msg.len;
     if (!fail)
-        fail |= pr_buf_escape(&msg, text.data ? text.data : "", text.len);
-    pr_buf_free(&text);
+        fail = pr_buf_add(&msg, "", 1) || (flen && pr_buf_add(&msg, w->file, flen)) ||
+               (dlen && pr_buf_add(&msg, w->field, dlen));
     if (!fail && pr_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v))
         fail = 1;
     if (fail) {
@@ -383,15 +390,9 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
     p->column = w->column;
     p->record = w->record;
     p->offset = w->offset;
-    p->file = dup_or_null(w->file, &fail);
-    p->field = dup_or_null(w->field, &fail);
-    p->message = msg.data ? msg.data : pr_strdup("");
-    if (!p->message)
-        fail = 1;
-    if (fail) {
-        problem_free(p);
-        return record_failed(s, sev);
-    }
+    p->message = msg.data;
+    p->file = flen ? msg.data + mlen + 1 : NULL;
+    p->field = dlen ? msg.data + mlen + 1 + flen : NULL;
     d->n++;
     return 0;
 }

@@ -111,6 +111,7 @@ static const char *suggest(int table, const char *s, size_t len, const char *con
 
 void pr_header_free(pr_header *h)
 {
+    pr_buf_free(&h->msg);
     pr_free(h->file_to_col);
     pr_free(h->col_to_file);
     pr_free(h->unnamed);
@@ -417,7 +418,7 @@ int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_ar
     row->src.line = rec->line > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->line;
     row->src.record = rec->number > UINT32_MAX ? UINT32_MAX : (uint32_t)rec->number;
     row->src.offset = (uint64_t)rec->offset;
-    pr_buf msg = PR_BUF_INIT;
+    pr_buf *msg = &h->msg; /* kept from record to record */
     for (size_t i = 0; i < rec->n; i++) {
         int col = h->file_to_col[i];
         if (col < 0 || (size_t)col >= t->ncols)
@@ -425,30 +426,25 @@ int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_ar
         const pr_field *f = &rec->f[i];
         if (f->len == 0)
             continue;
-        pr_buf_reset(&msg);
+        pr_buf_reset(msg);
         /* the tokenizer checked the encoding of a record it found no problem in */
-        int code = rec->bad ? pr_check_cell(h->table, (size_t)col, f->p, f->len, &msg)
-                            : pr_check_read(h->table, (size_t)col, f->p, f->len, &msg);
+        int code = rec->bad ? pr_check_cell(h->table, (size_t)col, f->p, f->len, msg)
+                            : pr_check_read(h->table, (size_t)col, f->p, f->len, msg);
         if (code == -2) {
-            pr_buf_free(&msg);
             pr_report_oom(sink, file);
             return -1;
         }
         if (code >= 0) {
             pr_where w = pr_field_where(file, rec, i, t->cols[col].name);
-            if (pr_report(sink, ERR, (peerreview_code)code, &w, "%s", pr_buf_str(&msg))) {
-                pr_buf_free(&msg);
+            if (pr_report(sink, ERR, (peerreview_code)code, &w, "%s", pr_buf_str(msg)))
                 return -1;
-            }
             /* leave it unknown; the required check must not report it again */
             continue;
         }
         if (pr_row_store(a, row, (size_t)col, f->p, f->len)) {
-            pr_buf_free(&msg);
             pr_report_oom(sink, file);
             return -1;
         }
     }
-    pr_buf_free(&msg);
     return 0;
 }

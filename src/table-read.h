@@ -27,6 +27,7 @@ typedef struct pr_header {
     long long empty_offset;
     pr_ranges empty_rows;
     int format; /* the flat form's format mark, 0 = none */
+    pr_buf msg; /* pr_record_to_row's messages (room kept from record to record) */
 } pr_header;
 
 /*

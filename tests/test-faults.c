@@ -366,9 +366,9 @@ static void test_alloc_validate(void **state)
     assert_int_equal(peerreview_load(SAMPLE_DIR, NULL, NULL, &ds), PEERREVIEW_OK);
     /* add reviews with errors and warnings so that reporting allocates too, and
        with child rows out of key order, so that the rules sort them */
-    static const char *const ids[] = {"faulty", "faulty-too"};
+    static const char *const ids[] = {"faulty", "faulty-2", "faulty-3", "faulty-4", "faulty-5"};
     static const char *const seqs[] = {"3", "1", "3"};
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < sizeof ids / sizeof *ids; k++) {
         peerreview_review *r = peerreview_review_new();
         assert_non_null(r);
         assert_int_equal(peerreview_review_set_byname(r, "review_id", ids[k], NULL), PEERREVIEW_OK);

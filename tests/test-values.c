@@ -742,6 +742,46 @@ static void test_buf_printf(void **state)
     pr_buf_free(&b);
 }
 
+/* pr_escape_prefix: the longest prefix that escaping leaves as it is, whole characters. */
+static void test_escape_prefix(void **state)
+{
+    (void)state;
+    char s[80];
+    static const char *const odd[] = {"\n",           "\t",       "\x7f", "\xff",
+                                      "\xe2\x80\xae", "\xc2\x85", "\x01"};
+    static const char *const fine[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80"};
+    pr_buf all = PR_BUF_INIT, part = PR_BUF_INIT;
+    for (size_t at = 0; at < 40; at++) {
+        for (size_t o = 0; o <= sizeof odd / sizeof *odd; o++) {
+            /* at bytes of printable text (some not ASCII), then an odd character or none */
+            size_t n = 0;
+            while (n < at) {
+                const char *c = at % 2 ? fine[(n * 7) % 4] : "a"; /* or ASCII only */
+                memcpy(s + n, c, strlen(c));
+                n += strlen(c);
+            }
+            size_t plain = n;
+            if (o < sizeof odd / sizeof *odd) {
+                memcpy(s + n, odd[o], strlen(odd[o]));
+                n += strlen(odd[o]);
+            }
+            memcpy(s + n, "tail", 4);
+            n += 4;
+            size_t k = pr_escape_prefix(s, n);
+            assert_int_equal(k, o < sizeof odd / sizeof *odd ? plain : n);
+            assert_int_equal(pr_needs_escape(s, n), k < n);
+            pr_buf_reset(&all);
+            pr_buf_reset(&part);
+            assert_int_equal(pr_buf_escape(&all, s, n), 0);
+            assert_int_equal(pr_buf_add(&part, s, k), 0);
+            assert_int_equal(pr_buf_escape(&part, s + k, n - k), 0);
+            assert_string_equal(pr_buf_str(&all), pr_buf_str(&part));
+        }
+    }
+    pr_buf_free(&all);
+    pr_buf_free(&part);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -767,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_nonempty_text),
         cmocka_unit_test(test_check_read_agrees),
         cmocka_unit_test(test_buf_printf),
+        cmocka_unit_test(test_escape_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
