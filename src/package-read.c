@@ -189,6 +189,13 @@ static int load_table(loader *L, const char *dir, int table)
     return read_table(L, in, table);
 }
 
+/* 1 if review r (may be NULL) has the review_id id[0..len) (no NUL in it). */
+static int same_id(const peerreview_review *r, const char *id, size_t len)
+{
+    const char *rid = r ? pr_row_v(r->row, PR_R_REVIEW_ID) : NULL;
+    return rid && strncmp(rid, id, len) == 0 && rid[len] == '\0';
+}
+
 /* Read the rows of table from in (freed here) into L->ds, whose src.file[table] names it. */
 static int read_table(loader *L, pr_csvin *in, int table)
 {
@@ -258,15 +265,18 @@ static int read_table(loader *L, pr_csvin *in, int table)
             }
             continue;
         }
-        /* child row: attach to its review (most often the previous row's) */
+        /* child row: attach to its review; files list a review's rows together
+           and the reviews in reviews.csv's order, so it is most often the last
+           row's review or the one after it in the dataset, else looked up */
         unsigned idf = h.col_to_file[0];
         const char *id = rec->f[idf - 1].p;
         size_t idlen = rec->f[idf - 1].len;
-        const char *last_id = last ? pr_row_v(last->row, PR_R_REVIEW_ID) : NULL;
-        peerreview_review *parent =
-            last_id && idlen && strncmp(last_id, id, idlen) == 0 && last_id[idlen] == '\0' ? last
-            : idlen ? peerreview_dataset_review_byid_mut(ds, id)
-                    : NULL;
+        peerreview_review *next = last && last->pos + 1 < ds->n ? ds->v[last->pos + 1] : NULL;
+        peerreview_review *parent = !idlen                     ? NULL
+                                    : same_id(last, id, idlen) ? last
+                                    : same_id(next, id, idlen)
+                                        ? next
+                                        : peerreview_dataset_review_byid_mut(ds, id);
         if (!parent) {
             if (!idlen) {
                 pr_where w = pr_field_where(path, rec, idf - 1, "review_id");
