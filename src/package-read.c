@@ -225,6 +225,21 @@ static int read_table(loader *L, pr_csvin *in, int table)
                 remember_rejected(L, &h, rec);
             continue;
         }
+        /* a child row's review: files list a review's rows together and the
+           reviews in reviews.csv's order, so it is most often the last row's
+           review or the one after it in the dataset, else looked up; its id
+           passed the review_id rules, so the row's is not checked again */
+        peerreview_review *parent = NULL;
+        unsigned idf = table == PEERREVIEW_REVIEWS ? 0 : h.col_to_file[0];
+        const char *id = idf && idf <= rec->n ? rec->f[idf - 1].p : NULL;
+        size_t idlen = id ? rec->f[idf - 1].len : 0;
+        if (idlen) {
+            peerreview_review *next = last && last->pos + 1 < ds->n ? ds->v[last->pos + 1] : NULL;
+            parent = same_id(last, id, idlen)   ? last
+                     : same_id(next, id, idlen) ? next
+                                                : peerreview_dataset_review_byid_mut(ds, id);
+        }
+        h.valid_id = parent ? pr_row_v(parent->row, PR_R_REVIEW_ID) : NULL;
         peerreview_review *r = NULL;
         peerreview_row *row;
         if (table == PEERREVIEW_REVIEWS) {
@@ -255,8 +270,8 @@ static int read_table(loader *L, pr_csvin *in, int table)
             continue;
         }
         if (table == PEERREVIEW_REVIEWS) {
-            const char *id = pr_row_v(row, PR_R_REVIEW_ID);
-            if (check_row(L, &h, rec, row, id) == 0 && id &&
+            const char *rid = pr_row_v(row, PR_R_REVIEW_ID);
+            if (check_row(L, &h, rec, row, rid) == 0 && rid &&
                 pr_insert_loaded(ds, r, sink, &L->rejected) == 0)
                 r = NULL; /* the dataset has it */
             if (r) {
@@ -265,18 +280,7 @@ static int read_table(loader *L, pr_csvin *in, int table)
             }
             continue;
         }
-        /* child row: attach to its review; files list a review's rows together
-           and the reviews in reviews.csv's order, so it is most often the last
-           row's review or the one after it in the dataset, else looked up */
-        unsigned idf = h.col_to_file[0];
-        const char *id = rec->f[idf - 1].p;
-        size_t idlen = rec->f[idf - 1].len;
-        peerreview_review *next = last && last->pos + 1 < ds->n ? ds->v[last->pos + 1] : NULL;
-        peerreview_review *parent = !idlen                     ? NULL
-                                    : same_id(last, id, idlen) ? last
-                                    : same_id(next, id, idlen)
-                                        ? next
-                                        : peerreview_dataset_review_byid_mut(ds, id);
+        /* child row: attach to its review */
         if (!parent) {
             if (!idlen) {
                 pr_where w = pr_field_where(path, rec, idf - 1, "review_id");

@@ -428,8 +428,9 @@ int pr_record_to_row(pr_header *h, const pr_record *rec, const char *file, pr_ar
             continue;
         pr_buf_reset(msg);
         /* the tokenizer checked the encoding of a record it found no problem in */
-        int code = rec->bad ? pr_check_cell(h->table, (size_t)col, f->p, f->len, msg)
-                            : pr_check_read(h->table, (size_t)col, f->p, f->len, msg);
+        int code = col == 0 && h->valid_id ? -1
+                   : rec->bad              ? pr_check_cell(h->table, (size_t)col, f->p, f->len, msg)
+                              : pr_check_read(h->table, (size_t)col, f->p, f->len, msg);
         if (code == -2) {
             pr_report_oom(sink, file);
             return -1;

@@ -28,6 +28,10 @@ typedef struct pr_header {
     pr_ranges empty_rows;
     int format; /* the flat form's format mark, 0 = none */
     pr_buf msg; /* pr_record_to_row's messages (room kept from record to record) */
+    /* set by the caller before pr_record_to_row: column 0 (a child row's
+       review_id) holds this string, a review's id, which passed the same
+       rules: not checked again */
+    const char *valid_id;
 } pr_header;
 
 /*
