@@ -24,6 +24,7 @@ struct peerreview_diag {
     size_t n, cap;
     size_t errors, warnings; /* including problems not stored */
     int oom;                 /* memory ran out while recording */
+    pr_buf scratch;          /* where pr_report makes a message (one report at a time) */
 };
 
 static const char *const code_names[PEERREVIEW_CODE_COUNT] = {
@@ -96,6 +97,7 @@ PEERREVIEW_API void peerreview_diag_free(peerreview_diag *d)
     if (!d)
         return;
     peerreview_diag_clear(d);
+    pr_buf_free(&d->scratch);
     pr_free(d->v);
     pr_free(d);
 }
@@ -341,45 +343,50 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
         return 0;
 
     peerreview_diag *d = s->diag;
-    /* one block: the message, then the file and field names (problem_free) */
-    size_t flen = w->file ? strlen(w->file) + 1 : 0, dlen = w->field ? strlen(w->field) + 1 : 0;
-    pr_buf msg = PR_BUF_INIT;
-    int fail = pr_buf_reserve(&msg, 160 + flen + dlen); /* and room for a line of text */
-    if (!fail && w->column && w->record) {
+    /* the message is made in the diag's scratch buffer, then stored with the
+       file and field names after it in one block of its size (problem_free) */
+    pr_buf *msg = &d->scratch;
+    pr_buf_reset(msg);
+    int fail = 0;
+    if (w->column && w->record) {
         char letters[8];
         pr_column_letters(w->column, letters);
-        fail |= pr_buf_printf(&msg, "cell %s%lu: ", letters, w->record);
+        fail |= pr_buf_printf(msg, "cell %s%lu: ", letters, w->record);
     }
     va_list ap;
     va_start(ap, fmt);
-    size_t start = msg.len;
-    fail |= pr_buf_vprintf(&msg, fmt, ap);
+    size_t start = msg->len;
+    fail |= pr_buf_vprintf(msg, fmt, ap);
     va_end(ap);
     /* paths and values inside a message cannot break its line either: the
        text is printed in place and what follows its longest prefix needing
        no escape (most often nothing) is escaped back in */
-    size_t plain = fail ? 0 : start + pr_escape_prefix(msg.data + start, msg.len - start);
-    if (!fail && plain < msg.len) {
-        size_t n = msg.len - plain;
+    size_t plain = fail ? 0 : start + pr_escape_prefix(pr_buf_str(msg) + start, msg->len - start);
+    if (!fail && plain < msg->len) {
+        size_t n = msg->len - plain;
         char *rest = pr_malloc(n);
         if (rest) {
-            memcpy(rest, msg.data + plain, n);
-            msg.len = plain;
-            msg.data[plain] = '\0';
-            fail |= pr_buf_escape(&msg, rest, n);
+            memcpy(rest, msg->data + plain, n);
+            msg->len = plain;
+            msg->data[plain] = '\0';
+            fail |= pr_buf_escape(msg, rest, n);
             pr_free(rest);
         } else {
             fail = 1;
         }
     }
-    size_t mlen = msg.len;
-    if (!fail)
-        fail = pr_buf_add(&msg, "", 1) || (flen && pr_buf_add(&msg, w->file, flen)) ||
-               (dlen && pr_buf_add(&msg, w->field, dlen));
-    if (!fail && pr_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v))
-        fail = 1;
-    if (fail) {
-        pr_buf_free(&msg);
+    size_t mlen = msg->len;
+    size_t flen = w->file ? strlen(w->file) + 1 : 0, dlen = w->field ? strlen(w->field) + 1 : 0;
+    char *block = fail ? NULL : pr_malloc(mlen + 1 + flen + dlen);
+    if (block) {
+        memcpy(block, pr_buf_str(msg), mlen + 1);
+        if (flen)
+            memcpy(block + mlen + 1, w->file, flen);
+        if (dlen)
+            memcpy(block + mlen + 1 + flen, w->field, dlen);
+    }
+    if (!block || pr_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v)) {
+        pr_free(block);
         return record_failed(s, sev);
     }
     struct peerreview_problem *p = &d->v[d->n];
@@ -390,9 +397,9 @@ int pr_report(pr_sink *s, peerreview_severity sev, peerreview_code code, const p
     p->column = w->column;
     p->record = w->record;
     p->offset = w->offset;
-    p->message = msg.data;
-    p->file = flen ? msg.data + mlen + 1 : NULL;
-    p->field = dlen ? msg.data + mlen + 1 + flen : NULL;
+    p->message = block;
+    p->file = flen ? block + mlen + 1 : NULL;
+    p->field = dlen ? block + mlen + 1 + flen : NULL;
     d->n++;
     return 0;
 }
