@@ -194,7 +194,8 @@ static const char style[] =
     "*{box-sizing:border-box}\n"
     "body{margin:0;color:#1b1b1b;background:#fff;font:16px/1.5 system-ui,-apple-system,"
     "\"Segoe UI\",Roboto,\"Helvetica Neue\",Arial,sans-serif}\n"
-    "header.page,main{max-width:72rem;margin:0 auto;padding:0 1rem}\n"
+    "header.page,main{max-width:72rem;margin:0 auto;padding:0 1rem;overflow-wrap:break-word}\n"
+    "section.review a,header.page code{overflow-wrap:anywhere}\n"
     "header.page{padding-top:1rem;border-bottom:3px solid #0072B2}\n"
     "h1{font-size:1.8rem;margin:.5rem 0}h2{margin-top:2rem}h3{margin:.25rem 0}\n"
     "a{color:#005a8c}\n"
@@ -208,6 +209,7 @@ static const char style[] =
     "figure.chart{margin:0;padding:.75rem;border:1px solid #d0d0d0;border-radius:6px;"
     "min-width:0}\n"
     "figure.chart figcaption{font-weight:600;margin-bottom:.5rem}\n"
+    "#chart-repeat-councils{grid-column:1/-1}\n"
     "figure.chart svg{display:block;width:100%;height:auto;max-width:36rem;overflow:visible}\n"
     "svg text{font-size:12px}svg .tick,svg .gap{font-size:11px}\n"
     "svg .part-label{font-size:11px;font-weight:600}svg .value{font-weight:600}\n"
@@ -228,7 +230,8 @@ static const char style[] =
     "section.review{border-top:2px solid #0072B2;margin-top:2.5rem;padding-top:.5rem}\n"
     "section.review .kicker{color:#555;font-size:.9rem;margin:0}\n"
     "section.review .lede{font-size:1.05rem}\n"
-    "dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.5rem 0}\n"
+    "dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem 1rem;"
+    "margin:.5rem 0}\n"
     "dl.facts dt{font-weight:600}dl.facts dd{margin:0}\n"
     "@media (max-width:30rem){dl.facts{grid-template-columns:1fr}dl.facts "
     "dd{margin-bottom:.4rem}}\n"
@@ -275,12 +278,15 @@ static void write_head(FILE *out, const struct report *r)
     html_raw(out, "</style>\n</head>\n<body>\n");
 }
 
-/* One figure of the header: a number and what it counts. */
-static void write_total(FILE *out, const char *what, unsigned long long n)
+/* One figure of the header: what it counts and the number (data-total: its key in stats). */
+static void write_total(FILE *out, const char *key, const char *what, unsigned long long n)
 {
     html_raw(out, "<div><dt>");
     html_escape(out, what);
-    html_raw(out, "</dt><dd>");
+    html_raw(out, "</dt>");
+    html_tag(out, "dd");
+    html_attr(out, "data-total", key);
+    html_tag_end(out);
     html_uint(out, n);
     html_raw(out, "</dd></div>");
 }
@@ -305,12 +311,12 @@ static void write_header(FILE *out, const struct report *r)
         html_raw(out, ", without any dates");
     }
     html_raw(out, ".</p>\n<dl class=\"totals\">");
-    write_total(out, "Reviews", st->reviews);
-    write_total(out, "Councils", st->councils);
-    write_total(out, "Council reviews", st->council_reviews);
-    write_total(out, "Items", st->items);
-    write_total(out, "Errors", peerreview_diag_errors(r->diag));
-    write_total(out, "Warnings", peerreview_diag_warnings(r->diag));
+    write_total(out, "reviews", "Reviews", st->reviews);
+    write_total(out, "councils", "Councils", st->councils);
+    write_total(out, "council_reviews", "Council reviews", st->council_reviews);
+    write_total(out, "items", "Items", st->items);
+    write_total(out, "errors", "Errors", peerreview_diag_errors(r->diag));
+    write_total(out, "warnings", "Warnings", peerreview_diag_warnings(r->diag));
     html_raw(out, "</dl>\n");
     html_raw(out, "<nav class=\"toc\"><a href=\"#problems\">Problems</a> &middot; "
                   "<a href=\"#figures\">Figures</a> &middot; <a href=\"#all-reviews\">All "
