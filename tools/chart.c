@@ -513,7 +513,7 @@ static void timeline_legend(FILE *out)
 static void timeline_track(FILE *out, const struct axis *a, const struct chart_track *t,
                            long long y)
 {
-    char text[512], months[64], href[128];
+    char text[512], months[64];
     size_t undated = 0;
     for (size_t i = 0; i < t->n; i++)
         undated += t->e[i].date_text == NULL;
@@ -554,17 +554,13 @@ static void timeline_track(FILE *out, const struct axis *a, const struct chart_t
         long long x = axis_x2(a, e->date.first_day + e->date.last_day);
         snprintf(text, sizeof text, "%s: %s review, %s", e->id, e->stage ? e->stage : "unknown",
                  e->date_text);
-        snprintf(href, sizeof href, "#review-%s", e->id);
-        html_tag(out, "a");
-        html_attr(out, "href", href);
-        html_tag_end(out);
-        html_element(out, "title", NULL, text);
+        svg_group(out, text); /* the table below links to the review */
         if (e->date.precision != PEERREVIEW_DATE_DAY)
             svg_rect(out, axis_x(a, e->date.first_day), ty - 5,
                      axis_x(a, e->date.last_day + 1) - axis_x(a, e->date.first_day), 10,
                      palette[0].fill, "band");
         timeline_marker(out, e->stage, x, ty);
-        html_close(out, "a");
+        html_close(out, "g");
     }
     html_raw(out, "\n");
 }

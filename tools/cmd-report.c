@@ -680,6 +680,16 @@ static void write_lede(FILE *out, const peerreview_review *r)
     html_raw(out, ").</p>\n");
 }
 
+/* before, text, after when text is known (before and after: markup of this program). */
+static void write_part(FILE *out, const char *before, const char *text, const char *after)
+{
+    if (!text)
+        return;
+    html_raw(out, before);
+    html_escape(out, text);
+    html_raw(out, after);
+}
+
 static void write_council_list(FILE *out, const peerreview_review *r)
 {
     size_t n = peerreview_review_child_count(r, PEERREVIEW_REVIEW_COUNCILS);
@@ -693,19 +703,9 @@ static void write_council_list(FILE *out, const peerreview_review *r)
         const char *region = row_text(c, "region_name");
         html_raw(out, "<li>");
         html_escape(out, row_text(c, "council_name"));
-        if (gss) {
-            html_raw(out, " (");
-            html_escape(out, gss);
-            html_raw(out, ")");
-        }
-        if (type) {
-            html_raw(out, ", ");
-            html_escape(out, words_of(type, buf, sizeof buf));
-        }
-        if (region) {
-            html_raw(out, ", ");
-            html_escape(out, region);
-        }
+        write_part(out, " (", gss, ")");
+        write_part(out, ", ", type ? words_of(type, buf, sizeof buf) : NULL, "");
+        write_part(out, ", ", region, "");
         html_raw(out, "</li>\n");
     }
     html_raw(out, "</ul>\n");
@@ -732,15 +732,6 @@ static void write_items(FILE *out, const peerreview_review *r, const char *kind)
         html_raw(out, "</ul>\n");
 }
 
-/* " - text" when text is known. */
-static void write_part(FILE *out, const char *sep, const char *text)
-{
-    if (!text)
-        return;
-    html_raw(out, sep);
-    html_escape(out, text);
-}
-
 static void write_team(FILE *out, const peerreview_review *r)
 {
     size_t n = peerreview_review_child_count(r, PEERREVIEW_TEAM_MEMBERS);
@@ -756,15 +747,10 @@ static void write_team(FILE *out, const peerreview_review *r)
             role = words_of(role_code, buf, sizeof buf);
         html_raw(out, "<li>");
         html_escape(out, name ? name : "(name not given)");
-        write_part(out, ", ", role);
-        write_part(out, ", ", row_text(m, "job_title"));
-        write_part(out, ", ", row_text(m, "organisation"));
-        const char *party = row_text(m, "member_party");
-        if (party) {
-            html_raw(out, " (");
-            html_escape(out, party);
-            html_raw(out, ")");
-        }
+        write_part(out, ", ", role, "");
+        write_part(out, ", ", row_text(m, "job_title"), "");
+        write_part(out, ", ", row_text(m, "organisation"), "");
+        write_part(out, " (", row_text(m, "member_party"), ")");
         html_raw(out, "</li>\n");
     }
     html_raw(out, "</ul>\n");
@@ -783,7 +769,7 @@ static void write_considerations(FILE *out, const peerreview_review *r)
         html_escape(out, date ? date : "date unknown");
         html_raw(out, ": ");
         html_escape(out, body ? body : "(meeting not named)");
-        write_part(out, ". ", row_text(c, "outcome"));
+        write_part(out, ". ", row_text(c, "outcome"), "");
         html_raw(out, "</li>\n");
     }
     html_raw(out, "</ul>\n");
@@ -801,7 +787,7 @@ static void write_sources(FILE *out, const peerreview_review *r)
         html_raw(out, "<li>");
         html_link(out, url, desc ? desc : url);
         if (desc && !html_is_web_url(url))
-            write_part(out, ": ", url); /* not a link: the address as text */
+            write_part(out, ": ", url, ""); /* not a link: the address as text */
         html_raw(out, "</li>\n");
     }
     html_raw(out, "</ol>\n");
