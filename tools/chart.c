@@ -204,7 +204,7 @@ void chart_bars(FILE *out, const struct chart_info *info, const struct chart_bar
 
 /* ---- stacked bars ---- */
 
-#define STACK_LEFT   60 /* row labels before it */
+#define STACK_LEFT   68 /* row labels before it */
 #define STACK_MAX    (W - STACK_LEFT - 40)
 #define STACK_ROW    24
 #define STACK_H      17
