@@ -221,6 +221,7 @@ static const char style[] =
     "th,td{padding:.25rem .5rem;border-bottom:1px solid #e3e3e3;text-align:left;"
     "vertical-align:top}\n"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "#reviews td:first-child{white-space:nowrap}\n"
     ".note{font-size:.9rem;color:#555}\n"
     "button.sort{font:inherit;font-weight:600;border:0;background:none;padding:0;"
     "cursor:pointer;color:inherit}\n"
@@ -627,7 +628,7 @@ static void write_facts(FILE *out, const peerreview_review *r)
         {"onsite_start", "On site from"},
         {"onsite_end", "On site until"},
         {"onsite_mode", "On site or virtual"},
-        {"report_date", "Report"},
+        {"report_date", "Report dated"},
         {"published_date", "Published"},
         {"action_plan_due", "Action plan due"},
         {"progress_review_planned", "Progress review planned"},
@@ -654,30 +655,11 @@ static void write_facts(FILE *out, const peerreview_review *r)
         write_fact(out, facts[i].term, review_text(r, facts[i].column));
     const char *url = review_text(r, "report_url");
     if (url) {
-        html_raw(out, "<dt>Report</dt><dd>");
+        html_raw(out, "<dt>The report</dt><dd>");
         html_link(out, url, NULL);
         html_raw(out, "</dd>\n");
     }
     html_raw(out, "</dl>\n");
-}
-
-/* The sentence that opens a review's section. */
-static void write_lede(FILE *out, const peerreview_review *r)
-{
-    char buf[128];
-    const char *stage = review_text(r, "stage");
-    const char *provider = review_text(r, "provider");
-    html_open(out, "p", "lede");
-    write_councils(out, r);
-    html_raw(out, stage && strcmp(stage, "progress") == 0 ? ": a progress review of the " : ": ");
-    html_escape(out, type_label(r, buf, sizeof buf));
-    if (provider) {
-        html_raw(out, ", by ");
-        html_escape(out, provider);
-    }
-    html_raw(out, " (");
-    write_dates_short(out, r);
-    html_raw(out, ").</p>\n");
 }
 
 /* before, text, after when text is known (before and after: markup of this program). */
@@ -688,6 +670,22 @@ static void write_part(FILE *out, const char *before, const char *text, const ch
     html_raw(out, before);
     html_escape(out, text);
     html_raw(out, after);
+}
+
+/* The sentence that opens a review's section. */
+static void write_lede(FILE *out, const peerreview_review *r)
+{
+    char buf[128];
+    const char *stage = review_text(r, "stage");
+    const char *provider = review_text(r, "provider");
+    html_open(out, "p", "lede");
+    write_councils(out, r);
+    html_raw(out, stage && strcmp(stage, "progress") == 0 ? " had a progress review, " : " had a ");
+    html_escape(out, type_label(r, buf, sizeof buf));
+    write_part(out, ", by ", provider, "");
+    html_raw(out, ": ");
+    write_dates_short(out, r);
+    html_raw(out, ".</p>\n");
 }
 
 static void write_council_list(FILE *out, const peerreview_review *r)
