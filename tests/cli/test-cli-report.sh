@@ -86,8 +86,14 @@ check "... none" grep -q -F 'reports no problem.' "$tmp/sample.html"
 run report "$SAMPLE"
 check "the same input gives the same bytes" same_file "$tmp/out" "$tmp/sample.html"
 run report
-check "without PATH: the sample (the same figures)" \
-    pycheck figures "$tmp/out" "$tmp/stats.json"
+if [ "$status" -eq 0 ]; then # the installed sample, else the build tree's (not out of tree)
+    check "without PATH: the sample (the same figures)" \
+        pycheck figures "$tmp/out" "$tmp/stats.json"
+else
+    check "without PATH and no sample: exit 2 naming the sample folder, no page" \
+        sh -c '[ "$1" -eq 2 ] && grep -F "lga-sample" "$2" >/dev/null && [ ! -s "$3" ]' \
+        sh "$status" "$tmp/err" "$tmp/out"
+fi
 
 mkdir "$tmp/o" || exit 99
 run report -o "$tmp/o/page.html" "$SAMPLE"
