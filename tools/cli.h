@@ -5,10 +5,14 @@
  *   cmd-<name>.c   one command each: its usage text and what it does
  *   input.c        reading datasets: options, progress, '-', the sample
  *   output.c/.h    messages, problems, aligned text, CSV and JSON
+ *   stats.c/.h     the figures of a dataset (stats and report)
+ *   html.c/.h      HTML and SVG: the one escaping function, element writers
+ *   chart.c/.h     the report's charts as inline SVG
  *
- * Calls go one way: main.c -> cmd-<name>.c -> input.c -> output.c -> the
- * library, which does the work (reading, checking, copying, comparing keys,
- * dates, CSV): this program only chooses and prints. Uses the public API
+ * Calls go one way: main.c -> cmd-<name>.c -> stats.c, chart.c, html.c,
+ * input.c -> output.c -> the library, which does the work (reading,
+ * checking, copying, comparing keys, dates, CSV): this program only chooses
+ * and prints. Uses the public API
  * (<peerreview.h>) only.
  */
 #ifndef PEERREVIEW_CLI_H
@@ -60,6 +64,7 @@ struct settings {
     peerreview_date until;
     const char *until_text;
     const char *text;
+    const char *output; /* -o FILE (report), or NULL: standard output */
 };
 
 /* What separates the words of --text. */
@@ -80,6 +85,8 @@ extern const char cmd_query_usage[];
 cmd_fn cmd_query;
 extern const char cmd_diff_usage[];
 cmd_fn cmd_diff;
+extern const char cmd_report_usage[];
+cmd_fn cmd_report;
 
 /* The lines of --delimiter, --encoding and --max-records in every reading command's help. */
 #define READ_OPTIONS_HELP                                                                          \
@@ -152,6 +159,13 @@ int load_dataset(const struct settings *s, const char *path, int data_status,
                  peerreview_dataset **out);
 
 /*
+ * The path of a command's dataset: path, or the sample when path is NULL (the
+ * installed one; from the build tree if it is not installed), in buf; NULL
+ * (reported) when there is no sample.
+ */
+const char *input_path(const char *path, char *buf, size_t size);
+
+/*
  * The dataset of a command: PATH, or the sample when path is NULL (the
  * installed one; from the build tree if it is not installed). Returns
  * EXIT_OK with *out owned by the caller, or an exit status; *shown is the
@@ -159,6 +173,20 @@ int load_dataset(const struct settings *s, const char *path, int data_status,
  */
 int load_input(const struct settings *s, const char *path, peerreview_dataset **out, char *buf,
                size_t size, const char **shown);
+
+/*
+ * For a report of a dataset with errors (which peerreview_load does not
+ * load): a new dataset in *out of the rows of the package at path that are
+ * valid on their own, read with the streaming reader: each table's rows that
+ * break no value or row rule, reviews whose review_id is not taken yet,
+ * child rows whose review is there. Rules across rows and tables are not
+ * checked. Anything but a package (a flat file, standard input) gives an
+ * empty dataset: its rows cannot be read one table at a time. *package
+ * says whether path was read as a package. Returns EXIT_OK, or EXIT_TROUBLE
+ * when out of memory (*out NULL).
+ */
+int load_valid_rows(const struct settings *s, const char *path, peerreview_dataset **out,
+                    int *package);
 
 /* A date column of r parsed into *d: 1, or 0 when it is empty. */
 int review_date(const peerreview_review *r, const char *column, peerreview_date *d);

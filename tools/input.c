@@ -185,31 +185,35 @@ static const char *build_tree_sample(char *buf, size_t size)
     return NULL;
 }
 
+const char *input_path(const char *path, char *buf, size_t size)
+{
+    if (path)
+        return path;
+#ifdef PEERREVIEW_SAMPLE_DIR
+    struct stat st;
+    path = PEERREVIEW_SAMPLE_DIR;
+    if (stat(path, &st) != 0) {
+        int err = errno;
+        path = build_tree_sample(buf, size);
+        if (!path)
+            errorf("no PATH given and the installed sample dataset '%s' is missing: %s",
+                   PEERREVIEW_SAMPLE_DIR, strerror(err));
+    }
+#else
+    path = build_tree_sample(buf, size);
+    if (!path)
+        errorf("no PATH given and this build has no installed sample dataset");
+#endif
+    return path;
+}
+
 int load_input(const struct settings *s, const char *path, peerreview_dataset **out, char *buf,
                size_t size, const char **shown)
 {
     *out = NULL;
-    if (!path) {
-#ifdef PEERREVIEW_SAMPLE_DIR
-        struct stat st;
-        path = PEERREVIEW_SAMPLE_DIR;
-        if (stat(path, &st) != 0) {
-            int err = errno;
-            path = build_tree_sample(buf, size);
-            if (!path) {
-                errorf("no PATH given and the installed sample dataset '%s' is missing: %s",
-                       PEERREVIEW_SAMPLE_DIR, strerror(err));
-                return EXIT_TROUBLE;
-            }
-        }
-#else
-        path = build_tree_sample(buf, size);
-        if (!path) {
-            errorf("no PATH given and this build has no installed sample dataset");
-            return EXIT_TROUBLE;
-        }
-#endif
-    }
+    path = input_path(path, buf, size);
+    if (!path)
+        return EXIT_TROUBLE;
     *shown = is_stdio(path) ? STDIN_NAME : path;
     return load_dataset(s, path, EXIT_DATA, out);
 }
@@ -247,4 +251,137 @@ const char *first_date(const peerreview_review *r)
             return d;
     }
     return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The valid rows of a package with errors (report)                          */
+/* ------------------------------------------------------------------------ */
+
+/* 1 if the file name (the part after the last '/') of path is name. */
+static int file_name_is(const char *path, const char *name)
+{
+    const char *slash = strrchr(path, '/');
+    return strcmp(slash ? slash + 1 : path, name) == 0;
+}
+
+/*
+ * The folder of the package at path into buf (doc/format.md §6.3: a folder,
+ * its datapackage.json, or one of its table files with datapackage.json
+ * beside it), or NULL when path is not read as a package.
+ */
+static const char *package_folder(const char *path, char *buf, size_t size)
+{
+    struct stat st;
+    if (is_stdio(path) || stat(path, &st) != 0)
+        return NULL;
+    if (S_ISDIR(st.st_mode))
+        return (size_t)snprintf(buf, size, "%s", path) < size ? buf : NULL;
+    const char *slash = strrchr(path, '/');
+    int dir_len = slash ? (int)(slash - path) : 1;
+    const char *dir = slash ? path : ".";
+    if (!file_name_is(path, "datapackage.json")) {
+        int table_file = 0;
+        for (size_t t = 0; t < peerreview_table_count(); t++)
+            table_file |= file_name_is(path, peerreview_table_file((int)t));
+        char descriptor[4200];
+        if (!table_file ||
+            (size_t)snprintf(descriptor, sizeof descriptor, "%.*s/datapackage.json", dir_len,
+                             dir) >= sizeof descriptor ||
+            stat(descriptor, &st) != 0)
+            return NULL;
+    }
+    return (size_t)snprintf(buf, size, "%.*s", dir_len, dir) < size ? buf : NULL;
+}
+
+/* Set every column of the reader's row on the review or row (value rules checked again). */
+static int copy_reader_row(const peerreview_reader *rd, peerreview_review *review,
+                           peerreview_row *row)
+{
+    int table = peerreview_reader_table(rd);
+    size_t id_column = review_id_column(table);
+    for (size_t c = 0; c < peerreview_column_count(table); c++) {
+        const char *v = NULL;
+        if (peerreview_reader_get_byindex(rd, c, &v) != PEERREVIEW_OK || (row && c == id_column))
+            continue;
+        int rc = row ? peerreview_row_set_byindex(row, c, v, NULL)
+                     : peerreview_review_set_byindex(review, c, v, NULL);
+        if (rc == PEERREVIEW_ENOMEM)
+            return -1;
+        if (rc != PEERREVIEW_OK)
+            return 1; /* not valid after all: left out */
+    }
+    return 0;
+}
+
+/* The valid rows of one table file of the folder into ds; 0, or -1 when out of memory. */
+static int read_valid_rows(const char *folder, int table, const peerreview_options *opts,
+                           peerreview_dataset *ds)
+{
+    char path[4200];
+    if ((size_t)snprintf(path, sizeof path, "%s/%s", folder, peerreview_table_file(table)) >=
+        sizeof path)
+        return 0;
+    peerreview_reader *rd = NULL;
+    if (peerreview_reader_open(path, table, opts, NULL, &rd) != PEERREVIEW_OK)
+        return 0; /* missing or unreadable: its problems are in the load's */
+    int rc = 0, next;
+    while (rc == 0 && (next = peerreview_reader_next(rd, NULL)) != 0) {
+        if (next < 0) {
+            if (next == PEERREVIEW_EDATA)
+                continue; /* this row broke a rule: left out */
+            rc = next == PEERREVIEW_ENOMEM ? -1 : 0;
+            break;
+        }
+        const char *id = NULL;
+        peerreview_reader_get_byindex(rd, review_id_column(table), &id);
+        if (table == PEERREVIEW_REVIEWS) {
+            peerreview_review *review = peerreview_review_new();
+            if (!review)
+                rc = -1;
+            else if ((rc = copy_reader_row(rd, review, NULL)) != 0 ||
+                     peerreview_dataset_add(ds, review, NULL) != PEERREVIEW_OK)
+                peerreview_review_free(review); /* invalid, or its id is taken: left out */
+            rc = rc < 0 ? -1 : 0;
+            continue;
+        }
+        peerreview_review *review = id ? peerreview_dataset_review_byid_mut(ds, id) : NULL;
+        peerreview_row *row = NULL;
+        if (!review)
+            continue; /* its review was left out */
+        if (peerreview_review_add_child(review, table, &row) != PEERREVIEW_OK) {
+            rc = -1;
+            break;
+        }
+        rc = copy_reader_row(rd, NULL, row);
+        if (rc != 0) /* not valid: left out */
+            peerreview_review_remove_child(review, table,
+                                           peerreview_review_child_count(review, table) - 1);
+        rc = rc < 0 ? -1 : 0;
+    }
+    peerreview_reader_free(rd);
+    return rc;
+}
+
+int load_valid_rows(const struct settings *s, const char *path, peerreview_dataset **out,
+                    int *package)
+{
+    *out = peerreview_dataset_new();
+    peerreview_options *opts = input_options(s, NULL);
+    if (!*out || !opts) {
+        peerreview_options_free(opts);
+        return out_of_memory();
+    }
+    char folder[4200];
+    int rc = 0;
+    *package = package_folder(path, folder, sizeof folder) != NULL;
+    if (*package)
+        for (size_t t = 0; t < peerreview_table_count() && rc == 0; t++)
+            rc = read_valid_rows(folder, (int)t, opts, *out);
+    peerreview_options_free(opts);
+    if (rc != 0) {
+        peerreview_dataset_free(*out);
+        *out = NULL;
+        return out_of_memory();
+    }
+    return EXIT_OK;
 }

@@ -6,6 +6,7 @@
  *   peerreview stats [OPTION]... [PATH]
  *   peerreview query [OPTION]... PATH
  *   peerreview diff [OPTION]... OLD NEW
+ *   peerreview report [OPTION]... [PATH] [-o FILE]
  *   peerreview --help | --version
  *
  * This file: the command table, the options every command shares, --help
@@ -49,7 +50,8 @@ enum {
     F_TEXT = 1u << 14,
     F_DELIMITER = 1u << 15,
     F_ENCODING = 1u << 16,
-    F_MAX_RECORDS = 1u << 17
+    F_MAX_RECORDS = 1u << 17,
+    F_OUTPUT = 1u << 18
 };
 
 /* The options of every command that reads datasets. */
@@ -98,6 +100,7 @@ static const struct opt_def opt_defs[] = {
     {F_DELIMITER, {"delimiter", required_argument, NULL, O_DELIMITER}},
     {F_ENCODING, {"encoding", required_argument, NULL, O_ENCODING}},
     {F_MAX_RECORDS, {"max-records", required_argument, NULL, O_MAX_RECORDS}},
+    {F_OUTPUT, {"output", required_argument, NULL, 'o'}},
 };
 
 #define OPT_DEF_COUNT (sizeof opt_defs / sizeof opt_defs[0])
@@ -125,6 +128,7 @@ static const char usage_main[] =
     "  stats      count reviews by type, stage, year, council and region\n"
     "  query      list the reviews that match filters\n"
     "  diff       compare two versions of a dataset\n"
+    "  report     write the register as one HTML page with charts\n"
     "\n"
     "Options:\n"
     "  -h, --help     print this help and exit\n"
@@ -201,6 +205,8 @@ static const struct command commands[] = {
      FORMAT_TABLE},
     {"diff", F_HELP | F_FORMAT | F_INPUT, 2, 2, "OLD", "NEW", "OLD and NEW", cmd_diff_usage,
      cmd_diff, FMT(FORMAT_TEXT) | FMT(FORMAT_JSON), FORMAT_TEXT},
+    {"report", F_HELP | F_INPUT | F_OUTPUT, 0, 1, "PATH", NULL, "at most one PATH",
+     cmd_report_usage, cmd_report, 0, FORMAT_TEXT},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -298,6 +304,11 @@ static int apply_option(struct settings *s, int c, const char *arg, const char *
         return 0;
     case 'v':
         s->verbose = 1;
+        return 0;
+    case 'o':
+        if (!arg[0])
+            return usage_error(command, "-o needs a file name (or '-' for standard output)");
+        s->output = arg;
         return 0;
     case O_IGNORE_UNKNOWN:
         s->ignore_unknown = 1;
@@ -570,7 +581,8 @@ static int run(int argc, char **argv)
     if (s.version)
         return print_version();
     if (first >= argc)
-        return usage_error(NULL, "missing command (validate, convert, stats, query or diff)");
+        return usage_error(NULL,
+                           "missing command (validate, convert, stats, query, diff or report)");
     const struct command *cmd = find_command(argv[first]);
     if (!cmd)
         return usage_error(NULL, "unknown command '%s'", argv[first]);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -173,6 +175,101 @@ int write_stdout(void *ctx, const void *buf, size_t size)
     return 0;
 }
 
+/* The folder of path (without the last '/'), "." when it has none, "/" at the root. */
+static void folder_of(const char *path, char *buf, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(buf, size, ".");
+    else if (slash == path)
+        snprintf(buf, size, "/");
+    else
+        snprintf(buf, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Make what was written to the temporary file tmp durable and rename it to path; 0 or -1. */
+static int commit_file(FILE *f, const char *tmp, const char *path, const char *folder)
+{
+    const char *step = "writing";
+    int failed = fflush(f) != 0 || ferror(f);
+    if (!failed) {
+        step = "syncing";
+        failed = fsync(fileno(f)) != 0;
+    }
+    int err = errno;
+    if (fclose(f) != 0 && !failed) {
+        step = "closing";
+        failed = 1;
+        err = errno;
+    }
+    if (!failed && rename(tmp, path) != 0) {
+        err = errno;
+        errorf("cannot write '%s': renaming the temporary file '%s' to it failed: %s "
+               "(check that '%s' is not a folder and that you may write in '%s')",
+               path, tmp, strerror(err), path, folder);
+        return -1;
+    }
+    if (failed) {
+        errorf("cannot write '%s': %s the temporary file '%s' failed: %s (check the free "
+               "space and the permissions of '%s')",
+               path, step, tmp, strerror(err ? err : EIO), folder);
+        return -1;
+    }
+    int dir = open(folder, O_RDONLY);
+    if (dir >= 0) { /* make the rename durable; a folder that cannot be synced is no error */
+        fsync(dir);
+        close(dir);
+    }
+    return 0;
+}
+
+int write_file_atomic(const char *path, int (*fill)(FILE *out, void *ctx), void *ctx)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        errorf("cannot write '%s': it exists and is not a regular file (give the name of a "
+               "file to create or replace)",
+               path);
+        return EXIT_TROUBLE;
+    }
+    char folder[4096], tmp[4200];
+    folder_of(path, folder, sizeof folder);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    if ((size_t)snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", folder, base) >= sizeof tmp) {
+        errorf("cannot write '%s': the name is too long (give a shorter path)", path);
+        return EXIT_TROUBLE;
+    }
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int err = errno;
+        errorf("cannot write '%s': cannot create a temporary file in '%s': %s (check that "
+               "the folder exists and that you may write in it)",
+               path, folder, strerror(err));
+        return EXIT_TROUBLE;
+    }
+    mode_t mask = umask(0); /* the mode a new file gets, as fopen would give it */
+    umask(mask);
+    FILE *f = fchmod(fd, 0666 & ~mask) == 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        int err = errno;
+        close(fd);
+        unlink(tmp);
+        errorf("cannot write '%s': cannot open the temporary file '%s': %s", path, tmp,
+               strerror(err));
+        return EXIT_TROUBLE;
+    }
+    if (fill(f, ctx) != 0) {
+        fclose(f);
+        unlink(tmp);
+        return EXIT_TROUBLE;
+    }
+    if (commit_file(f, tmp, path, folder) != 0) {
+        unlink(tmp);
+        return EXIT_TROUBLE;
+    }
+    return EXIT_OK;
+}
+
 int csv_record(FILE *out, const char *const *fields, size_t n)
 {
     return peerreview_render_csv_record(fields, n, write_file, out);
@@ -182,8 +279,7 @@ int csv_record(FILE *out, const char *const *fields, size_t n)
 /* JSON                                                                      */
 /* ------------------------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most len bytes), or 0. */
-static size_t utf8_sequence(const unsigned char *s, size_t len)
+size_t utf8_sequence(const unsigned char *s, size_t len)
 {
     unsigned c = s[0];
     size_t n;

@@ -70,11 +70,26 @@ int write_file(void *ctx, const void *buf, size_t size);
 int write_stdout(void *ctx, const void *buf, size_t size);
 
 /*
+ * Write the file path atomically: fill writes its content on a temporary
+ * file in the same folder and returns 0 (or -1 after reporting why it
+ * could not: then nothing is written) (".NAME.tmp-XXXXXX"), which is flushed, synced
+ * (fsync) and renamed over path, so that path is either its old content or
+ * the whole new one. On any failure the temporary file is removed, nothing
+ * else is changed, and the error says what failed, where and what to check.
+ * A path that exists and is not a regular file (a folder, a device) is
+ * refused. Returns EXIT_OK or EXIT_TROUBLE (reported).
+ */
+int write_file_atomic(const char *path, int (*fill)(FILE *out, void *ctx), void *ctx);
+
+/*
  * One CSV record of the n fields (NULL: empty) on out, as the library writes
  * CSV (peerreview_render_csv_record). Returns its status: PEERREVIEW_EIO when
  * out has a write error (ferror), PEERREVIEW_ENOMEM.
  */
 int csv_record(FILE *out, const char *const *fields, size_t n);
+
+/* Length of the valid UTF-8 sequence at s (at most len bytes, len > 0), or 0. */
+size_t utf8_sequence(const unsigned char *s, size_t len);
 
 /* ---- JSON ---- */
 

@@ -171,7 +171,7 @@ check "convert --flat --package: conflicting options, hint of convert" \
     convert --flat --package "$SAMPLE" "$tmp/x"
 check "query --since after --until, hint of query" \
     usage_says "peerreview query: --since 2016 is after --until 2015" query --since 2016 --until 2015 "$SAMPLE"
-check "no command: the general hint" usage_says "peerreview: missing command (validate, convert, stats, query or diff)"
+check "no command: the general hint" usage_says "peerreview: missing command (validate, convert, stats, query, diff or report)"
 check "unknown command: the general hint" usage_says "peerreview: unknown command 'frobnicate'" frobnicate
 
 # ---- validate: the sample ------------------------------------------------
