@@ -377,8 +377,45 @@ def run_cdp(args, res):
         res.check(err is None, "screenshot %d px wide%s: %s" % (
             width, " (mobile)" if mobile else "", path), [err] if err else [])
         if mobile:
-            res.check(overflow <= width, "at %d px nothing is wider than the screen" % width,
-                      ["the page is %d px wide" % overflow])
+            res.check(overflow[0] <= width, "at %d px nothing is wider than the screen" % width,
+                      ["the page is %d px wide; what reaches beyond %d px:" % (overflow[0], width)]
+                      + overflow[1])
+
+
+# The page's width and height, and the outermost elements that reach beyond
+# the right edge of a screen of %d px, where no box that scrolls or clips
+# sideways holds them (none when the page fits)
+WIDTH_HEIGHT_WIDE = """(() => {
+  const w = %d, wide = [];
+  const held = e => {
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  if (document.documentElement.scrollWidth > w) {
+    for (const e of document.body.querySelectorAll("*")) {
+      if (e.getBoundingClientRect().right > w + 1 && !wide.some(o => o.contains(e)) && !held(e))
+        wide.push(e);
+    }
+  }
+  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
+    (typeof e.className === "string" && e.className ? "." + e.className.split(/ +/).join(".") : "");
+  const path = e => {
+    const p = [];
+    for (; e && e !== document.body; e = e.parentElement) p.unshift(name(e));
+    return p.join(" > ");
+  };
+  const where = e => {
+    const r = e.getBoundingClientRect();
+    return Math.round(r.left + scrollX) + ".." + Math.round(r.right + scrollX) + " px across, " +
+      Math.round(r.top + scrollY) + " px down";
+  };
+  return [document.documentElement.scrollWidth,
+          Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
+          wide.slice(0, 10).map(e => path(e) + " (" + where(e) + "): " +
+                                JSON.stringify((e.textContent || "").trim().slice(0, 60)))];
+})()"""
 
 
 def screenshot(dt, sess, prefix, width, height, mobile):
@@ -389,10 +426,7 @@ def screenshot(dt, sess, prefix, width, height, mobile):
     # two frames later the new layout is on screen
     dt.evaluate(sess, "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
                       ".then(() => true)")
-    full_w, full_h = dt.evaluate(
-        sess, "[document.documentElement.scrollWidth,"
-              " Math.max(document.documentElement.scrollHeight,"
-              " document.body ? document.body.scrollHeight : 0)]")
+    full_w, full_h, wide = dt.evaluate(sess, WIDTH_HEIGHT_WIDE % width)
     shot = dt.call("Page.captureScreenshot",
                    {"format": "png", "captureBeyondViewport": True, "fromSurface": True, "optimizeForSpeed": True,
                     "clip": {"x": 0, "y": 0, "width": width, "height": full_h, "scale": 1}},
@@ -418,7 +452,7 @@ def screenshot(dt, sess, prefix, width, height, mobile):
                 % (path, w, h, distinct, 100 * share))
     except ValueError as e:
         err = "%s is not a good PNG: %s" % (path, e)
-    return path, width, mobile, full_w, err
+    return path, width, mobile, (full_w, wide), err
 
 
 # ---- PNG ----

@@ -17,8 +17,8 @@
 # Then the checker must fail a hand-written page in the report's markup
 # (good.html, which it must pass) spoiled in one way each: a console error,
 # an uncaught exception, an image the Content-Security-Policy blocks,
-# requests for a stylesheet and a script from the network, a chart missing,
-# a review section missing.
+# requests for a stylesheet and a script from the network, nothing to see,
+# a line wider than a phone, a chart missing, a review section missing.
 #
 # Skipped (exit 77) without chromium or a Python 3. Chromium and Python run
 # without the sanitizers' environment (only peerreview is instrumented) and
@@ -180,6 +180,12 @@ caught csp-image "an image the Content-Security-Policy blocks (a console error)"
 # before the Content-Security-Policy, which does not stop them
 spoil external 's|<head>|<head><link rel="stylesheet" href="https://example.com/style.css"><script src="http://example.org/script.js"></script>|'
 caught external "a stylesheet and a script from the network" "no network requests" --only cdp
+spoil blank 's|</head>|<style>body { visibility: hidden; }</style></head>|'
+caught blank "a blank page (in its screenshot)" "screenshot 1280 px wide" --only cdp \
+    --screenshots "$work/blank"
+spoil too-wide 's|</body>|<p style="white-space: nowrap;">A line that does not wrap, too long for a phone held upright.</p></body>|'
+caught too-wide "a line wider than a phone" "at 375 px nothing is wider" --only cdp \
+    --screenshots "$work/too-wide"
 spoil missing-chart '/<figure class="chart" id="chart-item-kinds">/,/<\/figure>/d'
 caught missing-chart "a chart missing" "chart item-kinds" --only dom
 spoil missing-review '/<section class="review" id="review-e07000237-cpcpr-2023-10">/,/<\/section>/d'
