@@ -27,21 +27,11 @@
 # whole test after 300. Chromium's logs, profiles and --dump-dom output are
 # kept in BUILDDIR/tests/report/browser/ when something fails.
 set -u
-LC_ALL=C.UTF-8
-export LC_ALL
-
-here=$(cd "$(dirname "$0")" && pwd) || exit 99
-: "${top_srcdir:=$(cd "$here/../.." && pwd)}"
-: "${top_builddir:=$top_srcdir}"
-: "${PEERREVIEW:=$top_builddir/tools/peerreview}"
-: "${SAMPLE:=$top_srcdir/data/lga-sample}"
+# the interoperability checks' helpers: where things are, skip, ok, not_ok,
+# finish (and a temporary folder this test does not need)
+. "$(cd "$(dirname "$0")/../interop" && pwd)/common.sh"
 : "${BROWSER_TIMEOUT:=60}"
 scripts=$top_srcdir/tests/report
-
-skip() {
-    echo "1..0 # SKIP $1"
-    exit 77
-}
 
 # Chromium: $CHROMIUM, else Debian's. Its /usr/bin/chromium is a shell
 # script that adds the flags of /etc/chromium.d (remote extensions, ...) and
@@ -79,20 +69,6 @@ out=$top_builddir/tests/report
 work=$out/browser
 rm -rf "$work"
 mkdir -p "$work" || exit 99
-
-passed=0
-failed=0
-ok() {
-    passed=$((passed + 1))
-    printf 'ok - %s\n' "$1"
-}
-# not_ok DESCRIPTION [FILE]: the file's first lines are shown as comments
-not_ok() {
-    failed=$((failed + 1))
-    printf 'not ok - %s\n' "$1"
-    [ -n "${2:-}" ] && [ -s "$2" ] && sed 's/^/#   /' "$2" | head -n 40
-    return 0
-}
 
 # browser-check ARGS...: the checker, out of the sanitizers' environment,
 # its output on standard output; killed after 300 s whatever Chromium does
@@ -191,9 +167,8 @@ caught missing-chart "a chart missing" "chart item-kinds" --only dom
 spoil missing-review '/<section class="review" id="review-e07000237-cpcpr-2023-10">/,/<\/section>/d'
 caught missing-review "a review section missing" "the table of reviews" --only dom
 
-echo "$passed passed, $failed failed"
-if [ "$failed" -eq 0 ]; then
-    rm -rf "$work"/profile-* "$work"/*/profile-* "$work"/*/home
+if finish; then
+    rm -rf "$work"/*/profile-* "$work"/*/home
     exit 0
 fi
 echo "# Chromium's logs and --dump-dom output: $work"
