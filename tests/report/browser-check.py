@@ -382,22 +382,26 @@ def run_cdp(args, res):
                       + overflow[1])
 
 
-# The page's width and height, and the outermost elements that reach beyond
-# the right edge of a screen of %d px, where no box that scrolls or clips
-# sideways holds them (none when the page fits)
+# The page's width and height, and the innermost elements whose box or
+# content reaches beyond the right edge of a screen of %d px, where no box
+# that scrolls or clips sideways holds them (none when the page fits)
 WIDTH_HEIGHT_WIDE = """(() => {
-  const w = %d, wide = [];
+  const w = %d;
   const held = e => {
     for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
       if (getComputedStyle(a).overflowX !== "visible") return true;
     }
     return false;
   };
+  const reach = e => {
+    const r = e.getBoundingClientRect();
+    const spills = e instanceof HTMLElement && getComputedStyle(e).overflowX === "visible";
+    return r.left + scrollX + Math.max(r.width, spills ? e.scrollWidth : 0);
+  };
+  let wide = [];
   if (document.documentElement.scrollWidth > w) {
-    for (const e of document.body.querySelectorAll("*")) {
-      if (e.getBoundingClientRect().right > w + 1 && !wide.some(o => o.contains(e)) && !held(e))
-        wide.push(e);
-    }
+    wide = [...document.body.querySelectorAll("*")].filter(e => reach(e) > w + 1 && !held(e));
+    wide = wide.filter(e => !wide.some(o => o !== e && e.contains(o)));
   }
   const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
     (typeof e.className === "string" && e.className ? "." + e.className.split(/ +/).join(".") : "");
@@ -408,7 +412,7 @@ WIDTH_HEIGHT_WIDE = """(() => {
   };
   const where = e => {
     const r = e.getBoundingClientRect();
-    return Math.round(r.left + scrollX) + ".." + Math.round(r.right + scrollX) + " px across, " +
+    return Math.round(r.left + scrollX) + ".." + Math.round(reach(e)) + " px across, " +
       Math.round(r.top + scrollY) + " px down";
   };
   return [document.documentElement.scrollWidth,
