@@ -29,6 +29,7 @@
 set -u
 # the interoperability checks' helpers: where things are, skip, ok, not_ok,
 # finish (and a temporary folder this test does not need)
+# shellcheck source=tests/interop/common.sh
 . "$(cd "$(dirname "$0")/../interop" && pwd)/common.sh"
 : "${BROWSER_TIMEOUT:=60}"
 scripts=$top_srcdir/tests/report
