@@ -1,4 +1,5 @@
-# Shared by the interoperability checks (sourced, not run): where things are,
+# Shared by the interoperability checks and tests/report/test-browser.sh
+# (sourced, not run): where things are,
 # a temporary folder, TAP-style ok/not ok lines and the closing line.
 #
 # Environment (make check sets them; run by hand, they are found from here):
