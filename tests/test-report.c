@@ -335,6 +335,18 @@ static void test_stacked(void **state)
     assert_non_null(strstr(text, "data-year=\"2015\" data-type=\"corporate\" data-count=\"2\""));
     assert_int_equal(count_of(text, "class=\"part\""), 3); /* parts with a count only */
 
+    /* a series keeps its letter and colour when the ones before it count nothing */
+    free(m.text);
+    const size_t finance_only[] = {0, 2, 0, 0, 0, 0, 0, 1, 0};
+    st.counts = finance_only;
+    chart_stacked(mem_open(&m), &info, &st);
+    text = mem_text(&m);
+    assert_non_null(strstr(text, ">B Finance</text>"));
+    assert_non_null(strstr(text, "fill=\"#E69F00\" class=\"swatch\""));
+    assert_non_null(strstr(text, ">B 2</text>"));
+    assert_null(strstr(text, "#0072B2"));
+    assert_null(strstr(text, ">A "));
+
     /* nothing at all */
     free(m.text);
     const size_t none[] = {0, 0, 0, 0, 0, 0, 0, 0, 0};

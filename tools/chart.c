@@ -251,8 +251,8 @@ static void stack_legend(FILE *out, const struct chart_stack *st, const size_t *
             continue;
         long long x = (long long)(k % 2) * LEGEND_COL_W;
         long long y = (long long)(k / 2) * LEGEND_ROW;
-        svg_rect(out, x, y + 2, 13, 13, palette[k % PALETTE_SIZE].fill, "swatch");
-        snprintf(text, sizeof text, "%s %s", series_letter(k, letter, sizeof letter),
+        svg_rect(out, x, y + 2, 13, 13, palette[s % PALETTE_SIZE].fill, "swatch");
+        snprintf(text, sizeof text, "%s %s", series_letter(s, letter, sizeof letter),
                  st->series_labels[s]);
         svg_text(out, x + 18, y + 13, "start", "legend", NULL, text);
         k++;
@@ -267,7 +267,7 @@ static void stack_row(FILE *out, const struct chart_stack *st, const size_t *ser
     size_t total = 0;
     long long x = STACK_LEFT;
     svg_text(out, 0, y + STACK_H - 3, "start", "label", NULL, st->row_keys[r]);
-    for (size_t s = 0, k = 0; s < st->series; s++) {
+    for (size_t s = 0; s < st->series; s++) {
         if (series_total[s] == 0)
             continue;
         size_t c = st->counts[r * st->series + s];
@@ -278,15 +278,14 @@ static void stack_row(FILE *out, const struct chart_stack *st, const size_t *ser
         if (c > 0) {
             snprintf(text, sizeof text, "%s: %s %zu", st->row_keys[r], st->series_labels[s], c);
             svg_group(out, text);
-            svg_rect(out, x0, y, x1 - x0, STACK_H, palette[k % PALETTE_SIZE].fill, "part");
-            snprintf(text, sizeof text, "%s %zu", series_letter(k, letter, sizeof letter), c);
+            svg_rect(out, x0, y, x1 - x0, STACK_H, palette[s % PALETTE_SIZE].fill, "part");
+            snprintf(text, sizeof text, "%s %zu", series_letter(s, letter, sizeof letter), c);
             if (x1 - x0 >= (long long)strlen(text) * CHAR_W + 4)
                 svg_text(out, (x0 + x1) / 2, y + STACK_H - 4, "middle", "part-label",
-                         palette[k % PALETTE_SIZE].ink, text);
+                         palette[s % PALETTE_SIZE].ink, text);
             html_close(out, "g");
             x = x1;
         }
-        k++;
     }
     svg_text(out, x + 4, y + STACK_H - 3, "start", "value", NULL, num(total, buf, sizeof buf));
     html_raw(out, "\n");

@@ -51,7 +51,10 @@ struct chart_stack {
 
 /*
  * One horizontal bar per row, stacked by series in legend order; each
- * series has a colour and a letter (A, B, ...), and each part a label
+ * series has a colour and a letter (A, B, ...) from its place among the
+ * series, not among those shown, so that a series (a review type: the
+ * series are the enum's values) looks the same in every dataset's chart;
+ * each part has a label
  * "letter count" where it fits, the row's total at its end, a legend, and
  * the whole table of counts. Series that count nothing are left out of the
  * legend and the table and named below it.
