@@ -416,6 +416,26 @@ static void test_timeline(void **state)
     assert_non_null(strstr(text, "<a href=\"#review-x-2015\">x-2015</a>"));
     free(m.text);
 
+    /* a name too long for the chart's width is cut short there, whole in its tooltip and table */
+    char name[400] = "";
+    for (int i = 0; i < 20; i++)
+        strcat(name, "Council\xC3\xA9 name "); /* 18 characters, 19 bytes each */
+    struct chart_track long_one[] = {{"E3", name, 3, a}};
+    chart_timeline(mem_open(&m), &info, long_one, 1);
+    text = mem_text(&m);
+    assert_sizes_sane(text);
+    const char *label = strstr(text, "class=\"label\">Council");
+    assert_non_null(label);
+    label = strchr(label, '>') + 1;
+    /* 400 / 7 characters at most, an ellipsis among them (3 bytes, 1 character) */
+    size_t label_bytes = (size_t)(strstr(label, "</text>") - label), accents = 0;
+    for (const char *p = label; p < label + label_bytes; p++)
+        accents += (unsigned char)*p == 0xC3;
+    assert_true(label_bytes - accents - 2 <= 57);
+    assert_non_null(strstr(label, "\xE2\x80\xA6 (3 reviews, 1 without a date)</text>"));
+    assert_int_equal(count_of(text, name), 2); /* the tooltip and the table */
+    free(m.text);
+
     char buf[32];
     assert_string_equal(chart_months_text(1, 0, buf, sizeof buf), "1 month");
     assert_string_equal(chart_months_text(27, 1, buf, sizeof buf), "about 27 months");

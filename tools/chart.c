@@ -5,6 +5,7 @@
 
 #include "chart.h"
 #include "html.h"
+#include "output.h"
 
 /* Width of every chart in SVG units; heights follow from the rows. */
 #define W 400
@@ -508,20 +509,55 @@ static void timeline_legend(FILE *out)
     svg_text(out, 280, 17, "start", "legend", NULL, "date: year/month");
 }
 
+/* Characters of s (UTF-8; a byte that is not part of a sequence counts as one). */
+static size_t text_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0, k; i < len; i += k ? k : 1, n++)
+        k = utf8_sequence((const unsigned char *)s + i, len - i);
+    return n;
+}
+
+/*
+ * The track's label, the council's name then what (e.g. " (3 reviews)"), into
+ * buf: a name too long for the chart's width is cut short with an ellipsis
+ * (the whole name is in the tooltip and the table). 1 when it was cut.
+ */
+static int track_label(const char *name, const char *what, char *buf, size_t size)
+{
+    const size_t max = W / CHAR_W, tail = text_chars(what, strlen(what));
+    size_t len = strlen(name), keep = len;
+    if (text_chars(name, len) + tail > max) {
+        size_t room = max > tail + 1 ? max - tail - 1 : 1, i = 0, k;
+        for (size_t n = 0; n < room && i < len; i += k ? k : 1, n++)
+            k = utf8_sequence((const unsigned char *)name + i, len - i);
+        while (i > 0 && name[i - 1] == ' ')
+            i--; /* no space before the ellipsis */
+        keep = i;
+    }
+    snprintf(buf, size, "%.*s%s%s", (int)keep, name, keep < len ? "\xE2\x80\xA6" : "", what);
+    return keep < len;
+}
+
 /* One track at y: the council, its reviews joined in date order, the gaps labelled. */
 static void timeline_track(FILE *out, const struct axis *a, const struct chart_track *t,
                            long long y)
 {
-    char text[512], months[64];
+    char text[512], what[96], months[64];
     size_t undated = 0;
     for (size_t i = 0; i < t->n; i++)
         undated += t->e[i].date_text == NULL;
     if (undated > 0)
-        snprintf(text, sizeof text, "%s (%zu reviews, %zu without a date)", t->label, t->n,
-                 undated);
+        snprintf(what, sizeof what, " (%zu reviews, %zu without a date)", t->n, undated);
     else
-        snprintf(text, sizeof text, "%s (%zu reviews)", t->label, t->n);
-    svg_text(out, 0, y + 12, "start", "label", NULL, text);
+        snprintf(what, sizeof what, " (%zu reviews)", t->n);
+    if (track_label(t->label, what, text, sizeof text)) {
+        svg_group(out, t->label);
+        svg_text(out, 0, y + 12, "start", "label", NULL, text);
+        html_close(out, "g");
+    } else {
+        svg_text(out, 0, y + 12, "start", "label", NULL, text);
+    }
     long long ty = y + 38, prev_x = 0;
     size_t gaps = 0;
     for (size_t i = 0; i < t->n; i++) { /* the joins and their labels, under the markers */
