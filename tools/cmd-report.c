@@ -178,12 +178,22 @@ static void write_councils(FILE *out, const peerreview_review *r)
         html_raw(out, "(no council listed)");
 }
 
-/* The review's type as its source names it, else the type in words. */
+/* The review's type as its source names it, else the type in words ("Finance peer review"). */
 static const char *type_label(const peerreview_review *r, char *buf, size_t size)
 {
     const char *label = review_text(r, "review_type_label");
     const char *type = review_text(r, "review_type");
-    return label ? label : type ? words_of(type, buf, size) : "Review";
+    if (label || !type)
+        return label ? label : "Peer review";
+    char words[96];
+    snprintf(buf, size, "%s peer review", words_of(type, words, sizeof words));
+    return buf;
+}
+
+/* "an" before a vowel letter, else "a". */
+static const char *article_of(const char *word)
+{
+    return strchr("AEIOaeio", word[0]) && word[0] ? "an" : "a";
 }
 
 /* ------------------------------------------------------------------------ */
@@ -680,8 +690,13 @@ static void write_lede(FILE *out, const peerreview_review *r)
     const char *provider = review_text(r, "provider");
     html_open(out, "p", "lede");
     write_councils(out, r);
-    html_raw(out, stage && strcmp(stage, "progress") == 0 ? " had a progress review, " : " had a ");
-    html_escape(out, type_label(r, buf, sizeof buf));
+    const char *type = type_label(r, buf, sizeof buf);
+    html_raw(out, " had ");
+    if (stage && strcmp(stage, "progress") == 0)
+        html_raw(out, "a progress review, ");
+    else
+        write_part(out, "", article_of(type), " ");
+    html_escape(out, type);
     write_part(out, ", by ", provider, "");
     html_raw(out, ": ");
     write_dates_short(out, r);

@@ -200,8 +200,13 @@ cp -R "$SAMPLE" "$tmp/hostile" && chmod -R u+w "$tmp/hostile" || exit 99
 edit_cell "$tmp/hostile" reviews.csv 1 notes \
     "$(printf '<script>alert("x")</script> & \047q\047 <b>bold</b>\nsecond line')" || exit 99
 edit_cell "$tmp/hostile" items.csv 1 text '"><img src=x onerror=alert(1)>' || exit 99
+edit_cell "$tmp/hostile" reviews.csv 1 review_type adult_social_care || exit 99
+edit_cell "$tmp/hostile" reviews.csv 1 review_type_label '' || exit 99
 run report "$tmp/hostile"
 check "hostile text: exit 0" status_is 0
+check "a review without a type label: its type in words, with the right article" \
+    out_has 'Worcestershire County Council had an Adult social care peer review, by LGA'
+check "... and in its heading" out_has 'Worcestershire County Council: Adult social care peer review</h3>'
 check "... escaped in the review's notes, the line break kept" \
     "$py" -c 'import sys
 page = open(sys.argv[1], encoding="utf-8").read()
