@@ -336,12 +336,13 @@ static int read_valid_rows(const char *folder, int table, const peerreview_optio
         peerreview_reader_get_byindex(rd, review_id_column(table), &id);
         if (table == PEERREVIEW_REVIEWS) {
             peerreview_review *review = peerreview_review_new();
+            int added = PEERREVIEW_OK;
             if (!review)
                 rc = -1;
             else if ((rc = copy_reader_row(rd, review, NULL)) != 0 ||
-                     peerreview_dataset_add(ds, review, NULL) != PEERREVIEW_OK)
+                     (added = peerreview_dataset_add(ds, review, NULL)) != PEERREVIEW_OK)
                 peerreview_review_free(review); /* invalid, or its id is taken: left out */
-            rc = rc < 0 ? -1 : 0;
+            rc = rc < 0 || added == PEERREVIEW_ENOMEM ? -1 : 0;
             continue;
         }
         peerreview_review *review = id ? peerreview_dataset_review_byid_mut(ds, id) : NULL;
