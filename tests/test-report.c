@@ -274,6 +274,8 @@ static void test_bars_zero_one_many(void **state)
     assert_svg_titled(text);
     assert_sizes_sane(text);
     assert_non_null(strstr(text, "(nothing to show)"));
+    /* its table says so in a cell of its own, across both columns */
+    assert_non_null(strstr(text, "<td colspan=\"2\" class=\"none\">Nothing to show.</td>"));
     free(m.text);
     /* all zero: no division by zero, empty bars */
     struct chart_bar zero[] = {{"a", "A", 0}, {"b", "B", 0}};
@@ -357,11 +359,13 @@ static void test_stacked(void **state)
     assert_sizes_sane(text);
     assert_int_equal(count_of(text, "class=\"part\""), 0);
     free(m.text);
+    assert_null(strstr(text, "class=\"none\""));
     st.rows = 0;
     chart_stacked(mem_open(&m), &info, &st);
     text = mem_text(&m);
     assert_svg_titled(text);
     assert_sizes_sane(text);
+    assert_int_equal(count_of(text, "class=\"none\">Nothing to show.</td>"), 1);
     free(m.text);
 }
 
@@ -388,6 +392,8 @@ static void test_timeline(void **state)
     assert_svg_titled(text);
     assert_sizes_sane(text);
     assert_non_null(strstr(text, "no council was reviewed more than once"));
+    assert_non_null(strstr(text, "<td colspan=\"5\" class=\"none\">No council was reviewed more "
+                                 "than once.</td>"));
     free(m.text);
 
     struct chart_event a[3] = {event("x-2015", "initial", "2015-03"),

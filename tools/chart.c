@@ -144,8 +144,23 @@ static void table_begin(FILE *out, const char *caption, const char *const *heads
     html_raw(out, "</tr></thead>\n<tbody>\n");
 }
 
-static void table_end(FILE *out)
+/*
+ * The end of the table begun by table_begin with cols columns, after rows
+ * rows: a table with none says so in a row of its own (a table of values
+ * with no cell would read as a fault, to people and to the browser test).
+ */
+static void table_end(FILE *out, size_t rows, size_t cols, const char *none)
 {
+    if (rows == 0) {
+        html_tag(out, "tr");
+        html_tag_end(out);
+        html_tag(out, "td");
+        html_attr_int(out, "colspan", (long long)cols);
+        html_attr(out, "class", "none");
+        html_tag_end(out);
+        html_escape(out, none);
+        html_raw(out, "</td></tr>\n");
+    }
     html_raw(out, "</tbody></table></div>\n");
 }
 
@@ -199,7 +214,7 @@ void chart_bars(FILE *out, const struct chart_info *info, const struct chart_bar
         html_element_uint(out, "td", "num", bars[i].count);
         html_raw(out, "</tr>\n");
     }
-    table_end(out);
+    table_end(out, n, 2, "Nothing to show.");
     html_raw(out, "</figure>\n");
 }
 
@@ -334,7 +349,7 @@ static void stack_table(FILE *out, const struct chart_info *info, const struct c
         html_element_uint(out, "td", "num total", total);
         html_raw(out, "</tr>\n");
     }
-    table_end(out);
+    table_end(out, st->rows, nh, "Nothing to show.");
 }
 
 void chart_stacked(FILE *out, const struct chart_info *info, const struct chart_stack *in)
@@ -643,7 +658,7 @@ static void timeline_table(FILE *out, const struct chart_info *info,
             html_raw(out, "</tr>\n");
         }
     }
-    table_end(out);
+    table_end(out, n, 5, "No council was reviewed more than once.");
 }
 
 void chart_timeline(FILE *out, const struct chart_info *info, const struct chart_track *tracks,
