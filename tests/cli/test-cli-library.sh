@@ -14,40 +14,11 @@
 LC_ALL=C
 export LC_ALL
 
-here=$(cd "$(dirname "$0")" && pwd) || exit 99
-if [ -z "${PEERREVIEW:-}" ]; then
-    for p in "$here/../tools/peerreview" "$here/../../tools/peerreview" ./tools/peerreview; do
-        if [ -x "$p" ]; then PEERREVIEW=$p; break; fi
-    done
-fi
-: "${PEERREVIEW:=$here/../../tools/peerreview}"
-: "${SAMPLE:=$here/../../data/lga-sample}"
-[ -f "$SAMPLE/reviews.csv" ] || { echo "test-cli-library: no sample package at $SAMPLE" >&2; exit 99; }
+# the command-line tests' harness: PEERREVIEW, SAMPLE, $tmp, ok, not_ok,
+# check, run, status_is, out_has, err_has, out_empty, finish
+# shellcheck source=tests/cli/common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-cli-library.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-passed=0
-failed=0
-check() {
-    desc=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "ok - $desc"
-    else
-        failed=$((failed + 1))
-        echo "not ok - $desc"
-        echo "#   status $status; stderr: $(head -c 400 "$tmp/err")"
-    fi
-}
-run() {
-    "$PEERREVIEW" "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-status_is() { [ "$status" -eq "$1" ]; }
 err_is() { [ "$(cat "$tmp/err")" = "$1" ]; }
 
 # ---- convert --verbose names the form the library wrote ----------------------
@@ -138,5 +109,4 @@ else
     echo "ok - JSON outputs parse # SKIP no python3"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -14,15 +14,10 @@
 LC_ALL=C
 export LC_ALL
 
-here=$(cd "$(dirname "$0")" && pwd) || exit 99
-if [ -z "${PEERREVIEW:-}" ]; then
-    for p in "$here/../tools/peerreview" "$here/../../tools/peerreview" ./tools/peerreview; do
-        if [ -x "$p" ]; then PEERREVIEW=$p; break; fi
-    done
-fi
-: "${PEERREVIEW:=$here/../../tools/peerreview}"
-: "${SAMPLE:=$here/../../data/lga-sample}"
-[ -f "$SAMPLE/reviews.csv" ] || { echo "test-cli-report: no sample package at $SAMPLE" >&2; exit 99; }
+# the command-line tests' harness: PEERREVIEW, SAMPLE, $tmp, ok, not_ok,
+# check, run, status_is, out_has, err_has, out_empty, finish
+# shellcheck source=tests/cli/common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 py=${PYTHON:-}
 { [ -n "$py" ] && [ "$py" != ":" ]; } || py=/usr/bin/python3
@@ -30,33 +25,6 @@ command -v "$py" >/dev/null 2>&1 || py=python3
 command -v "$py" >/dev/null 2>&1 || { echo "test-cli-report: no python3; skipping"; exit 77; }
 checker="$here/report-check.py"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-cli-report.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok - $1"; }
-not_ok() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    if [ -n "${2:-}" ]; then echo "#   $2"; fi
-}
-# check DESCRIPTION COMMAND...: the command is run as given.
-check() {
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else not_ok "$desc" "status $status; stderr: $(head -c 400 "$tmp/err")"; fi
-}
-# run ARG...: the tool; stdout in $tmp/out, stderr in $tmp/err, exit status in $status.
-run() {
-    "$PEERREVIEW" "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-status_is() { [ "$status" -eq "$1" ]; }
-err_has() { grep -F -e "$1" "$tmp/err" >/dev/null; }
-out_has() { grep -F -e "$1" "$tmp/out" >/dev/null; }
 same_file() {
     if cmp -s "$1" "$2"; then return 0; fi
     cmp "$1" "$2" | sed 's/^/#   /'
@@ -220,5 +188,4 @@ check "... one script only: the page's own" sh -c '[ "$(grep -c "<script>" "$1")
 check "... and the page keeps the contract" \
     pycheck structure "$tmp/out" "$SAMPLE/sources.csv" "$SAMPLE/reviews.csv"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -12,47 +12,12 @@
 LC_ALL=C
 export LC_ALL
 
-here=$(cd "$(dirname "$0")" && pwd) || exit 99
-
-if [ -z "${PEERREVIEW:-}" ]; then
-    for p in "$here/../tools/peerreview" "$here/../../tools/peerreview" ./tools/peerreview; do
-        if [ -x "$p" ]; then PEERREVIEW=$p; break; fi
-    done
-fi
-: "${PEERREVIEW:=$here/../../tools/peerreview}"
-: "${SAMPLE:=$here/../../data/lga-sample}"
-
-if [ ! -f "$SAMPLE/reviews.csv" ]; then
-    echo "test-cli-stdio: no sample package at $SAMPLE" >&2
-    exit 99
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-cli-stdio.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# the command-line tests' harness: PEERREVIEW, SAMPLE, $tmp, ok, not_ok,
+# check, run, status_is, out_has, err_has, out_empty, finish
+# shellcheck source=tests/cli/common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 TABLES="reviews review_councils team_members items considerations sources"
-passed=0
-failed=0
-
-ok() {
-    passed=$((passed + 1))
-    echo "ok - $1"
-}
-
-not_ok() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    if [ -n "${2:-}" ]; then echo "#   $2"; fi
-}
-
-# check DESCRIPTION CONDITION...: the condition is a command run as given.
-check() {
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else not_ok "$desc" "status $status; stderr: $(head -c 400 "$tmp/err")"; fi
-}
 
 # run ARG...: run the tool with standard input from $tmp/in; stdout in
 # $tmp/out, stderr in $tmp/err, exit in $status.
@@ -70,10 +35,6 @@ piped() {
     status=$?
 }
 
-status_is() { [ "$status" -eq "$1" ]; }
-out_has() { grep -F -e "$1" "$tmp/out" >/dev/null; }
-err_has() { grep -F -e "$1" "$tmp/err" >/dev/null; }
-out_empty() { [ ! -s "$tmp/out" ]; }
 same_file() { cmp "$1" "$2" >/dev/null; }
 
 # same_tables DIR: each of the six CSV files of DIR equals the sample's.
@@ -280,5 +241,4 @@ for c in validate convert stats query diff; do
     check "$c --help mentions '-'" out_has "'-'"
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

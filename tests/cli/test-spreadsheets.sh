@@ -19,54 +19,26 @@
 LC_ALL=C
 export LC_ALL
 
-here=$(cd "$(dirname "$0")" && pwd) || exit 99
-if [ -z "${PEERREVIEW:-}" ]; then
-    for p in "$here/../tools/peerreview" "$here/../../tools/peerreview" ./tools/peerreview; do
-        if [ -x "$p" ]; then PEERREVIEW=$p; break; fi
-    done
-fi
-: "${PEERREVIEW:=$here/../../tools/peerreview}"
-: "${SAMPLE:=$here/../../data/lga-sample}"
 : "${SOFFICE:=$(command -v soffice || command -v libreoffice || true)}"
 
 if [ -z "$SOFFICE" ]; then
     echo "1..0 # SKIP LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
     exit 77
 fi
-if [ ! -f "$SAMPLE/reviews.csv" ]; then
-    echo "test-spreadsheets: no sample package at $SAMPLE" >&2
-    exit 99
-fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/test-spreadsheets.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# the command-line tests' harness: PEERREVIEW, SAMPLE, $tmp, ok, not_ok,
+# check, run, status_is, out_has, err_has, out_empty, finish
+# shellcheck source=tests/cli/common.sh
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
-passed=0
-failed=0
-ok() {
-    passed=$((passed + 1))
-    echo "ok - $1"
-}
+# not_ok DESCRIPTION: the first lines of the tool's output are shown as comments.
 not_ok() {
     failed=$((failed + 1))
     echo "not ok - $1"
     sed 's/^/#   /' "$tmp/out" "$tmp/err" | head -n 8
 }
-check() {
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-run() {
-    "$PEERREVIEW" "$@" >"$tmp/out" 2>"$tmp/err"
-    status=$?
-}
-status_is() { [ "$status" -eq "$1" ]; }
 # codes_only CODE: every problem printed has this code (and there is one).
 codes_only() { [ "$(sed -n 's/.*\[\([a-z0-9-]*\)\]$/\1/p' "$tmp/out" | sort -u)" = "$1" ]; }
-out_has() { grep -F -e "$1" "$tmp/out" >/dev/null; }
 # codes_are CODE...: the problems printed, by code, are exactly these (in order).
 codes_are() {
     sed -n 's/.*\[\([a-z0-9-]*\)\]$/\1/p' "$tmp/out" >"$tmp/codes"
@@ -192,5 +164,4 @@ else
     not_ok "LibreOffice converts a sheet with leftovers to CSV"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
